@@ -164,7 +164,7 @@ export interface Observation {
   readonly source: SourceRef;
 }
 
-export type SampleKind = 'generate' | 'multiple_choice' | 'loglikelihood';
+export type SampleKind = 'generate' | 'multiple_choice' | 'loglikelihood' | 'regression';
 
 /**
  * One model's answer to one example (DESIGN.md "Sample"): everything any metric needs, kept so
@@ -199,6 +199,11 @@ export interface Sample {
   readonly attempts: readonly boolean[] | null;
   /** loglikelihood: the target is the model's greedy continuation. */
   readonly greedy: boolean | null;
+  /**
+   * regression: the squared error of a real-valued prediction, averaged over its dimensions (an
+   * image's per-pixel reconstruction error, an in-context regression's error on its query point).
+   */
+  readonly squaredError?: number | null;
   readonly source: SourceRef;
 }
 

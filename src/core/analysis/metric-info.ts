@@ -52,12 +52,13 @@ const KNOWN: Record<string, MetricInfo> = {
   normalized_token_edit_distance: { higherIsBetter: false, bounds: [0, 1] },
   target_loglik: { higherIsBetter: true, bounds: null, limits: [-Infinity, 0] },
   log_likelihood: { higherIsBetter: true, bounds: null, limits: [-Infinity, 0] },
+  mse: { higherIsBetter: false, bounds: null, limits: [0, Infinity] },
 };
 
-/** Known info for a metric id, or null. Matching ignores case and a `pass@k` suffix. */
+/** Known info for a metric id, or null. Matching ignores case and a `@k` / `@c` parameter. */
 export function metricInfo(metric: string): MetricInfo | null {
   const direct = KNOWN[metric] ?? KNOWN[metric.toLowerCase()];
   if (direct) return direct;
-  if (/^pass@\d+$/i.test(metric)) return FRACTION;
+  if (/^(pass|subset_accuracy|independent_subset_accuracy|mse_below)@[\d.e-]+$/i.test(metric)) return FRACTION;
   return null;
 }

@@ -46,6 +46,36 @@ describe('the registry', () => {
     const sub = summarizeMetric('subset_accuracy@2', [gen('a', 'x', 'x'), gen('b', 'x', 'x'), gen('c', 'x', 'y')], [], ctx, { rng: makeRng(0), resamples: 0 })!;
     expect(sub.value).toBeCloseTo(1 / 3, 12); // C(2,2)/C(3,2)
   });
+  it('subset accuracy on image classifications (multiple choice over ten digits), hand-computed', () => {
+    // 10 images, 7 right: subset accuracy at K is C(7, K)/C(10, K); independent p^K = 0.7^K.
+    const digits = Array.from({ length: 10 }, (_, d) => String(d));
+    const img = (i: number, right: boolean): Sample => {
+      const ll = digits.map(() => Math.log(0.05));
+      ll[right ? 3 : 4] = Math.log(0.55);
+      return { ...base, id: `i${i}`, exampleId: `i${i}`, kind: 'multiple_choice', choices: digits, choiceLogliks: ll, gold: [3] };
+    };
+    const s = Array.from({ length: 10 }, (_, i) => img(i, i < 7));
+    const val = (m: string): number => summarizeMetric(m, s, scoreSamples(s, [m], ctx), ctx, { rng: makeRng(0), resamples: 0 })!.value;
+    expect(val('acc')).toBeCloseTo(0.7, 12);
+    expect(val('subset_accuracy@1')).toBeCloseTo(0.7, 12);
+    expect(val('subset_accuracy@2')).toBeCloseTo(21 / 45, 12); // C(7,2)/C(10,2)
+    expect(val('subset_accuracy@5')).toBeCloseTo(21 / 252, 12); // C(7,5)/C(10,5)
+    expect(val('subset_accuracy@10')).toBe(0); // C(7,10) = 0: one wrong image sinks the set
+    expect(val('independent_subset_accuracy@5')).toBeCloseTo(0.7 ** 5, 12);
+    // All ten right: every K gives 1.
+    const all = Array.from({ length: 10 }, (_, i) => img(i, true));
+    expect(summarizeMetric('subset_accuracy@10', all, [], ctx, { rng: makeRng(0), resamples: 0 })!.value).toBe(1);
+  });
+  it('regression samples: mean squared error and the thresholded count', () => {
+    const r = (id: string, e: number): Sample => ({ ...base, id, exampleId: id, kind: 'regression', squaredError: e });
+    const s = [r('a', 0.01), r('b', 0.03), r('c', 0.02), r('d', 0.5)];
+    const scores = scoreSamples(s, ['mse', 'mse_below@0.025'], ctx);
+    const mean = (m: string): number => summarizeMetric(m, s, scores, ctx, { rng: makeRng(0), resamples: 0 })!.value;
+    expect(mean('mse')).toBeCloseTo(0.14, 12);
+    expect(mean('mse_below@0.025')).toBe(0.5); // 0.01 and 0.02 are below; 0.03 and 0.5 are not
+    expect(metricDef('mse_below@1e-3')!.perSample!(r('x', 0.0009), ctx)).toBe(1);
+    expect(defaultMetricsFor('regression')).toEqual(['mse']);
+  });
   it('mean metrics get a BCa interval; corpus BLEU is the corpus statistic', () => {
     const s = [gen('a', 'the cat sat', 'the cat sat'), gen('b', 'a dog', 'the cat sat'), gen('c', 'the cat', 'the cat sat')];
     const scores = scoreSamples(s, ['exact_match', 'bleu'], ctx);

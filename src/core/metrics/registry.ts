@@ -152,6 +152,10 @@ export const METRICS: Record<string, MetricDef> = {
       combine: (st) => corpusPerplexity(st.map((v) => v[0]!), st.map((v) => v[1]!)),
     },
   },
+  mse: {
+    id: 'mse', description: 'regression: squared error of the prediction, averaged over its dimensions', continuous: true,
+    higherIsBetter: false, range: null, kinds: ['regression'], usesTokenizer: false, perSample: (s) => s.squaredError ?? null,
+  },
   per_token_accuracy: {
     id: 'per_token_accuracy', description: 'share of target tokens ranked first under teacher forcing', continuous: true,
     higherIsBetter: true, range: [0, 1], kinds: ['generate', 'loglikelihood'], usesTokenizer: false,
@@ -159,7 +163,7 @@ export const METRICS: Record<string, MetricDef> = {
   },
 };
 
-/** `pass@k` and `subset_accuracy@K` take their k in the id. */
+/** `pass@k`, `subset_accuracy@K`, `independent_subset_accuracy@K` take their k in the id, `mse_below@c` its threshold. */
 function parameterized(id: string): MetricDef | null {
   const pass = /^pass@(\d+)$/.exec(id);
   if (pass) {
@@ -180,6 +184,27 @@ function parameterized(id: string): MetricDef | null {
         stats: (s) => { const c = isCorrect(s); return c === null ? null : [c ? 1 : 0]; },
         combine: (st) => (st.length < k ? NaN : expectedSubsetAccuracy(st.length, st.filter((v) => v[0] === 1).length, k)),
       },
+    };
+  }
+  const indep = /^independent_subset_accuracy@(\d+)$/.exec(id);
+  if (indep) {
+    const k = Number(indep[1]);
+    return {
+      id, description: `p^${k} with p the accuracy: subset accuracy expected if items were independent (corpus only)`, continuous: false,
+      higherIsBetter: true, range: [0, 1], kinds: ['generate', 'multiple_choice'], usesTokenizer: false, perSample: null,
+      corpus: {
+        stats: (s) => { const c = isCorrect(s); return c === null ? null : [c ? 1 : 0]; },
+        combine: (st) => (st.length === 0 ? NaN : (st.filter((v) => v[0] === 1).length / st.length) ** k),
+      },
+    };
+  }
+  const below = /^mse_below@(\d*\.?\d+(?:e-?\d+)?)$/.exec(id);
+  if (below) {
+    const c = Number(below[1]);
+    return {
+      id, description: `regression: 1 when the squared error is below ${c} (Schaeffer et al.'s thresholded reconstruction)`, continuous: false,
+      higherIsBetter: true, range: [0, 1], kinds: ['regression'], usesTokenizer: false,
+      perSample: (s) => (s.squaredError === null || s.squaredError === undefined ? null : s.squaredError < c ? 1 : 0),
     };
   }
   return null;
