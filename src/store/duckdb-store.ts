@@ -41,6 +41,7 @@ CREATE TABLE IF NOT EXISTS samples (
   targets VARCHAR, choices VARCHAR, choice_logliks VARCHAR, gold VARCHAR, target_scores VARCHAR,
   target_token_logprobs VARCHAR, target_token_greedy VARCHAR, target_loglik DOUBLE, attempts VARCHAR, paths VARCHAR,
   latency_ms DOUBLE, error VARCHAR, target_tokens VARCHAR, PRIMARY KEY (run_id, sample_id));
+ALTER TABLE samples ADD COLUMN IF NOT EXISTS sq_error DOUBLE;
 CREATE TABLE IF NOT EXISTS scores (
   run_id VARCHAR, sample_id VARCHAR, metric VARCHAR, value DOUBLE, tokenizer VARCHAR, PRIMARY KEY (run_id, sample_id, metric));
 CREATE TABLE IF NOT EXISTS cache (key VARCHAR PRIMARY KEY, response VARCHAR);
@@ -116,10 +117,11 @@ export class DuckStore {
         sampleRows.push(
           runId, s.id, s.exampleId, s.kind, s.prompt, b.rawOutput, s.output, j(s.targets), j(s.choices), j(s.choiceLogliks), j(s.gold),
           j(s.targetScores), j(s.targetTokenLogprobs), j(s.targetTokenGreedy), s.targetLoglik, j(s.attempts), j(b.paths), b.latencyMs, b.error, j(b.targetTokens),
+          s.squaredError ?? null,
         );
         for (const sc of b.scores) scoreRows.push(runId, sc.sampleId, sc.metric, sc.value, sc.tokenizer);
       }
-      await this.insertMany('samples', 20, sampleRows);
+      await this.insertMany('samples', 21, sampleRows);
       await this.insertMany('scores', 5, scoreRows);
       await this.conn.run('COMMIT');
     } catch (e) {
@@ -199,6 +201,7 @@ export async function loadStoredSamples(store: DuckStore, runId: string, model: 
     targetLoglik: r.target_loglik === null ? null : Number(r.target_loglik),
     attempts: parse<boolean[]>(r.attempts),
     greedy: String(r.kind) === 'loglikelihood' && tokenGreedy !== null ? tokenGreedy.every(Boolean) : null,
+    squaredError: r.sq_error === null || r.sq_error === undefined ? null : Number(r.sq_error),
     source: { file: `${store.path}#${runId}` },
   };
   });

@@ -12,15 +12,20 @@ export interface StoredRun {
   readonly params: number;
   readonly task: string;
   readonly shots: number | null;
+  /** The metrics the run asked for, when it named them (the audit re-scores with these by default). */
+  readonly metrics: readonly string[] | null;
+  /** The run's seed: runs of one model and task that differ only in seed are averaged into one point. */
+  readonly seed: number | null;
 }
 
 export async function storedRuns(store: DuckStore, runIds?: readonly string[]): Promise<StoredRun[]> {
-  const rows = await store.query('SELECT run_id, family, model, params, task, settings FROM runs ORDER BY family, params, model, task');
+  const rows = await store.query('SELECT run_id, family, model, params, task, settings, seed FROM runs ORDER BY family, params, model, task, seed');
   return rows
     .filter((r) => runIds === undefined || runIds.includes(String(r.run_id)))
     .map((r) => {
-      const settings = JSON.parse(String(r.settings ?? '{}')) as { shots?: number };
-      return { run_id: String(r.run_id), family: String(r.family), model: String(r.model), params: Number(r.params), task: String(r.task), shots: typeof settings.shots === 'number' ? settings.shots : null };
+      const settings = JSON.parse(String(r.settings ?? '{}')) as { shots?: number; metrics?: unknown };
+      const metrics = Array.isArray(settings.metrics) && settings.metrics.every((m) => typeof m === 'string') ? (settings.metrics as string[]) : null;
+      return { run_id: String(r.run_id), family: String(r.family), model: String(r.model), params: Number(r.params), task: String(r.task), shots: typeof settings.shots === 'number' ? settings.shots : null, metrics, seed: r.seed === null || r.seed === undefined ? null : Number(r.seed) };
     });
 }
 
@@ -40,14 +45,14 @@ export async function observationsFromStore(
     if (opts.keep) samples = samples.filter((s) => opts.keep!(run.run_id, s.id));
     if (samples.length === 0) continue;
     const kinds = [...new Set(samples.map((s) => s.kind))];
-    const metrics = opts.metrics ?? [...new Set(kinds.flatMap(defaultMetricsFor))];
+    const metrics = opts.metrics ?? run.metrics ?? [...new Set(kinds.flatMap(defaultMetricsFor))];
     const scores = scoreSamples(samples, metrics.filter((m) => m !== 'expected_calibration_error'), { tokenizer: opts.tokenizer });
     metrics.forEach((m, i) => {
       const s = summarizeMetric(m, samples, scores, { tokenizer: opts.tokenizer }, { rng: makeRng(opts.seed * 31 + i), resamples: opts.resamples ?? 1000 });
       if (!s) return;
       summaries.push({ ...s, run });
       observations.push({
-        family: run.family, model: run.model, params: run.params, task: run.task, metric: s.metric, shots: run.shots, seed: null, value: s.value,
+        family: run.family, model: run.model, params: run.params, task: run.task, metric: s.metric, shots: run.shots, seed: run.seed === null ? null : String(run.seed), value: s.value,
         stderr: s.interval?.se ?? null, low: s.interval?.low ?? null, high: s.interval?.high ?? null, n: s.n, step: null, tokens: null,
         higherIsBetter: s.higherIsBetter, labels: {}, extra: {}, source: { file: store.path, field: run.run_id },
       });
