@@ -1,6 +1,8 @@
 import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { DataError } from '../core/errors.js';
+import { autoencoderShapes, type AutoencoderConfig } from './autoencoder.js';
 import { paramShapes, type GptConfig } from './gpt.js';
+import { lenetShapes, type LenetConfig } from './lenet.js';
 
 /**
  * Checkpoints in the safetensors format (huggingface/safetensors): an 8-byte little-endian header
@@ -8,10 +10,20 @@ import { paramShapes, type GptConfig } from './gpt.js';
  * The model config and training state ride in the header's __metadata__ (string values, as the
  * format requires). Written to *.tmp then renamed, so a crash never leaves half a checkpoint.
  */
-export interface CheckpointMeta {
-  readonly config: GptConfig;
-  readonly step: number;
-  readonly [k: string]: unknown;
+export type CheckpointMeta =
+  | { readonly arch?: 'gpt'; readonly config: GptConfig; readonly step: number; readonly [k: string]: unknown }
+  | { readonly arch: 'lenet'; readonly config: LenetConfig; readonly step: number; readonly [k: string]: unknown }
+  | { readonly arch: 'autoencoder'; readonly config: AutoencoderConfig; readonly step: number; readonly [k: string]: unknown };
+
+/** The tensors a checkpoint's architecture lays out; a file without `arch` is a GPT (the first format). */
+function shapesOf(meta: CheckpointMeta): [string, number[]][] {
+  switch (meta.arch) {
+    case undefined:
+    case 'gpt': return paramShapes(meta.config);
+    case 'lenet': return lenetShapes(meta.config);
+    case 'autoencoder': return autoencoderShapes(meta.config);
+    default: throw new RangeError(`unknown architecture ${JSON.stringify((meta as { arch: unknown }).arch)}`);
+  }
 }
 
 export function saveCheckpoint(file: string, params: Float32Array, meta: CheckpointMeta, extra: Record<string, Float32Array> = {}): void {
@@ -24,7 +36,7 @@ export function saveCheckpoint(file: string, params: Float32Array, meta: Checkpo
     offset += data.length * 4;
     chunks.push(data);
   };
-  for (const [name, shape] of paramShapes(meta.config)) {
+  for (const [name, shape] of shapesOf(meta)) {
     const n = shape.reduce((a, b) => a * b, 1);
     add(name, shape, params.subarray(p, p + n));
     p += n;
@@ -65,7 +77,14 @@ export function loadCheckpoint(file: string): { params: Float32Array; meta: Chec
   }
   const metaRaw = (header.__metadata__ as { meta?: string } | undefined)?.meta;
   if (typeof metaRaw !== 'string') throw bad('no emergence-lab metadata');
-  const meta = JSON.parse(metaRaw) as CheckpointMeta;
+  let meta: CheckpointMeta;
+  let shapes: [string, number[]][];
+  try {
+    meta = JSON.parse(metaRaw) as CheckpointMeta;
+    shapes = shapesOf(meta);
+  } catch (e) {
+    throw bad(`its metadata does not describe a model (${(e as Error).message})`);
+  }
   const data = buf.subarray(8 + hlen);
   const tensor = (name: string): Float32Array => {
     const t = header[name];
@@ -76,7 +95,6 @@ export function loadCheckpoint(file: string): { params: Float32Array; meta: Chec
     Buffer.from(out.buffer).set(data.subarray(a, b));
     return out;
   };
-  const shapes = paramShapes(meta.config);
   const total = shapes.reduce((s, [, sh]) => s + sh.reduce((x, y) => x * y, 1), 0);
   const params = new Float32Array(total);
   let p = 0;

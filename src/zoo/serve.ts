@@ -7,6 +7,7 @@ import type { Gemm } from './engine/gemm.js';
 import { loadCheckpoint } from './checkpoint.js';
 import { CharTokenizer } from './char-tokenizer.js';
 import { Gpt, type GptConfig } from './gpt.js';
+import { DataError } from '../core/errors.js';
 import { generateBatch, scoreContinuation, type BatchRow, type Generated } from './generate.js';
 
 /**
@@ -32,7 +33,8 @@ export function loadModels(dir: string, gemm: Gemm): Loaded[] {
   const files = readdirSync(dir).filter((f) => f.endsWith('.safetensors')).sort();
   return files.map((f) => {
     const { params, meta } = loadCheckpoint(join(dir, f));
-    const model = new Gpt(meta.config as GptConfig, gemm, params);
+    if (meta.arch !== undefined && meta.arch !== 'gpt') throw new DataError(`a ${meta.arch} checkpoint is not a language model; only GPT checkpoints can be served`, { code: 'CHECKPOINT_ARCH', file: join(dir, f) });
+    const model = new Gpt(meta.config, gemm, params);
     return { name: basename(f, '.safetensors'), model, tok: new CharTokenizer(), params: model.numParams };
   });
 }

@@ -2,7 +2,7 @@ import type { Rng } from '../core/random/rng.js';
 import { makeRng } from '../core/random/rng.js';
 import { arithmeticExamples, type Operation } from '../tasks/arithmetic.js';
 import type { Gemm } from './engine/gemm.js';
-import { adamwStep, clipGradNorm, ADAMW_DEFAULTS } from './engine/adamw.js';
+import { adamwStep, clipGradNorm, warmupCosineLr, ADAMW_DEFAULTS } from './engine/adamw.js';
 import { CharTokenizer } from './char-tokenizer.js';
 import { Gpt, type GptConfig } from './gpt.js';
 
@@ -62,12 +62,8 @@ export class ArithmeticTrainer {
     this.test = arithmeticExamples({ digits: d, operation: cfg.operation, count: Math.min(cfg.evalSize, Math.floor(space * 0.09)), seed: cfg.seed + 2, split: 'test' }).map(parse);
   }
 
-  /** Learning rate: linear warmup, then cosine decay to a tenth (nanoGPT's schedule). */
   lrAt(step: number): number {
-    const { lr, warmup, steps } = this.cfg;
-    if (step < warmup) return (lr * (step + 1)) / warmup;
-    const p = Math.min(1, (step - warmup) / Math.max(1, steps - warmup));
-    return 0.1 * lr + 0.45 * lr * (1 + Math.cos(Math.PI * p));
+    return warmupCosineLr(step, this.cfg);
   }
 
   /** Optimiser state, for checkpoints. */

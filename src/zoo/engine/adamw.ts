@@ -39,3 +39,10 @@ export function clipGradNorm(g: Float32Array, maxNorm: number): number {
   }
   return norm;
 }
+
+/** Learning rate at a step (from 0): linear warmup, then cosine decay to a tenth (nanoGPT's schedule). */
+export function warmupCosineLr(step: number, s: { lr: number; warmup: number; steps: number }): number {
+  if (step < s.warmup) return (s.lr * (step + 1)) / s.warmup;
+  const p = Math.min(1, (step - s.warmup) / Math.max(1, s.steps - s.warmup));
+  return 0.1 * s.lr + 0.45 * s.lr * (1 + Math.cos(Math.PI * p));
+}
