@@ -125,10 +125,12 @@ export function pickComponent(mixture: readonly MixtureComponent[], rng: Rng): M
 
 /**
  * One prompt: a function from the mixture and `points` inputs. `activeDims` < d zeroes the trailing
- * coordinates of x (the curriculum's smaller problems, as Garg et al.); `inputScale` multiplies x.
+ * coordinates of x (the curriculum's smaller problems, as Garg et al.); `inputScale` multiplies x;
+ * `noise` adds N(0, noise²) to every y (so least squares has an error to be compared with).
  */
-export function samplePrompt(mixture: readonly MixtureComponent[], opts: { d: number; points: number; activeDims?: number; inputScale?: number }, rng: Rng): IclPrompt {
+export function samplePrompt(mixture: readonly MixtureComponent[], opts: { d: number; points: number; activeDims?: number; inputScale?: number; noise?: number }, rng: Rng): IclPrompt {
   const { d, points } = opts;
+  const noise = opts.noise ?? 0;
   const active = opts.activeDims ?? d;
   const scale = opts.inputScale ?? 1;
   const c = pickComponent(mixture, rng);
@@ -137,7 +139,7 @@ export function samplePrompt(mixture: readonly MixtureComponent[], opts: { d: nu
   const ys = new Float64Array(points);
   for (let p = 0; p < points; p++) {
     for (let i = 0; i < active; i++) xs[p * d + i] = scale * rng.normal();
-    ys[p] = fn.f(xs.subarray(p * d, p * d + active));
+    ys[p] = fn.f(xs.subarray(p * d, p * d + active)) + (noise > 0 ? noise * rng.normal() : 0);
   }
   let weights: Float64Array | null = null;
   if (fn.weights) {

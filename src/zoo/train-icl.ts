@@ -1,0 +1,110 @@
+import { makeRng, type Rng } from '../core/random/rng.js';
+import { DataError } from '../core/errors.js';
+import { samplePrompt, type IclPrompt, type MixtureComponent } from '../tasks/function-classes.js';
+import { loadCheckpoint, saveCheckpoint } from './checkpoint.js';
+import { adamwStep, clipGradNorm, warmupCosineLr, ADAMW_DEFAULTS } from './engine/adamw.js';
+import type { Gemm } from './engine/gemm.js';
+import { IclTransformer, iclTokens, type IclConfig } from './icl-transformer.js';
+
+/**
+ * Pretrains the in-context regressor on prompts from a mixture of function classes, with Garg et
+ * al.'s curriculum: the active input dimension and the number of points start small and grow every
+ * `every` steps, so early training sees easy problems. Prompts are drawn from a seeded RNG, and a
+ * resumed run regenerates the prompts it skips, so it continues exactly as an uninterrupted one.
+ */
+export interface IclTrainConfig {
+  readonly model: IclConfig;
+  readonly mixture: readonly MixtureComponent[];
+  /** Standard deviation of the noise added to every y. */
+  readonly noise: number;
+  readonly steps: number;
+  readonly batch: number;
+  readonly lr: number;
+  readonly warmup: number;
+  readonly weightDecay: number;
+  readonly seed: number;
+  readonly curriculum: { readonly dimsStart: number; readonly pointsStart: number; readonly every: number } | null;
+}
+
+export class IclTrainer {
+  readonly model: IclTransformer;
+  step = 0;
+  readonly m: Float32Array;
+  readonly v: Float32Array;
+  private readonly rng: Rng;
+
+  constructor(readonly cfg: IclTrainConfig, gemm: Gemm, params?: Float32Array) {
+    const most = Math.max(...cfg.mixture.map((c) => (c.cls.kind === 'sparse_linear' ? c.cls.nonzero : 0)));
+    if (cfg.curriculum && cfg.curriculum.dimsStart < most) throw new RangeError(`the curriculum starts at ${cfg.curriculum.dimsStart} dimensions, below a sparse class's ${most} non-zero coefficients`);
+    this.model = new IclTransformer(cfg.model, gemm, params);
+    if (!params) this.model.init(makeRng(cfg.seed));
+    this.m = new Float32Array(this.model.numParams);
+    this.v = new Float32Array(this.model.numParams);
+    this.rng = makeRng(cfg.seed + 1);
+  }
+
+  /** The curriculum's (active dimensions, points) at a step. */
+  stage(step: number): { dims: number; points: number } {
+    const { dims, points } = this.cfg.model;
+    const c = this.cfg.curriculum;
+    if (!c) return { dims, points };
+    const n = Math.floor(step / c.every);
+    return { dims: Math.min(dims, c.dimsStart + n), points: Math.min(points, c.pointsStart + 2 * n) };
+  }
+
+  private batch(step: number): IclPrompt[] {
+    const s = this.stage(step);
+    return Array.from({ length: this.cfg.batch }, () => samplePrompt(this.cfg.mixture, { d: this.cfg.model.dims, points: s.points, activeDims: s.dims, noise: this.cfg.noise }, this.rng));
+  }
+
+  restore(step: number, m: Float32Array, v: Float32Array): void {
+    this.m.set(m);
+    this.v.set(v);
+    for (let s = 0; s < step; s++) this.batch(s);
+    this.step = step;
+  }
+
+  /** One optimisation step on a fresh batch; returns the mean squared error over its x positions. */
+  trainStep(): number {
+    const prompts = this.batch(this.step);
+    const { tokens, targets, T } = iclTokens(prompts, this.cfg.model.dims, prompts[0]!.points);
+    const m = this.model;
+    m.zeroGrad();
+    const loss = m.forward(tokens, prompts.length, T, targets);
+    m.backward();
+    clipGradNorm(m.grads, 1);
+    this.step++;
+    adamwStep(m.params, m.grads, this.m, this.v, m.decay, this.step, { ...ADAMW_DEFAULTS, weightDecay: this.cfg.weightDecay }, warmupCosineLr(this.step - 1, this.cfg));
+    return loss;
+  }
+
+  /** Predictions at every x position: row p, column k is the prediction of y_k from the k points before it. */
+  predict(prompts: readonly IclPrompt[], batch = 64): Float64Array[] {
+    const out: Float64Array[] = [];
+    for (let s = 0; s < prompts.length; s += batch) {
+      const chunk = prompts.slice(s, s + batch);
+      const P = chunk[0]!.points;
+      const { tokens, T } = iclTokens(chunk, this.cfg.model.dims, P);
+      this.model.forward(tokens, chunk.length, T, null);
+      chunk.forEach((_, b) => out.push(Float64Array.from({ length: P }, (_, k) => this.model.preds[b * T + 2 * k]!)));
+    }
+    return out;
+  }
+
+  save(file: string): void {
+    saveCheckpoint(file, this.model.params, { arch: 'icl', config: this.cfg.model, step: this.step, train: this.cfg }, { 'adamw.m': this.m, 'adamw.v': this.v });
+  }
+
+  static resume(file: string, cfg: IclTrainConfig, gemm: Gemm): IclTrainer {
+    const c = loadCheckpoint(file);
+    if (c.meta.arch !== 'icl' || JSON.stringify(c.meta.config) !== JSON.stringify(cfg.model)) {
+      throw new DataError(`the checkpoint holds ${c.meta.arch ?? 'gpt'} ${JSON.stringify(c.meta.config)}, not icl ${JSON.stringify(cfg.model)}`, { code: 'CHECKPOINT_MISMATCH', file });
+    }
+    const t = new IclTrainer(cfg, gemm, c.params);
+    const m = c.extra['adamw.m'];
+    const v = c.extra['adamw.v'];
+    if (!m || !v || m.length !== t.model.numParams || v.length !== t.model.numParams) throw new DataError('not a valid checkpoint: no optimiser state of the model\'s size', { code: 'CHECKPOINT_CORRUPT', file });
+    t.restore(c.meta.step, m, v);
+    return t;
+  }
+}
