@@ -1,0 +1,77 @@
+import { resolve } from 'node:path';
+import { DEFAULT_THRESHOLDS } from '../core/analysis/thresholds.js';
+import { runIcl, type ErrorCurve, type IclBudget, type IclResult } from '../experiments/icl.js';
+import { auditDocument } from '../report/audit-document.js';
+import { auditTable } from '../report/audit-table.js';
+import { fmtNum } from '../report/format.js';
+import { loadGemm } from '../zoo/engine/gemm.js';
+import type { CliContext } from './context.js';
+import { writeAtomic } from './write-output.js';
+
+const mean = (v: readonly number[]): number => v.reduce((a, b) => a + b, 0) / v.length;
+
+/** The best baseline on a set over k ≥ from: the one with the least mean error there. */
+function bestBaseline(curves: readonly ErrorCurve[], set: string, from: number): ErrorCurve {
+  return curves.filter((c) => c.set === set && c.params === null && c.predictor !== 'zero').sort((a, b) => mean(a.errors.slice(from)) - mean(b.errors.slice(from)))[0]!;
+}
+
+/** What the experiment shows, in numbers: the sentences the README quotes. */
+export function iclFindings(r: IclResult, d: number): string[] {
+  const out: string[] = [];
+  const tf = [...new Set(r.errorCurves.filter((c) => c.params !== null).map((c) => c.predictor))];
+  const get = (set: string, p: string): ErrorCurve | undefined => r.errorCurves.find((c) => c.set === set && c.predictor === p);
+  const from = 2 * d;
+  const ls = get('dense_linear', 'least_squares')!;
+  for (const m of tf) {
+    const e = get('dense_linear', m)!;
+    if (e.errors.length > from) out.push(`dense linear, k ≥ ${from}: ${m} ${fmtNum(mean(e.errors.slice(from)), 3)} vs least squares ${fmtNum(mean(ls.errors.slice(from)), 3)} (ratio ${fmtNum(mean(e.errors.slice(from)) / mean(ls.errors.slice(from)), 3)}; the issue's bar is 1.25)`);
+    const sp = get('sparse_linear', m)!;
+    const spLs = get('sparse_linear', 'least_squares')!;
+    const lasso = bestBaseline(r.errorCurves.filter((c) => c.predictor.startsWith('lasso@')), 'sparse_linear', d);
+    const late = (c: ErrorCurve): number => mean(c.errors.slice(d));
+    out.push(`sparse linear, k ≥ ${d}: ${m} ${fmtNum(late(sp), 3)}, ${lasso.predictor} ${fmtNum(late(lasso), 3)}, least squares ${fmtNum(late(spLs), 3)}: closer to ${Math.abs(late(sp) - late(lasso)) < Math.abs(late(sp) - late(spLs)) ? 'Lasso' : 'least squares'}`);
+  }
+  for (const set of [...new Set(r.errorCurves.filter((c) => !c.inMixture).map((c) => c.set))]) {
+    const best = bestBaseline(r.errorCurves, set, d);
+    for (const m of tf) {
+      const e = get(set, m)!;
+      const ratio = mean(e.errors.slice(d)) / mean(best.errors.slice(d));
+      out.push(`out of the mixture, ${set}, k ≥ ${d}: ${m} ${fmtNum(mean(e.errors.slice(d)), 3)} vs the best baseline (${best.predictor}) ${fmtNum(mean(best.errors.slice(d)), 3)}: ${fmtNum(ratio, 3)}× ${ratio > 1.25 ? '— clearly worse than the best baseline' : ratio > 1 ? '— slightly worse' : '— no worse'}`);
+    }
+  }
+  for (const b of r.between) out.push(`${b.set}: ${b.predictor}'s predictions sit at λ = ${fmtNum(b.lambda, 3)} between least squares (0) and ${b.lassoAlpha} (1)${b.lambda > 0 && b.lambda < 1 ? ': between the dense and sparse solutions' : ''}`);
+  return out;
+}
+
+/** Error against k for one set: one column per predictor (transformers first), rows at chosen k. */
+function kTable(curves: readonly ErrorCurve[], set: string, d: number): string {
+  const cs = curves.filter((c) => c.set === set).sort((a, b) => (a.params === null ? 1 : 0) - (b.params === null ? 1 : 0));
+  const P = cs[0]!.errors.length;
+  const ks = [...new Set([0, 1, 2, Math.floor(d / 2), d - 1, d, d + 1, 2 * d, P - 1].filter((k) => k >= 0 && k < P))].sort((a, b) => a - b);
+  const head = ['k', ...cs.map((c) => c.predictor)];
+  const rows = ks.map((k) => [String(k), ...cs.map((c) => fmtNum(c.errors[k]!, 3))]);
+  const w = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  const line = (r: string[]): string => r.map((v, i) => v.padStart(w[i]!)).join('  ');
+  return [`${set}${cs[0]!.inMixture ? '' : ' (out of the mixture)'}: squared error / d`, line(head), ...rows.map(line)].join('\n') + '\n';
+}
+
+export async function iclExperiment(budget: IclBudget, seed: number, values: { dir?: string; html?: string; out?: string }, ctx: CliContext): Promise<number> {
+  const t0 = performance.now();
+  const r = await runIcl({
+    budget, seed, dir: resolve(ctx.cwd, values.dir ?? 'icl'), gemm: loadGemm((m) => ctx.logger.warn(m)),
+    log: (m) => ctx.logger.info(m), progress: (m) => ctx.logger.progress(m),
+  });
+  ctx.logger.done();
+  const d = r.plan.d;
+  for (const set of [...new Set(r.errorCurves.map((c) => c.set))]) ctx.stdout.write(kTable(r.errorCurves, set, d) + '\n');
+  ctx.stdout.write(iclFindings(r, d).map((l) => `- ${l}`).join('\n') + '\n\n');
+  const doc = auditDocument(r.curves, r.report, [r.store], 2, DEFAULT_THRESHOLDS);
+  ctx.stdout.write(auditTable(doc, { showAll: true }));
+  ctx.stdout.write(`Done in ${((performance.now() - t0) / 1000).toFixed(0)} s; every prediction in ${r.store}.\n`);
+  if (values.out) writeAtomic(resolve(ctx.cwd, values.out), JSON.stringify({ d, models: r.models, errorCurves: r.errorCurves, between: r.between }, null, 1) + '\n');
+  if (values.html) {
+    const { auditHtml } = await import('../report/html.js');
+    writeAtomic(resolve(ctx.cwd, values.html), auditHtml(doc, 'In-context regression: error by model size'));
+  }
+  return 0;
+}

@@ -1,0 +1,243 @@
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { assembleCurves } from '../core/curves/assemble.js';
+import { audit, type AuditReport } from '../core/analysis/audit.js';
+import { bayesLinearMixture, standardBaselines } from '../core/icl/baselines.js';
+import { charTokenizer } from '../core/metrics/tokenizers.js';
+import { makeRng } from '../core/random/rng.js';
+import type { Curve } from '../core/types.js';
+import { DuckStore, type StoredSample } from '../store/duckdb-store.js';
+import { observationsFromStore } from '../store/store-curves.js';
+import { samplePrompt, type FunctionClass, type IclPrompt, type MixtureComponent } from '../tasks/function-classes.js';
+import { loadCheckpoint } from '../zoo/checkpoint.js';
+import type { Gemm } from '../zoo/engine/gemm.js';
+import { ICL_SIZES } from '../zoo/icl-transformer.js';
+import { IclTrainer, type IclTrainConfig } from '../zoo/train-icl.js';
+
+/**
+ * Garg et al. 2022 and Yadlowsky, Doshi & Tripuraneni 2023 on the lab's own transformers: pretrain on
+ * prompts from a mixture of dense linear, sparse linear and sinusoid functions, then measure the
+ * squared error of the prediction at every number of in-context examples k, against exact baselines
+ * on the same prompts, inside the mixture and out of it (convex combinations of linear and sine,
+ * extreme frequencies, intermediate sparsity, scaled inputs). Errors are divided by d (Garg et al.'s
+ * normalisation: predicting 0 for a dense linear function scores 1).
+ */
+export type IclBudget = 'quick' | 'full';
+
+export interface IclPlan {
+  readonly d: number;
+  readonly points: number;
+  readonly sizes: readonly string[];
+  readonly steps: number;
+  readonly batch: number;
+  readonly lr: number;
+  readonly evalPrompts: number;
+  readonly curriculumEvery: number;
+}
+
+export const ICL_BUDGETS: Record<IclBudget, IclPlan & { expected: string }> = {
+  quick: { d: 5, points: 15, sizes: ['tiny', 'small'], steps: 4000, batch: 64, lr: 1e-3, evalPrompts: 256, curriculumEvery: 250, expected: 'about 12 minutes on 2 cores' },
+  full: { d: 20, points: 41, sizes: ['tiny', 'small', 'standard'], steps: 20_000, batch: 64, lr: 1e-3, evalPrompts: 512, curriculumEvery: 1000, expected: 'hours on 2 cores' },
+};
+
+/** Observation noise on every y: least squares then has a non-zero error to compare with. */
+export const ICL_NOISE = 0.5;
+export const SPARSE_NONZERO = 2;
+const SINE: FunctionClass = { kind: 'sinusoid', amplitude: [0.5, 2], frequency: [0.5, 2] };
+
+export function pretrainingMixture(): MixtureComponent[] {
+  return [
+    { name: 'dense_linear', cls: { kind: 'dense_linear' }, weight: 1 },
+    { name: 'sparse_linear', cls: { kind: 'sparse_linear', nonzero: SPARSE_NONZERO }, weight: 1 },
+    { name: 'sinusoid', cls: SINE, weight: 1 },
+  ];
+}
+
+export interface EvalSet {
+  readonly name: string;
+  readonly inMixture: boolean;
+  readonly cls: FunctionClass;
+  readonly inputScale: number;
+}
+
+export function evalSets(d: number): EvalSet[] {
+  const sets: EvalSet[] = [
+    { name: 'dense_linear', inMixture: true, cls: { kind: 'dense_linear' }, inputScale: 1 },
+    { name: 'sparse_linear', inMixture: true, cls: { kind: 'sparse_linear', nonzero: SPARSE_NONZERO }, inputScale: 1 },
+    { name: 'sinusoid', inMixture: true, cls: SINE, inputScale: 1 },
+    { name: 'convex_linear_sine', inMixture: false, cls: { kind: 'convex', alpha: 0.5, a: { kind: 'dense_linear' }, b: SINE }, inputScale: 1 },
+    { name: 'sinusoid_low_freq', inMixture: false, cls: { kind: 'sinusoid', amplitude: [0.5, 2], frequency: [0.05, 0.15] }, inputScale: 1 },
+    { name: 'sinusoid_high_freq', inMixture: false, cls: { kind: 'sinusoid', amplitude: [0.5, 2], frequency: [5, 8] }, inputScale: 1 },
+    { name: 'dense_linear_scaled_x3', inMixture: false, cls: { kind: 'dense_linear' }, inputScale: 3 },
+  ];
+  for (let s = SPARSE_NONZERO + 1; s < d; s++) sets.push({ name: `sparse_linear_nnz${s}`, inMixture: false, cls: { kind: 'sparse_linear', nonzero: s }, inputScale: 1 });
+  return sets;
+}
+
+/** Mean normalised squared error at each k, per predictor. */
+export interface ErrorCurve {
+  readonly set: string;
+  readonly inMixture: boolean;
+  readonly predictor: string;
+  /** Parameters of a transformer; null for a baseline. */
+  readonly params: number | null;
+  readonly errors: readonly number[];
+}
+
+/**
+ * Where a transformer's predictions sit between the dense solution (least squares) and the sparse one
+ * (Lasso at the α best on the trained sparsity): λ = Σ(ŷ − ŷ_LS)(ŷ_lasso − ŷ_LS) / Σ(ŷ_lasso − ŷ_LS)²
+ * over prompts and k ≥ the sparsity, so 0 is the dense solution, 1 the sparse one (seed 003's figure 3,
+ * with the two estimators standing in for the two single-class models).
+ */
+export interface Between {
+  readonly set: string;
+  readonly predictor: string;
+  readonly lambda: number;
+  readonly lassoAlpha: string;
+}
+
+export interface IclResult {
+  readonly plan: IclPlan;
+  readonly between: Between[];
+  readonly curves: Curve[];
+  readonly report: AuditReport;
+  readonly errorCurves: ErrorCurve[];
+  readonly store: string;
+  readonly models: { name: string; params: number; trainSeconds: number; finalLoss: number | null }[];
+}
+
+function trainConfig(plan: IclPlan, size: string, seed: number): IclTrainConfig {
+  const s = ICL_SIZES[size];
+  if (!s) throw new RangeError(`unknown size ${size}`);
+  return {
+    model: { ...s, dims: plan.d, points: plan.points }, mixture: pretrainingMixture(), noise: ICL_NOISE, steps: plan.steps, batch: plan.batch, lr: plan.lr,
+    warmup: 100, weightDecay: 0, seed, curriculum: { dimsStart: Math.min(plan.d, Math.max(SPARSE_NONZERO, 2)), pointsStart: Math.min(plan.points, 5), every: plan.curriculumEvery },
+  };
+}
+
+const SAVE_EVERY = 250;
+
+function trainSize(cfg: IclTrainConfig, file: string, gemm: Gemm, name: string, progress: (m: string) => void): { t: IclTrainer; seconds: number; loss: number | null } {
+  let t: IclTrainer | null = null;
+  if (existsSync(file)) {
+    if (JSON.stringify(loadCheckpoint(file).meta.train) === JSON.stringify(cfg)) t = IclTrainer.resume(file, cfg, gemm);
+    else rmSync(file);
+  }
+  t ??= new IclTrainer(cfg, gemm);
+  const t0 = performance.now();
+  let loss: number | null = null;
+  let avg = 0;
+  let n = 0;
+  while (t.step < cfg.steps) {
+    loss = t.trainStep();
+    avg = 0.98 * avg + 0.02 * loss;
+    n++;
+    if (t.step % 10 === 0) {
+      const st = t.stage(t.step);
+      progress(`training ${name} (${t.model.numParams.toLocaleString('en')} params): step ${t.step}/${cfg.steps}, d ${st.dims}, ${st.points} points, loss/d ${(avg / (1 - 0.98 ** n) / st.dims).toFixed(4)}`);
+    }
+    if (t.step % SAVE_EVERY === 0 || t.step === cfg.steps) t.save(file);
+  }
+  return { t, seconds: n === 0 ? 0 : (performance.now() - t0) / 1000, loss };
+}
+
+/** Errors per prompt and k of one predictor (normalised by d). */
+function errorsOf(prompts: readonly IclPrompt[], d: number, predict: (p: IclPrompt, k: number, i: number) => number): Float64Array[] {
+  return prompts.map((p, i) => Float64Array.from({ length: p.points }, (_, k) => (predict(p, k, i) - p.ys[k]!) ** 2 / d));
+}
+
+const meanOverPrompts = (e: readonly Float64Array[]): number[] => Array.from({ length: e[0]!.length }, (_, k) => e.reduce((s, r) => s + r[k]!, 0) / e.length);
+
+export async function runIcl(opts: {
+  budget: IclBudget; dir: string; seed: number; gemm: Gemm; log: (m: string) => void; progress: (m: string) => void; plan?: IclPlan;
+}): Promise<IclResult> {
+  const plan = opts.plan ?? ICL_BUDGETS[opts.budget];
+  const root = join(opts.dir, opts.plan ? 'custom' : opts.budget);
+  mkdirSync(join(root, 'models'), { recursive: true });
+  const d = plan.d;
+  const sets = evalSets(d);
+  // The same prompts for every predictor, drawn once from the seed.
+  const rng = makeRng(opts.seed + 1000);
+  const prompts = new Map(sets.map((s) => [s.name, Array.from({ length: plan.evalPrompts }, () => samplePrompt([{ name: s.name, cls: s.cls, weight: 1 }], { d, points: plan.points, inputScale: s.inputScale, noise: ICL_NOISE }, rng))]));
+  const errorCurves: ErrorCurve[] = [];
+  // Baselines, exactly; their predictions kept for the sparsity sets' "between" measure.
+  const xq = (p: IclPrompt, k: number): Float64Array => p.xs.subarray(k * d, (k + 1) * d);
+  const basePreds = new Map<string, number[][]>();
+  for (const s of sets) {
+    const ps = prompts.get(s.name)!;
+    opts.progress(`baselines on ${s.name}`);
+    for (const b of standardBaselines()) {
+      const preds = ps.map((p) => Array.from({ length: p.points }, (_, k) => b.predict(p.xs, p.ys, k, d, xq(p, k))));
+      if (s.cls.kind === 'sparse_linear') basePreds.set(`${s.name}/${b.id}`, preds);
+      errorCurves.push({ set: s.name, inMixture: s.inMixture, predictor: b.id, params: null, errors: meanOverPrompts(errorsOf(ps, d, (_p, k, i) => preds[i]![k]!)) });
+    }
+    // The posterior mean for the mixture's linear part (dense or 2-sparse, equally likely), where it has a closed form.
+    if (s.cls.kind === 'dense_linear' || s.cls.kind === 'sparse_linear') {
+      const prior = { dense: 0.5, nonzero: SPARSE_NONZERO, noise: ICL_NOISE };
+      errorCurves.push({ set: s.name, inMixture: s.inMixture, predictor: 'bayes_linear_mixture', params: null, errors: meanOverPrompts(errorsOf(ps, d, (p, k) => bayesLinearMixture(p.xs, p.ys, k, d, xq(p, k), prior))) });
+    }
+  }
+  // The sparse solution: the Lasso α with the least error on the trained sparsity, from k = d on.
+  const late = (e: readonly number[]): number => e.slice(d).reduce((a, b) => a + b, 0) / Math.max(1, e.length - d);
+  const lassoAlpha = errorCurves.filter((c) => c.set === 'sparse_linear' && c.predictor.startsWith('lasso@')).sort((a, b) => late(a.errors) - late(b.errors))[0]!.predictor;
+  const between: Between[] = [];
+  const storePath = join(root, 'icl.duckdb');
+  const store = await DuckStore.open(storePath);
+  const models: IclResult['models'] = [];
+  try {
+    const runs: { name: string; cfg: IclTrainConfig; set: EvalSet; runId: string }[] = [];
+    for (const size of plan.sizes) {
+      const cfg = trainConfig(plan, size, opts.seed);
+      for (const s of sets) runs.push({ name: `icl-${size}`, cfg, set: s, runId: createHash('sha256').update(JSON.stringify({ size, cfg, set: s, prompts: plan.evalPrompts, seed: opts.seed })).digest('hex').slice(0, 16) });
+    }
+    const keep = runs.map((r) => `'${r.runId}'`).join(',');
+    for (const table of ['scores', 'samples', 'runs']) await store.query(`DELETE FROM ${table} WHERE run_id NOT IN (${keep})`);
+    for (const size of plan.sizes) {
+      const name = `icl-${size}`;
+      const cfg = trainConfig(plan, size, opts.seed);
+      const { t, seconds, loss } = trainSize(cfg, join(root, 'models', `${name}.safetensors`), opts.gemm, name, opts.progress);
+      models.push({ name, params: t.model.numParams, trainSeconds: seconds, finalLoss: loss });
+      opts.log(`${name}: ${t.model.numParams.toLocaleString('en')} params, ${seconds > 0 ? `trained ${cfg.steps} steps in ${seconds.toFixed(0)} s` : 'reused'}`);
+      for (const r of runs.filter((x) => x.name === name)) {
+        const ps = prompts.get(r.set.name)!;
+        opts.progress(`${name} on ${r.set.name}`);
+        const preds = t.predict(ps);
+        const errs = errorsOf(ps, d, (_p, k, i) => preds[i]![k]!);
+        if (r.set.cls.kind === 'sparse_linear') {
+          const ls = basePreds.get(`${r.set.name}/least_squares`)!;
+          const lasso = basePreds.get(`${r.set.name}/${lassoAlpha}`)!;
+          let num = 0;
+          let den = 0;
+          ps.forEach((_, i) => { for (let k = SPARSE_NONZERO; k < plan.points; k++) { const g = lasso[i]![k]! - ls[i]![k]!; num += (preds[i]![k]! - ls[i]![k]!) * g; den += g * g; } });
+          between.push({ set: r.set.name, predictor: name, lambda: den > 0 ? num / den : NaN, lassoAlpha });
+        }
+        errorCurves.push({ set: r.set.name, inMixture: r.set.inMixture, predictor: name, params: t.model.numParams, errors: meanOverPrompts(errs) });
+        await store.upsertRun({
+          runId: r.runId, family: 'lab-icl', model: name, params: t.model.numParams, task: `icl-${r.set.name}`, taskSource: 'function-classes sampler',
+          settings: { set: r.set, train: cfg, prompts: plan.evalPrompts, metrics: ['mse'] }, seed: opts.seed, versions: {},
+        });
+        const samples: StoredSample[] = [];
+        errs.forEach((row, i) => row.forEach((e, k) => {
+          const id = `${r.set.name}/${String(i).padStart(4, '0')}/k${String(k).padStart(2, '0')}`;
+          samples.push({
+            sample: {
+              id, model: name, task: `icl-${r.set.name}`, exampleId: id, kind: 'regression', prompt: `${k} in-context examples`, output: String(preds[i]![k]), targets: [String(ps[i]!.ys[k])],
+              choices: null, choiceLogliks: null, gold: null, targetScores: null, targetTokenLogprobs: null, targetTokenGreedy: null, targetLoglik: null, attempts: null, greedy: null,
+              squaredError: e, source: { file: 'function-classes' },
+            },
+            rawOutput: null, paths: null, targetTokens: null, latencyMs: 0, error: null, scores: [],
+          });
+        }));
+        await store.writeSamples(r.runId, samples);
+      }
+    }
+    opts.progress('auditing the family from the store');
+    const { observations } = await observationsFromStore(store, { tokenizer: charTokenizer, seed: opts.seed, resamples: 200 });
+    const curves = assembleCurves(observations).curves;
+    return { plan, between, curves, report: audit(curves), errorCurves, store: storePath, models };
+  } finally {
+    store.close();
+  }
+}
