@@ -1,3 +1,4 @@
+import { metricInfo } from '../core/analysis/metric-info.js';
 import type { AuditDocument } from './audit-document.js';
 
 /**
@@ -8,6 +9,8 @@ import type { AuditDocument } from './audit-document.js';
  */
 export type ReportCurve = Pick<AuditDocument['curves'][number], 'id' | 'key' | 'verdict' | 'qualifier' | 'reasons' | 'measures' | 'bestForm' | 'trendP' | 'headline' | 'surprise' | 'higherIsBetter' | 'points'> & {
   readonly bestFit: AuditDocument['curves'][number]['fits'][number] | null;
+  /** The metric's scale bounds or natural limits: forecasts are drawn clipped to them, as the back-test scores them. */
+  readonly limits: readonly [number, number] | null;
 };
 export interface ReportData {
   readonly title: string;
@@ -31,6 +34,7 @@ export function reportData(doc: AuditDocument, title: string, links?: Readonly<R
       trendP: c.trendP, headline: c.headline, surprise: c.surprise, higherIsBetter: c.higherIsBetter,
       points: c.points.map((p) => ({ ...p, extra: {} })),
       bestFit: c.fits.find((f) => f.form === c.bestForm) ?? null,
+      limits: ((i) => (i === null ? null : (i.bounds ?? i.limits ?? null)))(metricInfo(c.key.metric)),
     })),
     swaps: doc.swaps,
     meta: doc.meta,

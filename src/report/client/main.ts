@@ -104,7 +104,8 @@ function curvePlot(c: ReportCurve): HTMLElement {
   const x1 = Math.max(...xs);
   const grid = (from: number, to: number): number[] => Array.from({ length: 40 }, (_, i) => from + ((to - from) * i) / 39);
   const fitLine = c.bestFit ? grid(x0, x1).map((x) => ({ params: 10 ** x, value: predict(c.bestFit!, x) })) : [];
-  const btLine = h ? grid(Math.log10(h.trainedUpTo), x1).map((x) => ({ params: 10 ** x, value: predict(h.fit, x) })) : [];
+  const clip = (v: number): number => (c.limits ? Math.min(c.limits[1], Math.max(c.limits[0], v)) : v);
+  const btLine = h ? grid(Math.log10(h.trainedUpTo), x1).map((x) => ({ params: 10 ** x, value: clip(predict(h.fit, x)) })) : [];
   const marks: Plot.Markish[] = [
     Plot.ruleX(pts.filter((p) => p.lo !== null), { x: 'params', y1: 'lo', y2: 'hi', stroke: '#999' }),
     fitLine.length ? Plot.line(fitLine, { x: 'params', y: 'value', stroke: '#4269d0', strokeOpacity: 0.7 }) : null,
