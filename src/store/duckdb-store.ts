@@ -83,6 +83,14 @@ export class DuckStore {
     });
   }
 
+  /** Deletes every run not listed, with its samples and scores (an experiment re-planned drops its stale runs). */
+  keepOnlyRuns(runIds: readonly string[]): Promise<void> {
+    return this.exclusive(async () => {
+      const list = runIds.map((_, i) => `$${i + 1}`).join(',') || 'NULL';
+      for (const table of ['scores', 'samples', 'runs']) await this.conn.run(`DELETE FROM ${table} WHERE run_id NOT IN (${list})`, [...runIds]);
+    });
+  }
+
   /** Sample ids already stored for a run; `withErrors: false` leaves out samples that failed (for --retry-errors). */
   async doneSampleIds(runId: string, withErrors = true): Promise<Set<string>> {
     const r = await this.conn.runAndReadAll(`SELECT sample_id FROM samples WHERE run_id = $1${withErrors ? '' : ' AND error IS NULL'}`, [runId]);

@@ -1,7 +1,7 @@
 import { makeRng, type Rng } from '../core/random/rng.js';
-import { DataError } from '../core/errors.js';
 import { samplePrompt, type IclPrompt, type MixtureComponent } from '../tasks/function-classes.js';
-import { loadCheckpoint, saveCheckpoint } from './checkpoint.js';
+import { saveCheckpoint } from './checkpoint.js';
+import { loadTrainingState } from './resumable.js';
 import { adamwStep, clipGradNorm, warmupCosineLr, ADAMW_DEFAULTS } from './engine/adamw.js';
 import type { Gemm } from './engine/gemm.js';
 import { IclTransformer, iclTokens, type IclConfig } from './icl-transformer.js';
@@ -96,15 +96,9 @@ export class IclTrainer {
   }
 
   static resume(file: string, cfg: IclTrainConfig, gemm: Gemm): IclTrainer {
-    const c = loadCheckpoint(file);
-    if (c.meta.arch !== 'icl' || JSON.stringify(c.meta.config) !== JSON.stringify(cfg.model)) {
-      throw new DataError(`the checkpoint holds ${c.meta.arch ?? 'gpt'} ${JSON.stringify(c.meta.config)}, not icl ${JSON.stringify(cfg.model)}`, { code: 'CHECKPOINT_MISMATCH', file });
-    }
-    const t = new IclTrainer(cfg, gemm, c.params);
-    const m = c.extra['adamw.m'];
-    const v = c.extra['adamw.v'];
-    if (!m || !v || m.length !== t.model.numParams || v.length !== t.model.numParams) throw new DataError('not a valid checkpoint: no optimiser state of the model\'s size', { code: 'CHECKPOINT_CORRUPT', file });
-    t.restore(c.meta.step, m, v);
+    const st = loadTrainingState(file, 'icl', cfg.model);
+    const t = new IclTrainer(cfg, gemm, st.params);
+    t.restore(st.step, st.m, st.v);
     return t;
   }
 }

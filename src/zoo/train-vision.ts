@@ -1,11 +1,11 @@
 import { makeRng, type Rng } from '../core/random/rng.js';
 import { MNIST_PIXELS, type MnistSet } from '../tasks/mnist.js';
 import { Autoencoder, type AutoencoderConfig } from './autoencoder.js';
-import { loadCheckpoint, saveCheckpoint } from './checkpoint.js';
+import { saveCheckpoint } from './checkpoint.js';
+import { loadTrainingState } from './resumable.js';
 import { adamwStep, clipGradNorm, warmupCosineLr, ADAMW_DEFAULTS } from './engine/adamw.js';
 import type { Gemm } from './engine/gemm.js';
 import { Lenet, type LenetConfig } from './lenet.js';
-import { DataError } from '../core/errors.js';
 
 /**
  * Trains the vision families on MNIST: LeNet classifiers on cross-entropy, autoencoders on mean
@@ -111,15 +111,9 @@ export class VisionTrainer {
 
   /** A trainer continuing from a checkpoint; it must hold this spec's architecture and configuration. */
   static resume(file: string, spec: VisionSpec, cfg: VisionTrainConfig, train: MnistSet, gemm: Gemm): VisionTrainer {
-    const c = loadCheckpoint(file);
-    if (c.meta.arch !== spec.arch || JSON.stringify(c.meta.config) !== JSON.stringify(spec.config)) {
-      throw new DataError(`the checkpoint holds ${c.meta.arch ?? 'gpt'} ${JSON.stringify(c.meta.config)}, not ${spec.arch} ${JSON.stringify(spec.config)}`, { code: 'CHECKPOINT_MISMATCH', file });
-    }
-    const t = new VisionTrainer(spec, cfg, train, gemm, c.params);
-    const m = c.extra['adamw.m'];
-    const v = c.extra['adamw.v'];
-    if (!m || !v || m.length !== t.model.numParams || v.length !== t.model.numParams) throw new DataError('not a valid checkpoint: no optimiser state of the model\'s size', { code: 'CHECKPOINT_CORRUPT', file });
-    t.restore(c.meta.step, m, v);
+    const st = loadTrainingState(file, spec.arch, spec.config);
+    const t = new VisionTrainer(spec, cfg, train, gemm, st.params);
+    t.restore(st.step, st.m, st.v);
     return t;
   }
 }

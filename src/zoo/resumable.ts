@@ -1,0 +1,52 @@
+import { existsSync, rmSync } from 'node:fs';
+import { DataError } from '../core/errors.js';
+import { loadCheckpoint, type CheckpointMeta } from './checkpoint.js';
+
+/** A trainer whose state is its step, a step function and a checkpoint writer. */
+export interface Resumable {
+  readonly step: number;
+  trainStep(): number;
+  save(file: string): void;
+}
+
+/**
+ * Trains to `steps`: reuses a finished checkpoint of the same settings, resumes an unfinished one,
+ * and replaces one of other settings (a changed budget must not continue an unrelated run). Writes
+ * the checkpoint every `saveEvery` steps and at the end, so an interrupted run loses little.
+ */
+export function trainResumable<T extends Resumable>(o: {
+  file: string; settings: unknown; steps: number; saveEvery: number;
+  fresh: () => T; resume: (file: string) => T; onStep?: (t: T, loss: number) => void;
+}): { trainer: T; seconds: number; loss: number | null; stepsRun: number } {
+  let t: T | null = null;
+  if (existsSync(o.file)) {
+    if (JSON.stringify(loadCheckpoint(o.file).meta.train) === JSON.stringify(o.settings)) t = o.resume(o.file);
+    else rmSync(o.file);
+  }
+  t ??= o.fresh();
+  const t0 = performance.now();
+  const from = t.step;
+  let loss: number | null = null;
+  while (t.step < o.steps) {
+    loss = t.trainStep();
+    o.onStep?.(t, loss);
+    if (t.step % o.saveEvery === 0 || t.step === o.steps) t.save(o.file);
+  }
+  return { trainer: t, seconds: (performance.now() - t0) / 1000, loss, stepsRun: t.step - from };
+}
+
+
+/**
+ * A checkpoint's parameters and AdamW state, after checking it holds the expected architecture and
+ * configuration: what every trainer's `resume` needs.
+ */
+export function loadTrainingState(path: string, arch: NonNullable<CheckpointMeta['arch']>, config: unknown): { params: Float32Array; m: Float32Array; v: Float32Array; step: number } {
+  const c = loadCheckpoint(path);
+  if ((c.meta.arch ?? 'gpt') !== arch || JSON.stringify(c.meta.config) !== JSON.stringify(config)) {
+    throw new DataError(`the checkpoint holds ${c.meta.arch ?? 'gpt'} ${JSON.stringify(c.meta.config)}, not ${arch} ${JSON.stringify(config)}`, { code: 'CHECKPOINT_MISMATCH', file: path });
+  }
+  const m = c.extra['adamw.m'];
+  const v = c.extra['adamw.v'];
+  if (!m || !v || m.length !== c.params.length || v.length !== c.params.length) throw new DataError('not a valid checkpoint: no optimiser state of the model\'s size', { code: 'CHECKPOINT_CORRUPT', file: path });
+  return { params: c.params, m, v, step: c.meta.step };
+}
