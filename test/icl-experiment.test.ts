@@ -11,7 +11,7 @@ import { emergence } from './cli.js';
 const dir = mkdtempSync(join(tmpdir(), 'emergence-icl-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-const PLAN: IclPlan = { d: 4, points: 9, sizes: ['tiny', 'small'], steps: 30, batch: 16, lr: 1e-3, evalPrompts: 12, curriculumEvery: 10 };
+const PLAN: IclPlan = { d: 4, points: 9, sizes: ['tiny', 'small'], steps: 30, batch: 16, lr: 1e-3, warmup: 5, evalPrompts: 12, curriculumEvery: 10 };
 
 // The whole pipeline at a tiny plan: pretrain two sizes on the mixture, evaluate every set with
 // every baseline on the same prompts, store each prediction in DuckDB on disk, audit from the store.

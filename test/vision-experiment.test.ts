@@ -1,4 +1,5 @@
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { DataError } from '../src/core/errors.js';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -69,6 +70,14 @@ describe('vision-mirage experiment, end to end', () => {
     } finally { store.close(); }
     expect(existsSync(join(dir, 'custom', 'models', 'autoencoder-b16-s3.safetensors'))).toBe(true);
   }, 180_000);
+
+  it('a corrupt checkpoint among the models is an error naming the file, not a silent retrain', async () => {
+    const bad = join(dir, 'custom', 'models', 'lenet-w0.03-s3.safetensors');
+    writeFileSync(bad, Buffer.from('definitely not safetensors'));
+    await expect(run()).rejects.toThrow(DataError);
+    await expect(run()).rejects.toMatchObject({ file: bad });
+    rmSync(bad);
+  }, 60_000);
 
   it('refuses an unknown budget and an unknown experiment with exit 2', () => {
     const bad = emergence(['experiment', 'vision-mirage', '--budget', 'huge', '--dir', dir]);

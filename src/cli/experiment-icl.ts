@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { DEFAULT_THRESHOLDS } from '../core/analysis/thresholds.js';
-import { runIcl, type ErrorCurve, type IclBudget, type IclResult } from '../experiments/icl.js';
+import { runIcl, SPARSE_NONZERO, type ErrorCurve, type IclBudget, type IclResult } from '../experiments/icl.js';
 import { auditDocument } from '../report/audit-document.js';
 import { auditTable } from '../report/audit-table.js';
 import { fmtNum } from '../report/format.js';
@@ -39,7 +39,10 @@ export function iclFindings(r: IclResult, d: number): string[] {
       out.push(`out of the mixture, ${set}, k ≥ ${d}: ${m} ${fmtNum(mean(e.errors.slice(d)), 3)} vs the best baseline (${best.predictor}) ${fmtNum(mean(best.errors.slice(d)), 3)}: ${fmtNum(ratio, 3)}× ${ratio > 1.25 ? '— clearly worse than the best baseline' : ratio > 1 ? '— slightly worse' : '— no worse'}`);
     }
   }
-  for (const b of r.between) out.push(`${b.set}: ${b.predictor}'s predictions sit at λ = ${fmtNum(b.lambda, 3)} between least squares (0) and ${b.lassoAlpha} (1)${b.lambda > 0 && b.lambda < 1 ? ': between the dense and sparse solutions' : ''}`);
+  for (const b of r.between) {
+    const where = b.lambda > 0.1 && b.lambda < 0.9 ? 'between the dense and sparse solutions' : b.lambda <= 0.1 ? 'at the dense solution' : 'at the sparse solution';
+    out.push(`${b.set}: ${b.predictor}'s predictions sit at λ = ${fmtNum(b.lambda, 3)} on the line from the dense solution (0) to the ${SPARSE_NONZERO}-sparse one (1): ${where}`);
+  }
   return out;
 }
 

@@ -1,18 +1,19 @@
-import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, rmSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { assembleCurves } from '../core/curves/assemble.js';
 import { audit, type AuditReport } from '../core/analysis/audit.js';
 import { bayesLinearMixture, standardBaselines } from '../core/icl/baselines.js';
 import { charTokenizer } from '../core/metrics/tokenizers.js';
+import { blankSample } from '../core/sample.js';
 import { makeRng } from '../core/random/rng.js';
 import type { Curve } from '../core/types.js';
 import { DuckStore, type StoredSample } from '../store/duckdb-store.js';
 import { observationsFromStore } from '../store/store-curves.js';
+import { contentId } from '../store/content-id.js';
 import { samplePrompt, type FunctionClass, type IclPrompt, type MixtureComponent } from '../tasks/function-classes.js';
-import { loadCheckpoint } from '../zoo/checkpoint.js';
 import type { Gemm } from '../zoo/engine/gemm.js';
 import { ICL_SIZES } from '../zoo/icl-transformer.js';
+import { trainResumable } from '../zoo/resumable.js';
 import { IclTrainer, type IclTrainConfig } from '../zoo/train-icl.js';
 
 /**
@@ -32,13 +33,14 @@ export interface IclPlan {
   readonly steps: number;
   readonly batch: number;
   readonly lr: number;
+  readonly warmup: number;
   readonly evalPrompts: number;
   readonly curriculumEvery: number;
 }
 
 export const ICL_BUDGETS: Record<IclBudget, IclPlan & { expected: string }> = {
-  quick: { d: 5, points: 15, sizes: ['tiny', 'small'], steps: 4000, batch: 64, lr: 1e-3, evalPrompts: 256, curriculumEvery: 250, expected: 'about 12 minutes on 2 cores' },
-  full: { d: 20, points: 41, sizes: ['tiny', 'small', 'standard'], steps: 20_000, batch: 64, lr: 1e-3, evalPrompts: 512, curriculumEvery: 1000, expected: 'hours on 2 cores' },
+  quick: { d: 5, points: 15, sizes: ['nano', 'micro', 'tiny', 'small'], steps: 6000, batch: 64, lr: 2e-3, warmup: 500, evalPrompts: 256, curriculumEvery: 250, expected: 'about 13 minutes on 2 cores' },
+  full: { d: 20, points: 41, sizes: ['tiny', 'small', 'standard'], steps: 20_000, batch: 64, lr: 2e-3, warmup: 1000, evalPrompts: 512, curriculumEvery: 1000, expected: 'hours on 2 cores' },
 };
 
 /** Observation noise on every y: least squares then has a non-zero error to compare with. */
@@ -86,16 +88,16 @@ export interface ErrorCurve {
 }
 
 /**
- * Where a transformer's predictions sit between the dense solution (least squares) and the sparse one
- * (Lasso at the α best on the trained sparsity): λ = Σ(ŷ − ŷ_LS)(ŷ_lasso − ŷ_LS) / Σ(ŷ_lasso − ŷ_LS)²
- * over prompts and k ≥ the sparsity, so 0 is the dense solution, 1 the sparse one (seed 003's figure 3,
- * with the two estimators standing in for the two single-class models).
+ * Where a transformer's predictions sit between the dense solution and the sparse one (seed 003's
+ * figure 3). The two single-class optimal predictors stand in for the two single-class models: the
+ * posterior mean under the dense prior (ridge with α = σ²) and under the trained s-sparse prior.
+ * λ = Σ(ŷ − ŷ_dense)(ŷ_sparse − ŷ_dense) / Σ(ŷ_sparse − ŷ_dense)² over prompts and k ≥ s, so 0 is
+ * the dense solution and 1 the sparse one.
  */
 export interface Between {
   readonly set: string;
   readonly predictor: string;
   readonly lambda: number;
-  readonly lassoAlpha: string;
 }
 
 export interface IclResult {
@@ -113,39 +115,46 @@ function trainConfig(plan: IclPlan, size: string, seed: number): IclTrainConfig 
   if (!s) throw new RangeError(`unknown size ${size}`);
   return {
     model: { ...s, dims: plan.d, points: plan.points }, mixture: pretrainingMixture(), noise: ICL_NOISE, steps: plan.steps, batch: plan.batch, lr: plan.lr,
-    warmup: 100, weightDecay: 0, seed, curriculum: { dimsStart: Math.min(plan.d, Math.max(SPARSE_NONZERO, 2)), pointsStart: Math.min(plan.points, 5), every: plan.curriculumEvery },
+    warmup: plan.warmup, weightDecay: 0, seed, curriculum: { dimsStart: Math.min(plan.d, Math.max(SPARSE_NONZERO, 2)), pointsStart: Math.min(plan.points, 5), every: plan.curriculumEvery },
   };
 }
 
 const SAVE_EVERY = 250;
 
-function trainSize(cfg: IclTrainConfig, file: string, gemm: Gemm, name: string, progress: (m: string) => void): { t: IclTrainer; seconds: number; loss: number | null } {
-  let t: IclTrainer | null = null;
-  if (existsSync(file)) {
-    if (JSON.stringify(loadCheckpoint(file).meta.train) === JSON.stringify(cfg)) t = IclTrainer.resume(file, cfg, gemm);
-    else rmSync(file);
-  }
-  t ??= new IclTrainer(cfg, gemm);
-  const t0 = performance.now();
-  let loss: number | null = null;
+function trainSize(cfg: IclTrainConfig, file: string, gemm: Gemm, name: string, progress: (m: string) => void): ReturnType<typeof trainResumable<IclTrainer>> {
   let avg = 0;
   let n = 0;
-  while (t.step < cfg.steps) {
-    loss = t.trainStep();
-    avg = 0.98 * avg + 0.02 * loss;
-    n++;
-    if (t.step % 10 === 0) {
+  return trainResumable({
+    file, settings: cfg, steps: cfg.steps, saveEvery: SAVE_EVERY,
+    fresh: () => new IclTrainer(cfg, gemm),
+    resume: (f) => IclTrainer.resume(f, cfg, gemm),
+    onStep: (t, loss) => {
+      avg = 0.98 * avg + 0.02 * loss;
+      n++;
+      if (t.step % 10 !== 0) return;
       const st = t.stage(t.step);
       progress(`training ${name} (${t.model.numParams.toLocaleString('en')} params): step ${t.step}/${cfg.steps}, d ${st.dims}, ${st.points} points, loss/d ${(avg / (1 - 0.98 ** n) / st.dims).toFixed(4)}`);
-    }
-    if (t.step % SAVE_EVERY === 0 || t.step === cfg.steps) t.save(file);
-  }
-  return { t, seconds: n === 0 ? 0 : (performance.now() - t0) / 1000, loss };
+    },
+  });
 }
 
 /** Errors per prompt and k of one predictor (normalised by d). */
 function errorsOf(prompts: readonly IclPrompt[], d: number, predict: (p: IclPrompt, k: number, i: number) => number): Float64Array[] {
   return prompts.map((p, i) => Float64Array.from({ length: p.points }, (_, k) => (predict(p, k, i) - p.ys[k]!) ** 2 / d));
+}
+
+/** λ of `Between`: the least-squares position of ŷ on the line from the dense solution (0) to the sparse one (1), over prompts and k ≥ from. */
+export function betweenLambda(preds: ArrayLike<ArrayLike<number>>, ls: ArrayLike<ArrayLike<number>>, lasso: ArrayLike<ArrayLike<number>>, from: number): number {
+  let num = 0;
+  let den = 0;
+  for (let i = 0; i < preds.length; i++) {
+    for (let k = from; k < preds[i]!.length; k++) {
+      const g = lasso[i]![k]! - ls[i]![k]!;
+      num += (preds[i]![k]! - ls[i]![k]!) * g;
+      den += g * g;
+    }
+  }
+  return den > 0 ? num / den : NaN;
 }
 
 const meanOverPrompts = (e: readonly Float64Array[]): number[] => Array.from({ length: e[0]!.length }, (_, k) => e.reduce((s, r) => s + r[k]!, 0) / e.length);
@@ -164,14 +173,17 @@ export async function runIcl(opts: {
   const errorCurves: ErrorCurve[] = [];
   // Baselines, exactly; their predictions kept for the sparsity sets' "between" measure.
   const xq = (p: IclPrompt, k: number): Float64Array => p.xs.subarray(k * d, (k + 1) * d);
-  const basePreds = new Map<string, number[][]>();
+  const solutions = new Map<string, { dense: number[][]; sparse: number[][] }>();
   for (const s of sets) {
     const ps = prompts.get(s.name)!;
     opts.progress(`baselines on ${s.name}`);
-    for (const b of standardBaselines()) {
-      const preds = ps.map((p) => Array.from({ length: p.points }, (_, k) => b.predict(p.xs, p.ys, k, d, xq(p, k))));
-      if (s.cls.kind === 'sparse_linear') basePreds.set(`${s.name}/${b.id}`, preds);
-      errorCurves.push({ set: s.name, inMixture: s.inMixture, predictor: b.id, params: null, errors: meanOverPrompts(errorsOf(ps, d, (_p, k, i) => preds[i]![k]!)) });
+    for (const b of standardBaselines()) errorCurves.push({ set: s.name, inMixture: s.inMixture, predictor: b.id, params: null, errors: meanOverPrompts(errorsOf(ps, d, (p, k) => b.predict(p.xs, p.ys, k, d, xq(p, k)))) });
+    if (s.cls.kind === 'sparse_linear') {
+      const all = (f: (p: IclPrompt, k: number) => number): number[][] => ps.map((p) => Array.from({ length: p.points }, (_, k) => f(p, k)));
+      solutions.set(s.name, {
+        dense: all((p, k) => bayesLinearMixture(p.xs, p.ys, k, d, xq(p, k), { dense: 1, nonzero: SPARSE_NONZERO, noise: ICL_NOISE })),
+        sparse: all((p, k) => bayesLinearMixture(p.xs, p.ys, k, d, xq(p, k), { dense: 0, nonzero: SPARSE_NONZERO, noise: ICL_NOISE })),
+      });
     }
     // The posterior mean for the mixture's linear part (dense or 2-sparse, equally likely), where it has a closed form.
     if (s.cls.kind === 'dense_linear' || s.cls.kind === 'sparse_linear') {
@@ -179,9 +191,6 @@ export async function runIcl(opts: {
       errorCurves.push({ set: s.name, inMixture: s.inMixture, predictor: 'bayes_linear_mixture', params: null, errors: meanOverPrompts(errorsOf(ps, d, (p, k) => bayesLinearMixture(p.xs, p.ys, k, d, xq(p, k), prior))) });
     }
   }
-  // The sparse solution: the Lasso α with the least error on the trained sparsity, from k = d on.
-  const late = (e: readonly number[]): number => e.slice(d).reduce((a, b) => a + b, 0) / Math.max(1, e.length - d);
-  const lassoAlpha = errorCurves.filter((c) => c.set === 'sparse_linear' && c.predictor.startsWith('lasso@')).sort((a, b) => late(a.errors) - late(b.errors))[0]!.predictor;
   const between: Between[] = [];
   const storePath = join(root, 'icl.duckdb');
   const store = await DuckStore.open(storePath);
@@ -190,29 +199,22 @@ export async function runIcl(opts: {
     const runs: { name: string; cfg: IclTrainConfig; set: EvalSet; runId: string }[] = [];
     for (const size of plan.sizes) {
       const cfg = trainConfig(plan, size, opts.seed);
-      for (const s of sets) runs.push({ name: `icl-${size}`, cfg, set: s, runId: createHash('sha256').update(JSON.stringify({ size, cfg, set: s, prompts: plan.evalPrompts, seed: opts.seed })).digest('hex').slice(0, 16) });
+      for (const s of sets) runs.push({ name: `icl-${size}`, cfg, set: s, runId: contentId({ size, cfg, set: s, prompts: plan.evalPrompts, seed: opts.seed }) });
     }
-    const keep = runs.map((r) => `'${r.runId}'`).join(',');
-    for (const table of ['scores', 'samples', 'runs']) await store.query(`DELETE FROM ${table} WHERE run_id NOT IN (${keep})`);
+    await store.keepOnlyRuns(runs.map((r) => r.runId));
     for (const size of plan.sizes) {
       const name = `icl-${size}`;
       const cfg = trainConfig(plan, size, opts.seed);
-      const { t, seconds, loss } = trainSize(cfg, join(root, 'models', `${name}.safetensors`), opts.gemm, name, opts.progress);
+      const { trainer: t, seconds, loss, stepsRun } = trainSize(cfg, join(root, 'models', `${name}.safetensors`), opts.gemm, name, opts.progress);
       models.push({ name, params: t.model.numParams, trainSeconds: seconds, finalLoss: loss });
-      opts.log(`${name}: ${t.model.numParams.toLocaleString('en')} params, ${seconds > 0 ? `trained ${cfg.steps} steps in ${seconds.toFixed(0)} s` : 'reused'}`);
+      opts.log(`${name}: ${t.model.numParams.toLocaleString('en')} params, ${stepsRun === 0 ? 'reused' : `trained ${stepsRun} steps in ${seconds.toFixed(0)} s`}`);
       for (const r of runs.filter((x) => x.name === name)) {
         const ps = prompts.get(r.set.name)!;
         opts.progress(`${name} on ${r.set.name}`);
         const preds = t.predict(ps);
         const errs = errorsOf(ps, d, (_p, k, i) => preds[i]![k]!);
-        if (r.set.cls.kind === 'sparse_linear') {
-          const ls = basePreds.get(`${r.set.name}/least_squares`)!;
-          const lasso = basePreds.get(`${r.set.name}/${lassoAlpha}`)!;
-          let num = 0;
-          let den = 0;
-          ps.forEach((_, i) => { for (let k = SPARSE_NONZERO; k < plan.points; k++) { const g = lasso[i]![k]! - ls[i]![k]!; num += (preds[i]![k]! - ls[i]![k]!) * g; den += g * g; } });
-          between.push({ set: r.set.name, predictor: name, lambda: den > 0 ? num / den : NaN, lassoAlpha });
-        }
+        const sol = solutions.get(r.set.name);
+        if (sol) between.push({ set: r.set.name, predictor: name, lambda: betweenLambda(preds, sol.dense, sol.sparse, SPARSE_NONZERO) });
         errorCurves.push({ set: r.set.name, inMixture: r.set.inMixture, predictor: name, params: t.model.numParams, errors: meanOverPrompts(errs) });
         await store.upsertRun({
           runId: r.runId, family: 'lab-icl', model: name, params: t.model.numParams, task: `icl-${r.set.name}`, taskSource: 'function-classes sampler',
@@ -223,9 +225,8 @@ export async function runIcl(opts: {
           const id = `${r.set.name}/${String(i).padStart(4, '0')}/k${String(k).padStart(2, '0')}`;
           samples.push({
             sample: {
-              id, model: name, task: `icl-${r.set.name}`, exampleId: id, kind: 'regression', prompt: `${k} in-context examples`, output: String(preds[i]![k]), targets: [String(ps[i]!.ys[k])],
-              choices: null, choiceLogliks: null, gold: null, targetScores: null, targetTokenLogprobs: null, targetTokenGreedy: null, targetLoglik: null, attempts: null, greedy: null,
-              squaredError: e, source: { file: 'function-classes' },
+              ...blankSample(id, name, `icl-${r.set.name}`, 'regression', { file: 'function-classes' }),
+              prompt: `${k} in-context examples`, output: String(preds[i]![k]), targets: [String(ps[i]!.ys[k])], squaredError: e,
             },
             rawOutput: null, paths: null, targetTokens: null, latencyMs: 0, error: null, scores: [],
           });

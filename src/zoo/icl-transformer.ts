@@ -28,6 +28,8 @@ export function iclShapes(c: IclConfig): [string, number[]][] {
 
 /** Named sizes: Garg et al.'s standard model is 12 × 256; the lab trains the smaller ones on a CPU. */
 export const ICL_SIZES: Readonly<Record<string, TrunkConfig>> = {
+  nano: { nLayer: 1, nHead: 2, nEmbd: 16 },
+  micro: { nLayer: 1, nHead: 2, nEmbd: 32 },
   tiny: { nLayer: 2, nHead: 2, nEmbd: 32 },
   small: { nLayer: 3, nHead: 2, nEmbd: 64 },
   standard: { nLayer: 6, nHead: 4, nEmbd: 128 },
