@@ -8,6 +8,7 @@ import sys, time, math
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
+from torch_block import block_class
 
 torch.set_num_threads(1)
 torch.manual_seed(0)
@@ -15,19 +16,7 @@ L, NH, C, B, D, P = 6, 4, 128, 64, 20, 41
 T = 2 * P
 steps = int(sys.argv[1]) if len(sys.argv) > 1 else 20
 
-class Block(nn.Module):
-    def __init__(self):
-        super().__init__()
-        self.ln_1, self.ln_2 = nn.LayerNorm(C), nn.LayerNorm(C)
-        self.c_attn, self.c_proj = nn.Linear(C, 3 * C), nn.Linear(C, C)
-        self.c_fc, self.mlp_proj = nn.Linear(C, 4 * C), nn.Linear(4 * C, C)
-        self.register_buffer("mask", torch.tril(torch.ones(T, T, dtype=torch.bool)))
-    def forward(self, x):
-        q, k, v = self.c_attn(self.ln_1(x)).split(C, dim=2)
-        q, k, v = (t.view(B, T, NH, C // NH).transpose(1, 2) for t in (q, k, v))
-        att = ((q @ k.transpose(-2, -1)) / math.sqrt(C // NH)).masked_fill(~self.mask, float("-inf")).softmax(-1)
-        x = x + self.c_proj((att @ v).transpose(1, 2).contiguous().view(B, T, C))
-        return x + self.mlp_proj(F.gelu(self.c_fc(self.ln_2(x)), approximate="tanh"))
+Block = block_class(B, T, C, NH)
 
 class Icl(nn.Module):
     def __init__(self):

@@ -3,7 +3,7 @@ import type { Gemm } from './engine/gemm.js';
 import { linearBackward, linearForward } from './engine/layers/linear.js';
 import { reluBackward, reluForward } from './engine/layers/pool-relu.js';
 import { mseForward, sigmoidForward, sigmoidMseBackward } from './engine/layers/sigmoid-mse.js';
-import { ParamSpace } from './engine/params.js';
+import { ParamModel } from './engine/params.js';
 
 /**
  * A shallow autoencoder (Schaeffer et al. 2023 §5's reconstruction family): x (784) → ReLU(W₁x + b₁)
@@ -22,11 +22,7 @@ export function autoencoderShapes(c: AutoencoderConfig): [string, number[]][] {
   ];
 }
 
-export class Autoencoder {
-  readonly params: Float32Array;
-  readonly grads: Float32Array;
-  readonly decay: Uint8Array;
-  private readonly space: ParamSpace;
+export class Autoencoder extends ParamModel {
   private B = 0;
   private a: Record<string, Float32Array> = {};
   private input: Float32Array | null = null;
@@ -36,18 +32,7 @@ export class Autoencoder {
 
   constructor(readonly config: AutoencoderConfig, readonly gemm: Gemm, params?: Float32Array) {
     if (!(Number.isInteger(config.bottleneck) && config.bottleneck >= 1)) throw new RangeError(`bottleneck must be a whole number >= 1, got ${config.bottleneck}`);
-    this.space = new ParamSpace(autoencoderShapes(config), params);
-    ({ params: this.params, grads: this.grads, decay: this.decay } = this.space);
-  }
-
-  get numParams(): number {
-    return this.params.length;
-  }
-  p(n: string): Float32Array {
-    return this.space.p(n);
-  }
-  g(n: string): Float32Array {
-    return this.space.g(n);
+    super(autoencoderShapes(config), params);
   }
 
   /** He normal for the ReLU encoder, Glorot normal for the sigmoid decoder; biases zero. */
@@ -81,10 +66,6 @@ export class Autoencoder {
     sigmoidForward(this.recon, a.logits!, B * d);
     this.input = images;
     return mseForward(this.recon, images, B, d, this.rowError);
-  }
-
-  zeroGrad(): void {
-    this.grads.fill(0);
   }
 
   backward(): void {

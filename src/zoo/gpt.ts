@@ -3,7 +3,7 @@ import type { Gemm } from './engine/gemm.js';
 import { crossEntropyBackward, crossEntropyForward } from './engine/layers/cross-entropy.js';
 import { embedBackward, embedForward } from './engine/layers/embedding.js';
 import { linearBackward, linearForward } from './engine/layers/linear.js';
-import { ParamSpace } from './engine/params.js';
+import { ParamModel } from './engine/params.js';
 import { gpt2Init, Trunk, trunkShapes } from './trunk.js';
 
 /**
@@ -38,12 +38,7 @@ export function paramShapes(c: GptConfig): [string, number[]][] {
   return [['wte', [c.vocabSize, c.nEmbd]], ['wpe', [c.blockSize, c.nEmbd]], ...trunkShapes(c)];
 }
 
-export class Gpt {
-  readonly params: Float32Array;
-  readonly grads: Float32Array;
-  /** Which parameters get weight decay (2-D weights, as nanoGPT's optimizer groups). */
-  readonly decay: Uint8Array;
-  private readonly space: ParamSpace;
+export class Gpt extends ParamModel {
   private readonly trunk: Trunk;
   private acts: Record<string, Float32Array> = {};
   private shape: { B: number; T: number } | null = null;
@@ -55,20 +50,8 @@ export class Gpt {
   probs: Float32Array = new Float32Array(0);
 
   constructor(readonly config: GptConfig, readonly gemm: Gemm, params?: Float32Array) {
+    super(paramShapes(config), params);
     this.trunk = new Trunk(config, gemm, (n) => this.p(n), (n) => this.g(n));
-    this.space = new ParamSpace(paramShapes(config), params);
-    ({ params: this.params, grads: this.grads, decay: this.decay } = this.space);
-  }
-
-  get numParams(): number {
-    return this.params.length;
-  }
-
-  p(name: string): Float32Array {
-    return this.space.p(name);
-  }
-  g(name: string): Float32Array {
-    return this.space.g(name);
   }
 
   /** GPT-2 initialisation (see gpt2Init). */
@@ -105,10 +88,6 @@ export class Gpt {
       return NaN;
     }
     return crossEntropyForward(this.probs, a.logits!, targets, BT, V);
-  }
-
-  zeroGrad(): void {
-    this.grads.fill(0);
   }
 
   /** Backward of the last forward (which must have had targets); accumulates into grads. */

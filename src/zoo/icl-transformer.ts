@@ -1,7 +1,7 @@
 import type { Rng } from '../core/random/rng.js';
 import type { Gemm } from './engine/gemm.js';
 import { linearBackward, linearForward } from './engine/layers/linear.js';
-import { ParamSpace } from './engine/params.js';
+import { ParamModel } from './engine/params.js';
 import { gpt2Init, Trunk, trunkShapes, type TrunkConfig } from './trunk.js';
 
 /**
@@ -36,11 +36,7 @@ export const ICL_SIZES: Readonly<Record<string, TrunkConfig>> = {
   large: { nLayer: 12, nHead: 8, nEmbd: 256 },
 };
 
-export class IclTransformer {
-  readonly params: Float32Array;
-  readonly grads: Float32Array;
-  readonly decay: Uint8Array;
-  private readonly space: ParamSpace;
+export class IclTransformer extends ParamModel {
   private readonly trunk: Trunk;
   private shape: { B: number; T: number } | null = null;
   private a: Record<string, Float32Array> = {};
@@ -52,19 +48,8 @@ export class IclTransformer {
   preds: Float32Array = new Float32Array(0);
 
   constructor(readonly config: IclConfig, readonly gemm: Gemm, params?: Float32Array) {
+    super(iclShapes(config), params);
     this.trunk = new Trunk(config, gemm, (n) => this.p(n), (n) => this.g(n));
-    this.space = new ParamSpace(iclShapes(config), params);
-    ({ params: this.params, grads: this.grads, decay: this.decay } = this.space);
-  }
-
-  get numParams(): number {
-    return this.params.length;
-  }
-  p(n: string): Float32Array {
-    return this.space.p(n);
-  }
-  g(n: string): Float32Array {
-    return this.space.g(n);
   }
 
   init(rng: Rng): void {
@@ -114,10 +99,6 @@ export class IclTransformer {
     }
     this.counted = n;
     return n === 0 ? 0 : s / n;
-  }
-
-  zeroGrad(): void {
-    this.grads.fill(0);
   }
 
   backward(): void {

@@ -4,7 +4,7 @@ import { conv2dBackward, conv2dForward, type ConvShape } from './engine/layers/c
 import { crossEntropyBackward, crossEntropyForward } from './engine/layers/cross-entropy.js';
 import { linearBackward, linearForward } from './engine/layers/linear.js';
 import { maxpoolBackward, maxpoolForward, reluBackward, reluForward } from './engine/layers/pool-relu.js';
-import { ParamSpace } from './engine/params.js';
+import { ParamModel } from './engine/params.js';
 
 /**
  * LeNet-5 (LeCun et al. 1998) as it is trained today: conv 5×5 (pad 2) → ReLU → max-pool 2 →
@@ -29,11 +29,7 @@ export function lenetShapes(c: LenetConfig): [string, number[]][] {
   ];
 }
 
-export class Lenet {
-  readonly params: Float32Array;
-  readonly grads: Float32Array;
-  readonly decay: Uint8Array;
-  private readonly space: ParamSpace;
+export class Lenet extends ParamModel {
   private a: Record<string, Float32Array> = {};
   private idx: Record<string, Int32Array> = {};
   private B = 0;
@@ -46,19 +42,8 @@ export class Lenet {
 
   constructor(readonly config: LenetConfig, readonly gemm: Gemm, params?: Float32Array) {
     const shapes = lenetShapes(config);
-    this.space = new ParamSpace(shapes, params);
-    ({ params: this.params, grads: this.grads, decay: this.decay } = this.space);
+    super(shapes, params);
     [this.c1, this.c2, this.f1, this.f2] = [shapes[0]![1][0]!, shapes[2]![1][0]!, shapes[4]![1][0]!, shapes[6]![1][0]!];
-  }
-
-  get numParams(): number {
-    return this.params.length;
-  }
-  p(n: string): Float32Array {
-    return this.space.p(n);
-  }
-  g(n: string): Float32Array {
-    return this.space.g(n);
   }
 
   /** He (Kaiming) uniform-free normal init for ReLU layers: N(0, 2/fan_in); zero biases. */
@@ -118,10 +103,6 @@ export class Lenet {
     linearForward(gm, a.logits!, a.relu4!, this.p('fc3.weight'), this.p('fc3.bias'), B, f2, K);
     this.targets = labels;
     return crossEntropyForward(this.probs, a.logits!, labels ?? new Int32Array(B).fill(-1), B, K);
-  }
-
-  zeroGrad(): void {
-    this.grads.fill(0);
   }
 
   backward(): void {

@@ -2,7 +2,7 @@ import type { Rng } from '../core/random/rng.js';
 import { makeRng } from '../core/random/rng.js';
 import { arithmeticExamples, type Operation } from '../tasks/arithmetic.js';
 import type { Gemm } from './engine/gemm.js';
-import { adamwStep, clipGradNorm, warmupCosineLr, ADAMW_DEFAULTS } from './engine/adamw.js';
+import { adamwStep, clipGradNorm, warmupCosineLr, ADAMW_DEFAULTS, type TrainSchedule } from './engine/adamw.js';
 import { CharTokenizer } from './char-tokenizer.js';
 import { Gpt, type GptConfig } from './gpt.js';
 
@@ -11,16 +11,10 @@ import { Gpt, type GptConfig } from './gpt.js';
  * "\n", the loss on the answer tokens only. Problems come from the task generator's train split;
  * accuracy is measured on its test split (never trained on) by greedy decoding.
  */
-export interface ArithTrainConfig {
+export interface ArithTrainConfig extends TrainSchedule {
   readonly digits: number;
   readonly operation: Operation;
   readonly model: Omit<GptConfig, 'vocabSize' | 'blockSize'>;
-  readonly steps: number;
-  readonly batch: number;
-  readonly lr: number;
-  readonly warmup: number;
-  readonly weightDecay: number;
-  readonly seed: number;
   readonly evalEvery: number;
   readonly evalSize: number;
 }

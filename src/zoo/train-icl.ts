@@ -2,7 +2,7 @@ import { makeRng, type Rng } from '../core/random/rng.js';
 import { samplePrompt, type IclPrompt, type MixtureComponent } from '../tasks/function-classes.js';
 import { saveCheckpoint } from './checkpoint.js';
 import { loadTrainingState } from './resumable.js';
-import { adamwStep, clipGradNorm, warmupCosineLr, ADAMW_DEFAULTS } from './engine/adamw.js';
+import { adamwStep, clipGradNorm, warmupCosineLr, ADAMW_DEFAULTS, type TrainSchedule } from './engine/adamw.js';
 import type { Gemm } from './engine/gemm.js';
 import { IclTransformer, iclTokens, type IclConfig } from './icl-transformer.js';
 
@@ -12,17 +12,11 @@ import { IclTransformer, iclTokens, type IclConfig } from './icl-transformer.js'
  * `every` steps, so early training sees easy problems. Prompts are drawn from a seeded RNG, and a
  * resumed run regenerates the prompts it skips, so it continues exactly as an uninterrupted one.
  */
-export interface IclTrainConfig {
+export interface IclTrainConfig extends TrainSchedule {
   readonly model: IclConfig;
   readonly mixture: readonly MixtureComponent[];
   /** Standard deviation of the noise added to every y. */
   readonly noise: number;
-  readonly steps: number;
-  readonly batch: number;
-  readonly lr: number;
-  readonly warmup: number;
-  readonly weightDecay: number;
-  readonly seed: number;
   readonly curriculum: { readonly dimsStart: number; readonly pointsStart: number; readonly every: number } | null;
 }
 

@@ -3,7 +3,7 @@ import { MNIST_PIXELS, type MnistSet } from '../tasks/mnist.js';
 import { Autoencoder, type AutoencoderConfig } from './autoencoder.js';
 import { saveCheckpoint } from './checkpoint.js';
 import { loadTrainingState } from './resumable.js';
-import { adamwStep, clipGradNorm, warmupCosineLr, ADAMW_DEFAULTS } from './engine/adamw.js';
+import { adamwStep, clipGradNorm, warmupCosineLr, ADAMW_DEFAULTS, type TrainSchedule } from './engine/adamw.js';
 import type { Gemm } from './engine/gemm.js';
 import { Lenet, type LenetConfig } from './lenet.js';
 
@@ -14,14 +14,7 @@ import { Lenet, type LenetConfig } from './lenet.js';
  */
 export type VisionSpec = { readonly arch: 'lenet'; readonly config: LenetConfig } | { readonly arch: 'autoencoder'; readonly config: AutoencoderConfig };
 
-export interface VisionTrainConfig {
-  readonly steps: number;
-  readonly batch: number;
-  readonly lr: number;
-  readonly warmup: number;
-  readonly weightDecay: number;
-  readonly seed: number;
-}
+export type VisionTrainConfig = TrainSchedule;
 
 /** MNIST's training-set pixel mean and standard deviation: the classifier's input standardisation. */
 const MNIST_MEAN = 0.1307;

@@ -40,6 +40,16 @@ export function clipGradNorm(g: Float32Array, maxNorm: number): number {
   return norm;
 }
 
+/** What every trainer of the zoo takes for its optimisation: steps, batch, schedule, decay and seed. */
+export interface TrainSchedule {
+  readonly steps: number;
+  readonly batch: number;
+  readonly lr: number;
+  readonly warmup: number;
+  readonly weightDecay: number;
+  readonly seed: number;
+}
+
 /** Learning rate at a step (from 0): linear warmup, then cosine decay to a tenth (nanoGPT's schedule). */
 export function warmupCosineLr(step: number, s: { lr: number; warmup: number; steps: number }): number {
   if (step < s.warmup) return (s.lr * (step + 1)) / s.warmup;

@@ -35,3 +35,30 @@ export class ParamSpace {
     return v[1];
   }
 }
+
+/** A model whose parameters live in one ParamSpace: the accessors every model of the zoo shares. */
+export abstract class ParamModel {
+  readonly params: Float32Array;
+  readonly grads: Float32Array;
+  /** Which parameters get weight decay. */
+  readonly decay: Uint8Array;
+  private readonly space: ParamSpace;
+
+  protected constructor(shapes: readonly (readonly [string, readonly number[]])[], params?: Float32Array) {
+    this.space = new ParamSpace(shapes, params);
+    ({ params: this.params, grads: this.grads, decay: this.decay } = this.space);
+  }
+
+  get numParams(): number {
+    return this.params.length;
+  }
+  p(name: string): Float32Array {
+    return this.space.p(name);
+  }
+  g(name: string): Float32Array {
+    return this.space.g(name);
+  }
+  zeroGrad(): void {
+    this.grads.fill(0);
+  }
+}
