@@ -9,9 +9,9 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { makeRng } from '../src/core/random/rng.js';
 import { samplePrompt } from '../src/tasks/function-classes.js';
-import { adamwStep, ADAMW_DEFAULTS } from '../src/zoo/engine/adamw.js';
 import { loadGemm } from '../src/zoo/engine/gemm.js';
 import { IclTransformer, iclTokens } from '../src/zoo/icl-transformer.js';
+import { timeTrainingSteps } from './step-timer.js';
 
 const { values } = parseArgs({ options: { steps: { type: 'string' } } });
 const steps = Number(values.steps ?? 20);
@@ -22,20 +22,9 @@ m.init(makeRng(1));
 const rng = makeRng(2);
 const prompts = Array.from({ length: B }, () => samplePrompt([{ name: 'dense', cls: { kind: 'dense_linear' }, weight: 1 }], { d: D, points: P }, rng));
 const { tokens, targets, T } = iclTokens(prompts, D, P);
-const mo = new Float32Array(m.numParams), vo = new Float32Array(m.numParams);
-const times: number[] = [];
-for (let s = 1; s <= steps + 3; s++) {
-  const t0 = performance.now();
-  m.zeroGrad();
-  m.forward(tokens, B, T, targets);
-  m.backward();
-  adamwStep(m.params, m.grads, mo, vo, m.decay, s, ADAMW_DEFAULTS);
-  if (s > 3) times.push(performance.now() - t0);
-}
-times.sort((a, b) => a - b);
-const med = times[times.length >> 1]!;
+const { median: med, min } = timeTrainingSteps(m, () => m.forward(tokens, B, T, targets), steps);
 const tokensPerSec = (B * T) / (med / 1000);
-console.log(`bench/icl: ${m.numParams.toLocaleString('en')} parameters (6 x 128), batch ${B} x ${T} tokens, ${gemm.kind} GEMM: median ${med.toFixed(0)} ms/step (min ${times[0]!.toFixed(0)}), ${Math.round(tokensPerSec).toLocaleString('en')} training tokens/s, over ${steps} steps`);
+console.log(`bench/icl: ${m.numParams.toLocaleString('en')} parameters (6 x 128), batch ${B} x ${T} tokens, ${gemm.kind} GEMM: median ${med.toFixed(0)} ms/step (min ${min.toFixed(0)}), ${Math.round(tokensPerSec).toLocaleString('en')} training tokens/s, over ${steps} steps`);
 const torch = spawnSync('/usr/bin/python3', [fileURLToPath(new URL('../../bench/torch_icl.py', import.meta.url)), String(steps)], { encoding: 'utf8' });
 if (torch.status === 0) {
   const ms = Number(torch.stdout.trim());

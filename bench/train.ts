@@ -9,9 +9,9 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { makeRng } from '../src/core/random/rng.js';
 import { loadGemm } from '../src/zoo/engine/gemm.js';
-import { adamwStep, ADAMW_DEFAULTS } from '../src/zoo/engine/adamw.js';
 import { Gpt } from '../src/zoo/gpt.js';
 import { Lenet, lenetShapes } from '../src/zoo/lenet.js';
+import { timeTrainingSteps } from './step-timer.js';
 
 const { values } = parseArgs({ options: { steps: { type: 'string' }, 'blas-threads': { type: 'string' } } });
 const steps = Number(values.steps ?? 20);
@@ -23,22 +23,11 @@ const rng = makeRng(2);
 const B = 64, T = 32;
 const x = Int32Array.from({ length: B * T }, () => Math.floor(rng.next() * 32));
 const y = Int32Array.from({ length: B * T }, () => Math.floor(rng.next() * 32));
-const mo = new Float32Array(m.numParams), vo = new Float32Array(m.numParams);
-const times: number[] = [];
-for (let s = 1; s <= steps + 3; s++) {
-  const t0 = performance.now();
-  m.zeroGrad();
-  m.forward(x, B, T, y);
-  m.backward();
-  adamwStep(m.params, m.grads, mo, vo, m.decay, s, ADAMW_DEFAULTS);
-  if (s > 3) times.push(performance.now() - t0);
-}
-times.sort((a, b) => a - b);
-const med = times[times.length >> 1]!;
+const { median: med, min } = timeTrainingSteps(m, () => m.forward(x, B, T, y), steps);
 // Training FLOPs per step: 6·N per token for the weights (Kaplan et al. 2020) plus attention's
 // 3·(2·T·C) per token per layer (QKᵀ and att·V, forward and backward).
 const flops = B * T * (6 * m.numParams + 3 * 2 * 2 * T * 128 * 4);
-console.log(`bench/train: ${m.numParams.toLocaleString('en')} parameters, batch ${B} x seq ${T}, ${gemm.kind} GEMM: median ${med.toFixed(0)} ms/step (min ${times[0]!.toFixed(0)}), ${Math.round((B * T) / (med / 1000)).toLocaleString('en')} tokens/s, ${(flops / (med / 1000) / 1e9).toFixed(1)} GFLOPS achieved, over ${steps} steps`);
+console.log(`bench/train: ${m.numParams.toLocaleString('en')} parameters, batch ${B} x seq ${T}, ${gemm.kind} GEMM: median ${med.toFixed(0)} ms/step (min ${min.toFixed(0)}), ${Math.round((B * T) / (med / 1000)).toLocaleString('en')} tokens/s, ${(flops / (med / 1000) / 1e9).toFixed(1)} GFLOPS achieved, over ${steps} steps`);
 // PyTorch on the same workload in the same run, when Debian's python3-torch is installed.
 const torch = spawnSync('/usr/bin/python3', [fileURLToPath(new URL('../../bench/torch_step.py', import.meta.url)), String(steps)], { encoding: 'utf8' });
 if (torch.status === 0) {
@@ -54,24 +43,13 @@ if (torch.status === 0) {
   net.init(makeRng(3));
   const images = Float32Array.from({ length: 64 * 784 }, () => rng.next());
   const labels = Int32Array.from({ length: 64 }, () => Math.floor(rng.next() * 10));
-  const m2 = new Float32Array(net.numParams), v2 = new Float32Array(net.numParams);
-  const lt: number[] = [];
-  for (let s = 1; s <= steps * 5 + 5; s++) {
-    const t0 = performance.now();
-    net.zeroGrad();
-    net.forward(images, 64, labels);
-    net.backward();
-    adamwStep(net.params, net.grads, m2, v2, net.decay, s, ADAMW_DEFAULTS);
-    if (s > 5) lt.push(performance.now() - t0);
-  }
-  lt.sort((a, b) => a - b);
-  const lmed = lt[lt.length >> 1]!;
+  const { median: lmed, min: lmin } = timeTrainingSteps(net, () => net.forward(images, 64, labels), steps * 5, 5);
   // Multiply-adds per image: each conv weight is used once per output pixel (28x28 with pad 2, then 10x10),
   // each fc weight once; a training step is about three forward passes, two FLOPs per multiply-add.
   const size = (name: string): number => lenetShapes({ width: 1, classes: 10 }).find(([n]) => n === name)![1].reduce((a, b) => a * b, 1);
   const macs = size('conv1.weight') * 28 * 28 + size('conv2.weight') * 10 * 10 + size('fc1.weight') + size('fc2.weight') + size('fc3.weight');
   const lflops = 64 * 6 * macs;
-  console.log(`bench/train LeNet-5: ${net.numParams.toLocaleString('en')} parameters, batch 64, ${gemm.kind} GEMM: median ${lmed.toFixed(1)} ms/step (min ${lt[0]!.toFixed(1)}), ${Math.round(64 / (lmed / 1000)).toLocaleString('en')} images/s, ${(lflops / (lmed / 1000) / 1e9).toFixed(1)} GFLOPS achieved`);
+  console.log(`bench/train LeNet-5: ${net.numParams.toLocaleString('en')} parameters, batch 64, ${gemm.kind} GEMM: median ${lmed.toFixed(1)} ms/step (min ${lmin.toFixed(1)}), ${Math.round(64 / (lmed / 1000)).toLocaleString('en')} images/s, ${(lflops / (lmed / 1000) / 1e9).toFixed(1)} GFLOPS achieved`);
   const tl = spawnSync('/usr/bin/python3', [fileURLToPath(new URL('../../bench/torch_step.py', import.meta.url)), String(steps * 5), 'lenet'], { encoding: 'utf8' });
   if (tl.status === 0) {
     const ms = Number(tl.stdout.trim());
