@@ -53,7 +53,7 @@ export interface VisionPlan {
 }
 
 export const VISION_BUDGETS: Record<VisionBudget, VisionPlan & { expected: string }> = {
-  quick: { lenetSteps: 150, aeSteps: 2000, trainCount: null, testCount: 5000, seeds: 3, expected: 'about 3 minutes on 2 cores' },
+  quick: { lenetSteps: 150, aeSteps: 2000, trainCount: null, testCount: 5000, seeds: 3, expected: 'about 4 minutes on 2 cores' },
   full: { lenetSteps: 3000, aeSteps: 6000, trainCount: null, testCount: 10_000, seeds: 3, expected: 'about 15 minutes on 2 cores' },
 };
 

@@ -83,7 +83,11 @@ export class IclTransformer extends ParamModel {
     const a = this.a;
     linearForward(this.gemm, a.encoded!, tokens, this.p('read_in.weight'), this.p('read_in.bias'), B * T, dims + 1, C);
     const wpe = this.p('wpe');
-    for (let b = 0; b < B; b++) for (let i = 0; i < T * C; i++) { const e = a.encoded!; e[b * T * C + i] = e[b * T * C + i]! + wpe[i]!; }
+    const enc = a.encoded!;
+    for (let b = 0; b < B; b++) {
+      const o = b * T * C;
+      for (let i = 0; i < T * C; i++) enc[o + i] = enc[o + i]! + wpe[i]!;
+    }
     this.features = this.trunk.forward(a.encoded!, B, T);
     linearForward(this.gemm, this.preds, this.features, this.p('read_out.weight'), this.p('read_out.bias'), B * T, C, 1);
     this.tokens = tokens;
