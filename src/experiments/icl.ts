@@ -40,7 +40,7 @@ export interface IclPlan {
 
 export const ICL_BUDGETS: Record<IclBudget, IclPlan & { expected: string }> = {
   quick: { d: 5, points: 15, sizes: ['nano', 'micro', 'tiny', 'small'], steps: 6000, batch: 64, lr: 2e-3, warmup: 500, evalPrompts: 256, curriculumEvery: 250, expected: 'about 11 minutes on 2 cores' },
-  full: { d: 20, points: 41, sizes: ['tiny', 'small', 'standard'], steps: 20_000, batch: 64, lr: 2e-3, warmup: 1000, evalPrompts: 512, curriculumEvery: 1000, expected: 'hours on 2 cores' },
+  full: { d: 20, points: 41, sizes: ['tiny', 'small', 'standard'], steps: 20_000, batch: 64, lr: 2e-3, warmup: 1000, evalPrompts: 512, curriculumEvery: 1000, expected: 'about 7 hours on 2 cores, estimated from bench/icl; not run here' },
 };
 
 /** Observation noise on every y: least squares then has a non-zero error to compare with. */
