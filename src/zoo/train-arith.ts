@@ -2,7 +2,7 @@ import type { Rng } from '../core/random/rng.js';
 import { makeRng } from '../core/random/rng.js';
 import { arithmeticExamples, type Operation } from '../tasks/arithmetic.js';
 import type { Gemm } from './engine/gemm.js';
-import { adamwStep, clipGradNorm, warmupCosineLr, ADAMW_DEFAULTS, type TrainSchedule } from './engine/adamw.js';
+import { scheduledStep, type TrainSchedule } from './engine/adamw.js';
 import { CharTokenizer } from './char-tokenizer.js';
 import { Gpt, type GptConfig } from './gpt.js';
 
@@ -56,10 +56,6 @@ export class ArithmeticTrainer {
     this.test = arithmeticExamples({ digits: d, operation: cfg.operation, count: Math.min(cfg.evalSize, Math.floor(space * 0.09)), seed: cfg.seed + 2, split: 'test' }).map(parse);
   }
 
-  lrAt(step: number): number {
-    return warmupCosineLr(step, this.cfg);
-  }
-
   /** Optimiser state, for checkpoints. */
   get moments(): { m: Float32Array; v: Float32Array } {
     return { m: this.m, v: this.v };
@@ -92,9 +88,8 @@ export class ArithmeticTrainer {
     this.model.zeroGrad();
     const loss = this.model.forward(x, B, T, y);
     this.model.backward();
-    clipGradNorm(this.model.grads, 1);
     this.step++;
-    adamwStep(this.model.params, this.model.grads, this.m, this.v, this.model.decay, this.step, { ...ADAMW_DEFAULTS, weightDecay: this.cfg.weightDecay }, this.lrAt(this.step - 1));
+    scheduledStep(this.model, this.m, this.v, this.step, this.cfg);
     return loss;
   }
 

@@ -2,7 +2,7 @@ import { makeRng, type Rng } from '../core/random/rng.js';
 import { samplePrompt, type IclPrompt, type MixtureComponent } from '../tasks/function-classes.js';
 import { saveCheckpoint } from './checkpoint.js';
 import { loadTrainingState } from './resumable.js';
-import { adamwStep, clipGradNorm, warmupCosineLr, ADAMW_DEFAULTS, type TrainSchedule } from './engine/adamw.js';
+import { scheduledStep, type TrainSchedule } from './engine/adamw.js';
 import type { Gemm } from './engine/gemm.js';
 import { IclTransformer, iclTokens, type IclConfig } from './icl-transformer.js';
 
@@ -66,9 +66,8 @@ export class IclTrainer {
     m.zeroGrad();
     const loss = m.forward(tokens, prompts.length, T, targets);
     m.backward();
-    clipGradNorm(m.grads, 1);
     this.step++;
-    adamwStep(m.params, m.grads, this.m, this.v, m.decay, this.step, { ...ADAMW_DEFAULTS, weightDecay: this.cfg.weightDecay }, warmupCosineLr(this.step - 1, this.cfg));
+    scheduledStep(m, this.m, this.v, this.step, this.cfg);
     return loss;
   }
 

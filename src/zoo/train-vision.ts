@@ -3,7 +3,7 @@ import { MNIST_PIXELS, type MnistSet } from '../tasks/mnist.js';
 import { Autoencoder, type AutoencoderConfig } from './autoencoder.js';
 import { saveCheckpoint } from './checkpoint.js';
 import { loadTrainingState } from './resumable.js';
-import { adamwStep, clipGradNorm, warmupCosineLr, ADAMW_DEFAULTS, type TrainSchedule } from './engine/adamw.js';
+import { scheduledStep, type TrainSchedule } from './engine/adamw.js';
 import type { Gemm } from './engine/gemm.js';
 import { Lenet, type LenetConfig } from './lenet.js';
 
@@ -66,9 +66,8 @@ export class VisionTrainer {
     m.zeroGrad();
     const loss = m instanceof Lenet ? m.forward(this.x, B, this.y) : m.forward(this.x, B);
     m.backward();
-    clipGradNorm(m.grads, 1);
     this.step++;
-    adamwStep(m.params, m.grads, this.m, this.v, m.decay, this.step, { ...ADAMW_DEFAULTS, weightDecay: this.cfg.weightDecay }, warmupCosineLr(this.step - 1, this.cfg));
+    scheduledStep(m, this.m, this.v, this.step, this.cfg);
     return loss;
   }
 

@@ -56,3 +56,12 @@ export function warmupCosineLr(step: number, s: { lr: number; warmup: number; st
   const p = Math.min(1, (step - s.warmup) / Math.max(1, s.steps - s.warmup));
   return 0.1 * s.lr + 0.45 * s.lr * (1 + Math.cos(Math.PI * p));
 }
+
+/**
+ * One optimisation step of a trainer, after its backward pass: clip the gradient to norm 1, then
+ * AdamW at the schedule's rate for `step` (counting from 1), with the schedule's weight decay.
+ */
+export function scheduledStep(model: { params: Float32Array; grads: Float32Array; decay: Uint8Array }, m: Float32Array, v: Float32Array, step: number, s: TrainSchedule): void {
+  clipGradNorm(model.grads, 1);
+  adamwStep(model.params, model.grads, m, v, model.decay, step, { ...ADAMW_DEFAULTS, weightDecay: s.weightDecay }, warmupCosineLr(step - 1, s));
+}
