@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { DEFAULT_THRESHOLDS } from '../core/analysis/thresholds.js';
+import { mean } from '../core/stats/describe.js';
 import { runIcl, SPARSE_NONZERO, type ErrorCurve, type IclBudget, type IclResult } from '../experiments/icl.js';
 import { auditDocument } from '../report/audit-document.js';
 import { auditTable } from '../report/audit-table.js';
@@ -8,11 +9,12 @@ import { loadGemm } from '../zoo/engine/gemm.js';
 import type { CliContext } from './context.js';
 import { writeAtomic } from './write-output.js';
 
-const mean = (v: readonly number[]): number => v.reduce((a, b) => a + b, 0) / v.length;
+/** Mean error over k ≥ from. */
+const tail = (c: ErrorCurve, from: number): number => mean(c.errors.slice(from));
 
 /** The best baseline on a set over k ≥ from: the one with the least mean error there. */
 function bestBaseline(curves: readonly ErrorCurve[], set: string, from: number): ErrorCurve {
-  return curves.filter((c) => c.set === set && c.params === null && c.predictor !== 'zero').sort((a, b) => mean(a.errors.slice(from)) - mean(b.errors.slice(from)))[0]!;
+  return curves.filter((c) => c.set === set && c.params === null && c.predictor !== 'zero').sort((a, b) => tail(a, from) - tail(b, from))[0]!;
 }
 
 /** What the experiment shows, in numbers: the sentences the README quotes. */
@@ -21,22 +23,23 @@ export function iclFindings(r: IclResult, d: number): string[] {
   const tf = [...new Set(r.errorCurves.filter((c) => c.params !== null).map((c) => c.predictor))];
   const get = (set: string, p: string): ErrorCurve | undefined => r.errorCurves.find((c) => c.set === set && c.predictor === p);
   const from = 2 * d;
-  const ls = get('dense_linear', 'least_squares')!;
+  const ls = tail(get('dense_linear', 'least_squares')!, from);
+  const spLs = tail(get('sparse_linear', 'least_squares')!, d);
+  const lasso = bestBaseline(r.errorCurves.filter((c) => c.predictor.startsWith('lasso@')), 'sparse_linear', d);
   for (const m of tf) {
     const e = get('dense_linear', m)!;
-    if (e.errors.length > from) out.push(`dense linear, k ≥ ${from}: ${m} ${fmtNum(mean(e.errors.slice(from)), 3)} vs least squares ${fmtNum(mean(ls.errors.slice(from)), 3)} (ratio ${fmtNum(mean(e.errors.slice(from)) / mean(ls.errors.slice(from)), 3)}; the issue's bar is 1.25)`);
-    const sp = get('sparse_linear', m)!;
-    const spLs = get('sparse_linear', 'least_squares')!;
-    const lasso = bestBaseline(r.errorCurves.filter((c) => c.predictor.startsWith('lasso@')), 'sparse_linear', d);
-    const late = (c: ErrorCurve): number => mean(c.errors.slice(d));
-    out.push(`sparse linear, k ≥ ${d}: ${m} ${fmtNum(late(sp), 3)}, ${lasso.predictor} ${fmtNum(late(lasso), 3)}, least squares ${fmtNum(late(spLs), 3)}: closer to ${Math.abs(late(sp) - late(lasso)) < Math.abs(late(sp) - late(spLs)) ? 'Lasso' : 'least squares'}`);
+    if (e.errors.length > from) out.push(`dense linear, k ≥ ${from}: ${m} ${fmtNum(tail(e, from), 3)} vs least squares ${fmtNum(ls, 3)} (ratio ${fmtNum(tail(e, from) / ls, 3)}; the issue's bar is 1.25)`);
+    const sp = tail(get('sparse_linear', m)!, d);
+    const la = tail(lasso, d);
+    out.push(`sparse linear, k ≥ ${d}: ${m} ${fmtNum(sp, 3)}, ${lasso.predictor} ${fmtNum(la, 3)}, least squares ${fmtNum(spLs, 3)}: closer to ${Math.abs(sp - la) < Math.abs(sp - spLs) ? 'Lasso' : 'least squares'}`);
   }
   for (const set of [...new Set(r.errorCurves.filter((c) => !c.inMixture).map((c) => c.set))]) {
     const best = bestBaseline(r.errorCurves, set, d);
+    const b = tail(best, d);
     for (const m of tf) {
-      const e = get(set, m)!;
-      const ratio = mean(e.errors.slice(d)) / mean(best.errors.slice(d));
-      out.push(`out of the mixture, ${set}, k ≥ ${d}: ${m} ${fmtNum(mean(e.errors.slice(d)), 3)} vs the best baseline (${best.predictor}) ${fmtNum(mean(best.errors.slice(d)), 3)}: ${fmtNum(ratio, 3)}× ${ratio > 1.25 ? '— clearly worse than the best baseline' : ratio > 1 ? '— slightly worse' : '— no worse'}`);
+      const e = tail(get(set, m)!, d);
+      const ratio = e / b;
+      out.push(`out of the mixture, ${set}, k ≥ ${d}: ${m} ${fmtNum(e, 3)} vs the best baseline (${best.predictor}) ${fmtNum(b, 3)}: ${fmtNum(ratio, 3)}× ${ratio > 1.25 ? '— clearly worse than the best baseline' : ratio > 1 ? '— slightly worse' : '— no worse'}`);
     }
   }
   for (const b of r.between) {

@@ -196,15 +196,10 @@ export async function runIcl(opts: {
   const store = await DuckStore.open(storePath);
   const models: IclResult['models'] = [];
   try {
-    const runs: { name: string; cfg: IclTrainConfig; set: EvalSet; runId: string }[] = [];
-    for (const size of plan.sizes) {
-      const cfg = trainConfig(plan, size, opts.seed);
-      for (const s of sets) runs.push({ name: `icl-${size}`, cfg, set: s, runId: contentId({ size, cfg, set: s, prompts: plan.evalPrompts, seed: opts.seed }) });
-    }
+    const configs = plan.sizes.map((size) => ({ size, name: `icl-${size}`, cfg: trainConfig(plan, size, opts.seed) }));
+    const runs = configs.flatMap(({ size, name, cfg }) => sets.map((s) => ({ name, set: s, runId: contentId({ size, cfg, set: s, prompts: plan.evalPrompts, seed: opts.seed }) })));
     await store.keepOnlyRuns(runs.map((r) => r.runId));
-    for (const size of plan.sizes) {
-      const name = `icl-${size}`;
-      const cfg = trainConfig(plan, size, opts.seed);
+    for (const { name, cfg } of configs) {
       const { trainer: t, seconds, loss, stepsRun } = trainSize(cfg, join(root, 'models', `${name}.safetensors`), opts.gemm, name, opts.progress);
       models.push({ name, params: t.model.numParams, trainSeconds: seconds, finalLoss: loss });
       opts.log(`${name}: ${t.model.numParams.toLocaleString('en')} params, ${stepsRun === 0 ? 'reused' : `trained ${stepsRun} steps in ${seconds.toFixed(0)} s`}`);

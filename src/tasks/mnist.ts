@@ -63,9 +63,9 @@ export function readIdx(file: string, want: { rank: 1 | 3; count: number }): Uin
 export function loadMnist(side: 'train' | 'test', opts: { count: number | null; seed: number; dir?: string }): MnistSet {
   const f = FILES[side];
   const dir = opts.dir ?? mnistDataDir();
-  const pixels = readIdx(join(dir, f.images), { rank: 3, count: f.count });
-  const labels = readIdx(join(dir, f.labels), { rank: 1, count: f.count });
   const labelFile = join(dir, f.labels);
+  const pixels = readIdx(join(dir, f.images), { rank: 3, count: f.count });
+  const labels = readIdx(labelFile, { rank: 1, count: f.count });
   for (let i = 0; i < labels.length; i++) {
     if (labels[i]! > 9) throw new DataError(`label ${labels[i]} at item ${i} is not a digit`, { code: 'MNIST_SHAPE', file: labelFile });
   }
