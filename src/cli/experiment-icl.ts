@@ -61,10 +61,10 @@ function kTable(curves: readonly ErrorCurve[], set: string, d: number): string {
   return [`${set}${cs[0]!.inMixture ? '' : ' (out of the mixture)'}: squared error / d`, line(head), ...rows.map(line)].join('\n') + '\n';
 }
 
-export async function iclExperiment(budget: IclBudget, seed: number, values: { dir?: string; html?: string; out?: string }, ctx: CliContext): Promise<number> {
+export async function iclExperiment(budget: IclBudget, seed: number, jobs: number, values: { dir?: string; html?: string; out?: string }, ctx: CliContext): Promise<number> {
   const t0 = performance.now();
   const r = await runIcl({
-    budget, seed, dir: resolve(ctx.cwd, values.dir ?? 'icl'), gemm: loadGemm((m) => ctx.logger.warn(m)),
+    budget, seed, jobs, dir: resolve(ctx.cwd, values.dir ?? 'icl'), gemm: loadGemm((m) => ctx.logger.warn(m)),
     log: (m) => ctx.logger.info(m), progress: (m) => ctx.logger.progress(m),
   });
   ctx.logger.done();

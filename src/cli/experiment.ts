@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ConfigError } from '../core/errors.js';
@@ -15,7 +16,7 @@ import { fmtNum } from '../report/format.js';
 import type { CliContext } from './context.js';
 import { writeAtomic } from './write-output.js';
 
-export const EXPERIMENT_HELP = `emergence experiment <name> [--budget quick|full] [--dir DIR] [--seed N] [--html FILE] [--out FILE]
+export const EXPERIMENT_HELP = `emergence experiment <name> [--budget quick|full] [--dir DIR] [--seed N] [--jobs N] [--html FILE] [--out FILE]
 
 Experiments:
   mirage-arithmetic   Schaeffer et al. 2023: a ladder of ${LADDER.length} transformer sizes trained on 3-digit addition,
@@ -36,11 +37,12 @@ Experiments:
                       outside the mixture. --out FILE writes every error curve as JSON.
                       --budget quick: d = ${ICL_BUDGETS.quick.d}, sizes ${ICL_BUDGETS.quick.sizes.join(', ')}, ${ICL_BUDGETS.quick.steps} steps (${ICL_BUDGETS.quick.expected})
                       --budget full:  d = ${ICL_BUDGETS.full.d}, sizes ${ICL_BUDGETS.full.sizes.join(', ')}, ${ICL_BUDGETS.full.steps} steps (${ICL_BUDGETS.full.expected})
-                      Models and the store go to --dir (default ./icl)/<budget>.
+                      Models and the store go to --dir (default ./icl)/<budget>. --jobs N trains N sizes at once, each
+                      in its own process on one core (default: the machine's cores, at most the number of sizes).
 Trained models are reused when their settings match, and an interrupted training run resumes from its checkpoint.`;
 
 export async function runExperiment(argv: string[], ctx: CliContext): Promise<number> {
-  const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: { budget: { type: 'string' }, dir: { type: 'string' }, seed: { type: 'string' }, html: { type: 'string' }, out: { type: 'string' }, quiet: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } } });
+  const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: { budget: { type: 'string' }, dir: { type: 'string' }, seed: { type: 'string' }, jobs: { type: 'string' }, html: { type: 'string' }, out: { type: 'string' }, quiet: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } } });
   if (values.help || positionals.length === 0) {
     ctx.stdout.write(EXPERIMENT_HELP + '\n');
     return values.help ? 0 : 2;
@@ -51,8 +53,11 @@ export async function runExperiment(argv: string[], ctx: CliContext): Promise<nu
   if (budget !== 'quick' && budget !== 'full') throw new ConfigError(`expected quick or full, got ${JSON.stringify(values.budget)}`, { code: 'USAGE', field: '--budget' });
   const seed = values.seed === undefined ? 1 : Number(values.seed);
   if (!Number.isInteger(seed) || seed < 0) throw new ConfigError(`expected a whole number >= 0, got ${JSON.stringify(values.seed)}`, { code: 'USAGE', field: '--seed' });
+  const jobs = values.jobs === undefined ? availableParallelism() : Number(values.jobs);
+  if (!Number.isInteger(jobs) || jobs < 1) throw new ConfigError(`expected a whole number >= 1, got ${JSON.stringify(values.jobs)}`, { code: 'USAGE', field: '--jobs' });
+  if (values.jobs !== undefined && name !== 'icl') throw new ConfigError(`only the icl experiment trains its sizes in parallel`, { code: 'USAGE', field: '--jobs' });
   if (name === 'vision-mirage') return visionExperiment(budget, seed, values, ctx);
-  if (name === 'icl') return iclExperiment(budget, seed, values, ctx);
+  if (name === 'icl') return iclExperiment(budget, seed, jobs, values, ctx);
   const t0 = performance.now();
   const r = await runMirageArithmetic({
     budget, seed, dir: resolve(ctx.cwd, values.dir ?? 'mirage'), gemm: loadGemm((m) => ctx.logger.warn(m)), tokenizer: await tokenizerById('char'),

@@ -13,8 +13,9 @@ import { contentId } from '../store/content-id.js';
 import { samplePrompt, type FunctionClass, type IclPrompt, type MixtureComponent } from '../tasks/function-classes.js';
 import type { Gemm } from '../zoo/engine/gemm.js';
 import { ICL_SIZES } from '../zoo/icl-transformer.js';
-import { trainResumable } from '../zoo/resumable.js';
-import { IclTrainer, type IclTrainConfig } from '../zoo/train-icl.js';
+import type { IclTrainConfig } from '../zoo/train-icl.js';
+import { runTrainJob, type JobResult, type TrainJob } from '../zoo/train-jobs.js';
+import { trainPool } from '../zoo/train-pool.js';
 
 /**
  * Garg et al. 2022 and Yadlowsky, Doshi & Tripuraneni 2023 on the lab's own transformers: pretrain on
@@ -121,23 +122,6 @@ function trainConfig(plan: IclPlan, size: string, seed: number): IclTrainConfig 
 
 const SAVE_EVERY = 250;
 
-function trainSize(cfg: IclTrainConfig, file: string, gemm: Gemm, name: string, progress: (m: string) => void): ReturnType<typeof trainResumable<IclTrainer>> {
-  let avg = 0;
-  let n = 0;
-  return trainResumable({
-    file, settings: cfg, steps: cfg.steps, saveEvery: SAVE_EVERY,
-    fresh: () => new IclTrainer(cfg, gemm),
-    resume: (f) => IclTrainer.resume(f, cfg, gemm),
-    onStep: (t, loss) => {
-      avg = 0.98 * avg + 0.02 * loss;
-      n++;
-      if (t.step % 10 !== 0) return;
-      const st = t.stage(t.step);
-      progress(`training ${name} (${t.model.numParams.toLocaleString('en')} params): step ${t.step}/${cfg.steps}, d ${st.dims}, ${st.points} points, loss/d ${(avg / (1 - 0.98 ** n) / st.dims).toFixed(4)}`);
-    },
-  });
-}
-
 /** Errors per prompt and k of one predictor (normalised by d). */
 function errorsOf(prompts: readonly IclPrompt[], d: number, predict: (p: IclPrompt, k: number, i: number) => number): Float64Array[] {
   return prompts.map((p, i) => Float64Array.from({ length: p.points }, (_, k) => (predict(p, k, i) - p.ys[k]!) ** 2 / d));
@@ -161,6 +145,8 @@ const meanOverPrompts = (e: readonly Float64Array[]): number[] => Array.from({ l
 
 export async function runIcl(opts: {
   budget: IclBudget; dir: string; seed: number; gemm: Gemm; log: (m: string) => void; progress: (m: string) => void; plan?: IclPlan;
+  /** Sizes trained at once, each in its own process (1: in this process, one after another). */
+  jobs?: number;
 }): Promise<IclResult> {
   const plan = opts.plan ?? ICL_BUDGETS[opts.budget];
   const root = join(opts.dir, opts.plan ? 'custom' : opts.budget);
@@ -199,8 +185,18 @@ export async function runIcl(opts: {
     const configs = plan.sizes.map((size) => ({ size, name: `icl-${size}`, cfg: trainConfig(plan, size, opts.seed) }));
     const runs = configs.flatMap(({ size, name, cfg }) => sets.map((s) => ({ name, set: s, runId: contentId({ size, cfg, set: s, prompts: plan.evalPrompts, seed: opts.seed }) })));
     await store.keepOnlyRuns(runs.map((r) => r.runId));
-    for (const { name, cfg } of configs) {
-      const { trainer: t, seconds, loss, stepsRun } = trainSize(cfg, join(root, 'models', `${name}.safetensors`), opts.gemm, name, opts.progress);
+    const jobs: TrainJob[] = configs.map(({ name, cfg }) => ({ name, arch: 'icl', cfg, file: join(root, 'models', `${name}.safetensors`), saveEvery: SAVE_EVERY }));
+    // Trained in parallel first when asked; the loop below then finds each model finished and loads it.
+    const pooled = new Map<string, JobResult>();
+    if ((opts.jobs ?? 1) > 1) {
+      for (const r of await trainPool(jobs, opts.jobs!, (m) => opts.progress(`training ${m}`))) pooled.set(r.name, r);
+    }
+    for (const job of jobs) {
+      const name = job.name;
+      const cfg = job.cfg;
+      const own = runTrainJob(job, opts.gemm, (p) => opts.progress(`training ${name} (${p.params.toLocaleString('en')} params): step ${p.step}/${p.steps}, d ${p.dims}, ${p.points} points, loss/d ${p.lossPerDim.toFixed(4)}`));
+      const t = own.trainer;
+      const { seconds, loss, stepsRun } = pooled.get(name) ?? own;
       models.push({ name, params: t.model.numParams, trainSeconds: seconds, finalLoss: loss });
       opts.log(`${name}: ${t.model.numParams.toLocaleString('en')} params, ${stepsRun === 0 ? 'reused' : `trained ${stepsRun} steps in ${seconds.toFixed(0)} s`}`);
       for (const r of runs.filter((x) => x.name === name)) {
