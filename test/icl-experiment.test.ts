@@ -1,9 +1,14 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { evalSets, runIcl, type IclPlan } from '../src/experiments/icl.js';
-import { iclFindings } from '../src/cli/experiment-icl.js';
+import { evalSets, runIcl, type IclPlan, type IclResult } from '../src/experiments/icl.js';
+import { iclChartSections, iclFindings } from '../src/cli/experiment-icl.js';
+import { DEFAULT_THRESHOLDS } from '../src/core/analysis/thresholds.js';
+import { auditDocument } from '../src/report/audit-document.js';
+import { auditHtml } from '../src/report/html.js';
+import { launch, watchedPage } from './browser.js';
 import { DuckStore } from '../src/store/duckdb-store.js';
 import { loadGemm } from '../src/zoo/engine/gemm.js';
 import { emergence } from './cli.js';
@@ -15,10 +20,14 @@ const PLAN: IclPlan = { d: 4, points: 9, sizes: ['tiny', 'small'], steps: 30, ba
 
 // The whole pipeline at a tiny plan: pretrain two sizes on the mixture, evaluate every set with
 // every baseline on the same prompts, store each prediction in DuckDB on disk, audit from the store.
+let result: IclResult | null = null;
+
 describe('icl experiment, end to end', () => {
   it('trains, scores every set against every baseline, stores every prediction and audits by size', async () => {
     const logs: string[] = [];
-    const r = await runIcl({ budget: 'quick', dir, seed: 2, gemm: loadGemm(), log: (m) => logs.push(m), progress: () => {}, plan: PLAN });
+    const r = await runIcl({ budget: 'quick', dir, seed: 2, gemm: loadGemm(), log: (m) => logs.push(m), progress: () => {}, plan: PLAN, jobs: 2 });
+    result = r;
+    expect(logs.filter((l) => /trained 30 steps/.test(l))).toHaveLength(2);
     const sets = evalSets(PLAN.d).map((s) => s.name);
     expect(sets).toContain('sparse_linear_nnz3');
     for (const set of sets) {
@@ -50,6 +59,37 @@ describe('icl experiment, end to end', () => {
     expect(logs.filter((l) => l.includes('reused'))).toHaveLength(2);
     expect(again.errorCurves).toEqual(r.errorCurves);
   }, 240_000);
+
+  it('draws error against k for every set in the report, each baseline family at its best, in Chromium', async () => {
+    const r = result!;
+    const sections = iclChartSections(r.errorCurves, PLAN.d);
+    const charts = sections.flatMap((s) => s.charts);
+    expect(charts).toHaveLength(evalSets(PLAN.d).length);
+    const dense = charts.find((c) => c.title === 'dense_linear')!;
+    const names = dense.series.map((x) => x.name);
+    expect(names.slice(0, 2)).toEqual(['icl-tiny', 'icl-small']);
+    expect(names.filter((n) => n.startsWith('lasso@'))).toHaveLength(1);
+    expect(names).toEqual(expect.arrayContaining(['least_squares', 'bayes_linear_mixture', 'averaging', 'zero']));
+    expect(dense.series.find((x) => x.name === 'icl-small')!.values).toEqual(r.errorCurves.find((c) => c.set === 'dense_linear' && c.predictor === 'icl-small')!.errors);
+    const html = join(dir, 'icl.html');
+    writeFileSync(html, auditHtml(auditDocument(r.curves, r.report, [r.store], 2, DEFAULT_THRESHOLDS), 'icl', undefined, sections));
+    const browser = await launch();
+    try {
+      const { page, errors } = await watchedPage(browser);
+      await page.goto(pathToFileURL(html).href);
+      await page.waitForSelector('body[data-ready="true"]');
+      expect(await page.locator('.chart-section h2').allTextContents()).toEqual(['In the pretraining mixture', 'Out of the pretraining mixture']);
+      expect(await page.locator('figure.line-chart').count()).toBe(charts.length);
+      const first = page.locator('figure.line-chart').first();
+      expect(await first.locator('figcaption').textContent()).toBe('dense_linear');
+      // One path per series, and a legend naming each.
+      expect(await first.locator('svg g[aria-label="line"] path').count()).toBe(names.length);
+      expect(await first.textContent()).toContain('least_squares');
+      expect(errors).toEqual([]);
+    } finally {
+      await browser.close();
+    }
+  }, 60_000);
 
   it('the CLI refuses a bad seed with exit 2 and lists the experiment', () => {
     const bad = emergence(['experiment', 'icl', '--seed', '-3', '--dir', dir]);

@@ -5,6 +5,7 @@ import { runIcl, SPARSE_NONZERO, type ErrorCurve, type IclBudget, type IclResult
 import { auditDocument } from '../report/audit-document.js';
 import { auditTable } from '../report/audit-table.js';
 import { fmtNum } from '../report/format.js';
+import type { ChartSection, LineChart } from '../report/report-data.js';
 import { loadGemm } from '../zoo/engine/gemm.js';
 import type { CliContext } from './context.js';
 import { writeAtomic } from './write-output.js';
@@ -61,6 +62,34 @@ function kTable(curves: readonly ErrorCurve[], set: string, d: number): string {
   return [`${set}${cs[0]!.inMixture ? '' : ' (out of the mixture)'}: squared error / d`, line(head), ...rows.map(line)].join('\n') + '\n';
 }
 
+/**
+ * The report's error-against-k charts, one per set: every transformer (smallest first), and each
+ * baseline family (ridge, Lasso, kNN, …) at its best setting on that set over k ≥ d, so the chart
+ * compares each model with the best each method manages rather than with a dozen near-copies.
+ */
+export function iclChartSections(curves: readonly ErrorCurve[], d: number): ChartSection[] {
+  const sets = [...new Set(curves.map((c) => c.set))];
+  const chart = (set: string): LineChart => {
+    const cs = curves.filter((c) => c.set === set);
+    const models = cs.filter((c) => c.params !== null).sort((a, b) => a.params! - b.params!);
+    const best = new Map<string, ErrorCurve>();
+    for (const c of cs.filter((x) => x.params === null)) {
+      const family = c.predictor.split('@')[0]!;
+      const held = best.get(family);
+      if (!held || tail(c, d) < tail(held, d)) best.set(family, c);
+    }
+    const series = (c: ErrorCurve, kind: 'model' | 'reference') => ({ name: c.predictor, kind, values: c.errors });
+    return {
+      title: `${set}${cs[0]!.inMixture ? '' : ' (out of the mixture)'}`, x: cs[0]!.errors.map((_, k) => k), xLabel: 'in-context examples k', yLabel: 'squared error / d',
+      series: [...models.map((c) => series(c, 'model')), ...[...best.values()].map((c) => series(c, 'reference'))],
+    };
+  };
+  return [
+    { title: 'In the pretraining mixture', note: `Squared error of the prediction of y_k from the k examples before it, divided by d = ${d}, averaged over the same prompts for every predictor. Transformers solid (darker is larger), baselines dashed at their best setting for the set.`, charts: sets.filter((x) => curves.find((c) => c.set === x)!.inMixture).map(chart) },
+    { title: 'Out of the pretraining mixture', note: 'The same measure on prompts from functions the models never saw in training: convex combinations of linear and sine, extreme frequencies, scaled inputs and intermediate sparsity.', charts: sets.filter((x) => !curves.find((c) => c.set === x)!.inMixture).map(chart) },
+  ].filter((sec) => sec.charts.length > 0);
+}
+
 export async function iclExperiment(budget: IclBudget, seed: number, jobs: number, values: { dir?: string; html?: string; out?: string }, ctx: CliContext): Promise<number> {
   const t0 = performance.now();
   const r = await runIcl({
@@ -77,7 +106,7 @@ export async function iclExperiment(budget: IclBudget, seed: number, jobs: numbe
   if (values.out) writeAtomic(resolve(ctx.cwd, values.out), JSON.stringify({ d, models: r.models, errorCurves: r.errorCurves, between: r.between }, null, 1) + '\n');
   if (values.html) {
     const { auditHtml } = await import('../report/html.js');
-    writeAtomic(resolve(ctx.cwd, values.html), auditHtml(doc, 'In-context regression: error by model size'));
+    writeAtomic(resolve(ctx.cwd, values.html), auditHtml(doc, 'In-context regression: error against examples and model size', undefined, iclChartSections(r.errorCurves, d)));
   }
   return 0;
 }

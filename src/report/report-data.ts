@@ -12,8 +12,31 @@ export type ReportCurve = Pick<AuditDocument['curves'][number], 'id' | 'key' | '
   /** The metric's scale bounds or natural limits: forecasts are drawn clipped to them, as the back-test scores them. */
   readonly limits: readonly [number, number] | null;
 };
+/** One line of a line chart: a model's values (solid) or a reference's (dashed), null where it has none. */
+export interface LineSeries {
+  readonly name: string;
+  readonly kind: 'model' | 'reference';
+  readonly values: readonly (number | null)[];
+}
+/** Values against a shared x axis, such as squared error against the number of in-context examples. */
+export interface LineChart {
+  readonly title: string;
+  readonly x: readonly number[];
+  readonly xLabel: string;
+  readonly yLabel: string;
+  readonly series: readonly LineSeries[];
+}
+/** Charts an experiment adds to its report, above the audit's panels. */
+export interface ChartSection {
+  readonly title: string;
+  readonly note: string;
+  readonly charts: readonly LineChart[];
+}
+
 export interface ReportData {
   readonly title: string;
+  /** An experiment's own charts, drawn before the audit's panels. */
+  readonly sections?: readonly ChartSection[];
   /** Viewer mode: "family|model|task" → URL of that run's samples. */
   readonly links?: Readonly<Record<string, string>>;
   readonly inputs: readonly string[];
@@ -23,10 +46,11 @@ export interface ReportData {
   readonly meta: AuditDocument['meta'];
 }
 
-export function reportData(doc: AuditDocument, title: string, links?: Readonly<Record<string, string>>): ReportData {
+export function reportData(doc: AuditDocument, title: string, links?: Readonly<Record<string, string>>, sections?: readonly ChartSection[]): ReportData {
   return {
     title,
     ...(links ? { links } : {}),
+    ...(sections && sections.length > 0 ? { sections } : {}),
     inputs: doc.inputs,
     holdout: doc.holdout,
     curves: doc.curves.map((c) => ({
