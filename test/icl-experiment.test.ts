@@ -16,7 +16,7 @@ import { emergence } from './cli.js';
 const dir = mkdtempSync(join(tmpdir(), 'emergence-icl-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-const PLAN: IclPlan = { d: 4, points: 9, sizes: ['tiny', 'small'], steps: 30, batch: 16, lr: 1e-3, warmup: 5, evalPrompts: 12, curriculumEvery: 10 };
+const PLAN: IclPlan = { d: 4, points: 9, sizes: ['tiny', 'small'], steps: 30, batch: 16, lr: 1e-3, warmup: 5, evalPrompts: 12, curriculumEvery: 10, jobs: 2 };
 
 // The whole pipeline at a tiny plan: pretrain two sizes on the mixture, evaluate every set with
 // every baseline on the same prompts, store each prediction in DuckDB on disk, audit from the store.
@@ -25,7 +25,7 @@ let result: IclResult | null = null;
 describe('icl experiment, end to end', () => {
   it('trains, scores every set against every baseline, stores every prediction and audits by size', async () => {
     const logs: string[] = [];
-    const r = await runIcl({ budget: 'quick', dir, seed: 2, gemm: loadGemm(), log: (m) => logs.push(m), progress: () => {}, plan: PLAN, jobs: 2 });
+    const r = await runIcl({ budget: 'quick', dir, seed: 2, gemm: loadGemm(), log: (m) => logs.push(m), progress: () => {}, plan: PLAN });
     result = r;
     expect(logs.filter((l) => /trained 30 steps/.test(l))).toHaveLength(2);
     const sets = evalSets(PLAN.d).map((s) => s.name);

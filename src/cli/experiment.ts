@@ -1,4 +1,3 @@
-import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ConfigError } from '../core/errors.js';
@@ -38,7 +37,7 @@ Experiments:
                       --budget quick: d = ${ICL_BUDGETS.quick.d}, sizes ${ICL_BUDGETS.quick.sizes.join(', ')}, ${ICL_BUDGETS.quick.steps} steps (${ICL_BUDGETS.quick.expected})
                       --budget full:  d = ${ICL_BUDGETS.full.d}, sizes ${ICL_BUDGETS.full.sizes.join(', ')}, ${ICL_BUDGETS.full.steps} steps (${ICL_BUDGETS.full.expected})
                       Models and the store go to --dir (default ./icl)/<budget>. --jobs N trains N sizes at once, each
-                      in its own process on one core (default: the machine's cores, at most the number of sizes).
+                      in its own process on one core (default: quick ${ICL_BUDGETS.quick.jobs}, full ${ICL_BUDGETS.full.jobs}, at most the machine's cores).
 Trained models are reused when their settings match, and an interrupted training run resumes from its checkpoint.`;
 
 export async function runExperiment(argv: string[], ctx: CliContext): Promise<number> {
@@ -53,8 +52,8 @@ export async function runExperiment(argv: string[], ctx: CliContext): Promise<nu
   if (budget !== 'quick' && budget !== 'full') throw new ConfigError(`expected quick or full, got ${JSON.stringify(values.budget)}`, { code: 'USAGE', field: '--budget' });
   const seed = values.seed === undefined ? 1 : Number(values.seed);
   if (!Number.isInteger(seed) || seed < 0) throw new ConfigError(`expected a whole number >= 0, got ${JSON.stringify(values.seed)}`, { code: 'USAGE', field: '--seed' });
-  const jobs = values.jobs === undefined ? availableParallelism() : Number(values.jobs);
-  if (!Number.isInteger(jobs) || jobs < 1) throw new ConfigError(`expected a whole number >= 1, got ${JSON.stringify(values.jobs)}`, { code: 'USAGE', field: '--jobs' });
+  const jobs = values.jobs === undefined ? undefined : Number(values.jobs);
+  if (jobs !== undefined && (!Number.isInteger(jobs) || jobs < 1)) throw new ConfigError(`expected a whole number >= 1, got ${JSON.stringify(values.jobs)}`, { code: 'USAGE', field: '--jobs' });
   if (values.jobs !== undefined && name !== 'icl') throw new ConfigError(`only the icl experiment trains its sizes in parallel`, { code: 'USAGE', field: '--jobs' });
   if (name === 'vision-mirage') return visionExperiment(budget, seed, values, ctx);
   if (name === 'icl') return iclExperiment(budget, seed, jobs, values, ctx);

@@ -37,11 +37,17 @@ export interface IclPlan {
   readonly warmup: number;
   readonly evalPrompts: number;
   readonly curriculumEvery: number;
+  /**
+   * Sizes trained at once, each in its own process on one core. 2 for small models, whose matrix
+   * products are too small for OpenBLAS to use two cores; 1 when the largest model's products are
+   * big enough to use both (two jobs would then slow it more than they save).
+   */
+  readonly jobs: number;
 }
 
 export const ICL_BUDGETS: Record<IclBudget, IclPlan & { expected: string }> = {
-  quick: { d: 5, points: 15, sizes: ['nano', 'micro', 'tiny', 'small'], steps: 6000, batch: 64, lr: 2e-3, warmup: 500, evalPrompts: 256, curriculumEvery: 250, expected: 'about 11 minutes on 2 cores' },
-  full: { d: 20, points: 41, sizes: ['tiny', 'small', 'standard'], steps: 20_000, batch: 64, lr: 2e-3, warmup: 1000, evalPrompts: 512, curriculumEvery: 1000, expected: 'about 7 hours on 2 cores, estimated from bench/icl; not run here' },
+  quick: { d: 5, points: 15, sizes: ['nano', 'micro', 'tiny', 'slim'], steps: 11_000, batch: 64, lr: 4e-3, warmup: 1000, evalPrompts: 256, curriculumEvery: 250, jobs: 2, expected: 'about 13 minutes on 2 cores, 2 sizes at a time' },
+  full: { d: 20, points: 41, sizes: ['tiny', 'small', 'standard'], steps: 20_000, batch: 64, lr: 2e-3, warmup: 1000, evalPrompts: 512, curriculumEvery: 1000, jobs: 1, expected: 'about 7 hours on 2 cores, estimated from bench/icl; not run here' },
 };
 
 /** Observation noise on every y: least squares then has a non-zero error to compare with. */
@@ -145,7 +151,7 @@ const meanOverPrompts = (e: readonly Float64Array[]): number[] => Array.from({ l
 
 export async function runIcl(opts: {
   budget: IclBudget; dir: string; seed: number; gemm: Gemm; log: (m: string) => void; progress: (m: string) => void; plan?: IclPlan;
-  /** Sizes trained at once, each in its own process (1: in this process, one after another). */
+  /** Overrides the plan's jobs (1: in this process, one after another). */
   jobs?: number;
 }): Promise<IclResult> {
   const plan = opts.plan ?? ICL_BUDGETS[opts.budget];
@@ -156,6 +162,13 @@ export async function runIcl(opts: {
   // The same prompts for every predictor, drawn once from the seed.
   const rng = makeRng(opts.seed + 1000);
   const prompts = new Map(sets.map((s) => [s.name, Array.from({ length: plan.evalPrompts }, () => samplePrompt([{ name: s.name, cls: s.cls, weight: 1 }], { d, points: plan.points, inputScale: s.inputScale, noise: ICL_NOISE }, rng))]));
+  const configs = plan.sizes.map((size) => ({ size, name: `icl-${size}`, cfg: trainConfig(plan, size, opts.seed) }));
+  const jobs: TrainJob[] = configs.map(({ name, cfg }) => ({ name, arch: 'icl', cfg, file: join(root, 'models', `${name}.safetensors`), saveEvery: SAVE_EVERY }));
+  // With --jobs, the sizes train in worker processes while this one computes the baselines; the
+  // loop below then finds each model finished and loads it.
+  const parallel = Math.min(opts.jobs ?? plan.jobs, jobs.length);
+  const pool = parallel > 1 ? trainPool(jobs, parallel, (m) => opts.progress(`training ${m}`)) : null;
+  pool?.catch(() => {}); // awaited below; this only keeps an early failure from being unhandled meanwhile
   const errorCurves: ErrorCurve[] = [];
   // Baselines, exactly; their predictions kept for the sparsity sets' "between" measure.
   const xq = (p: IclPrompt, k: number): Float64Array => p.xs.subarray(k * d, (k + 1) * d);
@@ -163,6 +176,7 @@ export async function runIcl(opts: {
   for (const s of sets) {
     const ps = prompts.get(s.name)!;
     opts.progress(`baselines on ${s.name}`);
+    await new Promise((r) => setImmediate(r)); // lets the pool's messages in between sets
     for (const b of standardBaselines()) errorCurves.push({ set: s.name, inMixture: s.inMixture, predictor: b.id, params: null, errors: meanOverPrompts(errorsOf(ps, d, (p, k) => b.predict(p.xs, p.ys, k, d, xq(p, k)))) });
     if (s.cls.kind === 'sparse_linear') {
       const all = (f: (p: IclPrompt, k: number) => number): number[][] => ps.map((p) => Array.from({ length: p.points }, (_, k) => f(p, k)));
@@ -182,15 +196,9 @@ export async function runIcl(opts: {
   const store = await DuckStore.open(storePath);
   const models: IclResult['models'] = [];
   try {
-    const configs = plan.sizes.map((size) => ({ size, name: `icl-${size}`, cfg: trainConfig(plan, size, opts.seed) }));
     const runs = configs.flatMap(({ size, name, cfg }) => sets.map((s) => ({ name, set: s, runId: contentId({ size, cfg, set: s, prompts: plan.evalPrompts, seed: opts.seed }) })));
     await store.keepOnlyRuns(runs.map((r) => r.runId));
-    const jobs: TrainJob[] = configs.map(({ name, cfg }) => ({ name, arch: 'icl', cfg, file: join(root, 'models', `${name}.safetensors`), saveEvery: SAVE_EVERY }));
-    // Trained in parallel first when asked; the loop below then finds each model finished and loads it.
-    const pooled = new Map<string, JobResult>();
-    if ((opts.jobs ?? 1) > 1) {
-      for (const r of await trainPool(jobs, opts.jobs!, (m) => opts.progress(`training ${m}`))) pooled.set(r.name, r);
-    }
+    const pooled = new Map<string, JobResult>((pool ? await pool : []).map((r) => [r.name, r]));
     for (const job of jobs) {
       const name = job.name;
       const cfg = job.cfg;

@@ -31,6 +31,10 @@ export const ICL_SIZES: Readonly<Record<string, TrunkConfig>> = {
   nano: { nLayer: 1, nHead: 2, nEmbd: 16 },
   micro: { nLayer: 1, nHead: 2, nEmbd: 32 },
   tiny: { nLayer: 2, nHead: 2, nEmbd: 32 },
+  // Depth over width: at d = 5, 6 × 32 learned least squares in context faster, per step and per
+  // second, than 3 × 64 with twice its parameters (dense-linear ratio to least squares 1.21 vs 1.47
+  // after 12,000 steps at lr 4e-3).
+  slim: { nLayer: 6, nHead: 2, nEmbd: 32 },
   small: { nLayer: 3, nHead: 2, nEmbd: 64 },
   standard: { nLayer: 6, nHead: 4, nEmbd: 128 },
   large: { nLayer: 12, nHead: 8, nEmbd: 256 },

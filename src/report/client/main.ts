@@ -155,7 +155,7 @@ function lineChart(ch: LineChart): HTMLElement {
   fig.append(
     Plot.plot({
       width: 450, height: 280, marginLeft: 52, style: { fontSize: '10px' },
-      x: { label: ch.xLabel }, y: { label: ch.yLabel, type: positive ? 'log' : 'linear', grid: true },
+      x: { label: ch.xLabel }, y: { label: ch.yLabel, type: positive ? 'log' : 'linear', grid: true, tickFormat: '~g' },
       color: { legend: true, domain: [...models, ...refs], range },
       marks: [
         Plot.line(rows.filter((r) => r.kind === 'reference'), { x: 'x', y: 'y', z: 'name', stroke: 'name', strokeDasharray: '5,3', strokeWidth: 1.3 }),
