@@ -95,6 +95,9 @@ describe('icl experiment, end to end', () => {
     const bad = emergence(['experiment', 'icl', '--seed', '-3', '--dir', dir]);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/--seed/);
+    const jobs = emergence(['experiment', 'icl', '--jobs', '0', '--dir', dir]);
+    expect(jobs.code).toBe(2);
+    expect(jobs.stderr).toMatch(/"--jobs": expected a whole number >= 1/);
     expect(emergence(['experiment', '--help']).stdout).toMatch(/icl {2,}Garg et al/);
   });
 });
