@@ -4,7 +4,7 @@ import { crossEntropyBackward, crossEntropyForward } from './engine/layers/cross
 import { embedBackward, embedForward } from './engine/layers/embedding.js';
 import { linearBackward, linearForward } from './engine/layers/linear.js';
 import { ParamModel } from './engine/params.js';
-import { gpt2Init, Trunk, trunkShapes } from './trunk.js';
+import { gpt2Init, Trunk, trunkShapes, type TrunkConfig } from './trunk.js';
 
 /**
  * A GPT-2-style decoder (Radford et al. 2019; nanoGPT's model.py, llm.c's train_gpt2.c): token and
@@ -25,7 +25,7 @@ export interface GptConfig {
  * Named sizes of the arithmetic family, smallest to largest (≈1K to 0.8M parameters at the arithmetic
  * vocabulary): a ladder spanning over 700× that trains on 2 cores in minutes.
  */
-export const NAMED_SIZES: Readonly<Record<string, { readonly nLayer: number; readonly nHead: number; readonly nEmbd: number }>> = {
+export const NAMED_SIZES: Readonly<Record<string, TrunkConfig>> = {
   xxs: { nLayer: 1, nHead: 1, nEmbd: 8 },
   xs: { nLayer: 1, nHead: 2, nEmbd: 16 },
   s: { nLayer: 2, nHead: 2, nEmbd: 24 },
