@@ -26,6 +26,8 @@ export class IclTrainer {
   readonly m: Float32Array;
   readonly v: Float32Array;
   private readonly rng: Rng;
+  /** Batches drawn from `rng` so far: a resumed trainer catches up only when it trains again, so loading a finished model costs no replay. */
+  private drawn = 0;
 
   constructor(readonly cfg: IclTrainConfig, gemm: Gemm, params?: Float32Array) {
     const most = Math.max(...cfg.mixture.map((c) => (c.cls.kind === 'sparse_linear' ? c.cls.nonzero : 0)));
@@ -47,6 +49,12 @@ export class IclTrainer {
   }
 
   private batch(step: number): IclPrompt[] {
+    while (this.drawn < step) this.draw(this.drawn);
+    return this.draw(step);
+  }
+
+  private draw(step: number): IclPrompt[] {
+    this.drawn = step + 1;
     const s = this.stage(step);
     return Array.from({ length: this.cfg.batch }, () => samplePrompt(this.cfg.mixture, { d: this.cfg.model.dims, points: s.points, activeDims: s.dims, noise: this.cfg.noise }, this.rng));
   }
@@ -54,7 +62,6 @@ export class IclTrainer {
   restore(step: number, m: Float32Array, v: Float32Array): void {
     this.m.set(m);
     this.v.set(v);
-    for (let s = 0; s < step; s++) this.batch(s);
     this.step = step;
   }
 
