@@ -1,8 +1,7 @@
-import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { DEFAULT_THRESHOLDS } from '../core/analysis/thresholds.js';
 import { mean } from '../core/stats/describe.js';
-import { ICL_BUDGETS, runIcl, SPARSE_NONZERO, type ErrorCurve, type IclBudget, type IclResult } from '../experiments/icl.js';
+import { runIcl, SPARSE_NONZERO, type ErrorCurve, type IclBudget, type IclResult } from '../experiments/icl.js';
 import { auditDocument } from '../report/audit-document.js';
 import { auditTable } from '../report/audit-table.js';
 import { fmtNum } from '../report/format.js';
@@ -94,7 +93,7 @@ export function iclChartSections(curves: readonly ErrorCurve[], d: number): Char
 export async function iclExperiment(budget: IclBudget, seed: number, jobs: number | undefined, values: { dir?: string; html?: string; out?: string }, ctx: CliContext): Promise<number> {
   const t0 = performance.now();
   const r = await runIcl({
-    budget, seed, jobs: jobs ?? Math.min(ICL_BUDGETS[budget].jobs, availableParallelism()), dir: resolve(ctx.cwd, values.dir ?? 'icl'), gemm: loadGemm((m) => ctx.logger.warn(m)),
+    budget, seed, ...(jobs === undefined ? {} : { jobs }), dir: resolve(ctx.cwd, values.dir ?? 'icl'), gemm: loadGemm((m) => ctx.logger.warn(m)),
     log: (m) => ctx.logger.info(m), progress: (m) => ctx.logger.progress(m),
   });
   ctx.logger.done();

@@ -1,4 +1,5 @@
 import { mkdirSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { assembleCurves } from '../core/curves/assemble.js';
 import { audit, type AuditReport } from '../core/analysis/audit.js';
@@ -14,7 +15,7 @@ import { samplePrompt, type FunctionClass, type IclPrompt, type MixtureComponent
 import type { Gemm } from '../zoo/engine/gemm.js';
 import { ICL_SIZES } from '../zoo/icl-transformer.js';
 import type { IclTrainConfig } from '../zoo/train-icl.js';
-import { runTrainJob, type JobResult, type TrainJob } from '../zoo/train-jobs.js';
+import { describeProgress, runTrainJob, type JobResult, type TrainJob } from '../zoo/train-jobs.js';
 import { trainPool } from '../zoo/train-pool.js';
 
 /**
@@ -151,7 +152,7 @@ const meanOverPrompts = (e: readonly Float64Array[]): number[] => Array.from({ l
 
 export async function runIcl(opts: {
   budget: IclBudget; dir: string; seed: number; gemm: Gemm; log: (m: string) => void; progress: (m: string) => void; plan?: IclPlan;
-  /** Overrides the plan's jobs (1: in this process, one after another). */
+  /** Overrides the plan's jobs (1: in this process, one after another); either is capped at the machine's cores. */
   jobs?: number;
 }): Promise<IclResult> {
   const plan = opts.plan ?? ICL_BUDGETS[opts.budget];
@@ -166,7 +167,7 @@ export async function runIcl(opts: {
   const jobs: TrainJob[] = configs.map(({ name, cfg }) => ({ name, arch: 'icl', cfg, file: join(root, 'models', `${name}.safetensors`), saveEvery: SAVE_EVERY }));
   // With --jobs, the sizes train in worker processes while this one computes the baselines; the
   // loop below then finds each model finished and loads it.
-  const parallel = Math.min(opts.jobs ?? plan.jobs, jobs.length);
+  const parallel = Math.min(opts.jobs ?? plan.jobs, availableParallelism(), jobs.length);
   const pool = parallel > 1 ? trainPool(jobs, parallel, (m) => opts.progress(`training ${m}`)) : null;
   pool?.catch(() => {}); // awaited below; this only keeps an early failure from being unhandled meanwhile
   const errorCurves: ErrorCurve[] = [];
@@ -202,7 +203,7 @@ export async function runIcl(opts: {
     for (const job of jobs) {
       const name = job.name;
       const cfg = job.cfg;
-      const own = runTrainJob(job, opts.gemm, (p) => opts.progress(`training ${name} (${p.params.toLocaleString('en')} params): step ${p.step}/${p.steps}, d ${p.dims}, ${p.points} points, loss/d ${p.lossPerDim.toFixed(4)}`));
+      const own = runTrainJob(job, opts.gemm, (p) => opts.progress(`training ${describeProgress(name, p)}`));
       const t = own.trainer;
       const { seconds, loss, stepsRun } = pooled.get(name) ?? own;
       models.push({ name, params: t.model.numParams, trainSeconds: seconds, finalLoss: loss });

@@ -27,6 +27,11 @@ export interface JobProgress {
   readonly params: number;
 }
 
+/** One job's progress in a few words, as the pool's status line and the in-process trainer show it. */
+export function describeProgress(name: string, p: JobProgress): string {
+  return `${name} ${p.step}/${p.steps} (d ${p.dims}, ${p.points} pts, loss/d ${p.lossPerDim.toFixed(4)})`;
+}
+
 export interface JobResult {
   readonly name: string;
   readonly params: number;

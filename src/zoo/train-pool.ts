@@ -2,7 +2,7 @@ import { fork } from 'node:child_process';
 import { join } from 'node:path';
 import { DataError } from '../core/errors.js';
 import { packageRoot } from '../importers/bundled.js';
-import type { JobProgress, JobResult, TrainJob } from './train-jobs.js';
+import { describeProgress, type JobProgress, type JobResult, type TrainJob } from './train-jobs.js';
 import type { WorkerMessage } from './train-worker.js';
 
 /**
@@ -20,7 +20,7 @@ export async function trainPool(list: readonly TrainJob[], jobs: number, onProgr
   const queue = [...list].sort((a, b) => cost(b) - cost(a));
   const status = new Map<string, JobProgress>();
   const results = new Map<string, JobResult>();
-  const show = (): void => onProgress([...status].map(([name, p]) => `${name} ${p.step}/${p.steps} (d ${p.dims}, ${p.points} pts, loss/d ${p.lossPerDim.toFixed(4)})`).join(' · '));
+  const show = (): void => onProgress([...status].map(([name, p]) => describeProgress(name, p)).join(' · '));
   const children = new Set<ReturnType<typeof fork>>();
   const runOne = (job: TrainJob): Promise<void> => new Promise((resolve, reject) => {
     const child = fork(worker, [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], env: { ...process.env, OPENBLAS_NUM_THREADS: '1' } });
