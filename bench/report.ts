@@ -35,7 +35,7 @@ const buildMs = performance.now() - t0;
 console.log(`bench/report: ${N.toLocaleString('en')} curves → HTML of ${(Buffer.byteLength(html) / 1e6).toFixed(1)} MB built in ${Math.round(buildMs)} ms`);
 const chromium = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 if (!existsSync(chromium)) {
-  console.log(`first render: not measured (no Chromium at ${chromium}; scripts/install-chromium.sh installs it)`);
+  console.log(`first render: not measured (no Chromium at ${chromium}; scripts/install-deps.sh installs it)`);
 } else {
   const dir = mkdtempSync(join(tmpdir(), 'bench-report-'));
   const file = join(dir, 'report.html');

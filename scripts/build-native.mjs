@@ -12,5 +12,5 @@ try {
   execFileSync('gcc', ['-O2', '-shared', '-fPIC', `-I${include}`, '-DNODE_GYP_MODULE_NAME=gemm', 'src/zoo/engine/native/gemm.c', '-o', out, '-lopenblas'], { stdio: 'pipe' });
 } catch (e) {
   const msg = (e.stderr?.toString() || e.message).split('\n')[0];
-  console.warn(`build-native: the OpenBLAS GEMM addon was not built (${msg}); the engine will use its pure-TS GEMM, ~25x slower. On Debian: bash scripts/install-native-deps.sh`);
+  console.warn(`build-native: the OpenBLAS GEMM addon was not built (${msg}); the engine will use its pure-TS GEMM, ~25x slower. On Debian: bash scripts/install-deps.sh`);
 }

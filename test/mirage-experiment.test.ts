@@ -2,68 +2,91 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { charTokenizer } from '../src/core/metrics/tokenizers.js';
-import { runMirageArithmetic, LADDER } from '../src/experiments/mirage-arithmetic.js';
+import { MIRAGE_METRICS } from '../src/experiments/mirage-arithmetic.js';
 import { DuckStore } from '../src/store/duckdb-store.js';
-import { emergence } from './cli.js';
 import { loadGemm } from '../src/zoo/engine/gemm.js';
+import { emergence } from './cli.js';
+import { expectSameCurves, killWhen, runCli, runInProcess, type RunJson } from './experiment-run.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'emergence-mirage-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-const METRICS = ['exact_match', 'normalized_token_edit_distance', 'per_token_accuracy', 'target_loglik', 'token_edit_distance'];
+const TINY = { sizes: ['xxs', 'xs', 'm'], steps: 60, evalCount: 12 };
+const ARGS = ['--sizes', 'xxs,xs,m', '--steps', '60', '--eval-count', '12'];
 
-// The whole pipeline at a tiny plan: train the 6-size ladder, serve it on 127.0.0.1, evaluate over
-// HTTP into DuckDB on disk, audit from the store. The budgets themselves are measured in the README.
+async function sampleCount(store: string): Promise<{ n: number; distinct: number; runs: number }> {
+  const s = await DuckStore.open(store, { readOnly: true });
+  try {
+    const rows = await s.query("SELECT count(*)::INTEGER AS n, count(DISTINCT run_id || '/' || sample_id)::INTEGER AS distinct, count(DISTINCT run_id)::INTEGER AS runs FROM samples");
+    return rows[0] as { n: number; distinct: number; runs: number };
+  } finally { s.close(); }
+}
+
+// The whole pipeline at a tiny plan: train the ladder in the pool, serve it on 127.0.0.1, evaluate
+// over HTTP into DuckDB on disk, audit from the store.
 describe('mirage-arithmetic experiment, end to end', () => {
-  const logs: string[] = [];
-  const run = () => runMirageArithmetic({
-    budget: 'quick', dir, seed: 7, gemm: loadGemm(), tokenizer: charTokenizer,
-    log: (m) => logs.push(m), progress: () => {}, plan: { steps: 20, evalCount: 12 },
-  });
+  let first: RunJson | null = null;
 
   it('trains, serves, evaluates over HTTP, stores every sample and audits one curve per metric', async () => {
-    const r = await run();
-    expect(r.ladder.map((l) => l.name)).toEqual(LADDER.map((l) => l.name));
-    const params = r.ladder.map((l) => l.params);
+    const r = await runInProcess('mirage-arithmetic', join(dir, 'a'), TINY, 7);
+    const params = r.members.map((m) => m.params);
+    expect(r.members.map((m) => m.name)).toEqual(TINY.sizes);
     expect(params.every((p, i) => i === 0 || p > params[i - 1]!)).toBe(true);
-    expect(params.at(-1)! / params[0]!).toBeGreaterThanOrEqual(30);
-    expect(r.curves.map((c) => c.key.metric).sort()).toEqual(METRICS);
-    for (const c of r.curves) {
-      expect(c.points.map((p) => p.params)).toEqual(params);
-      expect(c.points.every((p) => Number.isFinite(p.value))).toBe(true);
-    }
-    expect(r.report.verdicts).toHaveLength(METRICS.length);
+    expect(r.curves.map((c) => c.key.metric).sort()).toEqual([...MIRAGE_METRICS].sort());
+    for (const c of r.curves) expect(c.points.map((p) => p.params)).toEqual(params);
     expect(r.report.swaps).toHaveLength(1);
-    expect(r.report.swaps[0]!.entries.map((e) => e.metric).sort()).toEqual(METRICS);
-    const store = await DuckStore.open(r.store);
-    try {
-      const rows = await store.query('SELECT count(*)::INTEGER AS n, count(DISTINCT run_id)::INTEGER AS runs FROM samples');
-      expect(rows[0]).toEqual({ n: 6 * 12, runs: 6 });
-    } finally { store.close(); }
+    expect(await sampleCount(r.store)).toEqual({ n: 3 * 12, distinct: 3 * 12, runs: 3 });
+    expect(r.versions.engine).toBe(loadGemm().kind);
+    expect(Object.keys(r.versions).sort()).toEqual(expect.arrayContaining(['emergence-lab', 'engine', 'node']));
     // `emergence audit` reads the same store as a results file and finds the same curves.
     const cli = emergence(['audit', r.store, '--tokenizer', 'char', '--json']);
     expect(cli.code).toBe(0);
     const doc = JSON.parse(cli.stdout) as { curves: { key: { metric: string }; points: { value: number }[] }[] };
-    const byMetric = (cs: { key: { metric: string }; points: readonly { value: number }[] }[]) => Object.fromEntries(cs.map((c) => [c.key.metric, c.points.map((p) => p.value)]));
+    const byMetric = (cs: readonly { key: { metric: string }; points: readonly { value: number }[] }[]) => Object.fromEntries(cs.map((c) => [c.key.metric, c.points.map((p) => p.value)]));
     const fromCli = byMetric(doc.curves);
     for (const [m, values] of Object.entries(byMetric(r.curves))) values.forEach((v, i) => expect(fromCli[m]![i]).toBeCloseTo(v, 12));
     const missing = emergence(['audit', join(dir, 'nope.duckdb')]);
     expect(missing.code).toBe(2);
     expect(missing.stderr).toMatch(/nope\.duckdb: no such store/);
-    expect(missing.stdout).toBe('');
     const bogus = join(dir, 'bogus.duckdb');
     writeFileSync(bogus, 'family,model\n');
-    const unreadable = emergence(['audit', bogus]);
-    expect(unreadable.code).toBe(2);
-    expect(unreadable.stderr).toMatch(/bogus\.duckdb: not a readable DuckDB store/);
+    expect(emergence(['audit', bogus]).stderr).toMatch(/bogus\.duckdb: not a readable DuckDB store/);
   }, 120_000);
 
-  it('reuses the trained ladder on a second run and gives the same curves', async () => {
-    const first = await run();
-    const again = await run();
-    expect(logs.filter((l) => l.includes('reusing')).length).toBeGreaterThanOrEqual(12);
-    const values = (r: typeof first) => r.curves.map((c) => [c.key.metric, c.points.map((p) => p.value)]).sort();
-    expect(values(again)).toEqual(values(first));
+  it('the CLI run reuses the same members (same identity) and gives the same curves', async () => {
+    const r = await runCli(['mirage-arithmetic', '--dir', join(dir, 'a'), '--seed', '7', ...ARGS]);
+    expect(r.stderr.match(/: [\d,]+ params, reused/g)).toHaveLength(3);
+    expect(r.json.members.every((m) => m.stepsRun === 0)).toBe(true);
+    first = r.json;
+  }, 120_000);
+
+  it('kill -9 in training, then the same command: resumes from the checkpoints, 0 samples lost or duplicated', async () => {
+    const args = ['mirage-arithmetic', '--dir', join(dir, 'b'), '--seed', '7', ...ARGS];
+    await killWhen(args, /: [\d,]+ params, trained/);
+    const r = await runCli(args);
+    expect(r.stderr).toMatch(/reused|resumed/);
+    expect(r.stderr).toMatch(/trained \d+ steps/);
+    expect(await sampleCount(r.json.store)).toEqual({ n: 36, distinct: 36, runs: 3 });
+    expectSameCurves(first!, r.json);
+  }, 120_000);
+
+  it('kill -9 in evaluation, then the same command: stored samples are kept, the rest evaluated once', async () => {
+    const args = ['mirage-arithmetic', '--dir', join(dir, 'c'), '--seed', '7', ...ARGS];
+    await killWhen(args, /· add3: 12 samples/);
+    const r = await runCli(args);
+    expect(r.stderr).toMatch(/add3: 12 samples \(12 already stored\)/);
+    expect(r.stderr).toMatch(/add3: 12 samples \(0 already stored\)/);
+    expect(await sampleCount(r.json.store)).toEqual({ n: 36, distinct: 36, runs: 3 });
+    expectSameCurves(first!, r.json);
+  }, 120_000);
+
+  it('a changed seed or setting retrains every member instead of reusing, and its store keeps only its runs', async () => {
+    const seed2 = await runCli(['mirage-arithmetic', '--dir', join(dir, 'a'), '--seed', '8', ...ARGS]);
+    expect(seed2.stderr.match(/trained 60 steps/g)).toHaveLength(3);
+    expect(seed2.json.members.map((m) => m.identity)).not.toEqual(first!.members.map((m) => m.identity));
+    expect(await sampleCount(seed2.json.store)).toEqual({ n: 36, distinct: 36, runs: 3 });
+    const lr = await runCli(['mirage-arithmetic', '--dir', join(dir, 'a'), '--seed', '7', ...ARGS, '--lr', '0.002']);
+    expect(lr.stderr.match(/trained 60 steps/g)).toHaveLength(3);
+    expect(lr.stderr).not.toMatch(/reused/);
   }, 120_000);
 });

@@ -1,26 +1,37 @@
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { DataError } from '../src/core/errors.js';
+import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { CLASSIFIER_METRICS, RECON_METRICS, runVisionMirage, type VisionPlan } from '../src/experiments/vision-mirage.js';
+import { DataError } from '../src/core/errors.js';
+import { CLASSIFIER_METRICS, RECON_METRICS } from '../src/experiments/vision-mirage.js';
 import { DuckStore } from '../src/store/duckdb-store.js';
-import { loadGemm } from '../src/zoo/engine/gemm.js';
 import { emergence } from './cli.js';
+import { expectSameCurves, killWhen, runCli, runInProcess, type RunJson } from './experiment-run.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'emergence-vision-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-const PLAN: VisionPlan = { lenetSteps: 15, aeSteps: 15, trainCount: 1000, testCount: 100, seeds: 2, lenetWidths: [0.03, 0.09, 0.17, 0.32], bottlenecks: [1, 2, 4, 8] };
+const TINY = { lenetSteps: 30, aeSteps: 30, trainCount: 1000, testCount: 100, seeds: 2, lenetWidths: [0.03, 0.09, 0.17, 0.32], bottlenecks: [1, 2, 4, 8] };
+const ARGS = ['--lenet-steps', '30', '--ae-steps', '30', '--train-count', '1000', '--test-count', '100', '--seeds', '2', '--lenet-widths', '0.03,0.09,0.17,0.32', '--bottlenecks', '1,2,4,8'];
 
-// The whole pipeline at a tiny plan: train both families with two seeds, score every test image
-// into DuckDB on disk, audit from the store. The budgets themselves are measured in the README.
+async function rows(store: string): Promise<Record<string, unknown>[]> {
+  const s = await DuckStore.open(store, { readOnly: true });
+  try {
+    return await s.query('SELECT kind, count(*)::INTEGER AS n, count(DISTINCT run_id)::INTEGER AS runs, count(sq_error)::INTEGER AS errs FROM samples GROUP BY kind ORDER BY kind');
+  } finally { s.close(); }
+}
+const EXPECTED = [
+  { kind: 'multiple_choice', n: 4 * 2 * 100, runs: 8, errs: 0 },
+  { kind: 'regression', n: 4 * 2 * 100, runs: 8, errs: 800 },
+];
+
+// The whole pipeline at a tiny plan: train both families with two replicate seeds in the pool, score
+// every test image into DuckDB on disk, audit from the store.
 describe('vision-mirage experiment, end to end', () => {
-  const logs: string[] = [];
-  const run = (plan: VisionPlan = PLAN) => runVisionMirage({ budget: 'quick', dir, seed: 3, gemm: loadGemm(), log: (m) => logs.push(m), progress: () => {}, plan });
+  let first: RunJson | null = null;
 
   it('trains both families, stores every test image and audits every metric, seeds averaged', async () => {
-    const r = await run();
+    const r = await runInProcess('vision-mirage', join(dir, 'a'), TINY, 3);
     const byFamily = (f: string) => r.curves.filter((c) => c.key.family === f).map((c) => c.key.metric).sort();
     expect(byFamily('lab-lenet')).toEqual([...CLASSIFIER_METRICS].sort());
     expect(byFamily('lab-autoencoder')).toEqual([...RECON_METRICS].sort());
@@ -30,20 +41,13 @@ describe('vision-mirage experiment, end to end', () => {
       const ps = c.points.map((p) => p.params);
       expect(ps.every((p, i) => i === 0 || p > ps[i - 1]!)).toBe(true);
     }
-    // Subset accuracy at K = 1 is accuracy, and at K it never exceeds accuracy.
+    // Subset accuracy at K never exceeds accuracy.
     const curve = (m: string) => r.curves.find((c) => c.key.metric === m)!.points.map((p) => p.value);
     const acc = curve('acc');
     curve('subset_accuracy@5').forEach((v, i) => expect(v).toBeLessThanOrEqual(acc[i]! + 1e-12));
     curve('independent_subset_accuracy@5').forEach((v, i) => expect(v).toBeLessThanOrEqual(acc[i]! + 1e-12));
     expect(r.report.verdicts).toHaveLength(CLASSIFIER_METRICS.length + RECON_METRICS.length);
-    const store = await DuckStore.open(r.store);
-    try {
-      const rows = await store.query("SELECT kind, count(*)::INTEGER AS n, count(DISTINCT run_id)::INTEGER AS runs, count(sq_error)::INTEGER AS errs FROM samples GROUP BY kind ORDER BY kind");
-      expect(rows).toEqual([
-        { kind: 'multiple_choice', n: 4 * 2 * 100, runs: 8, errs: 0 },
-        { kind: 'regression', n: 4 * 2 * 100, runs: 8, errs: 800 },
-      ]);
-    } finally { store.close(); }
+    expect(await rows(r.store)).toEqual(EXPECTED);
     // `emergence audit` reads the same store and finds the same curves, with the runs' own metrics.
     const cli = emergence(['audit', r.store, '--json']);
     expect(cli.code).toBe(0);
@@ -54,37 +58,54 @@ describe('vision-mirage experiment, end to end', () => {
     for (const [k, vs] of Object.entries(values(r.curves))) vs.forEach((v, i) => expect(fromCli[k]![i], k).toBeCloseTo(v, 12));
   }, 180_000);
 
-  it('reuses trained models and stored runs; a changed plan replaces them rather than mixing', async () => {
-    const first = await run();
-    logs.length = 0;
-    const again = await run();
-    expect(logs.filter((l) => l.includes('reused'))).toHaveLength(16);
-    const values = (r: typeof first) => r.curves.map((c) => [c.key.family, c.key.metric, c.points.map((p) => p.value)]).sort();
-    expect(values(again)).toEqual(values(first));
-    const changed = await run({ ...PLAN, lenetSteps: 20, seeds: 1, bottlenecks: [1, 2, 4, 16] });
-    expect(changed.curves.every((c) => c.points.every((p) => p.seeds === 1))).toBe(true);
-    const store = await DuckStore.open(changed.store);
+  it('the CLI run reuses every member and stored run, with the same curves', async () => {
+    const r = await runCli(['vision-mirage', '--dir', join(dir, 'a'), '--seed', '3', ...ARGS]);
+    expect(r.stderr.match(/params, reused/g)).toHaveLength(16);
+    expect(r.stderr).not.toMatch(/test images scored/);
+    first = r.json;
+  }, 120_000);
+
+  it('kill -9 in training, then the same command: resumes, every test image once', async () => {
+    const args = ['vision-mirage', '--dir', join(dir, 'b'), '--seed', '3', ...ARGS];
+    await killWhen(args, /params, trained/);
+    const r = await runCli(args);
+    expect(r.stderr).toMatch(/reused|resumed/);
+    expect(r.stderr).toMatch(/trained \d+ steps/);
+    expect(await rows(r.json.store)).toEqual(EXPECTED);
+    expectSameCurves(first!, r.json);
+  }, 120_000);
+
+  it('kill -9 in scoring, then the same command: the scored members are kept, the rest scored once', async () => {
+    const args = ['vision-mirage', '--dir', join(dir, 'c'), '--seed', '3', ...ARGS];
+    const killed = await killWhen(args, /test images scored and stored/);
+    const r = await runCli(args);
+    const scoredBefore = killed.stderr.match(/test images scored/g)!.length;
+    expect(r.stderr.match(/test images scored/g)!.length).toBeLessThanOrEqual(16 - scoredBefore);
+    expect(await rows(r.json.store)).toEqual(EXPECTED);
+    expectSameCurves(first!, r.json);
+  }, 120_000);
+
+  it('a changed setting retrains only the members it changes; the store keeps only this plan', async () => {
+    const r = await runCli(['vision-mirage', '--dir', join(dir, 'a'), '--seed', '3', ...ARGS.slice(0, -2), '--bottlenecks', '1,2,4,16', '--seeds', '1', '--lenet-steps', '40']);
+    // Replicate 0 of the unchanged autoencoders is the same member: reused. The LeNets (40 steps) and b16 are new.
+    expect(r.stderr.match(/autoencoder-b\d+-r0: [\d,]+ params, reused/g)).toHaveLength(3);
+    expect(r.stderr.match(/lenet-w[\d.]+-r0: [\d,]+ params, trained 40 steps/g)).toHaveLength(4);
+    expect(r.stderr).toMatch(/autoencoder-b16-r0: [\d,]+ params, trained 30 steps/);
+    const s = await DuckStore.open(r.json.store, { readOnly: true });
     try {
-      const rows = await store.query('SELECT count(*)::INTEGER AS n FROM runs');
-      expect(rows[0]!.n).toBe(8);
-    } finally { store.close(); }
-    expect(existsSync(join(dir, 'custom', 'models', 'autoencoder-b16-s3.safetensors'))).toBe(true);
+      expect((await s.query('SELECT count(*)::INTEGER AS n FROM runs'))[0]!.n).toBe(8);
+    } finally { s.close(); }
+    expect(readdirSync(join(dir, 'a', 'models')).some((f) => f.startsWith('autoencoder-b16-r0-'))).toBe(true);
   }, 180_000);
 
   it('a corrupt checkpoint among the models is an error naming the file, not a silent retrain', async () => {
-    const bad = join(dir, 'custom', 'models', 'lenet-w0.03-s3.safetensors');
+    const models = join(dir, 'a', 'models');
+    const bad = join(models, readdirSync(models).find((f) => f.startsWith('lenet-w0.03-r0-'))!);
     writeFileSync(bad, Buffer.from('definitely not safetensors'));
-    await expect(run()).rejects.toThrow(DataError);
-    await expect(run()).rejects.toMatchObject({ file: bad });
+    const err = await runInProcess('vision-mirage', join(dir, 'a'), { ...TINY, seeds: 1, lenetSteps: 40, bottlenecks: [1, 2, 4, 16] }, 3).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(DataError);
+    expect((err as DataError).file).toBe(bad);
+    expect(existsSync(bad)).toBe(true);
     rmSync(bad);
   }, 60_000);
-
-  it('refuses an unknown budget and an unknown experiment with exit 2', () => {
-    const bad = emergence(['experiment', 'vision-mirage', '--budget', 'huge', '--dir', dir]);
-    expect(bad.code).toBe(2);
-    expect(bad.stderr).toMatch(/--budget.*expected quick or full/);
-    const unknown = emergence(['experiment', 'vision-nope']);
-    expect(unknown.code).toBe(2);
-    expect(unknown.stderr).toMatch(/unknown experiment "vision-nope"/);
-  });
 });

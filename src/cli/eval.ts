@@ -4,6 +4,7 @@ import { parseArgs } from 'node:util';
 import type { Task } from '../core/types.js';
 import { ConfigError } from '../core/errors.js';
 import { makeRng } from '../core/random/rng.js';
+import { deriveSeed } from '../core/random/derive-seed.js';
 import { assembleCurves } from '../core/curves/assemble.js';
 import { audit } from '../core/analysis/audit.js';
 import { DEFAULT_THRESHOLDS } from '../core/analysis/thresholds.js';
@@ -134,7 +135,7 @@ export async function runEvalCommand(argv: string[], ctx: CliContext): Promise<n
     const progress = new Map<string, string>();
     const show = (): void => log.progress([...progress.values()].join(' | '));
     await Promise.all(cfg.models.map(async (model) => {
-      const rng = makeRng(cfg.seed + 17);
+      const rng = makeRng(deriveSeed(cfg.seed, 'retry-jitter', model.name));
       const pool = new HttpPool({
         baseUrls: model.provider.baseUrls,
         headers: headersFor(model.provider.apiKeyEnv),

@@ -3,7 +3,7 @@ import { EmergenceError } from '../core/errors.js';
 import type { CliContext } from './context.js';
 import { makeLogger, type Writable } from './logger.js';
 
-export const USAGE = `emergence <command> [options]
+const usageText = (experiments: string): string => `emergence <command> [options]
 
 Is this ability emergent, or is it the metric? Would the small models have predicted the big ones?
 
@@ -16,9 +16,16 @@ Commands:
   view             browse the store in a web browser (127.0.0.1)
   train --config F train a model or a ladder on n-digit arithmetic on the CPU engine
   serve --models D the trained models over the OpenAI API (127.0.0.1)
-  experiment NAME  a named experiment end to end (mirage-arithmetic)
+  experiment NAME  a named experiment end to end; 'experiment list' lists them:
+                   ${experiments}
 
 Run 'emergence <command> --help' for a command's options.`;
+
+/** The top-level help; the experiments' names come from their registry, loaded only when help is shown. */
+export async function usage(): Promise<string> {
+  const { EXPERIMENTS } = await import('../experiments/registry.js');
+  return usageText(EXPERIMENTS.map((e) => e.info.id).join(', '));
+}
 
 type Command = (argv: string[], ctx: CliContext) => Promise<number>;
 // Each command's module loads only when it runs: `audit` never pays for DuckDB or YAML.
@@ -43,12 +50,12 @@ export async function runCli(
 ): Promise<number> {
   const [cmd, ...rest] = argv;
   if (cmd === undefined || cmd === '-h' || cmd === '--help' || cmd === 'help') {
-    (cmd === undefined ? io.stderr : io.stdout).write(USAGE + '\n');
+    (cmd === undefined ? io.stderr : io.stdout).write((await usage()) + '\n');
     return cmd === undefined ? 2 : 0;
   }
   const load = COMMANDS[cmd];
   if (!load) {
-    io.stderr.write(`emergence: unknown command "${cmd}"\n\n${USAGE}\n`);
+    io.stderr.write(`emergence: unknown command "${cmd}"\n\n${await usage()}\n`);
     return 2;
   }
   const logger = makeLogger(io.stderr, { quiet: rest.includes('--quiet') });

@@ -5,7 +5,7 @@ import { parse as parseYaml } from 'yaml';
 import { ConfigError } from '../core/errors.js';
 import { loadGemm } from '../zoo/engine/gemm.js';
 import { ArithmeticTrainer, type ArithTrainConfig } from '../zoo/train-arith.js';
-import { loadCheckpoint, saveCheckpoint } from '../zoo/checkpoint.js';
+import { loadCheckpoint } from '../zoo/checkpoint.js';
 import { NAMED_SIZES } from '../zoo/gpt.js';
 import type { CliContext } from './context.js';
 
@@ -131,10 +131,7 @@ export async function runTrain(argv: string[], ctx: CliContext): Promise<number>
       history = (c.meta.history as typeof history | undefined) ?? [];
       log.info(`${run.name}: resuming at step ${c.meta.step}`);
     } else trainer = new ArithmeticTrainer(run.cfg, gemm);
-    const save = (): void => {
-      const { m, v } = trainer.moments;
-      saveCheckpoint(ckpt, trainer.model.params, { config: trainer.model.config, step: trainer.step, task: { digits: run.cfg.digits, operation: run.cfg.operation }, train: run.cfg, history }, { 'adamw.m': m, 'adamw.v': v });
-    };
+    const save = (): void => trainer.save(ckpt, { history });
     const t0 = performance.now();
     const startStep = trainer.step;
     let avg = NaN;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { betweenLambda, evalSets, pretrainingMixture } from './icl.js';
+import { betweenLambda, evalSets, pretrainingMixture } from './icl-sets.js';
 
 describe('icl experiment pieces', () => {
   it('λ places predictions on the line from least squares (0) to Lasso (1)', () => {

@@ -1,114 +1,83 @@
-import { existsSync, mkdirSync } from 'node:fs';
-import { join } from 'node:path';
-import type { Tokenizer } from '../core/types.js';
-import { makeRng } from '../core/random/rng.js';
-import { assembleCurves } from '../core/curves/assemble.js';
-import { audit, type AuditReport } from '../core/analysis/audit.js';
-import type { Curve } from '../core/types.js';
-import { parseEvalConfig } from '../harness/config.js';
-import { runIdFor, runModelTask } from '../harness/run-eval.js';
-import { HttpPool } from '../providers/http-pool.js';
-import { openAICompat } from '../providers/openai-compat.js';
-import { DuckStore } from '../store/duckdb-store.js';
-import { observationsFromStore } from '../store/store-curves.js';
+import { deriveSeed } from '../core/random/derive-seed.js';
+import type { AuditReport } from '../core/analysis/audit.js';
+import { fmtNum } from '../report/format.js';
 import { arithmeticTask } from '../tasks/arithmetic.js';
-import type { Gemm } from '../zoo/engine/gemm.js';
-import { loadCheckpoint, saveCheckpoint } from '../zoo/checkpoint.js';
-import { loadModels, startModelServer } from '../zoo/serve.js';
-import { ArithmeticTrainer } from '../zoo/train-arith.js';
 import { NAMED_SIZES } from '../zoo/gpt.js';
+import { answerWidth, type ArithTrainConfig } from '../zoo/train-arith.js';
+import { defineExperiment, type MemberSpec, type ParamSchema } from './contract.js';
+import { evaluateOverHttp } from './serve-eval.js';
 
 /**
- * Schaeffer, Miranda & Koyejo 2023's central experiment, end to end on the lab's own models: a ladder
- * of transformer sizes trained on 3-digit addition, served over the OpenAI API, evaluated through the
+ * Schaeffer, Miranda & Koyejo 2023's central experiment on the lab's own models: a ladder of
+ * transformer sizes trained on n-digit addition, served over the OpenAI API, evaluated through the
  * harness over HTTP, every sample stored, and the family audited under exact match (discontinuous)
  * and token edit distance, per-token accuracy and target log-likelihood (continuous), all computed
  * from the same outputs.
  */
-export type Budget = 'quick' | 'full';
+const parameters = {
+  sizes: { kind: 'names', choices: Object.keys(NAMED_SIZES), help: 'the ladder of named transformer sizes' },
+  digits: { kind: 'int', min: 1, max: 5, help: 'digits of each operand' },
+  steps: { kind: 'int', min: 1, max: 1_000_000, help: 'training steps of every member' },
+  batch: { kind: 'int', min: 1, max: 4096, help: 'problems per training step' },
+  lr: { kind: 'number', min: 1e-6, max: 1, help: 'peak learning rate (linear warm-up, cosine decay)' },
+  evalCount: { kind: 'int', min: 1, max: 100_000, help: 'held-out test problems every member answers' },
+} as const satisfies ParamSchema;
 
-export const LADDER = Object.entries(NAMED_SIZES).map(([name, size]) => ({ name, ...size }));
+export const MIRAGE_METRICS = ['exact_match', 'token_edit_distance', 'normalized_token_edit_distance', 'per_token_accuracy', 'target_loglik'] as const;
 
-export const BUDGETS: Record<Budget, { steps: number; evalCount: number; expected: string }> = {
-  quick: { steps: 700, evalCount: 300, expected: 'about 2 minutes on 2 cores' },
-  full: { steps: 3000, evalCount: 1000, expected: 'about 9 minutes on 2 cores' },
-};
-
-export interface MirageResult {
-  readonly curves: Curve[];
-  readonly report: AuditReport;
-  readonly store: string;
-  readonly ladder: { name: string; params: number; trainSeconds: number }[];
+interface MiragePlan {
+  readonly members: readonly MemberSpec[];
+  readonly digits: number;
+  readonly evalCount: number;
 }
 
-export async function runMirageArithmetic(
-  opts: {
-    budget: Budget; dir: string; seed: number; gemm: Gemm; tokenizer: Tokenizer; log: (m: string) => void; progress: (m: string) => void;
-    /** Overrides the budget's steps and test problems; the integration test runs the whole pipeline small. */
-    plan?: { steps: number; evalCount: number };
+const ALL = Object.keys(NAMED_SIZES);
+
+/** Breakthroughness of one metric's curve, or null. */
+const breakthrough = (report: AuditReport, metric: string): number | null => report.verdicts.find((v) => v.key.metric === metric)?.measures.breakthroughness ?? null;
+
+export const mirageArithmetic = defineExperiment({
+  id: 'mirage-arithmetic',
+  question: 'Does addition look emergent under exact match but smooth under per-token metrics of the same outputs?',
+  citation: 'Schaeffer, Miranda & Koyejo 2023, "Are Emergent Abilities of Large Language Models a Mirage?" (NeurIPS), §3',
+  about: `A ladder of ${ALL.length} transformer sizes trained on n-digit addition, served over the OpenAI API on 127.0.0.1, evaluated through the harness over HTTP, and audited under exact match beside token edit distance, per-token accuracy and the target's log-likelihood, all scored from the same stored outputs.`,
+  parameters,
+  budgets: {
+    quick: { params: { sizes: ALL, digits: 3, steps: 700, batch: 64, lr: 3e-3, evalCount: 300 }, expected: 'about 2 minutes on 2 cores', jobs: 2 },
+    full: { params: { sizes: ALL, digits: 3, steps: 3000, batch: 64, lr: 3e-3, evalCount: 1000 }, expected: 'about 9 minutes on 2 cores', jobs: 2 },
   },
-): Promise<MirageResult> {
-  const b = opts.plan ?? BUDGETS[opts.budget];
-  const models = join(opts.dir, 'models');
-  mkdirSync(models, { recursive: true });
-  const ladder: MirageResult['ladder'] = [];
-  // 1. Train (or reuse) every size on the same data and schedule.
-  for (const m of LADDER) {
-    const file = join(models, `${m.name}.safetensors`);
-    if (existsSync(file) && loadCheckpoint(file).meta.step === b.steps) {
-      const { params } = loadCheckpoint(file);
-      ladder.push({ name: m.name, params: params.length, trainSeconds: 0 });
-      opts.log(`${m.name}: reusing ${file}`);
-      continue;
-    }
-    const t = new ArithmeticTrainer({ digits: 3, operation: 'add', model: { nLayer: m.nLayer, nHead: m.nHead, nEmbd: m.nEmbd }, steps: b.steps, batch: 64, lr: 3e-3, warmup: 50, weightDecay: 0.1, seed: opts.seed, evalEvery: 0, evalSize: 200 }, opts.gemm);
-    const t0 = performance.now();
-    while (t.step < b.steps) {
-      const loss = t.trainStep();
-      if (t.step % 20 === 0) opts.progress(`training ${m.name} (${t.model.numParams.toLocaleString('en')} params): step ${t.step}/${b.steps}, loss ${loss.toFixed(3)}`);
-    }
-    const secs = (performance.now() - t0) / 1000;
-    saveCheckpoint(file, t.model.params, { config: t.model.config, step: t.step, task: { digits: 3, operation: 'add' } });
-    ladder.push({ name: m.name, params: t.model.numParams, trainSeconds: secs });
-    opts.log(`${m.name}: ${t.model.numParams.toLocaleString('en')} params trained in ${secs.toFixed(0)} s`);
-  }
-  // 2. Serve the ladder, 3. evaluate it through the harness over HTTP.
-  const { server, url } = await startModelServer(loadModels(models, opts.gemm), { host: '127.0.0.1', port: 0 });
-  const storePath = join(opts.dir, 'mirage.duckdb');
-  const store = await DuckStore.open(storePath);
-  try {
-    const yaml = [
-      'family: lab-arith',
-      'models:',
-      ...ladder.map((l) => `  - name: ${l.name}\n    params: ${l.params}\n    provider: { base_url: ${url}, concurrency: 8, retry_base_ms: 10 }`),
-      'tasks:',
-      `  - name: add3\n    arithmetic: { digits: 3, operation: add, count: ${b.evalCount}, seed: ${opts.seed + 100} }`,
-      'shots: 0',
-      `seed: ${opts.seed}`,
-      'max_tokens: 5',
-      'stop: ["\\n"]',
-      'metrics: [exact_match, token_edit_distance, normalized_token_edit_distance, per_token_accuracy, target_loglik]',
-      'tokenizer: char',
-    ].join('\n');
-    const cfg = { ...parseEvalConfig(yaml, join(opts.dir, 'mirage-eval.yaml')), file: join(opts.dir, 'mirage-eval.yaml') };
-    // Targets in the models' own format: answers zero-padded to 4 digits.
-    const task = arithmeticTask('add3', { digits: 3, operation: 'add', count: b.evalCount, seed: opts.seed + 100, padAnswer: true });
-    for (const model of cfg.models) {
-      const pool = new HttpPool({ baseUrls: model.provider.baseUrls, headers: {}, concurrency: 8, timeoutMs: 60_000, maxRetries: 3, retryBaseMs: 10, retryMaxMs: 1000, rng: makeRng(opts.seed) });
-      const provider = openAICompat({ name: model.name, model: model.provider.model, api: 'completions', pool });
-      const runId = runIdFor(cfg, model, task);
-      await runModelTask(cfg, { model, task, runId }, provider, store, opts.tokenizer, {
-        limit: null, retryErrors: true, concurrency: 8, versions: {},
-        onProgress: (p) => opts.progress(`evaluating ${model.name} over HTTP: ${p.done}/${p.total}`),
-      });
-    }
-    // 4. The audit of the family, every metric from the same stored outputs.
-    const { observations } = await observationsFromStore(store, { tokenizer: opts.tokenizer, seed: opts.seed, metrics: cfg.metrics, resamples: 500 });
-    const curves = assembleCurves(observations).curves;
-    return { curves, report: audit(curves), store: storePath, ladder };
-  } finally {
-    store.close();
-    server.closeAllConnections();
-    await new Promise<void>((r) => server.close(() => r()));
-  }
-}
+  audit: { resamples: 500 },
+  plan(p, seed): MiragePlan {
+    // Every size sees the same problems in the same order: only the model differs along the ladder.
+    const train = deriveSeed(seed, 'train');
+    const members = p.sizes.map((name): MemberSpec => {
+      const cfg: ArithTrainConfig = {
+        digits: p.digits, operation: 'add', model: NAMED_SIZES[name]!, steps: p.steps, batch: p.batch, lr: p.lr, warmup: 50, weightDecay: 0.1, seed: train, evalEvery: 0, evalSize: 200,
+      };
+      return { name, family: 'lab-arith', arch: 'arith', spec: { cfg } };
+    });
+    return { members, digits: p.digits, evalCount: p.evalCount };
+  },
+  async samples(plan, ctx) {
+    // Targets in the models' own format: answers zero-padded to digits + 1.
+    const task = arithmeticTask(`add${plan.digits}`, { digits: plan.digits, operation: 'add', count: plan.evalCount, seed: deriveSeed(ctx.seed, 'test-problems'), padAnswer: true });
+    const members = await ctx.trained();
+    await evaluateOverHttp(ctx, members, { family: 'lab-arith', tasks: [task], shots: 0, maxTokens: answerWidth(plan.digits, 'add') + 1, stop: ['\n'], metrics: MIRAGE_METRICS });
+    return null;
+  },
+  findings({ members, report }) {
+    const em = breakthrough(report, 'exact_match');
+    const ted = breakthrough(report, 'token_edit_distance');
+    const ladder = members.map((m) => ({ name: m.name, params: m.params, trainSeconds: m.seconds }));
+    return {
+      title: 'Mirage: arithmetic on the lab’s own transformer ladder',
+      before: '',
+      lines: [
+        `Ladder: ${ladder.map((l) => `${l.name} ${l.params.toLocaleString('en')}`).join(', ')} parameters (${(ladder.at(-1)!.params / ladder[0]!.params).toFixed(0)}x).`,
+        `Breakthroughness on the same outputs: exact match ${fmtNum(em)}, token edit distance ${fmtNum(ted)}${em !== null && ted !== null && ted !== 0 ? ` (ratio ${fmtNum(em / ted)})` : ''}.`,
+      ],
+      charts: [],
+      data: { ladder, breakthroughness: { exact_match: em, token_edit_distance: ted } },
+    };
+  },
+});

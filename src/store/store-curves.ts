@@ -1,5 +1,6 @@
 import type { Observation, Tokenizer } from '../core/types.js';
 import { makeRng } from '../core/random/rng.js';
+import { deriveSeed } from '../core/random/derive-seed.js';
 import { defaultMetricsFor } from '../core/metrics/registry.js';
 import { scoreSamples } from '../core/metrics/score.js';
 import { summarizeMetric, type MetricSummary } from '../core/metrics/aggregate.js';
@@ -47,8 +48,8 @@ export async function observationsFromStore(
     const kinds = [...new Set(samples.map((s) => s.kind))];
     const metrics = opts.metrics ?? run.metrics ?? [...new Set(kinds.flatMap(defaultMetricsFor))];
     const scores = scoreSamples(samples, metrics.filter((m) => m !== 'expected_calibration_error'), { tokenizer: opts.tokenizer });
-    metrics.forEach((m, i) => {
-      const s = summarizeMetric(m, samples, scores, { tokenizer: opts.tokenizer }, { rng: makeRng(opts.seed * 31 + i), resamples: opts.resamples ?? 1000 });
+    metrics.forEach((m) => {
+      const s = summarizeMetric(m, samples, scores, { tokenizer: opts.tokenizer }, { rng: makeRng(deriveSeed(opts.seed, 'bootstrap', run.run_id, m)), resamples: opts.resamples ?? 1000 });
       if (!s) return;
       summaries.push({ ...s, run });
       observations.push({

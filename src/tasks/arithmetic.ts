@@ -1,5 +1,6 @@
 import type { Example, Task } from '../core/types.js';
 import { makeRng } from '../core/random/rng.js';
+import { deriveSeed } from '../core/random/derive-seed.js';
 
 /**
  * n-digit arithmetic (Brown et al. 2020; the task of Schaeffer et al. 2023's mirage experiment):
@@ -73,7 +74,7 @@ export function arithmeticTask(id: string, spec: Omit<ArithmeticSpec, 'split'>, 
     id,
     kind: 'generate',
     examples: arithmeticExamples({ ...spec, split: 'test' }),
-    shotPool: arithmeticExamples({ ...spec, count: Math.min(shotPoolSize, spec.count * 4 + 8), seed: spec.seed + 1, split: 'train' }),
+    shotPool: arithmeticExamples({ ...spec, count: Math.min(shotPoolSize, spec.count * 4 + 8), seed: deriveSeed(spec.seed, 'shots'), split: 'train' }),
     format: { taskPrefix: '', inputPrefix: '', outputPrefix: '', separator: '\n' },
     outputRegex: '^\\s*(-?\\d+)',
     metrics: ['exact_match', 'token_edit_distance', 'char_edit_distance'],

@@ -6,21 +6,22 @@ import { loadCheckpoint, type CheckpointMeta } from './checkpoint.js';
 export interface Resumable {
   readonly step: number;
   trainStep(): number;
-  save(file: string): void;
+  save(file: string, extraMeta?: Record<string, unknown>): void;
 }
 
 /**
- * Trains to `steps`: reuses a finished checkpoint of the same settings, resumes an unfinished one,
- * and replaces one of other settings (a changed budget must not continue an unrelated run). Writes
- * the checkpoint every `saveEvery` steps and at the end, so an interrupted run loses little.
+ * Trains to `steps`: reuses a finished checkpoint of the same identity (a content hash of the
+ * model, training settings, data and seed), resumes an unfinished one, and replaces one of another
+ * identity (a changed setting or seed must not continue an unrelated run). Writes the checkpoint,
+ * tagged with its identity, every `saveEvery` steps and at the end, so an interrupted run loses little.
  */
 export function trainResumable<T extends Resumable>(o: {
-  file: string; settings: unknown; steps: number; saveEvery: number;
+  file: string; identity: string; steps: number; saveEvery: number;
   fresh: () => T; resume: (file: string) => T; onStep?: (t: T, loss: number) => void;
 }): { trainer: T; seconds: number; loss: number | null; stepsRun: number } {
   let t: T | null = null;
   if (existsSync(o.file)) {
-    if (JSON.stringify(loadCheckpoint(o.file).meta.train) === JSON.stringify(o.settings)) t = o.resume(o.file);
+    if (loadCheckpoint(o.file).meta.identity === o.identity) t = o.resume(o.file);
     else rmSync(o.file);
   }
   t ??= o.fresh();
@@ -30,7 +31,7 @@ export function trainResumable<T extends Resumable>(o: {
   while (t.step < o.steps) {
     loss = t.trainStep();
     o.onStep?.(t, loss);
-    if (t.step % o.saveEvery === 0 || t.step === o.steps) t.save(o.file);
+    if (t.step % o.saveEvery === 0 || t.step === o.steps) t.save(o.file, { identity: o.identity });
   }
   return { trainer: t, seconds: (performance.now() - t0) / 1000, loss, stepsRun: t.step - from };
 }

@@ -31,11 +31,16 @@ class RequestError extends Error {
 
 export function loadModels(dir: string, gemm: Gemm): Loaded[] {
   const files = readdirSync(dir).filter((f) => f.endsWith('.safetensors')).sort();
-  return files.map((f) => {
-    const { params, meta } = loadCheckpoint(join(dir, f));
-    if (meta.arch !== undefined && meta.arch !== 'gpt') throw new DataError(`a ${meta.arch} checkpoint is not a language model; only GPT checkpoints can be served`, { code: 'CHECKPOINT_ARCH', file: join(dir, f) });
+  return loadModelFiles(files.map((f) => ({ name: basename(f, '.safetensors'), file: join(dir, f) })), gemm);
+}
+
+/** Named checkpoints, each served under its name: an experiment serves exactly its plan's members. */
+export function loadModelFiles(list: readonly { name: string; file: string }[], gemm: Gemm): Loaded[] {
+  return list.map(({ name, file }) => {
+    const { params, meta } = loadCheckpoint(file);
+    if (meta.arch !== undefined && meta.arch !== 'gpt') throw new DataError(`a ${meta.arch} checkpoint is not a language model; only GPT checkpoints can be served`, { code: 'CHECKPOINT_ARCH', file });
     const model = new Gpt(meta.config, gemm, params);
-    return { name: basename(f, '.safetensors'), model, tok: new CharTokenizer(), params: model.numParams };
+    return { name, model, tok: new CharTokenizer(), params: model.numParams };
   });
 }
 

@@ -1,10 +1,13 @@
 import type { Rng } from '../core/random/rng.js';
 import { makeRng } from '../core/random/rng.js';
+import { deriveSeed } from '../core/random/derive-seed.js';
 import { arithmeticExamples, type Operation } from '../tasks/arithmetic.js';
 import type { Gemm } from './engine/gemm.js';
 import { scheduledStep, type TrainSchedule } from './engine/adamw.js';
 import { CharTokenizer } from './char-tokenizer.js';
 import { Gpt, type GptConfig } from './gpt.js';
+import { saveCheckpoint } from './checkpoint.js';
+import { loadTrainingState } from './resumable.js';
 
 /**
  * Trains a GPT on n-digit arithmetic: sequences "a+b=" + the answer zero-padded to a fixed width +
@@ -29,6 +32,12 @@ export function formatProblem(a: string, op: Operation, answer: number, digits: 
   return `${a}${sign}${String(Math.abs(answer)).padStart(w - sign.length, '0')}\n`;
 }
 
+/** The GPT an arithmetic run trains: its block holds a prompt "a+b=" and the padded answer. */
+export function arithModelConfig(cfg: ArithTrainConfig): GptConfig {
+  const seqLen = 2 * cfg.digits + 2 + answerWidth(cfg.digits, cfg.operation) + 1;
+  return { ...cfg.model, vocabSize: new CharTokenizer().vocabSize, blockSize: seqLen - 1 };
+}
+
 export class ArithmeticTrainer {
   readonly tok = new CharTokenizer();
   readonly model: Gpt;
@@ -45,15 +54,15 @@ export class ArithmeticTrainer {
     const d = cfg.digits;
     this.promptLen = 2 * d + 2;
     this.seqLen = this.promptLen + answerWidth(d, cfg.operation) + 1;
-    this.model = new Gpt({ ...cfg.model, vocabSize: this.tok.vocabSize, blockSize: this.seqLen - 1 }, gemm, params);
-    if (!params) this.model.init(makeRng(cfg.seed));
+    this.model = new Gpt(arithModelConfig(cfg), gemm, params);
+    if (!params) this.model.init(makeRng(deriveSeed(cfg.seed, 'init')));
     this.m = new Float32Array(this.model.numParams);
     this.v = new Float32Array(this.model.numParams);
-    this.rng = makeRng(cfg.seed + 1);
+    this.rng = makeRng(deriveSeed(cfg.seed, 'batches'));
     const parse = (e: { input: string; targets: readonly string[] }): { prompt: string; answer: number } => ({ prompt: e.input, answer: Number(e.targets[0]) });
     const space = (10 ** d - (d === 1 ? 0 : 10 ** (d - 1))) ** 2;
-    this.train = arithmeticExamples({ digits: d, operation: cfg.operation, count: Math.min(200_000, Math.floor(space * 0.8)), seed: cfg.seed, split: 'train' }).map(parse);
-    this.test = arithmeticExamples({ digits: d, operation: cfg.operation, count: Math.min(cfg.evalSize, Math.floor(space * 0.09)), seed: cfg.seed + 2, split: 'test' }).map(parse);
+    this.train = arithmeticExamples({ digits: d, operation: cfg.operation, count: Math.min(200_000, Math.floor(space * 0.8)), seed: deriveSeed(cfg.seed, 'train-problems'), split: 'train' }).map(parse);
+    this.test = arithmeticExamples({ digits: d, operation: cfg.operation, count: Math.min(cfg.evalSize, Math.floor(space * 0.09)), seed: deriveSeed(cfg.seed, 'test-problems'), split: 'test' }).map(parse);
   }
 
   /** Optimiser state, for checkpoints. */
@@ -133,5 +142,18 @@ export class ArithmeticTrainer {
       for (let j = 0; j < w; j++) if (g[j] === want[j]) digitsRight++;
     });
     return { exact: exact / got.length, perDigit: digitsRight / (got.length * w) };
+  }
+
+  /** Writes the model, the optimiser moments and the run's settings (atomically). */
+  save(file: string, extraMeta: Record<string, unknown> = {}): void {
+    saveCheckpoint(file, this.model.params, { config: this.model.config, step: this.step, train: this.cfg, task: { digits: this.cfg.digits, operation: this.cfg.operation }, ...extraMeta }, { 'adamw.m': this.m, 'adamw.v': this.v });
+  }
+
+  /** A trainer continuing from a checkpoint; it must hold this configuration's GPT. */
+  static resume(file: string, cfg: ArithTrainConfig, gemm: Gemm): ArithmeticTrainer {
+    const st = loadTrainingState(file, 'gpt', arithModelConfig(cfg));
+    const t = new ArithmeticTrainer(cfg, gemm, st.params);
+    t.restore(st.step, st.m, st.v);
+    return t;
   }
 }

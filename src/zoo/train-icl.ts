@@ -1,4 +1,5 @@
 import { makeRng, type Rng } from '../core/random/rng.js';
+import { deriveSeed } from '../core/random/derive-seed.js';
 import { samplePrompt, type IclPrompt, type MixtureComponent } from '../tasks/function-classes.js';
 import { saveCheckpoint } from './checkpoint.js';
 import { loadTrainingState } from './resumable.js';
@@ -33,10 +34,10 @@ export class IclTrainer {
     const most = Math.max(...cfg.mixture.map((c) => (c.cls.kind === 'sparse_linear' ? c.cls.nonzero : 0)));
     if (cfg.curriculum && cfg.curriculum.dimsStart < most) throw new RangeError(`the curriculum starts at ${cfg.curriculum.dimsStart} dimensions, below a sparse class's ${most} non-zero coefficients`);
     this.model = new IclTransformer(cfg.model, gemm, params);
-    if (!params) this.model.init(makeRng(cfg.seed));
+    if (!params) this.model.init(makeRng(deriveSeed(cfg.seed, 'init')));
     this.m = new Float32Array(this.model.numParams);
     this.v = new Float32Array(this.model.numParams);
-    this.rng = makeRng(cfg.seed + 1);
+    this.rng = makeRng(deriveSeed(cfg.seed, 'batches'));
   }
 
   /** The curriculum's (active dimensions, points) at a step. */
@@ -91,8 +92,8 @@ export class IclTrainer {
     return out;
   }
 
-  save(file: string): void {
-    saveCheckpoint(file, this.model.params, { arch: 'icl', config: this.cfg.model, step: this.step, train: this.cfg }, { 'adamw.m': this.m, 'adamw.v': this.v });
+  save(file: string, extraMeta: Record<string, unknown> = {}): void {
+    saveCheckpoint(file, this.model.params, { arch: 'icl', config: this.cfg.model, step: this.step, train: this.cfg, ...extraMeta }, { 'adamw.m': this.m, 'adamw.v': this.v });
   }
 
   static resume(file: string, cfg: IclTrainConfig, gemm: Gemm): IclTrainer {

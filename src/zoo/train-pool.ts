@@ -1,64 +1,101 @@
-import { fork } from 'node:child_process';
+import { fork, type ChildProcess } from 'node:child_process';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { DataError } from '../core/errors.js';
 import { packageRoot } from '../importers/bundled.js';
-import { describeProgress, type JobProgress, type JobResult, type TrainJob } from './train-jobs.js';
-import type { WorkerMessage } from './train-worker.js';
+import { describeProgress, jobKind, type JobProgress, type JobResult, type TrainJob } from './train-jobs.js';
+import type { WorkerMessage, WorkerRequest } from './train-worker.js';
+
+/** What the pool reports as it goes: one status line of the jobs in flight and the time left. */
+export interface PoolStatus {
+  readonly line: string;
+  /** Seconds until every job is done, from the work done so far (null until there is a rate). */
+  readonly etaSeconds: number | null;
+}
 
 /**
- * Trains independent jobs (a family's sizes) in `jobs` worker processes at once. A 2-core machine
- * gains because the small models' steps are too small for OpenBLAS to use both cores: one core
- * trains the largest size while the other trains the rest. Jobs start largest first (longest
- * processing time first keeps the cores evenly loaded). Each job is seeded and independent, so the
+ * Trains independent jobs (a family's members, any architecture) in `lanes` worker processes at once,
+ * each lane one process that trains its jobs in turn on cores/lanes OpenBLAS threads. A 2-core machine
+ * gains from 2 lanes when the models' products are too small for OpenBLAS to use both cores: one core
+ * trains the largest member while the other trains the rest. Jobs start costliest first (longest
+ * processing time first keeps the lanes evenly loaded). Each job is seeded and independent, so the
  * checkpoints equal a sequential run's. A failed job stops the pool with its error.
  */
-export async function trainPool(list: readonly TrainJob[], jobs: number, onProgress: (status: string) => void): Promise<JobResult[]> {
-  if (!Number.isInteger(jobs) || jobs < 1) throw new RangeError(`jobs must be a positive integer, not ${jobs}`);
+export async function trainPool(list: readonly TrainJob[], lanes: number, onProgress: (s: PoolStatus) => void, onDone: (r: JobResult) => void = () => {}): Promise<JobResult[]> {
+  if (!Number.isInteger(lanes) || lanes < 1) throw new RangeError(`lanes must be a positive integer, not ${lanes}`);
   const worker = join(packageRoot(), 'dist', 'src', 'zoo', 'train-worker.js');
-  // A step's work grows with layers × width² (the matrix products) and the run's steps.
-  const cost = (j: TrainJob): number => j.cfg.model.nLayer * j.cfg.model.nEmbd ** 2 * j.cfg.steps;
-  const queue = [...list].sort((a, b) => cost(b) - cost(a));
+  const cost = new Map(list.map((j) => {
+    const k = jobKind(j);
+    return [j.name, { perStep: k.costPerStep, steps: k.steps }];
+  }));
+  const total = (j: TrainJob): number => cost.get(j.name)!.perStep * cost.get(j.name)!.steps;
+  const queue = [...list].sort((a, b) => total(b) - total(a));
+  const n = Math.min(lanes, list.length);
+  const threads = Math.max(1, Math.floor(availableParallelism() / Math.max(1, n)));
   const status = new Map<string, JobProgress>();
+  const from = new Map<string, number>();
   const results = new Map<string, JobResult>();
-  const show = (): void => onProgress([...status].map(([name, p]) => describeProgress(name, p)).join(' · '));
-  const children = new Set<ReturnType<typeof fork>>();
-  const runOne = (job: TrainJob): Promise<void> => new Promise((resolve, reject) => {
-    const child = fork(worker, [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], env: { ...process.env, OPENBLAS_NUM_THREADS: '1' } });
+  const t0 = performance.now();
+  const show = (): void => {
+    let done = 0;
+    let left = 0;
+    for (const j of list) {
+      const c = cost.get(j.name)!;
+      const finished = results.get(j.name);
+      const at = finished ? c.steps : (status.get(j.name)?.step ?? from.get(j.name) ?? 0);
+      done += c.perStep * Math.max(0, at - (from.get(j.name) ?? at));
+      left += c.perStep * (c.steps - at);
+    }
+    const secs = (performance.now() - t0) / 1000;
+    const etaSeconds = done > 0 ? (left / done) * secs : null;
+    const line = [...status].map(([name, p]) => describeProgress(name, p)).join(' · ');
+    onProgress({ line: `${results.size}/${list.length} trained${line ? `; ${line}` : ''}`, etaSeconds });
+  };
+  const children = new Set<ChildProcess>();
+  const lane = (): Promise<void> => new Promise((resolve, reject) => {
+    if (queue.length === 0) return resolve();
+    const child = fork(worker, [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], env: { ...process.env, OPENBLAS_NUM_THREADS: String(threads) } });
     children.add(child);
+    let current: TrainJob | null = null;
     let settled = false;
     const finish = (err: Error | null): void => {
       if (settled) return;
       settled = true;
       children.delete(child);
-      status.delete(job.name);
-      if (err) reject(err);
-      else resolve();
+      child.kill();
+      if (err) {
+        queue.length = 0;
+        reject(err);
+      } else resolve();
+    };
+    const next = (): void => {
+      current = queue.shift() ?? null;
+      if (!current) return finish(null);
+      const req: WorkerRequest = { type: 'job', job: current, threads };
+      child.send(req);
     };
     child.on('message', (m: WorkerMessage) => {
-      if (m.type === 'progress') {
-        status.set(job.name, m);
+      if (m.type === 'start') from.set(m.name, m.step);
+      else if (m.type === 'progress') {
+        status.set(m.name, m);
         show();
       } else if (m.type === 'done') {
-        results.set(job.name, { name: m.name, params: m.params, seconds: m.seconds, loss: m.loss, stepsRun: m.stepsRun });
-        finish(null);
+        status.delete(m.name);
+        const r: JobResult = { name: m.name, params: m.params, seconds: m.seconds, loss: m.loss, stepsRun: m.stepsRun };
+        results.set(m.name, r);
+        onDone(r);
+        show();
+        next();
       } else finish(new DataError(m.message, { code: m.code ?? 'TRAIN_FAILED', ...(m.file ? { file: m.file } : {}) }));
     });
     child.on('error', (e) => finish(e));
     child.on('exit', (code, signal) => {
-      if (!results.has(job.name)) finish(new Error(`training ${job.name} stopped (${signal ?? `exit code ${code}`}) before it finished`));
+      if (current && !results.has(current.name)) finish(new Error(`training ${current.name} stopped (${signal ?? `exit code ${code}`}) before it finished`));
     });
-    child.send(job);
+    next();
   });
-  const lane = async (): Promise<void> => {
-    try {
-      for (let job = queue.shift(); job; job = queue.shift()) await runOne(job);
-    } catch (e) {
-      queue.length = 0;
-      throw e;
-    }
-  };
   try {
-    await Promise.all(Array.from({ length: Math.min(jobs, list.length) }, lane));
+    await Promise.all(Array.from({ length: n }, lane));
   } finally {
     for (const c of children) c.kill();
   }

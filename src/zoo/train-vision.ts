@@ -1,4 +1,5 @@
 import { makeRng, type Rng } from '../core/random/rng.js';
+import { deriveSeed } from '../core/random/derive-seed.js';
 import { MNIST_PIXELS, type MnistSet } from '../tasks/mnist.js';
 import { Autoencoder, type AutoencoderConfig } from './autoencoder.js';
 import { saveCheckpoint } from './checkpoint.js';
@@ -31,10 +32,10 @@ export class VisionTrainer {
 
   constructor(readonly spec: VisionSpec, readonly cfg: VisionTrainConfig, private readonly train: MnistSet, gemm: Gemm, params?: Float32Array) {
     this.model = spec.arch === 'lenet' ? new Lenet(spec.config, gemm, params) : new Autoencoder(spec.config, gemm, params);
-    if (!params) this.model.init(makeRng(cfg.seed));
+    if (!params) this.model.init(makeRng(deriveSeed(cfg.seed, 'init')));
     this.m = new Float32Array(this.model.numParams);
     this.v = new Float32Array(this.model.numParams);
-    this.rng = makeRng(cfg.seed + 1);
+    this.rng = makeRng(deriveSeed(cfg.seed, 'batches'));
     this.x = new Float32Array(cfg.batch * MNIST_PIXELS);
     this.y = new Int32Array(cfg.batch);
   }

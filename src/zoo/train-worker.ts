@@ -3,33 +3,39 @@ import { loadGemm } from './engine/gemm.js';
 import { runTrainJob, type TrainJob } from './train-jobs.js';
 
 /**
- * A child process of the training pool: receives one TrainJob over IPC, trains it with OpenBLAS on
- * one thread (the pool gives each job a core), and answers with progress, then its result or its
- * error. Exits when the parent goes away, so no training outlives an interrupted experiment; the
- * checkpoint written every `saveEvery` steps lets the next run resume.
+ * A child process of the training pool: trains the jobs it is sent, one after another, with OpenBLAS
+ * on the threads the pool gives it, and answers each with its start, progress, then its result or its
+ * error. One process serves a whole lane of jobs, so data such as MNIST loads once. Exits when the
+ * parent goes away, so no training outlives an interrupted experiment; the checkpoint written every
+ * `saveEvery` steps lets the next run resume.
  */
+export type WorkerRequest = { readonly type: 'job'; readonly job: TrainJob; readonly threads: number };
+
 export type WorkerMessage =
-  | { type: 'progress'; step: number; steps: number; lossPerDim: number; dims: number; points: number; params: number }
+  | { type: 'start'; name: string; step: number; steps: number }
+  | { type: 'progress'; name: string; step: number; steps: number; loss: number; params: number }
   | { type: 'done'; name: string; params: number; seconds: number; loss: number | null; stepsRun: number }
-  | { type: 'error'; message: string; code: string | null; file: string | null };
+  | { type: 'error'; name: string; message: string; code: string | null; file: string | null };
 
 const send = (m: WorkerMessage): void => {
   process.send?.(m);
 };
-/** The last message, then the channel closed once it is flushed (closing earlier loses it). */
-const last = (m: WorkerMessage): void => {
-  process.send?.(m, undefined, {}, () => process.disconnect());
-};
 
 process.on('disconnect', () => process.exit(1));
-process.once('message', (job: TrainJob) => {
+process.on('message', (req: WorkerRequest) => {
+  const { job } = req;
   try {
     const gemm = loadGemm();
-    gemm.setThreads(1);
-    const { trainer: _t, ...result } = runTrainJob(job, gemm, (p) => send({ type: 'progress', ...p }));
-    last({ type: 'done', ...result });
+    gemm.setThreads(req.threads);
+    let started = false;
+    const { trainer: _t, ...result } = runTrainJob(job, gemm, (p) => {
+      if (!started) send({ type: 'start', name: job.name, step: p.step - Math.min(10, p.step), steps: p.steps });
+      started = true;
+      send({ type: 'progress', name: job.name, ...p });
+    });
+    send({ type: 'done', ...result });
   } catch (e) {
     const err = e as Error;
-    last({ type: 'error', message: err.message, code: e instanceof EmergenceError ? e.code : null, file: e instanceof EmergenceError ? (e.file ?? null) : null });
+    send({ type: 'error', name: job.name, message: err.message, code: e instanceof EmergenceError ? e.code : null, file: e instanceof EmergenceError ? (e.file ?? null) : null });
   }
 });

@@ -1,14 +1,9 @@
-import { resolve } from 'node:path';
-import { DEFAULT_THRESHOLDS } from '../core/analysis/thresholds.js';
 import { mean } from '../core/stats/describe.js';
-import { runIcl, SPARSE_NONZERO, type ErrorCurve, type IclBudget, type IclResult } from '../experiments/icl.js';
-import { auditDocument } from '../report/audit-document.js';
-import { auditTable } from '../report/audit-table.js';
 import { fmtNum } from '../report/format.js';
 import type { ChartSection, LineChart } from '../report/report-data.js';
-import { loadGemm } from '../zoo/engine/gemm.js';
-import type { CliContext } from './context.js';
-import { writeAtomic } from './write-output.js';
+import { SPARSE_NONZERO, type Between, type ErrorCurve } from './icl-sets.js';
+
+/** What the in-context regression experiment shows: its sentences, its error-against-k tables and charts. */
 
 /** Mean error over k ≥ from. */
 const tail = (c: ErrorCurve, from: number): number => mean(c.errors.slice(from));
@@ -19,7 +14,7 @@ function bestBaseline(curves: readonly ErrorCurve[], set: string, from: number):
 }
 
 /** What the experiment shows, in numbers: the sentences the README quotes. */
-export function iclFindings(r: IclResult, d: number): string[] {
+export function iclFindings(r: { readonly errorCurves: readonly ErrorCurve[]; readonly between: readonly Between[] }, d: number): string[] {
   const out: string[] = [];
   const tf = [...new Set(r.errorCurves.filter((c) => c.params !== null).map((c) => c.predictor))];
   const get = (set: string, p: string): ErrorCurve | undefined => r.errorCurves.find((c) => c.set === set && c.predictor === p);
@@ -51,7 +46,7 @@ export function iclFindings(r: IclResult, d: number): string[] {
 }
 
 /** Error against k for one set: one column per predictor (transformers first), rows at chosen k. */
-function kTable(curves: readonly ErrorCurve[], set: string, d: number): string {
+export function kTable(curves: readonly ErrorCurve[], set: string, d: number): string {
   const cs = curves.filter((c) => c.set === set).sort((a, b) => (a.params === null ? 1 : 0) - (b.params === null ? 1 : 0));
   const P = cs[0]!.errors.length;
   const ks = [...new Set([0, 1, 2, Math.floor(d / 2), d - 1, d, d + 1, 2 * d, P - 1].filter((k) => k >= 0 && k < P))].sort((a, b) => a - b);
@@ -88,25 +83,4 @@ export function iclChartSections(curves: readonly ErrorCurve[], d: number): Char
     { title: 'In the pretraining mixture', note: `Squared error of the prediction of y_k from the k examples before it, divided by d = ${d}, averaged over the same prompts for every predictor. Transformers solid (darker is larger), baselines dashed at their best setting for the set.`, charts: sets.filter((x) => curves.find((c) => c.set === x)!.inMixture).map(chart) },
     { title: 'Out of the pretraining mixture', note: 'The same measure on prompts from functions the models never saw in training: convex combinations of linear and sine, extreme frequencies, scaled inputs and intermediate sparsity.', charts: sets.filter((x) => !curves.find((c) => c.set === x)!.inMixture).map(chart) },
   ].filter((sec) => sec.charts.length > 0);
-}
-
-export async function iclExperiment(budget: IclBudget, seed: number, jobs: number | undefined, values: { dir?: string; html?: string; out?: string }, ctx: CliContext): Promise<number> {
-  const t0 = performance.now();
-  const r = await runIcl({
-    budget, seed, ...(jobs === undefined ? {} : { jobs }), dir: resolve(ctx.cwd, values.dir ?? 'icl'), gemm: loadGemm((m) => ctx.logger.warn(m)),
-    log: (m) => ctx.logger.info(m), progress: (m) => ctx.logger.progress(m),
-  });
-  ctx.logger.done();
-  const d = r.plan.d;
-  for (const set of [...new Set(r.errorCurves.map((c) => c.set))]) ctx.stdout.write(kTable(r.errorCurves, set, d) + '\n');
-  ctx.stdout.write(iclFindings(r, d).map((l) => `- ${l}`).join('\n') + '\n\n');
-  const doc = auditDocument(r.curves, r.report, [r.store], 2, DEFAULT_THRESHOLDS);
-  ctx.stdout.write(auditTable(doc, { showAll: true }));
-  ctx.stdout.write(`Done in ${((performance.now() - t0) / 1000).toFixed(0)} s; every prediction in ${r.store}.\n`);
-  if (values.out) writeAtomic(resolve(ctx.cwd, values.out), JSON.stringify({ d, models: r.models, errorCurves: r.errorCurves, between: r.between }, null, 1) + '\n');
-  if (values.html) {
-    const { auditHtml } = await import('../report/html.js');
-    writeAtomic(resolve(ctx.cwd, values.html), auditHtml(doc, 'In-context regression: error against examples and model size', undefined, iclChartSections(r.errorCurves, d)));
-  }
-  return 0;
 }

@@ -1,0 +1,65 @@
+import { deriveSeed } from '../core/random/derive-seed.js';
+import { makeRng } from '../core/random/rng.js';
+import type { Task } from '../core/types.js';
+import type { EvalConfig, ModelConfig } from '../harness/config.js';
+import { runIdFor, runModelTask } from '../harness/run-eval.js';
+import { HttpPool } from '../providers/http-pool.js';
+import { openAICompat } from '../providers/openai-compat.js';
+import { loadModelFiles, startModelServer } from '../zoo/serve.js';
+import type { SampleContext, TrainedMember } from './contract.js';
+import { progressWithEta } from './eta.js';
+
+/** How a language-model experiment asks its members: the harness settings of one eval. */
+export interface HttpEvalSettings {
+  readonly family: string;
+  readonly tasks: readonly Task[];
+  readonly shots: number;
+  readonly maxTokens: number;
+  readonly stop: readonly string[];
+  readonly metrics: readonly string[];
+  readonly temperature?: number;
+  readonly samplesPerExample?: number;
+  readonly chainOfThought?: boolean;
+  readonly answer?: EvalConfig['answer'];
+  readonly concurrency?: number;
+}
+
+/**
+ * Language models are evaluated as any fleet is: the trained members behind the lab's OpenAI-
+ * compatible server on 127.0.0.1, each task through the harness over HTTP into the store. Each
+ * member is served under `<name>-<identity>`, which enters the run's id, so a retrained member never
+ * inherits the samples of an earlier one; samples already stored are skipped (a rerun resumes).
+ */
+export async function evaluateOverHttp(ctx: SampleContext, members: readonly TrainedMember[], s: HttpEvalSettings): Promise<void> {
+  const served = members.map((m) => ({ name: `${m.name}-${m.identity}`, file: m.file }));
+  const { server, url } = await startModelServer(loadModelFiles(served, ctx.gemm), { host: '127.0.0.1', port: 0 });
+  const concurrency = s.concurrency ?? 8;
+  try {
+    const models: ModelConfig[] = members.map((m, i) => ({
+      name: m.name, params: m.params,
+      provider: { baseUrls: [url], model: served[i]!.name, api: 'completions', apiKeyEnv: null, concurrency, rps: 0, timeoutMs: 60_000, maxRetries: 3, retryBaseMs: 10 },
+    }));
+    const cfg: EvalConfig = {
+      file: '(experiment)', family: s.family, store: null, models, tasks: [], shots: s.shots, seed: deriveSeed(ctx.seed, 'eval'),
+      samplesPerExample: s.samplesPerExample ?? 1, temperature: s.temperature ?? 0, maxTokens: s.maxTokens, stop: s.stop,
+      chainOfThought: s.chainOfThought ?? false, answer: s.answer ?? 'first_line', metrics: s.metrics, scoreTargets: true, tokenizer: 'char', cache: false,
+    };
+    for (const model of models) {
+      const pool = new HttpPool({ baseUrls: model.provider.baseUrls, headers: {}, concurrency, timeoutMs: 60_000, maxRetries: 3, retryBaseMs: 10, retryMaxMs: 1000, rng: makeRng(deriveSeed(ctx.seed, 'retry-jitter', model.name)) });
+      const provider = openAICompat({ name: model.name, model: model.provider.model, api: 'completions', pool });
+      for (const task of s.tasks) {
+        const runId = runIdFor(cfg, model, task);
+        ctx.keep(runId);
+        const t0 = performance.now();
+        const r = await runModelTask(cfg, { model, task, runId }, provider, ctx.store, ctx.tokenizer, {
+          limit: null, retryErrors: true, concurrency, versions: ctx.versions,
+          onProgress: (p) => ctx.progress(`evaluating ${model.name} on ${task.id} over HTTP: ${progressWithEta(p.done - p.skipped, p.total - p.skipped, t0)}`),
+        });
+        ctx.log(`${model.name} · ${task.id}: ${r.total} samples (${r.skipped} already stored${r.errors ? `, ${r.errors} errors` : ''})`);
+      }
+    }
+  } finally {
+    server.closeAllConnections();
+    await new Promise<void>((r) => server.close(() => r()));
+  }
+}

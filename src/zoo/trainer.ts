@@ -1,0 +1,96 @@
+import { loadMnist, type MnistSet } from '../tasks/mnist.js';
+import { autoencoderShapes } from './autoencoder.js';
+import type { Gemm } from './engine/gemm.js';
+import { paramShapes } from './gpt.js';
+import { iclShapes } from './icl-transformer.js';
+import { lenetShapes } from './lenet.js';
+import { ArithmeticTrainer, arithModelConfig, type ArithTrainConfig } from './train-arith.js';
+import { IclTrainer, type IclTrainConfig } from './train-icl.js';
+import { VisionTrainer, type VisionSpec, type VisionTrainConfig } from './train-vision.js';
+
+/**
+ * The one trainer protocol: every architecture the lab trains is a Trainer (a step, a step function,
+ * a checkpoint writer) made fresh or resumed by its TrainerKind, which also says how many steps a
+ * run takes and roughly what one costs. The training pool, the experiment runner and the worker
+ * processes see only this, so a new architecture is one entry in TRAINERS.
+ */
+export interface Trainer {
+  readonly step: number;
+  readonly model: { readonly numParams: number };
+  trainStep(): number;
+  save(file: string, extraMeta?: Record<string, unknown>): void;
+}
+
+export interface TrainerKind<S, T extends Trainer = Trainer> {
+  fresh(spec: S, gemm: Gemm): T;
+  resume(file: string, spec: S, gemm: Gemm): T;
+  steps(spec: S): number;
+  /** Multiply-adds of one training step, roughly (6 × parameters × positions): orders the pool's queue and drives its ETA. */
+  costPerStep(spec: S): number;
+}
+
+/** A language model on generated n-digit arithmetic. */
+export interface ArithJobSpec { readonly cfg: ArithTrainConfig }
+/**
+ * A LeNet or autoencoder on MNIST's training images: `data` says which (a seeded draw of `count`,
+ * or all 60,000), so the job is self-contained data that can cross a process boundary.
+ */
+export interface VisionJobSpec { readonly model: VisionSpec; readonly cfg: VisionTrainConfig; readonly data: { readonly count: number | null; readonly seed: number } }
+/** The in-context regressor on prompts from a mixture of function classes. */
+export interface IclJobSpec { readonly cfg: IclTrainConfig }
+
+export interface JobSpecs {
+  readonly arith: ArithJobSpec;
+  readonly vision: VisionJobSpec;
+  readonly icl: IclJobSpec;
+}
+export type Arch = keyof JobSpecs;
+
+/** The trainer each arch makes: what an experiment evaluates with once its members are trained. */
+export interface TrainerTypes {
+  readonly arith: ArithmeticTrainer;
+  readonly vision: VisionTrainer;
+  readonly icl: IclTrainer;
+}
+
+const count = (shapes: [string, number[]][]): number => shapes.reduce((s, [, sh]) => s + sh.reduce((a, b) => a * b, 1), 0);
+
+/** MNIST draws, loaded once per process: a worker trains many vision jobs on the same images. */
+const mnistCache = new Map<string, MnistSet>();
+function mnistTrain(data: VisionJobSpec['data']): MnistSet {
+  const key = `${data.count}/${data.seed}`;
+  let set = mnistCache.get(key);
+  if (!set) mnistCache.set(key, (set = loadMnist('train', data)));
+  return set;
+}
+
+export const TRAINERS: { readonly [A in Arch]: TrainerKind<JobSpecs[A], TrainerTypes[A]> } = {
+  arith: {
+    fresh: (s, gemm) => new ArithmeticTrainer(s.cfg, gemm),
+    resume: (file, s, gemm) => ArithmeticTrainer.resume(file, s.cfg, gemm),
+    steps: (s) => s.cfg.steps,
+    costPerStep: (s) => {
+      const c = arithModelConfig(s.cfg);
+      return 6 * count(paramShapes(c)) * s.cfg.batch * c.blockSize;
+    },
+  },
+  vision: {
+    fresh: (s, gemm) => new VisionTrainer(s.model, s.cfg, mnistTrain(s.data), gemm),
+    resume: (file, s, gemm) => VisionTrainer.resume(file, s.model, s.cfg, mnistTrain(s.data), gemm),
+    steps: (s) => s.cfg.steps,
+    // A convolution's weights are reused at every output position (LeNet's first layer at 784 of them).
+    costPerStep: (s) => 6 * s.cfg.batch * (s.model.arch === 'lenet' ? count(lenetShapes(s.model.config)) * 100 : count(autoencoderShapes(s.model.config))),
+  },
+  icl: {
+    fresh: (s, gemm) => new IclTrainer(s.cfg, gemm),
+    resume: (file, s, gemm) => IclTrainer.resume(file, s.cfg, gemm),
+    steps: (s) => s.cfg.steps,
+    costPerStep: (s) => 6 * count(iclShapes(s.cfg.model)) * s.cfg.batch * 2 * s.cfg.model.points,
+  },
+};
+
+/** A trained member's checkpoint as its trainer, ready to evaluate (the checkpoint must hold this spec's model). */
+export function loadTrainer<A extends Arch>(arch: A, spec: JobSpecs[A], file: string, gemm: Gemm): TrainerTypes[A] {
+  const kind: TrainerKind<JobSpecs[A], TrainerTypes[A]> = TRAINERS[arch];
+  return kind.resume(file, spec, gemm);
+}

@@ -1,0 +1,60 @@
+import { spawn } from 'node:child_process';
+import { expect } from 'vitest';
+import { experimentById } from '../src/experiments/registry.js';
+import type { ExperimentRun } from '../src/experiments/runner.js';
+import type { ParamValueAny } from '../src/experiments/options.js';
+import { loadGemm } from '../src/zoo/engine/gemm.js';
+import { CLI, emergenceAsync, ROOT, type Run } from './cli.js';
+
+/** An experiment in this process at a tiny plan (the budgets themselves are measured in docs/). */
+export async function runInProcess(id: string, dir: string, overrides: Record<string, ParamValueAny>, seed = 1): Promise<ExperimentRun & { logs: string[] }> {
+  const logs: string[] = [];
+  const r = await experimentById(id)!.run({ budget: 'quick', overrides, seed, dir, jobs: 2, gemm: loadGemm(), log: (m) => logs.push(m), progress: () => {} });
+  return { ...r, logs };
+}
+
+/** The JSON document of a run of the built CLI. */
+export interface RunJson {
+  readonly members: readonly { name: string; identity: string; stepsRun: number }[];
+  readonly audit: { readonly curves: readonly { id: string; points: readonly { params: number; value: number }[] }[] };
+  readonly findings: { readonly lines: readonly string[]; readonly data: unknown };
+  readonly store: string;
+  readonly versions: Record<string, string>;
+}
+
+export async function runCli(args: readonly string[]): Promise<Run & { json: RunJson }> {
+  const r = await emergenceAsync(['experiment', ...args, '--json']);
+  expect(r.code, r.stderr).toBe(0);
+  return { ...r, json: JSON.parse(r.stdout) as RunJson };
+}
+
+/**
+ * Starts the CLI and sends it SIGKILL the moment its stderr matches `when`: a user's kill -9 at
+ * that point. Returns what it printed; the run must not have finished on its own.
+ */
+export function killWhen(args: readonly string[], when: RegExp): Promise<{ stderr: string; stdout: string }> {
+  return new Promise((resolve, reject) => {
+    const c = spawn(process.execPath, [CLI, 'experiment', ...args, '--json'], { cwd: ROOT, env: { ...process.env, CI: 'true' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    let stdout = '';
+    c.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    c.stderr.on('data', (d: Buffer) => {
+      stderr += d.toString();
+      if (when.test(stderr)) c.kill('SIGKILL');
+    });
+    c.on('exit', (code, signal) => {
+      if (signal !== 'SIGKILL') reject(new Error(`the run ended (${code}) before ${when} was seen:\n${stderr}`));
+      else resolve({ stderr, stdout });
+    });
+  });
+}
+
+/** Every curve's values by id, for comparing two runs. */
+export const curveValues = (j: RunJson): Record<string, number[]> => Object.fromEntries(j.audit.curves.map((c) => [c.id, c.points.map((p) => p.value)]));
+
+export function expectSameCurves(a: RunJson, b: RunJson): void {
+  const va = curveValues(a);
+  const vb = curveValues(b);
+  expect(Object.keys(vb).sort()).toEqual(Object.keys(va).sort());
+  for (const [id, vs] of Object.entries(va)) vs.forEach((v, i) => expect(vb[id]![i], id).toBeCloseTo(v, 12));
+}
