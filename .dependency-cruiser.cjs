@@ -1,6 +1,7 @@
 /**
  * The layer direction of DESIGN.md, enforced:
  *   cli → experiments → harness/zoo/importers/report/tasks → providers/store → core
+ * and the CLI holds no experiment logic: it sees an experiment through registry, options and present only.
  * core imports no other layer and no node:* module (tests beside the code may read fixtures).
  */
 const layer = (name) => `^src/${name}/`;
@@ -26,6 +27,13 @@ module.exports = {
       severity: 'error',
       from: { pathNot: '^src/(cli/|index\\.ts$)' },
       to: { path: layer('cli') },
+    },
+    {
+      name: 'cli-holds-no-experiment-logic',
+      comment: 'the CLI parses options and prints: it reaches experiments only through their registry, options and presentation',
+      severity: 'error',
+      from: { path: '^src/cli/' },
+      to: { path: '^src/experiments/(?!(registry|options|present)\\.ts$)' },
     },
     {
       name: 'only-cli-imports-experiments',

@@ -21,4 +21,5 @@ it('the rules catch core importing node:* and another layer', () => {
   expect(r.out).toMatch(/core-no-node/);
   expect(r.out).toMatch(/core-is-pure/);
   expect(r.out).toMatch(/nothing-imports-cli/);
+  expect(r.out).toMatch(/cli-holds-no-experiment-logic/);
 });
