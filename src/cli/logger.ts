@@ -2,7 +2,10 @@
 export interface Logger {
   warn(message: string): void;
   info(message: string): void;
-  /** A transient progress line: redrawn in place on a TTY, silent otherwise. */
+  /**
+   * A transient progress line: redrawn in place on a TTY; elsewhere (a log file, CI) written as a
+   * plain line at most every `plainEveryMs`, so a long step is never silent and a short one adds nothing.
+   */
   progress(message: string): void;
   /** End a progress line. */
   done(): void;
@@ -13,8 +16,11 @@ export interface Writable {
   isTTY?: boolean;
 }
 
-export function makeLogger(stderr: Writable, opts: { quiet?: boolean } = {}): Logger {
+export function makeLogger(stderr: Writable, opts: { quiet?: boolean; plainEveryMs?: number; now?: () => number } = {}): Logger {
   let open = false;
+  const now = opts.now ?? (() => performance.now());
+  const every = opts.plainEveryMs ?? 10_000;
+  let lastPlain = now();
   const clear = (): void => {
     if (open) {
       stderr.write('\r\x1b[K');
@@ -32,7 +38,13 @@ export function makeLogger(stderr: Writable, opts: { quiet?: boolean } = {}): Lo
       stderr.write(`${m}\n`);
     },
     progress(m) {
-      if (opts.quiet || !stderr.isTTY) return;
+      if (opts.quiet) return;
+      if (!stderr.isTTY) {
+        if (now() - lastPlain < every) return;
+        lastPlain = now();
+        stderr.write(`${m}\n`);
+        return;
+      }
       stderr.write(`\r\x1b[K${m}`);
       open = true;
     },
