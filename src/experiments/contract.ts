@@ -61,6 +61,11 @@ export interface SampleContext {
   readonly tokenizer: Tokenizer;
   /** Every member trained (resolves when the pool is done; work that needs no model can run before). */
   trained(): Promise<readonly TrainedMember[]>;
+  /**
+   * Trains further members in the pool, with the same identity, reuse and resume: for a family made in
+   * rounds, such as members fine-tuned on their own filtered samples (a spec naming a corpus file).
+   */
+  train(members: readonly MemberSpec[]): Promise<readonly TrainedMember[]>;
   /** A trained member's checkpoint as its trainer, for experiments that evaluate directly. */
   load<A extends Arch>(m: TrainedMember & { readonly arch: A }): TrainerTypes[A];
   /** Marks a run as this plan's: once samples are in, the runner drops the store's other runs. */

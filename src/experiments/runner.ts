@@ -69,28 +69,31 @@ export async function runExperiment<S extends ParamSchema, P extends { readonly 
   const params = { ...budget.params, ...overrides } as ParamsOf<S>;
   const label = Object.keys(overrides).length === 0 ? opts.budget : `${opts.budget}-custom-${contentId(params).slice(0, 8)}`;
   const plan = e.plan(params, opts.seed);
-  const names = plan.members.map((m) => m.name);
-  const dup = names.find((n, i) => names.indexOf(n) !== i);
-  if (dup !== undefined) throw new RangeError(`${e.id}: two members are named ${dup}`);
   const root = join(opts.dir, label);
   mkdirSync(root, { recursive: true });
-  const jobs: TrainJob[] = plan.members.map((m) => {
-    const identity = memberIdentity(m);
-    return { ...m, identity, file: join(opts.dir, 'models', `${m.name}-${identity}.safetensors`), saveEvery: saveEvery(m.spec.cfg.steps) } as TrainJob;
-  });
-  const lanes = Math.max(1, Math.min(opts.jobs ?? budget.jobs, availableParallelism(), jobs.length));
-  opts.log(`${e.id} (${label}, seed ${opts.seed}): ${jobs.length} members, ${lanes} trained at a time; expected ${budget.expected}`);
-  const trainStart = performance.now();
-  const describe = (r: JobResult): string => `${r.name}: ${r.params.toLocaleString('en')} params, ${r.stepsRun === 0 ? 'reused' : `${r.stepsRun < jobKind(jobs.find((j) => j.name === r.name)!).steps ? 'resumed, ' : ''}trained ${r.stepsRun} steps in ${r.seconds.toFixed(1)} s${r.loss === null ? '' : `, final batch loss ${r.loss.toFixed(4)}`}`}`;
-  const status = (s: PoolStatus): void => opts.progress(`training: ${s.line}${s.etaSeconds === null ? '' : `, ETA ${formatEta(s.etaSeconds)}`}`);
-  const training = trainPool(jobs, lanes, status, (r) => opts.log(describe(r))).then((results) => {
-    opts.log(`training done in ${((performance.now() - trainStart) / 1000).toFixed(0)} s`);
-    return plan.members.map((m, i): TrainedMember => {
-      const r = results[i]!;
-      const j = jobs[i]!;
-      return { ...m, identity: j.identity, file: j.file, params: r.params, seconds: r.seconds, stepsRun: r.stepsRun, loss: r.loss } as TrainedMember;
+  const lanesFor = (n: number): number => Math.max(1, Math.min(opts.jobs ?? budget.jobs, availableParallelism(), n));
+  opts.log(`${e.id} (${label}, seed ${opts.seed}): ${plan.members.length} members, ${lanesFor(plan.members.length)} trained at a time; expected ${budget.expected}`);
+  const trainMembers = (specs: readonly MemberSpec[]): Promise<TrainedMember[]> => {
+    const names = specs.map((m) => m.name);
+    const dup = names.find((n, i) => names.indexOf(n) !== i);
+    if (dup !== undefined) return Promise.reject(new RangeError(`${e.id}: two members are named ${dup}`));
+    const jobs: TrainJob[] = specs.map((m) => {
+      const identity = memberIdentity(m);
+      return { ...m, identity, file: join(opts.dir, 'models', `${m.name}-${identity}.safetensors`), saveEvery: saveEvery(m.spec.cfg.steps) } as TrainJob;
     });
-  });
+    const t0 = performance.now();
+    const describe = (r: JobResult): string => `${r.name}: ${r.params.toLocaleString('en')} params, ${r.stepsRun === 0 ? 'reused' : `${r.stepsRun < jobKind(jobs.find((j) => j.name === r.name)!).steps ? 'resumed, ' : ''}trained ${r.stepsRun} steps in ${r.seconds.toFixed(1)} s${r.loss === null ? '' : `, final batch loss ${r.loss.toFixed(4)}`}`}`;
+    const status = (s: PoolStatus): void => opts.progress(`training: ${s.line}${s.etaSeconds === null ? '' : `, ETA ${formatEta(s.etaSeconds)}`}`);
+    return trainPool(jobs, lanesFor(jobs.length), status, (r) => opts.log(describe(r))).then((results) => {
+      opts.log(`training done in ${((performance.now() - t0) / 1000).toFixed(0)} s`);
+      return specs.map((m, i): TrainedMember => {
+        const r = results[i]!;
+        const j = jobs[i]!;
+        return { ...m, identity: j.identity, file: j.file, params: r.params, seconds: r.seconds, stepsRun: r.stepsRun, loss: r.loss } as TrainedMember;
+      });
+    });
+  };
+  const training = trainMembers(plan.members);
   training.catch(() => {}); // awaited below; this only keeps an early failure from being unhandled meanwhile
   const versions = provenance(opts.gemm);
   const storePath = join(root, 'samples.duckdb');
@@ -100,6 +103,7 @@ export async function runExperiment<S extends ParamSchema, P extends { readonly 
     const ctx: SampleContext = {
       store, seed: opts.seed, versions, gemm: opts.gemm, tokenizer: charTokenizer,
       trained: () => training,
+      train: (specs) => trainMembers(specs),
       load: <A extends Arch>(m: TrainedMember & { readonly arch: A }) => loadTrainer(m.arch, m.spec as JobSpecs[A], m.file, opts.gemm),
       keep: (id) => void kept.add(id),
       log: opts.log, progress: opts.progress,

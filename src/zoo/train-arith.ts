@@ -2,6 +2,7 @@ import type { Rng } from '../core/random/rng.js';
 import { makeRng } from '../core/random/rng.js';
 import { deriveSeed } from '../core/random/derive-seed.js';
 import { arithmeticExamples, type Operation } from '../tasks/arithmetic.js';
+import { readArithCorpus, type CorpusRef } from '../tasks/arithmetic-corpus.js';
 import type { Gemm } from './engine/gemm.js';
 import { scheduledStep, type TrainSchedule } from './engine/adamw.js';
 import { CharTokenizer } from './char-tokenizer.js';
@@ -20,6 +21,8 @@ export interface ArithTrainConfig extends TrainSchedule {
   readonly model: Omit<GptConfig, 'vocabSize' | 'blockSize'>;
   readonly evalEvery: number;
   readonly evalSize: number;
+  /** Train on these problems instead of the generator's train split (answers as given, right or wrong). */
+  readonly corpus?: CorpusRef;
 }
 
 export function answerWidth(digits: number, op: Operation): number {
@@ -61,7 +64,8 @@ export class ArithmeticTrainer {
     this.rng = makeRng(deriveSeed(cfg.seed, 'batches'));
     const parse = (e: { input: string; targets: readonly string[] }): { prompt: string; answer: number } => ({ prompt: e.input, answer: Number(e.targets[0]) });
     const space = (10 ** d - (d === 1 ? 0 : 10 ** (d - 1))) ** 2;
-    this.train = arithmeticExamples({ digits: d, operation: cfg.operation, count: Math.min(200_000, Math.floor(space * 0.8)), seed: deriveSeed(cfg.seed, 'train-problems'), split: 'train' }).map(parse);
+    this.train = cfg.corpus ? readArithCorpus(cfg.corpus, d, cfg.operation)
+      : arithmeticExamples({ digits: d, operation: cfg.operation, count: Math.min(200_000, Math.floor(space * 0.8)), seed: deriveSeed(cfg.seed, 'train-problems'), split: 'train' }).map(parse);
     this.test = arithmeticExamples({ digits: d, operation: cfg.operation, count: Math.min(cfg.evalSize, Math.floor(space * 0.09)), seed: deriveSeed(cfg.seed, 'test-problems'), split: 'test' }).map(parse);
   }
 
