@@ -5,6 +5,7 @@ import { defaultMetricsFor, metricDef } from '../core/metrics/registry.js';
 import { scoreSamples } from '../core/metrics/score.js';
 import { summarizeMetric, type MetricSummary } from '../core/metrics/aggregate.js';
 import { makeRng } from '../core/random/rng.js';
+import { deriveSeed } from '../core/random/derive-seed.js';
 import { resolution } from '../core/stats/resolution.js';
 import { loadSampleFiles } from '../importers/load-samples.js';
 import { DEFAULT_TOKENIZER, TOKENIZER_IDS, tokenizerById } from '../tokenizers/index.js';
@@ -93,7 +94,7 @@ export async function runScore(argv: string[], ctx: CliContext): Promise<number>
     const scores = scoreSamples(samples, metrics, { tokenizer });
     for (const m of metrics) {
       // A per-group seed so adding a model or task does not change another's interval.
-      const rng = makeRng((seed * 1_000_003 + hash(`${model}|${task}|${m}`)) | 0);
+      const rng = makeRng(deriveSeed(seed, 'bootstrap', model, task, m));
       const sum = summarizeMetric(m, samples, scores, { tokenizer }, { rng, resamples });
       if (!sum) continue;
       let agreement: ScoreRow['lmEvalAgreement'] = null;
@@ -120,12 +121,6 @@ export async function runScore(argv: string[], ctx: CliContext): Promise<number>
   if (values.out !== undefined) writeAtomic(values.out, out);
   else ctx.stdout.write(out);
   return 0;
-}
-
-function hash(s: string): number {
-  let h = 2166136261;
-  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 16777619);
-  return h >>> 0;
 }
 
 function scoreTable(rows: readonly ScoreRow[]): string {

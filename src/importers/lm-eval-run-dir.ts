@@ -6,6 +6,7 @@ import { defaultMetricsFor } from '../core/metrics/registry.js';
 import { scoreSamples } from '../core/metrics/score.js';
 import { summarizeMetric } from '../core/metrics/aggregate.js';
 import { makeRng } from '../core/random/rng.js';
+import { deriveSeed } from '../core/random/derive-seed.js';
 import { loadSampleFiles } from './load-samples.js';
 import { familyFromName, type ModelMap } from './lm-eval-results.js';
 
@@ -59,8 +60,8 @@ export function importRunDirectory(dir: string, opts: RunDirOptions): { observat
       const kinds = [...new Set(samples.map((s) => s.kind))];
       const metrics = [...new Set(kinds.flatMap(defaultMetricsFor))];
       const scores = scoreSamples(samples, metrics, { tokenizer: opts.tokenizer });
-      metrics.forEach((m, mi) => {
-        const sum = summarizeMetric(m, samples, scores, { tokenizer: opts.tokenizer }, { rng: makeRng(seed * 7919 + mi * 104729 + task.length), resamples: opts.resamples ?? 1000 });
+      metrics.forEach((m) => {
+        const sum = summarizeMetric(m, samples, scores, { tokenizer: opts.tokenizer }, { rng: makeRng(deriveSeed(seed, 'bootstrap', model, task, m)), resamples: opts.resamples ?? 1000 });
         if (!sum) return;
         observations.push({
           family, model, params, task, metric: sum.metric, shots: null, seed: null, value: sum.value,

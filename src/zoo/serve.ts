@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { readdirSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { makeRng } from '../core/random/rng.js';
+import { deriveSeed } from '../core/random/derive-seed.js';
 import type { Gemm } from './engine/gemm.js';
 import { loadCheckpoint } from './checkpoint.js';
 import { CharTokenizer } from './char-tokenizer.js';
@@ -84,7 +85,7 @@ function planCompletion(m: Loaded, body: Json, chat: boolean): { rows: BatchRow[
   if (ids.length > ctx) throw new RequestError(400, `This model's maximum context length is ${ctx} tokens; the prompt has ${ids.length}.`, chat ? 'messages' : 'prompt', 'context_length_exceeded');
   const logprobsN = chat ? (body.logprobs === true ? Number(body.top_logprobs ?? 0) : null) : body.logprobs === undefined || body.logprobs === null ? null : Number(body.logprobs);
   const echo = !chat && body.echo === true;
-  const rows: BatchRow[] = Array.from({ length: n }, (_, i) => ({ prompt: ids, options: { maxTokens, temperature, topP, rng: makeRng(seed * 1009 + i), stopTokens: [] } }));
+  const rows: BatchRow[] = Array.from({ length: n }, (_, i) => ({ prompt: ids, options: { maxTokens, temperature, topP, rng: makeRng(deriveSeed(seed, 'choice', i)), stopTokens: [] } }));
   const respond = (generated: readonly Generated[]): Json => {
     const choices: Json[] = [];
     let completionTokens = 0;
