@@ -9,6 +9,8 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { makeRng } from '../src/core/random/rng.js';
 import { loadGemm } from '../src/zoo/engine/gemm.js';
+import { kernelsKind, useKernels } from '../src/zoo/engine/kernels.js';
+import { nativeAddon } from '../src/zoo/engine/native.js';
 import { Gpt } from '../src/zoo/gpt.js';
 import { Lenet, lenetShapes } from '../src/zoo/lenet.js';
 import { timeTrainingSteps } from './step-timer.js';
@@ -23,10 +25,15 @@ const rng = makeRng(2);
 const B = 64, T = 32;
 const x = Int32Array.from({ length: B * T }, () => Math.floor(rng.next() * 32));
 const y = Int32Array.from({ length: B * T }, () => Math.floor(rng.next() * 32));
+// The TypeScript element-wise kernels first, then the native ones (the default), in the same run.
+useKernels('typescript');
+const tsTime = timeTrainingSteps(m, () => m.forward(x, B, T, y), steps);
+if (kernelsKind() === 'typescript' && nativeAddon().addon) useKernels('native');
 const { median: med, min } = timeTrainingSteps(m, () => m.forward(x, B, T, y), steps);
 // Training FLOPs per step: 6·N per token for the weights (Kaplan et al. 2020) plus attention's
 // 3·(2·T·C) per token per layer (QKᵀ and att·V, forward and backward).
 const flops = B * T * (6 * m.numParams + 3 * 2 * 2 * T * 128 * 4);
+console.log(`bench/train kernels: TypeScript element-wise kernels median ${tsTime.median.toFixed(0)} ms/step; ${kernelsKind()} ${med.toFixed(0)} ms/step (${(tsTime.median / med).toFixed(2)}x faster)`);
 console.log(`bench/train: ${m.numParams.toLocaleString('en')} parameters, batch ${B} x seq ${T}, ${gemm.kind} GEMM: median ${med.toFixed(0)} ms/step (min ${min.toFixed(0)}), ${Math.round((B * T) / (med / 1000)).toLocaleString('en')} tokens/s, ${(flops / (med / 1000) / 1e9).toFixed(1)} GFLOPS achieved, over ${steps} steps`);
 // PyTorch on the same workload in the same run, when Debian's python3-torch is installed.
 const torch = spawnSync('/usr/bin/python3', [fileURLToPath(new URL('../../bench/torch_step.py', import.meta.url)), String(steps)], { encoding: 'utf8' });

@@ -1,4 +1,4 @@
-// Builds the engine's GEMM addon over Debian's OpenBLAS (gcc against Node's headers; ~0.2 s).
+// Builds the engine's native addon: the GEMM over Debian's OpenBLAS and the element-wise kernels (gcc against Node's headers; ~1 s).
 // Without gcc, the headers or libopenblas-dev it warns and the engine uses its pure-TS GEMM.
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
@@ -9,7 +9,8 @@ mkdirSync(dirname(out), { recursive: true });
 const include = ['/usr/include/node', '/usr/local/include/node', `${dirname(dirname(process.execPath))}/include/node`].find((d) => existsSync(`${d}/node_api.h`));
 try {
   if (!include) throw new Error("Node's headers (node_api.h) not found");
-  execFileSync('gcc', ['-O2', '-shared', '-fPIC', `-I${include}`, '-DNODE_GYP_MODULE_NAME=gemm', 'src/zoo/engine/native/gemm.c', '-o', out, '-lopenblas'], { stdio: 'pipe' });
+  // -O3 vectorises the element-wise loops; no -ffast-math, so NaN and infinity behave as in the TS fallback.
+  execFileSync('gcc', ['-O3', '-shared', '-fPIC', `-I${include}`, '-DNODE_GYP_MODULE_NAME=gemm', 'src/zoo/engine/native/gemm.c', 'src/zoo/engine/native/kernels.c', '-o', out, '-lopenblas', '-lm'], { stdio: 'pipe' });
 } catch (e) {
   const msg = (e.stderr?.toString() || e.message).split('\n')[0];
   console.warn(`build-native: the OpenBLAS GEMM addon was not built (${msg}); the engine will use its pure-TS GEMM, ~25x slower. On Debian: bash scripts/install-deps.sh`);

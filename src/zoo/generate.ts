@@ -1,6 +1,5 @@
 import type { Rng } from '../core/random/rng.js';
-import { geluForward } from './engine/layers/gelu.js';
-import { layernormForward } from './engine/layers/layernorm.js';
+import { kernels } from './engine/kernels.js';
 import { linearForward } from './engine/layers/linear.js';
 import type { Gpt } from './gpt.js';
 
@@ -112,7 +111,7 @@ export function generateBatch(model: Gpt, rows: readonly BatchRow[]): Generated[
     });
     for (let l = 0; l < L; l++) {
       const P = (n: string): Float32Array => model.p(`h.${l}.${n}`);
-      layernormForward(ln, mean, rstd, x, P('ln_1.weight'), P('ln_1.bias'), A, C);
+      kernels().layernormForward(ln, mean, rstd, x, P('ln_1.weight'), P('ln_1.bias'), A, C);
       linearForward(gemm, qkv, ln, P('attn.c_attn.weight'), P('attn.c_attn.bias'), A, C, 3 * C);
       act.forEach((r, b) => {
         const kc = K[l]!, vc = Vc[l]!, base = r * blockSize * C, q = b * 3 * C, p = pos[r]!;
@@ -140,13 +139,13 @@ export function generateBatch(model: Gpt, rows: readonly BatchRow[]): Generated[
       });
       linearForward(gemm, proj, y, P('attn.c_proj.weight'), P('attn.c_proj.bias'), A, C, C);
       for (let i = 0; i < A * C; i++) x[i] = x[i]! + proj[i]!;
-      layernormForward(ln, mean, rstd, x, P('ln_2.weight'), P('ln_2.bias'), A, C);
+      kernels().layernormForward(ln, mean, rstd, x, P('ln_2.weight'), P('ln_2.bias'), A, C);
       linearForward(gemm, fc, ln, P('mlp.c_fc.weight'), P('mlp.c_fc.bias'), A, C, 4 * C);
-      geluForward(fcg, fc, A * 4 * C);
+      kernels().geluForward(fcg, fc, A * 4 * C, null);
       linearForward(gemm, proj, fcg, P('mlp.c_proj.weight'), P('mlp.c_proj.bias'), A, 4 * C, C);
       for (let i = 0; i < A * C; i++) x[i] = x[i]! + proj[i]!;
     }
-    layernormForward(ln, mean, rstd, x, model.p('ln_f.weight'), model.p('ln_f.bias'), A, C);
+    kernels().layernormForward(ln, mean, rstd, x, model.p('ln_f.weight'), model.p('ln_f.bias'), A, C);
     linearForward(gemm, logits, ln, wte, null, A, C, V);
   };
   for (;;) {

@@ -1,7 +1,5 @@
 import type { Gemm } from './engine/gemm.js';
-import { attentionBackward, attentionForward } from './engine/layers/attention.js';
-import { geluBackward, geluForward } from './engine/layers/gelu.js';
-import { layernormBackward, layernormForward } from './engine/layers/layernorm.js';
+import { kernels } from './engine/kernels.js';
 import { linearBackward, linearForward } from './engine/layers/linear.js';
 
 /**
@@ -77,25 +75,26 @@ export class Trunk {
     const BT = B * T;
     const a = this.acts;
     const gm = this.gemm;
+    const k = kernels();
     let x = encoded;
     for (let l = 0; l < L; l++) {
       const P = (n: string): Float32Array => this.p(`h.${l}.${n}`);
       const s = (k: string, w: number): Float32Array => a[k]!.subarray(l * BT * w, (l + 1) * BT * w);
       const ln1 = s('ln1', C), qkv = s('qkv', 3 * C), atty = s('atty', C), attproj = s('attproj', C), res2 = s('residual2', C);
       const ln2 = s('ln2', C), fch = s('fch', 4 * C), fchGelu = s('fchGelu', 4 * C), fcproj = s('fcproj', C), res3 = s('residual3', C);
-      layernormForward(ln1, a.ln1Mean!.subarray(l * BT, (l + 1) * BT), a.ln1Rstd!.subarray(l * BT, (l + 1) * BT), x, P('ln_1.weight'), P('ln_1.bias'), BT, C);
+      k.layernormForward(ln1, a.ln1Mean!.subarray(l * BT, (l + 1) * BT), a.ln1Rstd!.subarray(l * BT, (l + 1) * BT), x, P('ln_1.weight'), P('ln_1.bias'), BT, C);
       linearForward(gm, qkv, ln1, P('attn.c_attn.weight'), P('attn.c_attn.bias'), BT, C, 3 * C);
-      attentionForward(gm, atty, a.att!.subarray(l * B * NH * T * T, (l + 1) * B * NH * T * T), qkv, B, T, C, NH);
+      k.attentionForward(atty, a.att!.subarray(l * B * NH * T * T, (l + 1) * B * NH * T * T), qkv, B, T, C, NH);
       linearForward(gm, attproj, atty, P('attn.c_proj.weight'), P('attn.c_proj.bias'), BT, C, C);
-      for (let i = 0; i < BT * C; i++) res2[i] = x[i]! + attproj[i]!;
-      layernormForward(ln2, a.ln2Mean!.subarray(l * BT, (l + 1) * BT), a.ln2Rstd!.subarray(l * BT, (l + 1) * BT), res2, P('ln_2.weight'), P('ln_2.bias'), BT, C);
+      k.addInto(res2, x, attproj, BT * C);
+      k.layernormForward(ln2, a.ln2Mean!.subarray(l * BT, (l + 1) * BT), a.ln2Rstd!.subarray(l * BT, (l + 1) * BT), res2, P('ln_2.weight'), P('ln_2.bias'), BT, C);
       linearForward(gm, fch, ln2, P('mlp.c_fc.weight'), P('mlp.c_fc.bias'), BT, C, 4 * C);
-      geluForward(fchGelu, fch, BT * 4 * C, s('fchDeriv', 4 * C));
+      k.geluForward(fchGelu, fch, BT * 4 * C, s('fchDeriv', 4 * C));
       linearForward(gm, fcproj, fchGelu, P('mlp.c_proj.weight'), P('mlp.c_proj.bias'), BT, 4 * C, C);
-      for (let i = 0; i < BT * C; i++) res3[i] = res2[i]! + fcproj[i]!;
+      k.addInto(res3, res2, fcproj, BT * C);
       x = res3;
     }
-    layernormForward(a.lnf!, a.lnfMean!, a.lnfRstd!, x, this.p('ln_f.weight'), this.p('ln_f.bias'), BT, C);
+    k.layernormForward(a.lnf!, a.lnfMean!, a.lnfRstd!, x, this.p('ln_f.weight'), this.p('ln_f.bias'), BT, C);
     this.input = encoded;
     return a.lnf!;
   }
@@ -108,11 +107,12 @@ export class Trunk {
     const BT = B * T;
     const a = this.acts;
     const gm = this.gemm;
+    const k = kernels();
     const encoded = this.input;
     const dres = a.dres!;
     dres.fill(0);
     const xLast = L > 0 ? a.residual3!.subarray((L - 1) * BT * C, L * BT * C) : encoded;
-    layernormBackward(dres, this.g('ln_f.weight'), this.g('ln_f.bias'), dlnf, xLast, this.p('ln_f.weight'), a.lnfMean!, a.lnfRstd!, BT, C);
+    k.layernormBackward(dres, this.g('ln_f.weight'), this.g('ln_f.bias'), dlnf, xLast, this.p('ln_f.weight'), a.lnfMean!, a.lnfRstd!, BT, C);
     for (let l = L - 1; l >= 0; l--) {
       const P = (n: string): Float32Array => this.p(`h.${l}.${n}`);
       const G = (n: string): Float32Array => this.g(`h.${l}.${n}`);
@@ -126,17 +126,17 @@ export class Trunk {
       linearBackward(gm, a.dbt4!, G('mlp.c_proj.weight'), G('mlp.c_proj.bias'), dres, fchGelu, P('mlp.c_proj.weight'), BT, 4 * C, C);
       const dfch = a.dbt4b!;
       dfch.fill(0);
-      geluBackward(dfch, fch, a.dbt4!, BT * 4 * C, s('fchDeriv', 4 * C));
+      k.geluBackward(dfch, fch, a.dbt4!, BT * 4 * C, s('fchDeriv', 4 * C));
       linearBackward(gm, a.dbt!, G('mlp.c_fc.weight'), G('mlp.c_fc.bias'), dfch, ln2, P('mlp.c_fc.weight'), BT, C, 4 * C);
-      layernormBackward(dres2, G('ln_2.weight'), G('ln_2.bias'), a.dbt!, res2, P('ln_2.weight'), a.ln2Mean!.subarray(l * BT, (l + 1) * BT), a.ln2Rstd!.subarray(l * BT, (l + 1) * BT), BT, C);
+      k.layernormBackward(dres2, G('ln_2.weight'), G('ln_2.bias'), a.dbt!, res2, P('ln_2.weight'), a.ln2Mean!.subarray(l * BT, (l + 1) * BT), a.ln2Rstd!.subarray(l * BT, (l + 1) * BT), BT, C);
       // res2 = x + proj(attn(ln1(x))): dres2 flows into x directly and through attention.
       dres.set(dres2);
       linearBackward(gm, a.dbt!, G('attn.c_proj.weight'), G('attn.c_proj.bias'), dres2, atty, P('attn.c_proj.weight'), BT, C, C);
       const dqkv = a.dbt3!;
       dqkv.fill(0);
-      attentionBackward(gm, dqkv, a.datt!, a.dbt!, qkv, a.att!.subarray(l * B * NH * T * T, (l + 1) * B * NH * T * T), B, T, C, NH);
+      k.attentionBackward(dqkv, a.datt!, a.dbt!, qkv, a.att!.subarray(l * B * NH * T * T, (l + 1) * B * NH * T * T), B, T, C, NH);
       linearBackward(gm, a.dbt!, G('attn.c_attn.weight'), G('attn.c_attn.bias'), dqkv, ln1, P('attn.c_attn.weight'), BT, C, 3 * C);
-      layernormBackward(dres, G('ln_1.weight'), G('ln_1.bias'), a.dbt!, x, P('ln_1.weight'), a.ln1Mean!.subarray(l * BT, (l + 1) * BT), a.ln1Rstd!.subarray(l * BT, (l + 1) * BT), BT, C);
+      k.layernormBackward(dres, G('ln_1.weight'), G('ln_1.bias'), a.dbt!, x, P('ln_1.weight'), a.ln1Mean!.subarray(l * BT, (l + 1) * BT), a.ln1Rstd!.subarray(l * BT, (l + 1) * BT), BT, C);
     }
     return dres;
   }

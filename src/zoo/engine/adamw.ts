@@ -1,3 +1,5 @@
+import { kernels } from './kernels.js';
+
 /**
  * AdamW (Kingma & Ba 2015; decoupled weight decay, Loshchilov & Hutter 2019), as torch.optim.AdamW:
  *   m ← β1 m + (1−β1) g;  v ← β2 v + (1−β2) g²;  p ← p − lr·(m̂/(√v̂ + ε) + wd·p)
@@ -15,28 +17,14 @@ export const ADAMW_DEFAULTS: AdamWConfig = { lr: 1e-3, beta1: 0.9, beta2: 0.999,
 
 export function adamwStep(p: Float32Array, g: Float32Array, m: Float32Array, v: Float32Array, decay: Uint8Array | null, step: number, c: AdamWConfig, lr = c.lr): void {
   if (step < 1) throw new RangeError(`adamwStep: step counts from 1, got ${step}`);
-  const b1c = 1 - c.beta1 ** step;
-  const b2c = 1 - c.beta2 ** step;
-  for (let i = 0; i < p.length; i++) {
-    const gi = g[i]!;
-    const mi = c.beta1 * m[i]! + (1 - c.beta1) * gi;
-    const vi = c.beta2 * v[i]! + (1 - c.beta2) * gi * gi;
-    m[i] = mi;
-    v[i] = vi;
-    const wd = decay === null || decay[i] ? c.weightDecay : 0;
-    p[i] = p[i]! - lr * (mi / b1c / (Math.sqrt(vi / b2c) + c.eps) + wd * p[i]!);
-  }
+  kernels().adamw(p, g, m, v, decay, 1 - c.beta1 ** step, 1 - c.beta2 ** step, lr, c.beta1, c.beta2, c.eps, c.weightDecay);
 }
 
 /** Scales gradients so their global L2 norm is at most maxNorm; returns the norm before clipping. */
 export function clipGradNorm(g: Float32Array, maxNorm: number): number {
-  let s = 0;
-  for (let i = 0; i < g.length; i++) s += g[i]! * g[i]!;
-  const norm = Math.sqrt(s);
-  if (norm > maxNorm && norm > 0) {
-    const k = maxNorm / norm;
-    for (let i = 0; i < g.length; i++) g[i] = g[i]! * k;
-  }
+  const k = kernels();
+  const norm = Math.sqrt(k.sumSquares(g));
+  if (norm > maxNorm && norm > 0) k.scaleInPlace(g, maxNorm / norm);
   return norm;
 }
 

@@ -1,7 +1,4 @@
-import { createRequire } from 'node:module';
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
-import { packageRoot } from '../../importers/bundled.js';
+import { nativeAddon } from './native.js';
 
 /**
  * C = alpha·op(A)·op(B) + beta·C for row-major Float32Arrays (op = transpose when asked):
@@ -46,28 +43,17 @@ export const tsGemm: Gemm = {
   },
 };
 
-interface NativeAddon {
-  sgemm(transA: boolean, transB: boolean, M: number, N: number, K: number, alpha: number, A: Float32Array, B: Float32Array, beta: number, C: Float32Array): void;
-  threads(n: number): void;
-}
-
 let cached: Gemm | null = null;
 
 /** The fastest kernel available: OpenBLAS when the addon is built, else TypeScript (warning once). */
 export function loadGemm(warn: (message: string) => void = () => {}): Gemm {
   if (cached) return cached;
-  const file = join(packageRoot(), 'dist', 'native', 'gemm.node');
-  if (existsSync(file)) {
-    try {
-      const addon = createRequire(import.meta.url)(file) as NativeAddon;
-      cached = { kind: 'openblas', sgemm: addon.sgemm, setThreads: (n) => addon.threads(n) };
-      return cached;
-    } catch (e) {
-      warn(`the OpenBLAS GEMM addon did not load (${(e as Error).message.split('\n')[0]}): using the TypeScript GEMM, ~25x slower`);
-    }
-  } else {
-    warn('the OpenBLAS GEMM addon is not built (scripts/build-native.mjs): using the TypeScript GEMM, ~25x slower');
+  const { addon, why } = nativeAddon();
+  if (addon) {
+    cached = { kind: 'openblas', sgemm: addon.sgemm, setThreads: (n) => addon.threads(n) };
+    return cached;
   }
+  warn(`${why}: using the TypeScript GEMM, ~25x slower`);
   cached = tsGemm;
   return cached;
 }

@@ -19,7 +19,7 @@ function gatherQKV(Q: Float32Array, K: Float32Array, V: Float32Array, qkv: Float
   gather(V, qkv, base + 2 * C, 3 * C, T, hs);
 }
 
-export function attentionForward(gemm: Gemm, out: Float32Array, att: Float32Array, qkv: Float32Array, B: number, T: number, C: number, NH: number): void {
+export function attentionForwardTs(gemm: Gemm, out: Float32Array, att: Float32Array, qkv: Float32Array, B: number, T: number, C: number, NH: number): void {
   const hs = C / NH;
   if (!Number.isInteger(hs)) throw new RangeError(`attention: ${C} channels do not split into ${NH} heads`);
   const C3 = 3 * C;
@@ -51,7 +51,7 @@ export function attentionForward(gemm: Gemm, out: Float32Array, att: Float32Arra
 }
 
 /** Accumulates dqkv; `datt` (B·NH·T·T) is scratch. */
-export function attentionBackward(gemm: Gemm, dqkv: Float32Array, datt: Float32Array, dout: Float32Array, qkv: Float32Array, att: Float32Array, B: number, T: number, C: number, NH: number): void {
+export function attentionBackwardTs(gemm: Gemm, dqkv: Float32Array, datt: Float32Array, dout: Float32Array, qkv: Float32Array, att: Float32Array, B: number, T: number, C: number, NH: number): void {
   const hs = C / NH;
   const C3 = 3 * C;
   const scale = 1 / Math.sqrt(hs);

@@ -7,7 +7,7 @@
  */
 const S = Math.sqrt(2 / Math.PI);
 
-export function geluForward(y: Float32Array, x: Float32Array, n: number, dydx: Float32Array | null = null): void {
+export function geluForwardTs(y: Float32Array, x: Float32Array, n: number, dydx: Float32Array | null = null): void {
   for (let i = 0; i < n; i++) {
     const v = x[i]!;
     const u = S * (v + 0.044715 * v * v * v);
@@ -18,7 +18,7 @@ export function geluForward(y: Float32Array, x: Float32Array, n: number, dydx: F
 }
 
 /** Accumulates into dx; uses the stored derivative when the forward pass kept one. */
-export function geluBackward(dx: Float32Array, x: Float32Array, dy: Float32Array, n: number, dydx: Float32Array | null = null): void {
+export function geluBackwardTs(dx: Float32Array, x: Float32Array, dy: Float32Array, n: number, dydx: Float32Array | null = null): void {
   if (dydx !== null) {
     for (let i = 0; i < n; i++) dx[i] = dx[i]! + dydx[i]! * dy[i]!;
     return;

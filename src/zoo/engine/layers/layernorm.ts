@@ -6,7 +6,7 @@
  */
 const EPS = 1e-5;
 
-export function layernormForward(y: Float32Array, mean: Float32Array, rstd: Float32Array, x: Float32Array, w: Float32Array, b: Float32Array, BT: number, C: number): void {
+export function layernormForwardTs(y: Float32Array, mean: Float32Array, rstd: Float32Array, x: Float32Array, w: Float32Array, b: Float32Array, BT: number, C: number): void {
   for (let i = 0; i < BT; i++) {
     const o = i * C;
     let m = 0;
@@ -24,7 +24,7 @@ export function layernormForward(y: Float32Array, mean: Float32Array, rstd: Floa
   }
 }
 
-export function layernormBackward(dx: Float32Array, dw: Float32Array, db: Float32Array, dy: Float32Array, x: Float32Array, w: Float32Array, mean: Float32Array, rstd: Float32Array, BT: number, C: number): void {
+export function layernormBackwardTs(dx: Float32Array, dw: Float32Array, db: Float32Array, dy: Float32Array, x: Float32Array, w: Float32Array, mean: Float32Array, rstd: Float32Array, BT: number, C: number): void {
   for (let i = 0; i < BT; i++) {
     const o = i * C;
     const m = mean[i]!;

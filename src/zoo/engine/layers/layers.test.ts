@@ -2,11 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { makeRng } from '../../../core/random/rng.js';
 import { loadGemm, tsGemm } from '../gemm.js';
 import { adamwStep, clipGradNorm, ADAMW_DEFAULTS } from '../adamw.js';
-import { attentionBackward, attentionForward } from './attention.js';
+import { tsKernels, type Kernels } from '../kernels.js';
+import { nativeAddon } from '../native.js';
 import { crossEntropyBackward, crossEntropyForward } from './cross-entropy.js';
 import { embedBackward, embedForward } from './embedding.js';
-import { geluBackward, geluForward } from './gelu.js';
-import { layernormBackward, layernormForward } from './layernorm.js';
 import { linearBackward, linearForward } from './linear.js';
 import { conv2dBackward, conv2dForward, convOut } from './conv2d.js';
 import { maxpoolBackward, maxpoolForward, reluBackward, reluForward } from './pool-relu.js';
@@ -47,6 +46,13 @@ function fdCheck(name: string, arrays: Record<string, Float32Array>, grads: Reco
   return worst;
 }
 
+/** Both kernel backends: every check below runs on the TypeScript fallback and on the native kernels. */
+const BACKENDS: (readonly [string, Kernels])[] = [['typescript', tsKernels], ...(nativeAddon().addon ? [['native', nativeAddon().addon!] as const] : [])];
+
+it('the native kernels are built beside the GEMM (this project sets gcc and OpenBLAS up)', () => {
+  expect(BACKENDS.map(([n]) => n)).toEqual(['typescript', 'native']);
+});
+
 describe('gradients against central finite differences', () => {
   it.each([['openblas', loadGemm()], ['typescript', tsGemm]] as const)('linear (%s GEMM)', (_n, gemm) => {
     const [BT, C, OC] = [6, 5, 7];
@@ -58,30 +64,30 @@ describe('gradients against central finite differences', () => {
     fdCheck('linear', { x, W, b }, { x: dx, W: dW, b: db }, loss);
   });
 
-  it('layernorm', () => {
+  it.each(BACKENDS)('layernorm (%s kernels)', (_n, k) => {
     const [BT, C] = [4, 8];
     const x = rand(BT * C, 2), w = rand(C), b = rand(C), R = rand(BT * C);
     const y = new Float32Array(BT * C), mean = new Float32Array(BT), rstd = new Float32Array(BT);
-    const loss = (): number => (layernormForward(y, mean, rstd, x, w, b, BT, C), dotLoss(y, R));
+    const loss = (): number => (k.layernormForward(y, mean, rstd, x, w, b, BT, C), dotLoss(y, R));
     loss();
     const dx = new Float32Array(BT * C), dw = new Float32Array(C), db = new Float32Array(C);
-    layernormBackward(dx, dw, db, R, x, w, mean, rstd, BT, C);
+    k.layernormBackward(dx, dw, db, R, x, w, mean, rstd, BT, C);
     fdCheck('layernorm', { x, w, b }, { x: dx, w: dw, b: db }, loss);
   });
 
-  it('GELU', () => {
+  it.each(BACKENDS)('GELU (%s kernels)', (_n, k) => {
     const n = 40;
     const x = rand(n, 2), R = rand(n), y = new Float32Array(n);
-    const loss = (): number => (geluForward(y, x, n), dotLoss(y, R));
+    const loss = (): number => (k.geluForward(y, x, n, null), dotLoss(y, R));
     loss();
     const dx = new Float32Array(n);
-    geluBackward(dx, x, R, n);
+    k.geluBackward(dx, x, R, n, null);
     fdCheck('gelu', { x }, { x: dx }, loss);
     // The stored-derivative path gives the same gradient.
     const deriv = new Float32Array(n);
-    geluForward(y, x, n, deriv);
+    k.geluForward(y, x, n, deriv);
     const dx2 = new Float32Array(n);
-    geluBackward(dx2, x, R, n, deriv);
+    k.geluBackward(dx2, x, R, n, deriv);
     for (let i = 0; i < n; i++) expect(dx2[i]).toBeCloseTo(dx[i]!, 5);
   });
 
@@ -108,14 +114,14 @@ describe('gradients against central finite differences', () => {
     fdCheck('embedding', { wte, wpe }, { wte: dwte, wpe: dwpe }, loss);
   });
 
-  it.each([['openblas', loadGemm()], ['typescript', tsGemm]] as const)('causal multi-head self-attention (%s GEMM)', (_n, gemm) => {
+  it.each(BACKENDS)('causal multi-head self-attention (%s kernels)', (_n, k) => {
     const [B, T, C, NH] = [2, 5, 8, 2];
     const qkv = rand(B * T * 3 * C), R = rand(B * T * C);
     const out = new Float32Array(B * T * C), att = new Float32Array(B * NH * T * T);
-    const loss = (): number => (attentionForward(gemm, out, att, qkv, B, T, C, NH), dotLoss(out, R));
+    const loss = (): number => (k.attentionForward(out, att, qkv, B, T, C, NH), dotLoss(out, R));
     loss();
     const dqkv = new Float32Array(qkv.length), datt = new Float32Array(att.length);
-    attentionBackward(gemm, dqkv, datt, R, qkv, att, B, T, C, NH);
+    k.attentionBackward(dqkv, datt, R, qkv, att, B, T, C, NH);
     fdCheck('attention', { qkv }, { qkv: dqkv }, loss, 60);
   });
 });
@@ -152,18 +158,18 @@ describe('vision layers against central finite differences', () => {
 });
 
 describe('attention is causal', () => {
-  it('changing a later position leaves earlier outputs untouched', () => {
+  it.each(BACKENDS)('changing a later position leaves earlier outputs untouched (%s kernels)', (_n, k) => {
     const [B, T, C, NH] = [1, 4, 4, 1];
     const qkv = rand(B * T * 3 * C);
     const out1 = new Float32Array(T * C), out2 = new Float32Array(T * C), att = new Float32Array(T * T);
-    attentionForward(loadGemm(), out1, att, qkv, B, T, C, NH);
+    k.attentionForward(out1, att, qkv, B, T, C, NH);
     for (let i = 3 * 3 * C; i < 4 * 3 * C; i++) qkv[i] = qkv[i]! + 5;
-    attentionForward(loadGemm(), out2, att, qkv, B, T, C, NH);
+    k.attentionForward(out2, att, qkv, B, T, C, NH);
     expect(Array.from(out2.subarray(0, 3 * C))).toEqual(Array.from(out1.subarray(0, 3 * C)));
   });
 });
 
-describe('AdamW', () => {
+describe('AdamW (the active kernels)', () => {
   it('matches torch.optim.AdamW by hand for two steps on one parameter', () => {
     const p = Float32Array.of(1), g = Float32Array.of(0.5), m = new Float32Array(1), v = new Float32Array(1);
     const c = { ...ADAMW_DEFAULTS, lr: 0.1, weightDecay: 0.01 };

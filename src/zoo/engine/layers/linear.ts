@@ -1,4 +1,5 @@
 import type { Gemm } from '../gemm.js';
+import { kernels } from '../kernels.js';
 
 /**
  * Linear layer, y = x·Wᵀ + b (llm.c matmul_forward/backward), with the GEMMs on the kernel given.
@@ -6,7 +7,7 @@ import type { Gemm } from '../gemm.js';
  */
 export function linearForward(gemm: Gemm, y: Float32Array, x: Float32Array, W: Float32Array, b: Float32Array | null, BT: number, C: number, OC: number): void {
   if (b) {
-    for (let i = 0; i < BT; i++) y.set(b.subarray(0, OC), i * OC);
+    kernels().biasRows(y, b, BT, OC);
     gemm.sgemm(false, true, BT, OC, C, 1, x, W, 1, y);
   } else gemm.sgemm(false, true, BT, OC, C, 1, x, W, 0, y);
 }
@@ -18,10 +19,5 @@ export function linearBackward(
 ): void {
   if (dx) gemm.sgemm(false, false, BT, C, OC, 1, dy, W, 0, dx); // dx = dy·W       (BT, OC)(OC, C)
   gemm.sgemm(true, false, OC, C, BT, 1, dy, x, 1, dW); //            dW += dyᵀ·x     (OC, BT)(BT, C)
-  if (db) {
-    for (let i = 0; i < BT; i++) {
-      const o = i * OC;
-      for (let j = 0; j < OC; j++) db[j] = db[j]! + dy[o + j]!;
-    }
-  }
+  if (db) kernels().columnSums(db, dy, BT, OC);
 }

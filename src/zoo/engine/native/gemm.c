@@ -38,8 +38,11 @@ static napi_value threads(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
+void register_kernels(napi_env env, napi_value exports);
+
 static napi_value init(napi_env env, napi_value exports) {
   napi_value f;
+  register_kernels(env, exports);
   napi_create_function(env, "sgemm", NAPI_AUTO_LENGTH, sgemm, NULL, &f);
   napi_set_named_property(env, exports, "sgemm", f);
   napi_create_function(env, "threads", NAPI_AUTO_LENGTH, threads, NULL, &f);

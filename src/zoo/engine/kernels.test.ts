@@ -1,0 +1,85 @@
+import { describe, expect, it } from 'vitest';
+import { makeRng } from '../../core/random/rng.js';
+import { tsKernels, type Kernels } from './kernels.js';
+import { nativeAddon } from './native.js';
+
+/*
+ * Every native kernel against its TypeScript fallback on the same random inputs, at shapes of the
+ * lab's models (odd sizes included). The fallback computes in double and rounds to float32; the
+ * native kernels compute per element in float32 with row sums in double, so they agree to float32
+ * rounding: the tolerance is 2e-6 relative to (1 + |value|), and the largest difference is printed.
+ */
+const native = nativeAddon().addon;
+const rng = makeRng(5);
+const rand = (n: number, s = 1): Float32Array => Float32Array.from({ length: n }, () => s * rng.normal());
+
+function maxDiff(a: Float32Array, b: Float32Array): number {
+  let worst = 0;
+  for (let i = 0; i < a.length; i++) worst = Math.max(worst, Math.abs(a[i]! - b[i]!) / (1 + Math.abs(b[i]!)));
+  return worst;
+}
+
+/** Runs `f` on copies of the same inputs under both backends; returns each output array's largest difference. */
+function compare(make: () => Float32Array[], f: (k: Kernels, arrays: Float32Array[]) => number | void): { diffs: number[]; ret: [number | void, number | void] } {
+  const base = make();
+  const ts = base.map((a) => a.slice());
+  const nat = base.map((a) => a.slice());
+  const r1 = f(tsKernels, ts);
+  const r2 = f(native!, nat);
+  return { diffs: ts.map((a, i) => maxDiff(nat[i]!, a)), ret: [r1, r2] };
+}
+
+const TOL = 2e-6;
+const check = (name: string, diffs: number[]): void => {
+  const worst = Math.max(...diffs);
+  console.log(`${name}: largest native − TypeScript difference ${worst.toExponential(2)} (relative to 1 + |value|)`);
+  expect(worst, name).toBeLessThanOrEqual(TOL);
+};
+
+describe.runIf(native !== null)('native kernels against the TypeScript fallback', () => {
+  it('GELU forward (with and without the stored derivative) and backward', () => {
+    const n = 64 * 15 * 4 * 32 + 3;
+    check('geluForward', compare(() => [new Float32Array(n), rand(n, 3), new Float32Array(n)], (k, [y, x, d]) => k.geluForward(y!, x!, n, d!)).diffs);
+    check('geluBackward', compare(() => [rand(n), rand(n, 3), rand(n)], (k, [dx, x, dy]) => k.geluBackward(dx!, x!, dy!, n, null)).diffs);
+    check('geluBackward (stored)', compare(() => [rand(n), rand(n, 3), rand(n), rand(n)], (k, [dx, x, dy, d]) => k.geluBackward(dx!, x!, dy!, n, d!)).diffs);
+  });
+  it('LayerNorm forward and backward (statistics, and accumulated dx, dw, db)', () => {
+    const [BT, C] = [64 * 15 + 1, 48];
+    check('layernormForward', compare(() => [new Float32Array(BT * C), new Float32Array(BT), new Float32Array(BT), rand(BT * C, 2), rand(C), rand(C)], (k, [y, m, s, x, w, b]) => k.layernormForward(y!, m!, s!, x!, w!, b!, BT, C)).diffs);
+    const mean = new Float32Array(BT), rstd = new Float32Array(BT), x = rand(BT * C, 2), w = rand(C);
+    tsKernels.layernormForward(new Float32Array(BT * C), mean, rstd, x, w, rand(C), BT, C);
+    check('layernormBackward', compare(() => [rand(BT * C), rand(C), rand(C), rand(BT * C)], (k, [dx, dw, db, dy]) => k.layernormBackward(dx!, dw!, db!, dy!, x, w, mean, rstd, BT, C)).diffs);
+  });
+  it('causal attention forward and backward at odd shapes', () => {
+    for (const [B, T, C, NH] of [[3, 7, 12, 3], [2, 30, 32, 2], [1, 1, 8, 1]] as const) {
+      const qkv = rand(B * T * 3 * C);
+      check(`attentionForward ${B}x${T}x${C}/${NH}`, compare(() => [new Float32Array(B * T * C), new Float32Array(B * NH * T * T)], (k, [out, att]) => k.attentionForward(out!, att!, qkv, B, T, C, NH)).diffs);
+      const att = new Float32Array(B * NH * T * T);
+      tsKernels.attentionForward(new Float32Array(B * T * C), att, qkv, B, T, C, NH);
+      const dout = rand(B * T * C);
+      check(`attentionBackward ${B}x${T}x${C}/${NH}`, compare(() => [rand(B * T * 3 * C), new Float32Array(B * NH * T * T)], (k, [dqkv, datt]) => k.attentionBackward(dqkv!, datt!, dout, qkv, att, B, T, C, NH)).diffs);
+    }
+  });
+  it('bias rows, column sums, residual add, squared norm and scaling', () => {
+    const [R, N] = [97, 130];
+    check('biasRows', compare(() => [rand(R * N), rand(N)], (k, [y, b]) => k.biasRows(y!, b!, R, N)).diffs);
+    check('columnSums', compare(() => [rand(N), rand(R * N)], (k, [db, dy]) => k.columnSums(db!, dy!, R, N)).diffs);
+    check('addInto', compare(() => [new Float32Array(R * N), rand(R * N), rand(R * N)], (k, [o, a, b]) => k.addInto(o!, a!, b!, R * N)).diffs);
+    const { ret } = compare(() => [rand(R * N)], (k, [g]) => k.sumSquares(g!));
+    expect(ret[1] as number).toBeCloseTo(ret[0] as number, 6);
+    check('scaleInPlace', compare(() => [rand(R * N)], (k, [g]) => k.scaleInPlace(g!, 0.37)).diffs);
+  });
+  it('AdamW over a whole buffer, with and without the decay mask', () => {
+    const n = 10_001;
+    const decay = Uint8Array.from({ length: n }, (_, i) => i % 3 === 0 ? 0 : 1);
+    for (const mask of [decay, null]) {
+      check(`adamw ${mask ? 'masked' : 'unmasked'}`, compare(() => [rand(n), rand(n, 0.1), rand(n, 0.01), Float32Array.from(rand(n, 0.01), Math.abs)], (k, [p, g, m, v]) => k.adamw(p!, g!, m!, v!, mask, 1 - 0.9 ** 7, 1 - 0.999 ** 7, 3e-3, 0.9, 0.999, 1e-8, 0.1)).diffs);
+    }
+  });
+  it('a wrong call throws instead of reading past an array', () => {
+    expect(() => native!.geluForward(new Float32Array(3), new Float32Array(3), 4, null)).toThrow(/smaller than the shapes say/);
+    expect(() => native!.layernormForward(new Float32Array(8), new Float32Array(2), new Float32Array(2), new Float32Array(8), new Float32Array(4), new Float32Array(3), 2, 4)).toThrow(/b is smaller/);
+    expect(() => native!.attentionForward(new Float32Array(8), new Float32Array(4), new Float32Array(24), 1, 2, 4, 3)).toThrow(/do not split into heads/);
+    expect(() => (native!.addInto as (...a: unknown[]) => void)(new Float64Array(2), new Float32Array(2), new Float32Array(2), 2)).toThrow(/must be a Float32Array/);
+  });
+});

@@ -1,0 +1,28 @@
+import { createRequire } from 'node:module';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { packageRoot } from '../../importers/bundled.js';
+import type { Kernels } from './kernel-types.js';
+
+/** What the addon exports: OpenBLAS's sgemm and thread count, and the element-wise kernels. */
+export interface NativeAddon extends Kernels {
+  sgemm(transA: boolean, transB: boolean, M: number, N: number, K: number, alpha: number, A: Float32Array, B: Float32Array, beta: number, C: Float32Array): void;
+  threads(n: number): void;
+}
+
+let loaded: { addon: NativeAddon | null; why: string | null } | null = null;
+
+/** The native addon (dist/native/gemm.node, built by scripts/build-native.mjs), loaded once; null with the reason when it cannot be. */
+export function nativeAddon(): { addon: NativeAddon | null; why: string | null } {
+  if (loaded) return loaded;
+  const file = join(packageRoot(), 'dist', 'native', 'gemm.node');
+  if (!existsSync(file)) loaded = { addon: null, why: 'the OpenBLAS addon is not built (scripts/build-native.mjs)' };
+  else {
+    try {
+      loaded = { addon: createRequire(import.meta.url)(file) as NativeAddon, why: null };
+    } catch (e) {
+      loaded = { addon: null, why: `the OpenBLAS addon did not load (${(e as Error).message.split('\n')[0]})` };
+    }
+  }
+  return loaded;
+}

@@ -1,0 +1,293 @@
+// The engine's element-wise and reduction kernels in C, beside the GEMM (gemm.c), each the twin of a
+// TypeScript fallback of the same signature in src/zoo/engine/layers/ and checked against it
+// (kernels.test.ts). Row-major float32 throughout; accumulations that span a row in double, so the
+// results match the fallback's (which computes in double) to float32 rounding.
+#define NAPI_VERSION 8
+#include <node_api.h>
+#include <cblas.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct { float *p; size_t n; } F32;
+
+static int arg_f32(napi_env env, napi_value v, F32 *out, int nullable) {
+  napi_valuetype t;
+  napi_typeof(env, v, &t);
+  if (nullable && (t == napi_null || t == napi_undefined)) { out->p = NULL; out->n = 0; return 1; }
+  napi_typedarray_type tt; void *data; napi_value buf; size_t off, len;
+  if (napi_get_typedarray_info(env, v, &tt, &len, &data, &buf, &off) != napi_ok || tt != napi_float32_array) return 0;
+  out->p = (float *)data; out->n = len;
+  return 1;
+}
+
+static int arg_i32(napi_env env, napi_value v, int32_t *out) { return napi_get_value_int32(env, v, out) == napi_ok; }
+static int arg_f64(napi_env env, napi_value v, double *out) { return napi_get_value_double(env, v, out) == napi_ok; }
+
+// Argument checks: a wrong call throws a JS error naming the argument, never reads past an array.
+#define ARGS(n) size_t argc = n; napi_value a[n]; napi_get_cb_info(env, info, &argc, a, NULL, NULL); \
+  if (argc != n) { napi_throw_type_error(env, NULL, "kernel: wrong number of arguments"); return NULL; }
+#define ARG_F(i, name, nullable) F32 name; if (!arg_f32(env, a[i], &name, nullable)) { napi_throw_type_error(env, NULL, "kernel: " #name " must be a Float32Array"); return NULL; }
+#define ARG_I(i, name) int32_t name; if (!arg_i32(env, a[i], &name) || name < 0) { napi_throw_range_error(env, NULL, "kernel: " #name " must be a whole number"); return NULL; }
+#define ARG_D(i, name) double name; if (!arg_f64(env, a[i], &name)) { napi_throw_type_error(env, NULL, "kernel: " #name " must be a number"); return NULL; }
+#define NEED(arr, count) if ((arr).p && (arr).n < (size_t)(count)) { napi_throw_range_error(env, NULL, "kernel: " #arr " is smaller than the shapes say"); return NULL; }
+
+static const double GELU_S = 0.7978845608028654; // sqrt(2/pi)
+
+// geluForward(y, x, n, dydx | null)
+static napi_value gelu_forward(napi_env env, napi_callback_info info) {
+  ARGS(4) ARG_F(0, y, 0) ARG_F(1, x, 0) ARG_I(2, n) ARG_F(3, dydx, 1)
+  NEED(y, n) NEED(x, n) NEED(dydx, n)
+  for (int32_t i = 0; i < n; i++) {
+    float v = x.p[i];
+    float u = (float)GELU_S * (v + 0.044715f * v * v * v);
+    float t = tanhf(u);
+    y.p[i] = 0.5f * v * (1.0f + t);
+    if (dydx.p) dydx.p[i] = 0.5f * (1.0f + t) + 0.5f * v * (1.0f - t * t) * (float)GELU_S * (1.0f + 3.0f * 0.044715f * v * v);
+  }
+  return NULL;
+}
+
+// geluBackward(dx, x, dy, n, dydx | null): dx += gelu'(x)·dy
+static napi_value gelu_backward(napi_env env, napi_callback_info info) {
+  ARGS(5) ARG_F(0, dx, 0) ARG_F(1, x, 0) ARG_F(2, dy, 0) ARG_I(3, n) ARG_F(4, dydx, 1)
+  NEED(dx, n) NEED(x, n) NEED(dy, n) NEED(dydx, n)
+  if (dydx.p) { for (int32_t i = 0; i < n; i++) dx.p[i] += dydx.p[i] * dy.p[i]; return NULL; }
+  for (int32_t i = 0; i < n; i++) {
+    float v = x.p[i];
+    float t = tanhf((float)GELU_S * (v + 0.044715f * v * v * v));
+    dx.p[i] += (0.5f * (1.0f + t) + 0.5f * v * (1.0f - t * t) * (float)GELU_S * (1.0f + 3.0f * 0.044715f * v * v)) * dy.p[i];
+  }
+  return NULL;
+}
+
+// layernormForward(y, mean, rstd, x, w, b, BT, C)
+static napi_value layernorm_forward(napi_env env, napi_callback_info info) {
+  ARGS(8) ARG_F(0, y, 0) ARG_F(1, mean, 0) ARG_F(2, rstd, 0) ARG_F(3, x, 0) ARG_F(4, w, 0) ARG_F(5, b, 0) ARG_I(6, BT) ARG_I(7, C)
+  NEED(y, (size_t)BT * C) NEED(x, (size_t)BT * C) NEED(mean, BT) NEED(rstd, BT) NEED(w, C) NEED(b, C)
+  for (int32_t i = 0; i < BT; i++) {
+    const float *xi = x.p + (size_t)i * C;
+    float *yi = y.p + (size_t)i * C;
+    double m = 0;
+    for (int32_t c = 0; c < C; c++) m += xi[c];
+    m /= C;
+    double v = 0;
+    for (int32_t c = 0; c < C; c++) { double d = xi[c] - m; v += d * d; }
+    double s = 1.0 / sqrt(v / C + 1e-5);
+    float mf = (float)m, sf = (float)s;
+    for (int32_t c = 0; c < C; c++) yi[c] = (xi[c] - mf) * sf * w.p[c] + b.p[c];
+    mean.p[i] = mf;
+    rstd.p[i] = sf;
+  }
+  return NULL;
+}
+
+// layernormBackward(dx, dw, db, dy, x, w, mean, rstd, BT, C): accumulates dx, dw, db
+static napi_value layernorm_backward(napi_env env, napi_callback_info info) {
+  ARGS(10) ARG_F(0, dx, 0) ARG_F(1, dw, 0) ARG_F(2, db, 0) ARG_F(3, dy, 0) ARG_F(4, x, 0) ARG_F(5, w, 0) ARG_F(6, mean, 0) ARG_F(7, rstd, 0) ARG_I(8, BT) ARG_I(9, C)
+  NEED(dx, (size_t)BT * C) NEED(dy, (size_t)BT * C) NEED(x, (size_t)BT * C) NEED(dw, C) NEED(db, C) NEED(w, C) NEED(mean, BT) NEED(rstd, BT)
+  for (int32_t i = 0; i < BT; i++) {
+    const float *xi = x.p + (size_t)i * C, *dyi = dy.p + (size_t)i * C;
+    float *dxi = dx.p + (size_t)i * C;
+    float m = mean.p[i], s = rstd.p[i];
+    double gMean = 0, gxMean = 0;
+    for (int32_t c = 0; c < C; c++) {
+      float xh = (xi[c] - m) * s;
+      float g = dyi[c] * w.p[c];
+      gMean += g;
+      gxMean += (double)g * xh;
+    }
+    // The per-element gradient in double: its three-term difference cancels, and float32 lost ~1e-6 there.
+    double gm = gMean / C, gxm = gxMean / C;
+    for (int32_t c = 0; c < C; c++) {
+      double xh = ((double)xi[c] - m) * s;
+      float d = dyi[c];
+      db.p[c] += d;
+      dw.p[c] = (float)(dw.p[c] + d * xh);
+      dxi[c] = (float)(dxi[c] + s * (d * (double)w.p[c] - gm - xh * gxm));
+    }
+  }
+  return NULL;
+}
+
+// biasRows(y, b, rows, n): every row of y (rows, n) set to b
+static napi_value bias_rows(napi_env env, napi_callback_info info) {
+  ARGS(4) ARG_F(0, y, 0) ARG_F(1, b, 0) ARG_I(2, rows) ARG_I(3, n)
+  NEED(y, (size_t)rows * n) NEED(b, n)
+  for (int32_t i = 0; i < rows; i++) memcpy(y.p + (size_t)i * n, b.p, sizeof(float) * (size_t)n);
+  return NULL;
+}
+
+// columnSums(db, dy, rows, n): db += Σ_rows dy
+static napi_value column_sums(napi_env env, napi_callback_info info) {
+  ARGS(4) ARG_F(0, db, 0) ARG_F(1, dy, 0) ARG_I(2, rows) ARG_I(3, n)
+  NEED(db, n) NEED(dy, (size_t)rows * n)
+  for (int32_t i = 0; i < rows; i++) {
+    const float *r = dy.p + (size_t)i * n;
+    for (int32_t j = 0; j < n; j++) db.p[j] += r[j];
+  }
+  return NULL;
+}
+
+// addInto(out, a, b, n): out = a + b
+static napi_value add_into(napi_env env, napi_callback_info info) {
+  ARGS(4) ARG_F(0, out, 0) ARG_F(1, x, 0) ARG_F(2, y, 0) ARG_I(3, n)
+  NEED(out, n) NEED(x, n) NEED(y, n)
+  for (int32_t i = 0; i < n; i++) out.p[i] = x.p[i] + y.p[i];
+  return NULL;
+}
+
+// Per-head scratch, grown as needed: attention's (T, hs) blocks.
+static float *scratch = NULL;
+static size_t scratchLen = 0;
+static float *need_scratch(size_t n) {
+  if (n > scratchLen) { free(scratch); scratch = malloc(n * sizeof(float)); scratchLen = scratch ? n : 0; }
+  return scratch;
+}
+
+static void gather(float *dst, const float *src, size_t stride, int32_t T, int32_t hs) {
+  for (int32_t t = 0; t < T; t++) memcpy(dst + (size_t)t * hs, src + (size_t)t * stride, sizeof(float) * (size_t)hs);
+}
+
+// attentionForward(out, att, qkv, B, T, C, NH): causal multi-head attention, att keeps the softmax
+static napi_value attention_forward(napi_env env, napi_callback_info info) {
+  ARGS(7) ARG_F(0, out, 0) ARG_F(1, att, 0) ARG_F(2, qkv, 0) ARG_I(3, B) ARG_I(4, T) ARG_I(5, C) ARG_I(6, NH)
+  if (NH == 0 || C % NH) { napi_throw_range_error(env, NULL, "attentionForward: channels do not split into heads"); return NULL; }
+  NEED(out, (size_t)B * T * C) NEED(qkv, (size_t)B * T * 3 * C) NEED(att, (size_t)B * NH * T * T)
+  int32_t hs = C / NH;
+  size_t blk = (size_t)T * hs;
+  float *Q = need_scratch(4 * blk);
+  if (!Q) { napi_throw_error(env, NULL, "attentionForward: out of memory"); return NULL; }
+  float *K = Q + blk, *V = K + blk, *O = V + blk;
+  float scale = 1.0f / sqrtf((float)hs);
+  for (int32_t b = 0; b < B; b++) {
+    for (int32_t h = 0; h < NH; h++) {
+      const float *base = qkv.p + (size_t)b * T * 3 * C + (size_t)h * hs;
+      gather(Q, base, 3 * (size_t)C, T, hs);
+      gather(K, base + C, 3 * (size_t)C, T, hs);
+      gather(V, base + 2 * C, 3 * (size_t)C, T, hs);
+      float *A = att.p + ((size_t)b * NH + h) * T * T;
+      cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, T, T, hs, scale, Q, hs, K, hs, 0.0f, A, T);
+      for (int32_t t = 0; t < T; t++) {
+        float *r = A + (size_t)t * T;
+        float mx = -INFINITY;
+        for (int32_t u = 0; u <= t; u++) if (r[u] > mx) mx = r[u];
+        double sum = 0;
+        for (int32_t u = 0; u <= t; u++) { float e = expf(r[u] - mx); r[u] = e; sum += e; }
+        float inv = (float)(1.0 / sum);
+        for (int32_t u = 0; u <= t; u++) r[u] *= inv;
+        for (int32_t u = t + 1; u < T; u++) r[u] = 0.0f;
+      }
+      cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, T, hs, T, 1.0f, A, T, V, hs, 0.0f, O, hs);
+      for (int32_t t = 0; t < T; t++) memcpy(out.p + (size_t)b * T * C + (size_t)t * C + (size_t)h * hs, O + (size_t)t * hs, sizeof(float) * (size_t)hs);
+    }
+  }
+  return NULL;
+}
+
+// attentionBackward(dqkv, datt, dout, qkv, att, B, T, C, NH): accumulates dqkv; datt is scratch
+static napi_value attention_backward(napi_env env, napi_callback_info info) {
+  ARGS(9) ARG_F(0, dqkv, 0) ARG_F(1, datt, 0) ARG_F(2, dout, 0) ARG_F(3, qkv, 0) ARG_F(4, att, 0) ARG_I(5, B) ARG_I(6, T) ARG_I(7, C) ARG_I(8, NH)
+  if (NH == 0 || C % NH) { napi_throw_range_error(env, NULL, "attentionBackward: channels do not split into heads"); return NULL; }
+  NEED(dqkv, (size_t)B * T * 3 * C) NEED(qkv, (size_t)B * T * 3 * C) NEED(dout, (size_t)B * T * C) NEED(att, (size_t)B * NH * T * T) NEED(datt, (size_t)B * NH * T * T)
+  int32_t hs = C / NH;
+  size_t blk = (size_t)T * hs;
+  float *Q = need_scratch(7 * blk);
+  if (!Q) { napi_throw_error(env, NULL, "attentionBackward: out of memory"); return NULL; }
+  float *K = Q + blk, *V = K + blk, *dO = V + blk, *dQ = dO + blk, *dK = dQ + blk, *dV = dK + blk;
+  float scale = 1.0f / sqrtf((float)hs);
+  for (int32_t b = 0; b < B; b++) {
+    for (int32_t h = 0; h < NH; h++) {
+      size_t off = (size_t)b * T * 3 * C + (size_t)h * hs;
+      const float *base = qkv.p + off;
+      gather(Q, base, 3 * (size_t)C, T, hs);
+      gather(K, base + C, 3 * (size_t)C, T, hs);
+      gather(V, base + 2 * C, 3 * (size_t)C, T, hs);
+      gather(dO, dout.p + (size_t)b * T * C + (size_t)h * hs, (size_t)C, T, hs);
+      const float *A = att.p + ((size_t)b * NH + h) * T * T;
+      float *dA = datt.p + ((size_t)b * NH + h) * T * T;
+      cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, T, T, hs, 1.0f, dO, hs, V, hs, 0.0f, dA, T);
+      cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, T, hs, T, 1.0f, A, T, dO, hs, 0.0f, dV, hs);
+      for (int32_t t = 0; t < T; t++) {
+        const float *ar = A + (size_t)t * T;
+        float *dr = dA + (size_t)t * T;
+        double dot = 0;
+        for (int32_t u = 0; u <= t; u++) dot += (double)ar[u] * dr[u];
+        float d = (float)dot;
+        for (int32_t u = 0; u <= t; u++) dr[u] = ar[u] * (dr[u] - d) * scale;
+        for (int32_t u = t + 1; u < T; u++) dr[u] = 0.0f;
+      }
+      cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, T, hs, T, 1.0f, dA, T, K, hs, 0.0f, dQ, hs);
+      cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, T, hs, T, 1.0f, dA, T, Q, hs, 0.0f, dK, hs);
+      for (int32_t t = 0; t < T; t++) {
+        float *row = dqkv.p + off + (size_t)t * 3 * C;
+        for (int32_t i = 0; i < hs; i++) {
+          row[i] += dQ[(size_t)t * hs + i];
+          row[C + i] += dK[(size_t)t * hs + i];
+          row[2 * C + i] += dV[(size_t)t * hs + i];
+        }
+      }
+    }
+  }
+  return NULL;
+}
+
+// adamw(p, g, m, v, decay | null (Uint8Array), b1c, b2c, lr, beta1, beta2, eps, weightDecay)
+static napi_value adamw(napi_env env, napi_callback_info info) {
+  ARGS(12) ARG_F(0, p, 0) ARG_F(1, g, 0) ARG_F(2, m, 0) ARG_F(3, v, 0)
+  ARG_D(5, b1c) ARG_D(6, b2c) ARG_D(7, lr) ARG_D(8, beta1) ARG_D(9, beta2) ARG_D(10, eps) ARG_D(11, wd)
+  uint8_t *decay = NULL; size_t decayLen = 0;
+  napi_valuetype vt; napi_typeof(env, a[4], &vt);
+  if (vt != napi_null && vt != napi_undefined) {
+    napi_typedarray_type tt; void *data; napi_value buf; size_t off;
+    if (napi_get_typedarray_info(env, a[4], &tt, &decayLen, &data, &buf, &off) != napi_ok || tt != napi_uint8_array) { napi_throw_type_error(env, NULL, "adamw: decay must be a Uint8Array or null"); return NULL; }
+    decay = (uint8_t *)data;
+  }
+  size_t n = p.n;
+  if (g.n < n || m.n < n || v.n < n || (decay && decayLen < n)) { napi_throw_range_error(env, NULL, "adamw: g, m, v and decay must be as long as p"); return NULL; }
+  // 1 − β in double, then rounded: (1.0f − 0.999f) would carry a 1e-5 relative error into v.
+  float fb1 = (float)beta1, fb2 = (float)beta2, c1 = (float)(1.0 - beta1), c2 = (float)(1.0 - beta2);
+  double ib1 = 1.0 / b1c, ib2 = 1.0 / b2c;
+  for (size_t i = 0; i < n; i++) {
+    float gi = g.p[i];
+    float mi = fb1 * m.p[i] + c1 * gi;
+    float vi = fb2 * v.p[i] + c2 * gi * gi;
+    m.p[i] = mi;
+    v.p[i] = vi;
+    double w = (decay == NULL || decay[i]) ? wd : 0.0;
+    p.p[i] = (float)(p.p[i] - lr * ((double)mi * ib1 / (sqrt((double)vi * ib2) + eps) + w * p.p[i]));
+  }
+  return NULL;
+}
+
+// sumSquares(g): Σ g² in double (the gradient norm for clipping)
+static napi_value sum_squares(napi_env env, napi_callback_info info) {
+  ARGS(1) ARG_F(0, g, 0)
+  double s = 0;
+  for (size_t i = 0; i < g.n; i++) s += (double)g.p[i] * g.p[i];
+  napi_value r; napi_create_double(env, s, &r);
+  return r;
+}
+
+// scaleInPlace(g, k)
+static napi_value scale_in_place(napi_env env, napi_callback_info info) {
+  ARGS(2) ARG_F(0, g, 0) ARG_D(1, k)
+  float fk = (float)k;
+  for (size_t i = 0; i < g.n; i++) g.p[i] *= fk;
+  return NULL;
+}
+
+void register_kernels(napi_env env, napi_value exports) {
+  struct { const char *name; napi_callback f; } fs[] = {
+    { "geluForward", gelu_forward }, { "geluBackward", gelu_backward },
+    { "layernormForward", layernorm_forward }, { "layernormBackward", layernorm_backward },
+    { "biasRows", bias_rows }, { "columnSums", column_sums }, { "addInto", add_into },
+    { "attentionForward", attention_forward }, { "attentionBackward", attention_backward },
+    { "adamw", adamw }, { "sumSquares", sum_squares }, { "scaleInPlace", scale_in_place },
+  };
+  for (size_t i = 0; i < sizeof fs / sizeof fs[0]; i++) {
+    napi_value f;
+    napi_create_function(env, fs[i].name, NAPI_AUTO_LENGTH, fs[i].f, NULL, &f);
+    napi_set_named_property(env, exports, fs[i].name, f);
+  }
+}
