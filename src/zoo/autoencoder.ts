@@ -1,7 +1,7 @@
 import type { Rng } from '../core/random/rng.js';
 import type { Gemm } from './engine/gemm.js';
 import { linearBackward, linearForward } from './engine/layers/linear.js';
-import { reluBackward, reluForward } from './engine/layers/pool-relu.js';
+import { kernels } from './engine/kernels.js';
 import { mseForward, sigmoidForward, sigmoidMseBackward } from './engine/layers/sigmoid-mse.js';
 import { ParamModel } from './engine/params.js';
 
@@ -61,7 +61,7 @@ export class Autoencoder extends ParamModel {
     const { bottleneck: h, inputs: d } = this.config;
     const a = this.a;
     linearForward(this.gemm, a.pre!, images, this.p('enc.weight'), this.p('enc.bias'), B, d, h);
-    reluForward(a.hid!, a.pre!, B * h);
+    kernels().reluForward(a.hid!, a.pre!, B * h);
     linearForward(this.gemm, a.logits!, a.hid!, this.p('dec.weight'), this.p('dec.bias'), B, h, d);
     sigmoidForward(this.recon, a.logits!, B * d);
     this.input = images;
@@ -75,7 +75,7 @@ export class Autoencoder extends ParamModel {
     const B = this.B;
     sigmoidMseBackward(a.dlogits!, this.recon, this.input, B * d);
     linearBackward(this.gemm, a.dhid!, this.g('dec.weight'), this.g('dec.bias'), a.dlogits!, a.hid!, this.p('dec.weight'), B, h, d);
-    reluBackward(a.dpre!, a.pre!, a.dhid!, B * h);
+    kernels().reluBackward(a.dpre!, a.pre!, a.dhid!, B * h);
     linearBackward(this.gemm, null, this.g('enc.weight'), this.g('enc.bias'), a.dpre!, this.input, this.p('enc.weight'), B, d, h);
   }
 }

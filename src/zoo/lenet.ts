@@ -1,9 +1,9 @@
 import type { Rng } from '../core/random/rng.js';
 import type { Gemm } from './engine/gemm.js';
-import { conv2dBackward, conv2dForward, type ConvShape } from './engine/layers/conv2d.js';
+import type { ConvShape } from './engine/layers/conv2d.js';
+import { kernels } from './engine/kernels.js';
 import { crossEntropyBackward, crossEntropyForward } from './engine/layers/cross-entropy.js';
 import { linearBackward, linearForward } from './engine/layers/linear.js';
-import { maxpoolBackward, maxpoolForward, reluBackward, reluForward } from './engine/layers/pool-relu.js';
 import { ParamModel } from './engine/params.js';
 
 /**
@@ -88,18 +88,19 @@ export class Lenet extends ParamModel {
     this.ensure(B);
     const a = this.a;
     const gm = this.gemm;
+    const k = kernels();
     const { c1, c2, f1, f2 } = this;
     const K = this.config.classes;
-    conv2dForward(gm, a.conv1!, a.cols1!, images, this.p('conv1.weight'), this.p('conv1.bias'), this.conv1(B));
-    reluForward(a.relu1!, a.conv1!, B * c1 * 784);
-    maxpoolForward(a.pool1!, this.idx.pool1!, a.relu1!, B * c1, 28, 28);
-    conv2dForward(gm, a.conv2!, a.cols2!, a.pool1!, this.p('conv2.weight'), this.p('conv2.bias'), this.conv2(B));
-    reluForward(a.relu2!, a.conv2!, B * c2 * 100);
-    maxpoolForward(a.pool2!, this.idx.pool2!, a.relu2!, B * c2, 10, 10);
+    k.conv2dForward(a.conv1!, a.cols1!, images, this.p('conv1.weight'), this.p('conv1.bias'), this.conv1(B));
+    k.reluForward(a.relu1!, a.conv1!, B * c1 * 784);
+    k.maxpoolForward(a.pool1!, this.idx.pool1!, a.relu1!, B * c1, 28, 28);
+    k.conv2dForward(a.conv2!, a.cols2!, a.pool1!, this.p('conv2.weight'), this.p('conv2.bias'), this.conv2(B));
+    k.reluForward(a.relu2!, a.conv2!, B * c2 * 100);
+    k.maxpoolForward(a.pool2!, this.idx.pool2!, a.relu2!, B * c2, 10, 10);
     linearForward(gm, a.fc1!, a.pool2!, this.p('fc1.weight'), this.p('fc1.bias'), B, c2 * 25, f1);
-    reluForward(a.relu3!, a.fc1!, B * f1);
+    k.reluForward(a.relu3!, a.fc1!, B * f1);
     linearForward(gm, a.fc2!, a.relu3!, this.p('fc2.weight'), this.p('fc2.bias'), B, f1, f2);
-    reluForward(a.relu4!, a.fc2!, B * f2);
+    k.reluForward(a.relu4!, a.fc2!, B * f2);
     linearForward(gm, a.logits!, a.relu4!, this.p('fc3.weight'), this.p('fc3.bias'), B, f2, K);
     this.targets = labels;
     return crossEntropyForward(this.probs, a.logits!, labels ?? new Int32Array(B).fill(-1), B, K);
@@ -109,20 +110,21 @@ export class Lenet extends ParamModel {
     if (!this.targets) throw new Error('backward needs a forward pass with labels first');
     const a = this.a;
     const gm = this.gemm;
+    const k = kernels();
     const B = this.B;
     const { c1, c2, f1, f2 } = this;
     const K = this.config.classes;
     crossEntropyBackward(a.dlogits!, this.probs, this.targets, B, K);
     linearBackward(gm, a.d4!, this.g('fc3.weight'), this.g('fc3.bias'), a.dlogits!, a.relu4!, this.p('fc3.weight'), B, f2, K);
-    reluBackward(a.d4b!, a.fc2!, a.d4!, B * f2);
+    k.reluBackward(a.d4b!, a.fc2!, a.d4!, B * f2);
     linearBackward(gm, a.d3!, this.g('fc2.weight'), this.g('fc2.bias'), a.d4b!, a.relu3!, this.p('fc2.weight'), B, f1, f2);
-    reluBackward(a.d3b!, a.fc1!, a.d3!, B * f1);
+    k.reluBackward(a.d3b!, a.fc1!, a.d3!, B * f1);
     linearBackward(gm, a.dpool2!, this.g('fc1.weight'), this.g('fc1.bias'), a.d3b!, a.pool2!, this.p('fc1.weight'), B, c2 * 25, f1);
-    maxpoolBackward(a.drelu2!, a.dpool2!, this.idx.pool2!, B * c2 * 25);
-    reluBackward(a.dconv2!, a.conv2!, a.drelu2!, B * c2 * 100);
-    conv2dBackward(gm, a.dpool1!, this.g('conv2.weight'), this.g('conv2.bias'), a.dcols!, a.dconv2!, a.cols2!, this.p('conv2.weight'), this.conv2(B));
-    maxpoolBackward(a.drelu1!, a.dpool1!, this.idx.pool1!, B * c1 * 196);
-    reluBackward(a.dconv1!, a.conv1!, a.drelu1!, B * c1 * 784);
-    conv2dBackward(gm, null, this.g('conv1.weight'), this.g('conv1.bias'), a.dcols!, a.dconv1!, a.cols1!, this.p('conv1.weight'), this.conv1(B));
+    k.maxpoolBackward(a.drelu2!, a.dpool2!, this.idx.pool2!, B * c2 * 25);
+    k.reluBackward(a.dconv2!, a.conv2!, a.drelu2!, B * c2 * 100);
+    k.conv2dBackward(a.dpool1!, this.g('conv2.weight'), this.g('conv2.bias'), a.dcols!, a.dconv2!, a.cols2!, this.p('conv2.weight'), this.conv2(B));
+    k.maxpoolBackward(a.drelu1!, a.dpool1!, this.idx.pool1!, B * c1 * 196);
+    k.reluBackward(a.dconv1!, a.conv1!, a.drelu1!, B * c1 * 784);
+    k.conv2dBackward(null, this.g('conv1.weight'), this.g('conv1.bias'), a.dcols!, a.dconv1!, a.cols1!, this.p('conv1.weight'), this.conv1(B));
   }
 }

@@ -1,3 +1,5 @@
+import type { ConvShape } from './layers/conv-shape.js';
+
 /**
  * The engine's kernel backend beside the GEMM: the element-wise and reduction work of a training step,
  * each kernel native (C, native/kernels.c, in the same addon as the GEMM) with a TypeScript fallback of
@@ -17,4 +19,10 @@ export interface Kernels {
   adamw(p: Float32Array, g: Float32Array, m: Float32Array, v: Float32Array, decay: Uint8Array | null, b1c: number, b2c: number, lr: number, beta1: number, beta2: number, eps: number, weightDecay: number): void;
   sumSquares(g: Float32Array): number;
   scaleInPlace(g: Float32Array, k: number): void;
+  conv2dForward(out: Float32Array, cols: Float32Array, x: Float32Array, w: Float32Array, b: Float32Array, s: ConvShape): void;
+  conv2dBackward(dx: Float32Array | null, dw: Float32Array, db: Float32Array, dcols: Float32Array, dout: Float32Array, cols: Float32Array, w: Float32Array, s: ConvShape): void;
+  maxpoolForward(out: Float32Array, argmax: Int32Array, x: Float32Array, BC: number, H: number, W: number): void;
+  maxpoolBackward(dx: Float32Array, dout: Float32Array, argmax: Int32Array, n: number): void;
+  reluForward(y: Float32Array, x: Float32Array, n: number): void;
+  reluBackward(dx: Float32Array, x: Float32Array, dy: Float32Array, n: number): void;
 }

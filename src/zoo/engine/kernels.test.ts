@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { makeRng } from '../../core/random/rng.js';
-import { tsKernels, type Kernels } from './kernels.js';
+import { nativeKernelsOrNull, tsKernels, type Kernels } from './kernels.js';
 import { nativeAddon } from './native.js';
 
 /*
@@ -9,7 +9,8 @@ import { nativeAddon } from './native.js';
  * native kernels compute per element in float32 with row sums in double, so they agree to float32
  * rounding: the tolerance is 2e-6 relative to (1 + |value|), and the largest difference is printed.
  */
-const native = nativeAddon().addon;
+const native = nativeKernelsOrNull();
+const addon = nativeAddon().addon;
 const rng = makeRng(5);
 const rand = (n: number, s = 1): Float32Array => Float32Array.from({ length: n }, () => s * rng.normal());
 
@@ -85,11 +86,37 @@ describe.runIf(native !== null)('native kernels against the TypeScript fallback'
     const n = 2_000_001;
     const x = Float32Array.from({ length: n }, (_, i) => -10 + (20 * i) / (n - 1));
     const y = new Float32Array(n);
-    (native as unknown as { tanhInto(y: Float32Array, x: Float32Array): void }).tanhInto(y, x);
+    (addon as unknown as { tanhInto(y: Float32Array, x: Float32Array): void }).tanhInto(y, x);
     let worst = 0;
     for (let i = 0; i < n; i++) worst = Math.max(worst, Math.abs(y[i]! - Math.tanh(x[i]!)));
     console.log(`fast tanh: largest error ${worst.toExponential(2)} against Math.tanh over ${n.toLocaleString('en')} points`);
     expect(worst).toBeLessThan(1e-6);
+  });
+  it('convolution with padding, 2x2 max pooling and ReLU at LeNet shapes', () => {
+    for (const sh of [{ B: 3, Cin: 1, H: 28, W: 28, Cout: 6, K: 5, P: 2 }, { B: 2, Cin: 6, H: 14, W: 14, Cout: 16, K: 5, P: 0 }, { B: 2, Cin: 2, H: 5, W: 6, Cout: 3, K: 3, P: 1 }]) {
+      const Ho = sh.H + 2 * sh.P - sh.K + 1, Wo = sh.W + 2 * sh.P - sh.K + 1;
+      const R = sh.Cin * sh.K * sh.K, N = Ho * Wo;
+      const x = rand(sh.B * sh.Cin * sh.H * sh.W), w = rand(sh.Cout * R), b = rand(sh.Cout);
+      const label = `${sh.Cin}x${sh.H}x${sh.W} -> ${sh.Cout}, K ${sh.K}, P ${sh.P}`;
+      check(`conv2dForward ${label}`, compare(() => [new Float32Array(sh.B * sh.Cout * N), new Float32Array(sh.B * R * N)], (k, [out, cols]) => k.conv2dForward(out!, cols!, x, w, b, sh)).diffs);
+      const cols = new Float32Array(sh.B * R * N);
+      tsKernels.conv2dForward(new Float32Array(sh.B * sh.Cout * N), cols, x, w, b, sh);
+      const dout = rand(sh.B * sh.Cout * N);
+      check(`conv2dBackward ${label}`, compare(() => [rand(x.length), rand(w.length), rand(sh.Cout), new Float32Array(R * N)], (k, [dx, dw, db, dcols]) => k.conv2dBackward(dx!, dw!, db!, dcols!, dout, cols, w, sh)).diffs);
+    }
+    const [BC, H, W] = [64 * 6, 28, 28];
+    const x = rand(BC * H * W);
+    const argTs = new Int32Array(BC * 196), argNative = new Int32Array(BC * 196);
+    const outTs = new Float32Array(BC * 196), outNative = new Float32Array(BC * 196);
+    tsKernels.maxpoolForward(outTs, argTs, x, BC, H, W);
+    native!.maxpoolForward(outNative, argNative, x, BC, H, W);
+    expect(Array.from(argNative)).toEqual(Array.from(argTs));
+    check('maxpoolForward', [maxDiff(outNative, outTs)]);
+    const dout = rand(BC * 196);
+    check('maxpoolBackward', compare(() => [rand(BC * H * W)], (k, [dx]) => k.maxpoolBackward(dx!, dout, argTs, BC * 196)).diffs);
+    check('reluForward', compare(() => [new Float32Array(x.length)], (k, [y]) => k.reluForward(y!, x, x.length)).diffs);
+    const dy = rand(x.length);
+    check('reluBackward', compare(() => [rand(x.length)], (k, [dx]) => k.reluBackward(dx!, x, dy, x.length)).diffs);
   });
   it('a wrong call throws instead of reading past an array', () => {
     expect(() => native!.geluForward(new Float32Array(3), new Float32Array(3), 4, null)).toThrow(/smaller than the shapes say/);

@@ -5,7 +5,11 @@ import { packageRoot } from '../../importers/bundled.js';
 import type { Kernels } from './kernel-types.js';
 
 /** What the addon exports: OpenBLAS's sgemm and thread count, and the element-wise kernels. */
-export interface NativeAddon extends Kernels {
+type Conv = 'conv2dForward' | 'conv2dBackward';
+/** The addon's convolutions take the shape as scalars; the rest have the Kernels signatures. */
+export interface NativeAddon extends Omit<Kernels, Conv> {
+  conv2dForward(out: Float32Array, cols: Float32Array, x: Float32Array, w: Float32Array, b: Float32Array, B: number, Cin: number, H: number, W: number, Cout: number, K: number, P: number): void;
+  conv2dBackward(dx: Float32Array | null, dw: Float32Array, db: Float32Array, dcols: Float32Array, dout: Float32Array, cols: Float32Array, w: Float32Array, B: number, Cin: number, H: number, W: number, Cout: number, K: number, P: number): void;
   sgemm(transA: boolean, transB: boolean, M: number, N: number, K: number, alpha: number, A: Float32Array, B: Float32Array, beta: number, C: Float32Array): void;
   threads(n: number): void;
 }

@@ -6,17 +6,8 @@ import type { Gemm } from '../gemm.js';
  * dW += dout·colsᵀ, dcols = Wᵀ·dout, then col2im adds the columns back into dx.
  * Shapes: x (B, Cin, H, W); W (Cout, Cin, K, K); b (Cout); out (B, Cout, Ho, Wo), Ho = H + 2P − K + 1.
  */
-export interface ConvShape {
-  readonly B: number;
-  readonly Cin: number;
-  readonly H: number;
-  readonly W: number;
-  readonly Cout: number;
-  readonly K: number;
-  readonly P: number;
-}
-
-export const convOut = (s: ConvShape): { Ho: number; Wo: number } => ({ Ho: s.H + 2 * s.P - s.K + 1, Wo: s.W + 2 * s.P - s.K + 1 });
+export { convOut, type ConvShape } from './conv-shape.js';
+import { convOut, type ConvShape } from './conv-shape.js';
 
 function im2col(cols: Float32Array, x: Float32Array, xo: number, s: ConvShape, Ho: number, Wo: number): void {
   const { Cin, H, W, K, P } = s;
@@ -62,7 +53,7 @@ function col2im(dx: Float32Array, xo: number, cols: Float32Array, s: ConvShape, 
 }
 
 /** `cols` (B·Cin·K·K·Ho·Wo) keeps every image's columns for the backward pass. */
-export function conv2dForward(gemm: Gemm, out: Float32Array, cols: Float32Array, x: Float32Array, w: Float32Array, b: Float32Array, s: ConvShape): void {
+export function conv2dForwardTs(gemm: Gemm, out: Float32Array, cols: Float32Array, x: Float32Array, w: Float32Array, b: Float32Array, s: ConvShape): void {
   const { Ho, Wo } = convOut(s);
   const R = s.Cin * s.K * s.K;
   const N = Ho * Wo;
@@ -76,7 +67,7 @@ export function conv2dForward(gemm: Gemm, out: Float32Array, cols: Float32Array,
 }
 
 /** Accumulates dw, db; writes dx when given. `dcols` (Cin·K·K·Ho·Wo) is scratch. */
-export function conv2dBackward(gemm: Gemm, dx: Float32Array | null, dw: Float32Array, db: Float32Array, dcols: Float32Array, dout: Float32Array, cols: Float32Array, w: Float32Array, s: ConvShape): void {
+export function conv2dBackwardTs(gemm: Gemm, dx: Float32Array | null, dw: Float32Array, db: Float32Array, dcols: Float32Array, dout: Float32Array, cols: Float32Array, w: Float32Array, s: ConvShape): void {
   const { Ho, Wo } = convOut(s);
   const R = s.Cin * s.K * s.K;
   const N = Ho * Wo;

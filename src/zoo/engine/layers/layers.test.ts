@@ -2,13 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { makeRng } from '../../../core/random/rng.js';
 import { loadGemm, tsGemm } from '../gemm.js';
 import { adamwStep, clipGradNorm, ADAMW_DEFAULTS } from '../adamw.js';
-import { tsKernels, type Kernels } from '../kernels.js';
-import { nativeAddon } from '../native.js';
+import { nativeKernelsOrNull, tsKernels, type Kernels } from '../kernels.js';
 import { crossEntropyBackward, crossEntropyForward } from './cross-entropy.js';
 import { embedBackward, embedForward } from './embedding.js';
 import { linearBackward, linearForward } from './linear.js';
-import { conv2dBackward, conv2dForward, convOut } from './conv2d.js';
-import { maxpoolBackward, maxpoolForward, reluBackward, reluForward } from './pool-relu.js';
+import { convOut } from './conv2d.js';
 
 /*
  * Every layer's backward against central finite differences (the engine is float32, so ε = 1e-2 and
@@ -47,7 +45,8 @@ function fdCheck(name: string, arrays: Record<string, Float32Array>, grads: Reco
 }
 
 /** Both kernel backends: every check below runs on the TypeScript fallback and on the native kernels. */
-const BACKENDS: (readonly [string, Kernels])[] = [['typescript', tsKernels], ...(nativeAddon().addon ? [['native', nativeAddon().addon!] as const] : [])];
+const native = nativeKernelsOrNull();
+const BACKENDS: (readonly [string, Kernels])[] = [['typescript', tsKernels], ...(native ? [['native', native] as const] : [])];
 
 it('the native kernels are built beside the GEMM (this project sets gcc and OpenBLAS up)', () => {
   expect(BACKENDS.map(([n]) => n)).toEqual(['typescript', 'native']);
@@ -127,32 +126,32 @@ describe('gradients against central finite differences', () => {
 });
 
 describe('vision layers against central finite differences', () => {
-  it.each([['openblas', loadGemm()], ['typescript', tsGemm]] as const)('conv2d with padding (%s GEMM)', (_n, gemm) => {
+  it.each(BACKENDS)('conv2d with padding (%s kernels)', (_n, k) => {
     const sh = { B: 2, Cin: 2, H: 5, W: 6, Cout: 3, K: 3, P: 1 };
     const { Ho, Wo } = convOut(sh);
     const x = rand(sh.B * sh.Cin * sh.H * sh.W), w = rand(sh.Cout * sh.Cin * 9), b = rand(sh.Cout), R = rand(sh.B * sh.Cout * Ho * Wo);
     const out = new Float32Array(R.length), cols = new Float32Array(sh.B * sh.Cin * 9 * Ho * Wo);
-    const loss = (): number => (conv2dForward(gemm, out, cols, x, w, b, sh), dotLoss(out, R));
+    const loss = (): number => (k.conv2dForward(out, cols, x, w, b, sh), dotLoss(out, R));
     loss();
     const dx = new Float32Array(x.length), dw = new Float32Array(w.length), db = new Float32Array(b.length), dcols = new Float32Array(sh.Cin * 9 * Ho * Wo);
-    conv2dBackward(gemm, dx, dw, db, dcols, R, cols, w, sh);
+    k.conv2dBackward(dx, dw, db, dcols, R, cols, w, sh);
     fdCheck('conv2d', { x, w, b }, { x: dx, w: dw, b: db }, loss);
   });
-  it('2x2 max pooling and ReLU (inputs kept away from ties and kinks)', () => {
+  it.each(BACKENDS)('2x2 max pooling and ReLU (inputs kept away from ties and kinks; %s kernels)', (_n, k) => {
     const [BC, H, W] = [3, 4, 6];
     // Distinct values far apart, so a ±ε step never changes the argmax.
     const x = Float32Array.from({ length: BC * H * W }, (_, i) => ((i * 37) % 101) * 0.1 - 5.05);
     const R = rand(BC * (H / 2) * (W / 2)), out = new Float32Array(R.length), arg = new Int32Array(R.length);
-    const loss = (): number => (maxpoolForward(out, arg, x, BC, H, W), dotLoss(out, R));
+    const loss = (): number => (k.maxpoolForward(out, arg, x, BC, H, W), dotLoss(out, R));
     loss();
     const dx = new Float32Array(x.length);
-    maxpoolBackward(dx, R, arg, R.length);
+    k.maxpoolBackward(dx, R, arg, R.length);
     fdCheck('maxpool', { x }, { x: dx }, loss, 72);
     const y = new Float32Array(x.length), Ry = rand(x.length);
-    const lossR = (): number => (reluForward(y, x, x.length), dotLoss(y, Ry));
+    const lossR = (): number => (k.reluForward(y, x, x.length), dotLoss(y, Ry));
     lossR();
     const dxr = new Float32Array(x.length);
-    reluBackward(dxr, x, Ry, x.length);
+    k.reluBackward(dxr, x, Ry, x.length);
     fdCheck('relu', { x }, { x: dxr }, lossR, 72);
   });
 });

@@ -3,7 +3,7 @@
  * Pooling keeps the index of each window's maximum so backward routes the gradient there only.
  * Shapes: x (B·C, H, W) with H, W even; out (B·C, H/2, W/2).
  */
-export function maxpoolForward(out: Float32Array, argmax: Int32Array, x: Float32Array, BC: number, H: number, W: number): void {
+export function maxpoolForwardTs(out: Float32Array, argmax: Int32Array, x: Float32Array, BC: number, H: number, W: number): void {
   if (H % 2 !== 0 || W % 2 !== 0) throw new RangeError(`maxpool 2x2 needs even sides, got ${H}x${W}`);
   const Ho = H / 2, Wo = W / 2;
   for (let p = 0; p < BC; p++) {
@@ -20,16 +20,16 @@ export function maxpoolForward(out: Float32Array, argmax: Int32Array, x: Float32
   }
 }
 
-export function maxpoolBackward(dx: Float32Array, dout: Float32Array, argmax: Int32Array, n: number): void {
+export function maxpoolBackwardTs(dx: Float32Array, dout: Float32Array, argmax: Int32Array, n: number): void {
   dx.fill(0);
   for (let o = 0; o < n; o++) dx[argmax[o]!] = dx[argmax[o]!]! + dout[o]!;
 }
 
-export function reluForward(y: Float32Array, x: Float32Array, n: number): void {
+export function reluForwardTs(y: Float32Array, x: Float32Array, n: number): void {
   for (let i = 0; i < n; i++) y[i] = x[i]! > 0 ? x[i]! : 0;
 }
 
 /** dx = dy where x > 0 (written, not accumulated). */
-export function reluBackward(dx: Float32Array, x: Float32Array, dy: Float32Array, n: number): void {
+export function reluBackwardTs(dx: Float32Array, x: Float32Array, dy: Float32Array, n: number): void {
   for (let i = 0; i < n; i++) dx[i] = x[i]! > 0 ? dy[i]! : 0;
 }

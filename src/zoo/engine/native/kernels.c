@@ -317,6 +317,146 @@ static napi_value scale_in_place(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
+static int arg_i32arr(napi_env env, napi_value v, int32_t **p, size_t *n) {
+  napi_typedarray_type tt; void *data; napi_value buf; size_t off;
+  if (napi_get_typedarray_info(env, v, &tt, n, &data, &buf, &off) != napi_ok || tt != napi_int32_array) return 0;
+  *p = (int32_t *)data;
+  return 1;
+}
+
+// One image's (Cin·K·K, Ho·Wo) column matrix, zero outside the padded border.
+static void im2col(float *cols, const float *x, int32_t Cin, int32_t H, int32_t W, int32_t K, int32_t P, int32_t Ho, int32_t Wo) {
+  size_t r = 0;
+  for (int32_t c = 0; c < Cin; c++)
+    for (int32_t ki = 0; ki < K; ki++)
+      for (int32_t kj = 0; kj < K; kj++, r++) {
+        float *row = cols + r * (size_t)Ho * Wo;
+        for (int32_t i = 0; i < Ho; i++) {
+          int32_t y = i + ki - P;
+          float *dst = row + (size_t)i * Wo;
+          if (y < 0 || y >= H) { memset(dst, 0, sizeof(float) * (size_t)Wo); continue; }
+          const float *src = x + ((size_t)c * H + y) * W;
+          for (int32_t j = 0; j < Wo; j++) {
+            int32_t xx = j + kj - P;
+            dst[j] = (xx >= 0 && xx < W) ? src[xx] : 0.0f;
+          }
+        }
+      }
+}
+
+static void col2im(float *dx, const float *cols, int32_t Cin, int32_t H, int32_t W, int32_t K, int32_t P, int32_t Ho, int32_t Wo) {
+  size_t r = 0;
+  for (int32_t c = 0; c < Cin; c++)
+    for (int32_t ki = 0; ki < K; ki++)
+      for (int32_t kj = 0; kj < K; kj++, r++) {
+        const float *row = cols + r * (size_t)Ho * Wo;
+        for (int32_t i = 0; i < Ho; i++) {
+          int32_t y = i + ki - P;
+          if (y < 0 || y >= H) continue;
+          float *dst = dx + ((size_t)c * H + y) * W;
+          const float *src = row + (size_t)i * Wo;
+          for (int32_t j = 0; j < Wo; j++) {
+            int32_t xx = j + kj - P;
+            if (xx >= 0 && xx < W) dst[xx] += src[j];
+          }
+        }
+      }
+}
+
+// conv2dForward(out, cols, x, w, b, B, Cin, H, W, Cout, K, P): stride 1, zero padding P, via im2col + GEMM
+static napi_value conv2d_forward(napi_env env, napi_callback_info info) {
+  ARGS(12) ARG_F(0, out, 0) ARG_F(1, cols, 0) ARG_F(2, x, 0) ARG_F(3, w, 0) ARG_F(4, b, 0)
+  ARG_I(5, B) ARG_I(6, Cin) ARG_I(7, H) ARG_I(8, W) ARG_I(9, Cout) ARG_I(10, K) ARG_I(11, P)
+  int32_t Ho = H + 2 * P - K + 1, Wo = W + 2 * P - K + 1;
+  if (Ho <= 0 || Wo <= 0) { napi_throw_range_error(env, NULL, "conv2dForward: the kernel is larger than the padded image"); return NULL; }
+  size_t R = (size_t)Cin * K * K, N = (size_t)Ho * Wo;
+  NEED(out, (size_t)B * Cout * N) NEED(cols, (size_t)B * R * N) NEED(x, (size_t)B * Cin * H * W) NEED(w, (size_t)Cout * R) NEED(b, Cout)
+  for (int32_t n = 0; n < B; n++) {
+    float *col = cols.p + (size_t)n * R * N, *o = out.p + (size_t)n * Cout * N;
+    im2col(col, x.p + (size_t)n * Cin * H * W, Cin, H, W, K, P, Ho, Wo);
+    for (int32_t c = 0; c < Cout; c++) for (size_t i = 0; i < N; i++) o[(size_t)c * N + i] = b.p[c];
+    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Cout, (int)N, (int)R, 1.0f, w.p, (int)R, col, (int)N, 1.0f, o, (int)N);
+  }
+  return NULL;
+}
+
+// conv2dBackward(dx | null, dw, db, dcols, dout, cols, w, B, Cin, H, W, Cout, K, P): accumulates dw, db; writes dx
+static napi_value conv2d_backward(napi_env env, napi_callback_info info) {
+  ARGS(14) ARG_F(0, dx, 1) ARG_F(1, dw, 0) ARG_F(2, db, 0) ARG_F(3, dcols, 0) ARG_F(4, dout, 0) ARG_F(5, cols, 0) ARG_F(6, w, 0)
+  ARG_I(7, B) ARG_I(8, Cin) ARG_I(9, H) ARG_I(10, W) ARG_I(11, Cout) ARG_I(12, K) ARG_I(13, P)
+  int32_t Ho = H + 2 * P - K + 1, Wo = W + 2 * P - K + 1;
+  if (Ho <= 0 || Wo <= 0) { napi_throw_range_error(env, NULL, "conv2dBackward: the kernel is larger than the padded image"); return NULL; }
+  size_t R = (size_t)Cin * K * K, N = (size_t)Ho * Wo;
+  NEED(dx, (size_t)B * Cin * H * W) NEED(dw, (size_t)Cout * R) NEED(db, Cout) NEED(dcols, R * N) NEED(dout, (size_t)B * Cout * N) NEED(cols, (size_t)B * R * N) NEED(w, (size_t)Cout * R)
+  if (dx.p) memset(dx.p, 0, sizeof(float) * (size_t)B * Cin * H * W);
+  for (int32_t n = 0; n < B; n++) {
+    const float *d = dout.p + (size_t)n * Cout * N, *col = cols.p + (size_t)n * R * N;
+    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Cout, (int)R, (int)N, 1.0f, d, (int)N, col, (int)N, 1.0f, dw.p, (int)R);
+    for (int32_t c = 0; c < Cout; c++) {
+      double sum = 0;
+      for (size_t i = 0; i < N; i++) sum += d[(size_t)c * N + i];
+      db.p[c] += (float)sum;
+    }
+    if (dx.p) {
+      cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, (int)R, (int)N, Cout, 1.0f, w.p, (int)R, d, (int)N, 0.0f, dcols.p, (int)N);
+      col2im(dx.p + (size_t)n * Cin * H * W, dcols.p, Cin, H, W, K, P, Ho, Wo);
+    }
+  }
+  return NULL;
+}
+
+// maxpoolForward(out, argmax (Int32Array), x, BC, H, W): 2×2, stride 2; the first maximum wins ties
+static napi_value maxpool_forward(napi_env env, napi_callback_info info) {
+  ARGS(6) ARG_F(0, out, 0) ARG_F(2, x, 0) ARG_I(3, BC) ARG_I(4, H) ARG_I(5, W)
+  int32_t *arg; size_t argLen;
+  if (!arg_i32arr(env, a[1], &arg, &argLen)) { napi_throw_type_error(env, NULL, "kernel: argmax must be an Int32Array"); return NULL; }
+  if (H % 2 || W % 2) { napi_throw_range_error(env, NULL, "maxpoolForward: 2x2 pooling needs even sides"); return NULL; }
+  int32_t Ho = H / 2, Wo = W / 2;
+  NEED(out, (size_t)BC * Ho * Wo) NEED(x, (size_t)BC * H * W)
+  if (argLen < (size_t)BC * Ho * Wo) { napi_throw_range_error(env, NULL, "kernel: argmax is smaller than the shapes say"); return NULL; }
+  for (int32_t p = 0; p < BC; p++)
+    for (int32_t i = 0; i < Ho; i++)
+      for (int32_t j = 0; j < Wo; j++) {
+        int32_t base = p * H * W + 2 * i * W + 2 * j, best = base;
+        if (x.p[base + 1] > x.p[best]) best = base + 1;
+        if (x.p[base + W] > x.p[best]) best = base + W;
+        if (x.p[base + W + 1] > x.p[best]) best = base + W + 1;
+        size_t o = (size_t)p * Ho * Wo + (size_t)i * Wo + j;
+        out.p[o] = x.p[best];
+        arg[o] = best;
+      }
+  return NULL;
+}
+
+// maxpoolBackward(dx, dout, argmax, n): dx (written) gets each window's gradient at its maximum
+static napi_value maxpool_backward(napi_env env, napi_callback_info info) {
+  ARGS(4) ARG_F(0, dx, 0) ARG_F(1, dout, 0) ARG_I(3, n)
+  int32_t *arg; size_t argLen;
+  if (!arg_i32arr(env, a[2], &arg, &argLen)) { napi_throw_type_error(env, NULL, "kernel: argmax must be an Int32Array"); return NULL; }
+  NEED(dout, n)
+  if (argLen < (size_t)n) { napi_throw_range_error(env, NULL, "kernel: argmax is smaller than the shapes say"); return NULL; }
+  memset(dx.p, 0, sizeof(float) * dx.n);
+  for (int32_t o = 0; o < n; o++) {
+    if (arg[o] < 0 || (size_t)arg[o] >= dx.n) { napi_throw_range_error(env, NULL, "maxpoolBackward: an argmax index is outside dx"); return NULL; }
+    dx.p[arg[o]] += dout.p[o];
+  }
+  return NULL;
+}
+
+// reluForward(y, x, n); reluBackward(dx, x, dy, n): dx = dy where x > 0 (written)
+static napi_value relu_forward(napi_env env, napi_callback_info info) {
+  ARGS(3) ARG_F(0, y, 0) ARG_F(1, x, 0) ARG_I(2, n)
+  NEED(y, n) NEED(x, n)
+  for (int32_t i = 0; i < n; i++) y.p[i] = x.p[i] > 0.0f ? x.p[i] : 0.0f;
+  return NULL;
+}
+static napi_value relu_backward(napi_env env, napi_callback_info info) {
+  ARGS(4) ARG_F(0, dx, 0) ARG_F(1, x, 0) ARG_F(2, dy, 0) ARG_I(3, n)
+  NEED(dx, n) NEED(x, n) NEED(dy, n)
+  for (int32_t i = 0; i < n; i++) dx.p[i] = x.p[i] > 0.0f ? dy.p[i] : 0.0f;
+  return NULL;
+}
+
 void register_kernels(napi_env env, napi_value exports) {
   struct { const char *name; napi_callback f; } fs[] = {
     { "geluForward", gelu_forward }, { "geluBackward", gelu_backward },
@@ -324,6 +464,8 @@ void register_kernels(napi_env env, napi_value exports) {
     { "biasRows", bias_rows }, { "columnSums", column_sums }, { "addInto", add_into },
     { "attentionForward", attention_forward }, { "attentionBackward", attention_backward },
     { "adamw", adamw }, { "sumSquares", sum_squares }, { "scaleInPlace", scale_in_place }, { "tanhInto", tanh_into },
+    { "conv2dForward", conv2d_forward }, { "conv2dBackward", conv2d_backward }, { "maxpoolForward", maxpool_forward }, { "maxpoolBackward", maxpool_backward },
+    { "reluForward", relu_forward }, { "reluBackward", relu_backward },
   };
   for (size_t i = 0; i < sizeof fs / sizeof fs[0]; i++) {
     napi_value f;
