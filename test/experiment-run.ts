@@ -1,4 +1,7 @@
 import { spawn } from 'node:child_process';
+import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { loadCheckpoint } from '../src/zoo/checkpoint.js';
 import { expect } from 'vitest';
 import { experimentById } from '../src/experiments/registry.js';
 import type { ExperimentRun } from '../src/experiments/runner.js';
@@ -45,6 +48,40 @@ export function killWhen(args: readonly string[], when: RegExp): Promise<{ stder
     c.on('exit', (code, signal) => {
       if (signal !== 'SIGKILL') reject(new Error(`the run ended (${code}) before ${when} was seen:\n${stderr}`));
       else resolve({ stderr, stdout });
+    });
+  });
+}
+
+/**
+ * Starts the CLI and sends it SIGKILL as soon as a member's checkpoint in `models` is part-way
+ * (saved at a step short of its run's steps): a kill that lands in training whatever the machine's
+ * speed. Returns the partial checkpoint's file name; the run must not have finished on its own.
+ */
+export function killInTraining(args: readonly string[], models: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const c = spawn(process.execPath, [CLI, 'experiment', ...args, '--json'], { cwd: ROOT, env: { ...process.env, CI: 'true' }, stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    let partial: string | null = null;
+    c.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const poll = setInterval(() => {
+      if (partial || !existsSync(models)) return;
+      for (const f of readdirSync(models).filter((x) => x.endsWith('.safetensors'))) {
+        try {
+          const { meta } = loadCheckpoint(join(models, f));
+          if (meta.step < (meta.train as { steps: number }).steps) {
+            partial = f;
+            c.kill('SIGKILL');
+            return;
+          }
+        } catch {
+          /* being replaced: look again next time */
+        }
+      }
+    }, 5);
+    c.on('exit', (_code, signal) => {
+      clearInterval(poll);
+      if (signal !== 'SIGKILL' || !partial) reject(new Error(`the run ended before any checkpoint was seen part-way:\n${stderr}`));
+      else resolve(partial);
     });
   });
 }

@@ -6,7 +6,7 @@ import { DataError } from '../src/core/errors.js';
 import { CLASSIFIER_METRICS, RECON_METRICS } from '../src/experiments/vision-mirage.js';
 import { DuckStore } from '../src/store/duckdb-store.js';
 import { emergence } from './cli.js';
-import { expectSameCurves, killWhen, runCli, runInProcess, type RunJson } from './experiment-run.js';
+import { expectSameCurves, killInTraining, killWhen, runCli, runInProcess, type RunJson } from './experiment-run.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'emergence-vision-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -66,14 +66,16 @@ describe('vision-mirage experiment, end to end', () => {
   }, 120_000);
 
   it('kill -9 in training, then the same command: resumes, every test image once', async () => {
-    const args = ['vision-mirage', '--dir', join(dir, 'b'), '--seed', '3', ...ARGS];
-    await killWhen(args, /params, trained/);
+    const slow = ['--lenet-steps', '300', ...ARGS.slice(2)];
+    const args = ['vision-mirage', '--dir', join(dir, 'b'), '--seed', '3', ...slow];
+    const partial = await killInTraining(args, join(dir, 'b', 'models'));
     const r = await runCli(args);
-    expect(r.stderr).toMatch(/reused|resumed/);
-    expect(r.stderr).toMatch(/trained \d+ steps/);
+    const member = partial.replace(/-[0-9a-f]{16}\.safetensors$/, '');
+    expect(r.stderr).toMatch(new RegExp(`${member.replace(/\./g, '\\.')}: [\\d,]+ params, resumed, trained \\d+ steps`));
     expect(await rows(r.json.store)).toEqual(EXPECTED);
-    expectSameCurves(first!, r.json);
-  }, 120_000);
+    const clean = await runCli(['vision-mirage', '--dir', join(dir, 'b2'), '--seed', '3', ...slow]);
+    expectSameCurves(clean.json, r.json);
+  }, 180_000);
 
   it('kill -9 in scoring, then the same command: the scored members are kept, the rest scored once', async () => {
     const args = ['vision-mirage', '--dir', join(dir, 'c'), '--seed', '3', ...ARGS];

@@ -1,5 +1,6 @@
 import { fileURLToPath } from 'node:url';
-import { expect, it } from 'vitest';
+import { afterAll, expect, it } from 'vitest';
+import { kernelsKind, nativeKernelsOrNull, useKernels, type KernelsKind } from './engine/kernels.js';
 import { loadGemm } from './engine/gemm.js';
 import { loadCheckpoint } from './checkpoint.js';
 import { Gpt, paramShapes, type GptConfig } from './gpt.js';
@@ -12,7 +13,12 @@ import { Gpt, paramShapes, type GptConfig } from './gpt.js';
  */
 const file = fileURLToPath(new URL('../../test/golden/torch-gpt.safetensors', import.meta.url));
 
-it('loss and gradients agree with PyTorch to 1e-4 (per tensor, relative to its largest gradient)', () => {
+const initial = kernelsKind();
+afterAll(() => useKernels(initial));
+const BACKENDS: KernelsKind[] = ['typescript', ...(nativeKernelsOrNull() ? (['native'] as const) : [])];
+
+it.each(BACKENDS)('loss and gradients agree with PyTorch to 1e-4 (per tensor, relative to its largest gradient; %s kernels)', (kind) => {
+  useKernels(kind);
   const { params, meta, extra } = loadCheckpoint(file);
   const config = meta.config as GptConfig;
   const B = meta.batch as number;
@@ -41,5 +47,5 @@ it('loss and gradients agree with PyTorch to 1e-4 (per tensor, relative to its l
     report.push(`${name} ${err.toExponential(1)}`);
     expect(err, `${name}: max |diff| ${maxDiff} vs max |grad| ${maxRef}`).toBeLessThan(1e-4);
   }
-  console.log(`vs PyTorch ${meta.torch as string}: loss rel err ${lossErr.toExponential(1)}, worst gradient tensor ${worst.toExponential(1)}`);
+  console.log(`${kind} kernels vs PyTorch ${meta.torch as string}: loss rel err ${lossErr.toExponential(1)}, worst gradient tensor ${worst.toExponential(1)}`);
 });
