@@ -52,12 +52,23 @@ export function killWhen(args: readonly string[], when: RegExp): Promise<{ stder
   });
 }
 
+/** The checkpoints in `models` saved part-way (at a step short of their run's steps), by member name. */
+export function partialMembers(models: string): string[] {
+  const out: string[] = [];
+  for (const f of readdirSync(models).filter((x) => x.endsWith('.safetensors'))) {
+    const { meta } = loadCheckpoint(join(models, f));
+    if (meta.step < (meta.train as { steps: number }).steps) out.push(f.replace(/-[0-9a-f]{16}\.safetensors$/, ''));
+  }
+  return out.sort();
+}
+
 /**
- * Starts the CLI and sends it SIGKILL as soon as a member's checkpoint in `models` is part-way
- * (saved at a step short of its run's steps): a kill that lands in training whatever the machine's
- * speed. Returns the partial checkpoint's file name; the run must not have finished on its own.
+ * Starts the CLI and sends it SIGKILL as soon as a member's checkpoint in `models` is part-way: a
+ * kill that lands in training whatever the machine's speed. Returns the members whose checkpoints are
+ * part-way once the process is gone (a member seen part-way may still have finished before the
+ * signal landed); there is at least one, or the kill came too late and this rejects.
  */
-export function killInTraining(args: readonly string[], models: string): Promise<string> {
+export function killInTraining(args: readonly string[], models: string): Promise<string[]> {
   return new Promise((resolve, reject) => {
     const c = spawn(process.execPath, [CLI, 'experiment', ...args, '--json'], { cwd: ROOT, env: { ...process.env, CI: 'true' }, stdio: ['ignore', 'ignore', 'pipe'] });
     let stderr = '';
@@ -80,8 +91,9 @@ export function killInTraining(args: readonly string[], models: string): Promise
     }, 5);
     c.on('exit', (_code, signal) => {
       clearInterval(poll);
-      if (signal !== 'SIGKILL' || !partial) reject(new Error(`the run ended before any checkpoint was seen part-way:\n${stderr}`));
-      else resolve(partial);
+      const left = signal === 'SIGKILL' ? partialMembers(models) : [];
+      if (left.length === 0) reject(new Error(`no checkpoint was left part-way by the kill (${signal ?? 'no signal'}):\n${stderr}`));
+      else resolve(left);
     });
   });
 }

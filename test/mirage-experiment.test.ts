@@ -64,8 +64,7 @@ describe('mirage-arithmetic experiment, end to end', () => {
     const args = ['mirage-arithmetic', '--dir', join(dir, 'b'), '--seed', '7', '--sizes', 'xxs,xs,m', '--steps', '300', '--eval-count', '12'];
     const partial = await killInTraining(args, join(dir, 'b', 'models'));
     const r = await runCli(args);
-    const member = partial.split('-')[0]!;
-    expect(r.stderr).toMatch(new RegExp(`${member}: [\\d,]+ params, resumed, trained \\d+ steps`));
+    for (const member of partial) expect(r.stderr).toMatch(new RegExp(`${member.replace(/\./g, '\\.')}: [\\d,]+ params, resumed, trained \\d+ steps`));
     expect(await sampleCount(r.json.store)).toEqual({ n: 36, distinct: 36, runs: 3 });
     // The uninterrupted run of the same plan: resume is exact, so the curves are the same.
     const clean = await runCli(['mirage-arithmetic', '--dir', join(dir, 'b2'), '--seed', '7', '--sizes', 'xxs,xs,m', '--steps', '300', '--eval-count', '12']);

@@ -22,6 +22,11 @@ const send = (m: WorkerMessage): void => {
 };
 
 process.on('disconnect', () => process.exit(1));
+// A job trains synchronously, so 'disconnect' is not heard until it ends: after a kill -9 of the parent
+// the worker would train on, orphaned, and write checkpoints beside the next run. Its parent's pid
+// changes when it is reparented; the progress callback (every 10 steps) checks it.
+const parent = process.ppid;
+const orphaned = (): boolean => process.ppid !== parent;
 process.on('message', (req: WorkerRequest) => {
   const { job } = req;
   try {
@@ -29,6 +34,7 @@ process.on('message', (req: WorkerRequest) => {
     gemm.setThreads(req.threads);
     let started = false;
     const { trainer: _t, ...result } = runTrainJob(job, gemm, (p) => {
+      if (orphaned()) process.exit(1);
       if (!started) send({ type: 'start', name: job.name, step: p.step - Math.min(10, p.step), steps: p.steps });
       started = true;
       send({ type: 'progress', name: job.name, ...p });
