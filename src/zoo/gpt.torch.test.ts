@@ -1,5 +1,6 @@
 import { fileURLToPath } from 'node:url';
-import { afterAll, expect, it } from 'vitest';
+import { afterAll, it } from 'vitest';
+import { expectLikeTorch } from '../../test/torch-reference.js';
 import { kernelsKind, nativeKernelsOrNull, useKernels, type KernelsKind } from './engine/kernels.js';
 import { loadGemm } from './engine/gemm.js';
 import { loadCheckpoint } from './checkpoint.js';
@@ -29,23 +30,5 @@ it.each(BACKENDS)('loss and gradients agree with PyTorch to 1e-4 (per tensor, re
   m.zeroGrad();
   const loss = m.forward(tokens, B, T, targets);
   m.backward();
-  const lossErr = Math.abs(loss - (meta.loss64 as number)) / Math.abs(meta.loss64 as number);
-  expect(lossErr).toBeLessThan(1e-5);
-  const report: string[] = [];
-  let worst = 0;
-  for (const [name] of paramShapes(config)) {
-    const ours = m.g(name);
-    const ref = extra[`grad.${name}`]!;
-    let maxRef = 0;
-    let maxDiff = 0;
-    for (let i = 0; i < ref.length; i++) {
-      maxRef = Math.max(maxRef, Math.abs(ref[i]!));
-      maxDiff = Math.max(maxDiff, Math.abs(ours[i]! - ref[i]!));
-    }
-    const err = maxDiff / maxRef;
-    worst = Math.max(worst, err);
-    report.push(`${name} ${err.toExponential(1)}`);
-    expect(err, `${name}: max |diff| ${maxDiff} vs max |grad| ${maxRef}`).toBeLessThan(1e-4);
-  }
-  console.log(`${kind} kernels vs PyTorch ${meta.torch as string}: loss rel err ${lossErr.toExponential(1)}, worst gradient tensor ${worst.toExponential(1)}`);
+  expectLikeTorch(`GPT (${kind} kernels)`, loss, meta, paramShapes(config), m, extra);
 });

@@ -1,5 +1,6 @@
 import { fileURLToPath } from 'node:url';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, it } from 'vitest';
+import { expectLikeTorch } from '../../test/torch-reference.js';
 import { Autoencoder, autoencoderShapes, type AutoencoderConfig } from './autoencoder.js';
 import { loadCheckpoint } from './checkpoint.js';
 import { loadGemm } from './engine/gemm.js';
@@ -18,32 +19,6 @@ const initial = kernelsKind();
 afterAll(() => useKernels(initial));
 const BACKENDS: KernelsKind[] = ['typescript', ...(nativeKernelsOrNull() ? (['native'] as const) : [])];
 
-interface Model {
-  zeroGrad(): void;
-  backward(): void;
-  g(name: string): Float32Array;
-}
-
-function compare(what: string, loss: number, meta: Record<string, unknown>, shapes: [string, number[]][], m: Model, extra: Record<string, Float32Array>): void {
-  const lossErr = Math.abs(loss - (meta.loss64 as number)) / Math.abs(meta.loss64 as number);
-  expect(lossErr, `${what} loss ${loss} vs ${meta.loss64 as number}`).toBeLessThan(1e-5);
-  let worst = 0;
-  for (const [name] of shapes) {
-    const ours = m.g(name);
-    const ref = extra[`grad.${name}`]!;
-    let maxRef = 0;
-    let maxDiff = 0;
-    for (let i = 0; i < ref.length; i++) {
-      maxRef = Math.max(maxRef, Math.abs(ref[i]!));
-      maxDiff = Math.max(maxDiff, Math.abs(ours[i]! - ref[i]!));
-    }
-    const err = maxRef === 0 ? maxDiff : maxDiff / maxRef;
-    worst = Math.max(worst, err);
-    expect(err, `${what} ${name}: max |diff| ${maxDiff} vs max |grad| ${maxRef}`).toBeLessThan(1e-4);
-  }
-  console.log(`${what} vs PyTorch ${meta.torch as string}: loss rel err ${lossErr.toExponential(1)}, worst gradient tensor ${worst.toExponential(1)}`);
-}
-
 describe.each(BACKENDS)('models against PyTorch (%s kernels)', (kind) => {
   it('LeNet-5: cross-entropy and every gradient', () => {
     useKernels(kind);
@@ -54,7 +29,7 @@ describe.each(BACKENDS)('models against PyTorch (%s kernels)', (kind) => {
     m.zeroGrad();
     const loss = m.forward(extra.images!, B, Int32Array.from(extra.labels!, (v) => v));
     m.backward();
-    compare(`LeNet-5 (${kind})`, loss, meta, lenetShapes(config), m, extra);
+    expectLikeTorch(`LeNet-5 (${kind})`, loss, meta, lenetShapes(config), m, extra);
   });
   it('autoencoder: mean squared reconstruction error and every gradient', () => {
     useKernels(kind);
@@ -64,7 +39,7 @@ describe.each(BACKENDS)('models against PyTorch (%s kernels)', (kind) => {
     m.zeroGrad();
     const loss = m.forward(extra.images!, meta.batch as number);
     m.backward();
-    compare(`autoencoder (${kind})`, loss, meta, autoencoderShapes(config), m, extra);
+    expectLikeTorch(`autoencoder (${kind})`, loss, meta, autoencoderShapes(config), m, extra);
   });
   it('in-context regressor: squared error at x positions and every gradient', () => {
     useKernels(kind);
@@ -78,6 +53,6 @@ describe.each(BACKENDS)('models against PyTorch (%s kernels)', (kind) => {
     m.zeroGrad();
     const loss = m.forward(tokens, B, T, targets);
     m.backward();
-    compare(`in-context regressor (${kind})`, loss, meta, iclShapes(config), m, extra);
+    expectLikeTorch(`in-context regressor (${kind})`, loss, meta, iclShapes(config), m, extra);
   });
 });
