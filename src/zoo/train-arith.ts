@@ -69,11 +69,6 @@ export class ArithmeticTrainer {
     this.test = arithmeticExamples({ digits: d, operation: cfg.operation, count: Math.min(cfg.evalSize, Math.floor(space * 0.09)), seed: deriveSeed(cfg.seed, 'test-problems'), split: 'test' }).map(parse);
   }
 
-  /** Optimiser state, for checkpoints. */
-  get moments(): { m: Float32Array; v: Float32Array } {
-    return { m: this.m, v: this.v };
-  }
-
   /**
    * Continue from a checkpoint: parameters come in through the constructor; here the AdamW moments,
    * the step, and the batch RNG replayed to that step, so a resumed run draws the batches an
