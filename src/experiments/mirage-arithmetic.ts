@@ -44,7 +44,7 @@ export const mirageArithmetic = defineExperiment({
   parameters,
   budgets: {
     quick: { params: { sizes: ALL, digits: 3, steps: 700, batch: 64, lr: 3e-3, evalCount: 300 }, expected: 'about 1 minute on 2 cores (43 s measured)', jobs: 2 },
-    full: { params: { sizes: ALL, digits: 3, steps: 3000, batch: 64, lr: 3e-3, evalCount: 1000 }, expected: 'about 9 minutes on 2 cores (564 s measured before the native kernels)', jobs: 2 },
+    full: { params: { sizes: ALL, digits: 3, steps: 3000, batch: 64, lr: 3e-3, evalCount: 1000 }, expected: 'about 4 minutes on 2 cores (212 s measured)', jobs: 2 },
   },
   audit: { resamples: 500 },
   plan(p, seed): MiragePlan {
