@@ -66,6 +66,31 @@ describe.runIf(native !== null)('native kernels against the TypeScript fallback'
       check(`attentionBackward ${B}x${T}x${C}/${NH}`, compare(() => [rand(B * T * 3 * C), new Float32Array(B * NH * T * T)], (k, [dqkv, datt]) => k.attentionBackward(dqkv!, datt!, dout, qkv, att, B, T, C, NH)).diffs);
     }
   });
+  it('RMSNorm forward and backward', () => {
+    const [BT, C] = [64 * 15 + 1, 48];
+    check('rmsnormForward', compare(() => [new Float32Array(BT * C), new Float32Array(BT), rand(BT * C, 2), rand(C)], (k, [y, s, x, w]) => k.rmsnormForward(y!, s!, x!, w!, BT, C)).diffs);
+    const rstd = new Float32Array(BT), x = rand(BT * C, 2), w = rand(C);
+    tsKernels.rmsnormForward(new Float32Array(BT * C), rstd, x, w, BT, C);
+    check('rmsnormBackward', compare(() => [rand(BT * C), rand(C), rand(BT * C)], (k, [dx, dw, dy]) => k.rmsnormBackward(dx!, dw!, dy!, x, w, rstd, BT, C)).diffs);
+  });
+  it('cross-entropy with its softmax, forward (loss and probabilities) and accumulated backward', () => {
+    const [N, V] = [64 * 15 + 3, 50];
+    const logits = rand(N * V, 3);
+    const targets = Int32Array.from({ length: N }, (_, i) => (i % 7 === 0 ? -1 : (i * 13) % V));
+    const { diffs, ret } = compare(() => [new Float32Array(N * V)], (k, [probs]) => k.crossEntropyForward(probs!, logits, targets, N, V));
+    check('crossEntropyForward probs', diffs);
+    expect(Math.abs((ret[1] as number) - (ret[0] as number))).toBeLessThan(1e-6);
+    const probs = new Float32Array(N * V);
+    tsKernels.crossEntropyForward(probs, logits, targets, N, V);
+    check('crossEntropyBackward', compare(() => [rand(N * V)], (k, [dl]) => k.crossEntropyBackward(dl!, probs, targets, N, V)).diffs);
+  });
+  it('attention decode against a KV cache, rows at different positions', () => {
+    const [R, cap, C, NH] = [5, 33, 32, 4];
+    const keys = rand(R * cap * C), values = rand(R * cap * C);
+    const pos = Int32Array.of(0, 7, 32, 3, 19), slots = Int32Array.of(4, 1, 2, 0);
+    const qkv = rand(slots.length * 3 * C);
+    check('attentionDecode', compare(() => [new Float32Array(slots.length * C), keys.slice(), values.slice()], (k, [y, kc, vc]) => k.attentionDecode(y!, qkv, kc!, vc!, slots, pos, slots.length, cap, C, NH)).diffs);
+  });
   it('bias rows, column sums, residual add, squared norm and scaling', () => {
     const [R, N] = [97, 130];
     check('biasRows', compare(() => [rand(R * N), rand(N)], (k, [y, b]) => k.biasRows(y!, b!, R, N)).diffs);
@@ -123,5 +148,9 @@ describe.runIf(native !== null)('native kernels against the TypeScript fallback'
     expect(() => native!.layernormForward(new Float32Array(8), new Float32Array(2), new Float32Array(2), new Float32Array(8), new Float32Array(4), new Float32Array(3), 2, 4)).toThrow(/b is smaller/);
     expect(() => native!.attentionForward(new Float32Array(8), new Float32Array(4), new Float32Array(24), 1, 2, 4, 3)).toThrow(/do not split into heads/);
     expect(() => (native!.addInto as (...a: unknown[]) => void)(new Float64Array(2), new Float32Array(2), new Float32Array(2), 2)).toThrow(/must be a Float32Array/);
+    const cache = new Float32Array(2 * 4 * 8);
+    expect(() => native!.attentionDecode(new Float32Array(8), new Float32Array(24), cache, cache.slice(), Int32Array.of(0), Int32Array.of(4, 0), 1, 4, 8, 2)).toThrow(/row is full/);
+    expect(() => native!.attentionDecode(new Float32Array(8), new Float32Array(24), cache, cache.slice(), Int32Array.of(2), Int32Array.of(0, 0), 1, 4, 8, 2)).toThrow(/names no cache row/);
+    expect(() => native!.crossEntropyForward(new Float32Array(6), new Float32Array(6), Int32Array.of(0, 3), 2, 3)).toThrow(/outside the vocabulary/);
   });
 });

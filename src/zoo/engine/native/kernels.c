@@ -142,6 +142,42 @@ static napi_value layernorm_backward(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
+// rmsnormForward(y, rstd, x, w, BT, C): y = x·rstd·w, rstd = 1/sqrt(mean(x²) + 1e-5)
+static napi_value rmsnorm_forward(napi_env env, napi_callback_info info) {
+  ARGS(6) ARG_F(0, y, 0) ARG_F(1, rstd, 0) ARG_F(2, x, 0) ARG_F(3, w, 0) ARG_I(4, BT) ARG_I(5, C)
+  NEED(y, (size_t)BT * C) NEED(x, (size_t)BT * C) NEED(rstd, BT) NEED(w, C)
+  for (int32_t i = 0; i < BT; i++) {
+    const float *xi = x.p + (size_t)i * C;
+    float *yi = y.p + (size_t)i * C;
+    double ss = 0;
+    for (int32_t c = 0; c < C; c++) ss += (double)xi[c] * xi[c];
+    float sf = (float)(1.0 / sqrt(ss / C + 1e-5));
+    for (int32_t c = 0; c < C; c++) yi[c] = xi[c] * sf * w.p[c];
+    rstd.p[i] = sf;
+  }
+  return NULL;
+}
+
+// rmsnormBackward(dx, dw, dy, x, w, rstd, BT, C): accumulates dx, dw
+static napi_value rmsnorm_backward(napi_env env, napi_callback_info info) {
+  ARGS(8) ARG_F(0, dx, 0) ARG_F(1, dw, 0) ARG_F(2, dy, 0) ARG_F(3, x, 0) ARG_F(4, w, 0) ARG_F(5, rstd, 0) ARG_I(6, BT) ARG_I(7, C)
+  NEED(dx, (size_t)BT * C) NEED(dy, (size_t)BT * C) NEED(x, (size_t)BT * C) NEED(dw, C) NEED(w, C) NEED(rstd, BT)
+  for (int32_t i = 0; i < BT; i++) {
+    const float *xi = x.p + (size_t)i * C, *dyi = dy.p + (size_t)i * C;
+    float *dxi = dx.p + (size_t)i * C;
+    double s = rstd.p[i], gx = 0;
+    for (int32_t c = 0; c < C; c++) gx += (double)dyi[c] * w.p[c] * xi[c] * s;
+    gx /= C;
+    for (int32_t c = 0; c < C; c++) {
+      double xh = (double)xi[c] * s;
+      float d = dyi[c];
+      dw.p[c] = (float)(dw.p[c] + d * xh);
+      dxi[c] = (float)(dxi[c] + s * (d * (double)w.p[c] - xh * gx));
+    }
+  }
+  return NULL;
+}
+
 // biasRows(y, b, rows, n): every row of y (rows, n) set to b
 static napi_value bias_rows(napi_env env, napi_callback_info info) {
   ARGS(4) ARG_F(0, y, 0) ARG_F(1, b, 0) ARG_I(2, rows) ARG_I(3, n)
@@ -167,6 +203,18 @@ static napi_value add_into(napi_env env, napi_callback_info info) {
   NEED(out, n) NEED(x, n) NEED(y, n)
   for (int32_t i = 0; i < n; i++) out.p[i] = x.p[i] + y.p[i];
   return NULL;
+}
+
+// The one softmax (softmaxInPlace's twin): r[0..n) in place, the maximum subtracted first, the sum in
+// double; returns the log-partition log Σ exp(r). Attention, its decode step and cross-entropy use it.
+static double softmax_row(float *r, int32_t n) {
+  float mx = -INFINITY;
+  for (int32_t u = 0; u < n; u++) if (r[u] > mx) mx = r[u];
+  double sum = 0;
+  for (int32_t u = 0; u < n; u++) { float e = expf(r[u] - mx); r[u] = e; sum += e; }
+  float inv = (float)(1.0 / sum);
+  for (int32_t u = 0; u < n; u++) r[u] *= inv;
+  return (double)mx + log(sum);
 }
 
 // Per-head scratch, grown as needed: attention's (T, hs) blocks.
@@ -202,12 +250,7 @@ static napi_value attention_forward(napi_env env, napi_callback_info info) {
       cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, T, T, hs, scale, Q, hs, K, hs, 0.0f, A, T);
       for (int32_t t = 0; t < T; t++) {
         float *r = A + (size_t)t * T;
-        float mx = -INFINITY;
-        for (int32_t u = 0; u <= t; u++) if (r[u] > mx) mx = r[u];
-        double sum = 0;
-        for (int32_t u = 0; u <= t; u++) { float e = expf(r[u] - mx); r[u] = e; sum += e; }
-        float inv = (float)(1.0 / sum);
-        for (int32_t u = 0; u <= t; u++) r[u] *= inv;
+        softmax_row(r, t + 1);
         for (int32_t u = t + 1; u < T; u++) r[u] = 0.0f;
       }
       cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, T, hs, T, 1.0f, A, T, V, hs, 0.0f, O, hs);
@@ -380,7 +423,7 @@ static napi_value conv2d_forward(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
-// conv2dBackward(dx | null, dw, db, dcols, dout, cols, w, B, Cin, H, W, Cout, K, P): accumulates dw, db; writes dx
+// conv2dBackward(dx | null, dw, db, dcols, dout, cols, w, B, Cin, H, W, Cout, K, P): accumulates dw, db and dx
 static napi_value conv2d_backward(napi_env env, napi_callback_info info) {
   ARGS(14) ARG_F(0, dx, 1) ARG_F(1, dw, 0) ARG_F(2, db, 0) ARG_F(3, dcols, 0) ARG_F(4, dout, 0) ARG_F(5, cols, 0) ARG_F(6, w, 0)
   ARG_I(7, B) ARG_I(8, Cin) ARG_I(9, H) ARG_I(10, W) ARG_I(11, Cout) ARG_I(12, K) ARG_I(13, P)
@@ -388,7 +431,6 @@ static napi_value conv2d_backward(napi_env env, napi_callback_info info) {
   if (Ho <= 0 || Wo <= 0) { napi_throw_range_error(env, NULL, "conv2dBackward: the kernel is larger than the padded image"); return NULL; }
   size_t R = (size_t)Cin * K * K, N = (size_t)Ho * Wo;
   NEED(dx, (size_t)B * Cin * H * W) NEED(dw, (size_t)Cout * R) NEED(db, Cout) NEED(dcols, R * N) NEED(dout, (size_t)B * Cout * N) NEED(cols, (size_t)B * R * N) NEED(w, (size_t)Cout * R)
-  if (dx.p) memset(dx.p, 0, sizeof(float) * (size_t)B * Cin * H * W);
   for (int32_t n = 0; n < B; n++) {
     const float *d = dout.p + (size_t)n * Cout * N, *col = cols.p + (size_t)n * R * N;
     cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Cout, (int)R, (int)N, 1.0f, d, (int)N, col, (int)N, 1.0f, dw.p, (int)R);
@@ -428,14 +470,13 @@ static napi_value maxpool_forward(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
-// maxpoolBackward(dx, dout, argmax, n): dx (written) gets each window's gradient at its maximum
+// maxpoolBackward(dx, dout, argmax, n): accumulates each window's gradient into dx at its maximum
 static napi_value maxpool_backward(napi_env env, napi_callback_info info) {
   ARGS(4) ARG_F(0, dx, 0) ARG_F(1, dout, 0) ARG_I(3, n)
   int32_t *arg; size_t argLen;
   if (!arg_i32arr(env, a[2], &arg, &argLen)) { napi_throw_type_error(env, NULL, "kernel: argmax must be an Int32Array"); return NULL; }
   NEED(dout, n)
   if (argLen < (size_t)n) { napi_throw_range_error(env, NULL, "kernel: argmax is smaller than the shapes say"); return NULL; }
-  memset(dx.p, 0, sizeof(float) * dx.n);
   for (int32_t o = 0; o < n; o++) {
     if (arg[o] < 0 || (size_t)arg[o] >= dx.n) { napi_throw_range_error(env, NULL, "maxpoolBackward: an argmax index is outside dx"); return NULL; }
     dx.p[arg[o]] += dout.p[o];
@@ -443,7 +484,7 @@ static napi_value maxpool_backward(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
-// reluForward(y, x, n); reluBackward(dx, x, dy, n): dx = dy where x > 0 (written)
+// reluForward(y, x, n); reluBackward(dx, x, dy, n): dx += dy where x > 0
 static napi_value relu_forward(napi_env env, napi_callback_info info) {
   ARGS(3) ARG_F(0, y, 0) ARG_F(1, x, 0) ARG_I(2, n)
   NEED(y, n) NEED(x, n)
@@ -453,7 +494,95 @@ static napi_value relu_forward(napi_env env, napi_callback_info info) {
 static napi_value relu_backward(napi_env env, napi_callback_info info) {
   ARGS(4) ARG_F(0, dx, 0) ARG_F(1, x, 0) ARG_F(2, dy, 0) ARG_I(3, n)
   NEED(dx, n) NEED(x, n) NEED(dy, n)
-  for (int32_t i = 0; i < n; i++) dx.p[i] = x.p[i] > 0.0f ? dy.p[i] : 0.0f;
+  for (int32_t i = 0; i < n; i++) if (x.p[i] > 0.0f) dx.p[i] += dy.p[i];
+  return NULL;
+}
+
+// attentionDecode(y, qkv, keys, values, slots, pos, A, capacity, C, NH): one new position per row
+// against a KV cache; slot b decodes cache row slots[b] at position pos[row], storing its key and value there
+static napi_value attention_decode(napi_env env, napi_callback_info info) {
+  ARGS(10) ARG_F(0, y, 0) ARG_F(1, qkv, 0) ARG_F(2, keys, 0) ARG_F(3, values, 0) ARG_I(6, A) ARG_I(7, cap) ARG_I(8, C) ARG_I(9, NH)
+  int32_t *slots, *pos; size_t nSlots, nPos;
+  if (!arg_i32arr(env, a[4], &slots, &nSlots) || !arg_i32arr(env, a[5], &pos, &nPos)) { napi_throw_type_error(env, NULL, "kernel: slots and pos must be Int32Arrays"); return NULL; }
+  if (NH == 0 || C % NH) { napi_throw_range_error(env, NULL, "attentionDecode: channels do not split into heads"); return NULL; }
+  if (nSlots < (size_t)A) { napi_throw_range_error(env, NULL, "kernel: slots is smaller than the shapes say"); return NULL; }
+  NEED(y, (size_t)A * C) NEED(qkv, (size_t)A * 3 * C) NEED(values, keys.n)
+  int32_t hs = C / NH;
+  float *sc = need_scratch((size_t)cap);
+  if (!sc) { napi_throw_error(env, NULL, "attentionDecode: out of memory"); return NULL; }
+  float scale = 1.0f / sqrtf((float)hs);
+  for (int32_t b = 0; b < A; b++) {
+    int32_t r = slots[b];
+    if (r < 0 || (size_t)r >= nPos || (size_t)(r + 1) * cap * C > keys.n) { napi_throw_range_error(env, NULL, "attentionDecode: a slot names no cache row"); return NULL; }
+    int32_t p = pos[r];
+    if (p < 0 || p >= cap) { napi_throw_range_error(env, NULL, "attentionDecode: a row is full"); return NULL; }
+    const float *q = qkv.p + (size_t)b * 3 * C;
+    float *kb = keys.p + (size_t)r * cap * C, *vb = values.p + (size_t)r * cap * C;
+    memcpy(kb + (size_t)p * C, q + C, sizeof(float) * (size_t)C);
+    memcpy(vb + (size_t)p * C, q + 2 * C, sizeof(float) * (size_t)C);
+    for (int32_t h = 0; h < NH; h++) {
+      const float *qh = q + (size_t)h * hs;
+      for (int32_t t = 0; t <= p; t++) {
+        const float *kt = kb + (size_t)t * C + (size_t)h * hs;
+        float d = 0;
+        for (int32_t i = 0; i < hs; i++) d += qh[i] * kt[i];
+        sc[t] = d * scale;
+      }
+      softmax_row(sc, p + 1);
+      float *yh = y.p + (size_t)b * C + (size_t)h * hs;
+      for (int32_t i = 0; i < hs; i++) yh[i] = 0.0f;
+      for (int32_t t = 0; t <= p; t++) {
+        const float *vt = vb + (size_t)t * C + (size_t)h * hs;
+        float w = sc[t];
+        for (int32_t i = 0; i < hs; i++) yh[i] += w * vt[i];
+      }
+    }
+  }
+  return NULL;
+}
+
+// crossEntropyForward(probs, logits, targets, N, V) → mean loss over targets ≥ 0; softmax fused in
+static napi_value cross_entropy_forward(napi_env env, napi_callback_info info) {
+  ARGS(5) ARG_F(0, probs, 0) ARG_F(1, logits, 0) ARG_I(3, N) ARG_I(4, V)
+  int32_t *tg; size_t nT;
+  if (!arg_i32arr(env, a[2], &tg, &nT)) { napi_throw_type_error(env, NULL, "kernel: targets must be an Int32Array"); return NULL; }
+  NEED(probs, (size_t)N * V) NEED(logits, (size_t)N * V)
+  if (nT < (size_t)N) { napi_throw_range_error(env, NULL, "kernel: targets is smaller than the shapes say"); return NULL; }
+  double loss = 0; int64_t count = 0;
+  for (int32_t i = 0; i < N; i++) {
+    float *pr = probs.p + (size_t)i * V;
+    const float *lg = logits.p + (size_t)i * V;
+    memcpy(pr, lg, sizeof(float) * (size_t)V);
+    double logZ = softmax_row(pr, V);
+    int32_t t = tg[i];
+    if (t >= 0) {
+      if (t >= V) { napi_throw_range_error(env, NULL, "crossEntropyForward: a target is outside the vocabulary"); return NULL; }
+      loss += logZ - lg[t];
+      count++;
+    }
+  }
+  napi_value r; napi_create_double(env, count ? loss / (double)count : 0.0, &r);
+  return r;
+}
+
+// crossEntropyBackward(dlogits, probs, targets, N, V): accumulates (p − onehot)/count on counted rows
+static napi_value cross_entropy_backward(napi_env env, napi_callback_info info) {
+  ARGS(5) ARG_F(0, dl, 0) ARG_F(1, probs, 0) ARG_I(3, N) ARG_I(4, V)
+  int32_t *tg; size_t nT;
+  if (!arg_i32arr(env, a[2], &tg, &nT)) { napi_throw_type_error(env, NULL, "kernel: targets must be an Int32Array"); return NULL; }
+  NEED(dl, (size_t)N * V) NEED(probs, (size_t)N * V)
+  if (nT < (size_t)N) { napi_throw_range_error(env, NULL, "kernel: targets is smaller than the shapes say"); return NULL; }
+  int64_t count = 0;
+  for (int32_t i = 0; i < N; i++) if (tg[i] >= 0) count++;
+  if (!count) return NULL;
+  float sc = (float)(1.0 / (double)count);
+  for (int32_t i = 0; i < N; i++) {
+    int32_t t = tg[i];
+    if (t < 0) continue;
+    float *d = dl.p + (size_t)i * V;
+    const float *pr = probs.p + (size_t)i * V;
+    for (int32_t v = 0; v < V; v++) d[v] += (pr[v] - (v == t ? 1.0f : 0.0f)) * sc;
+  }
   return NULL;
 }
 
@@ -466,6 +595,8 @@ void register_kernels(napi_env env, napi_value exports) {
     { "adamw", adamw }, { "sumSquares", sum_squares }, { "scaleInPlace", scale_in_place }, { "tanhInto", tanh_into },
     { "conv2dForward", conv2d_forward }, { "conv2dBackward", conv2d_backward }, { "maxpoolForward", maxpool_forward }, { "maxpoolBackward", maxpool_backward },
     { "reluForward", relu_forward }, { "reluBackward", relu_backward },
+    { "rmsnormForward", rmsnorm_forward }, { "rmsnormBackward", rmsnorm_backward }, { "attentionDecode", attention_decode },
+    { "crossEntropyForward", cross_entropy_forward }, { "crossEntropyBackward", cross_entropy_backward },
   };
   for (size_t i = 0; i < sizeof fs / sizeof fs[0]; i++) {
     napi_value f;
