@@ -8,6 +8,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <pthread.h>
 
 typedef struct { float *p; size_t n; } F32;
 
@@ -406,6 +407,84 @@ static void col2im(float *dx, const float *cols, int32_t Cin, int32_t H, int32_t
       }
 }
 
+// The convolutions split the batch into CONV_CHUNKS blocks of images and the blocks between threads.
+// Per image the GEMMs are thin (LeNet's: 6×784×25 and 16×100×150, under OpenBLAS's 262,144
+// multiply-add threshold for using its own threads), so OpenBLAS runs each on one core and the other
+// core would idle. Larger per-image products are left to OpenBLAS's threads (one thread here). The
+// blocks are fixed, not the thread count: each block's dw and db are summed on their own and added
+// in block order, so results do not depend on how many threads ran (a run resumed in another
+// training lane with another thread count continues bit for bit).
+extern int openblas_get_num_threads(void);
+#define CONV_CHUNKS 4
+typedef struct {
+  int32_t Cin, H, W, Cout, K, P, Ho, Wo, B;
+  size_t R, N;
+  const float *x, *w, *b, *dout, *cols_in;
+  float *out, *cols, *dx;
+  float *dw[CONV_CHUNKS], *db[CONV_CHUNKS], *dcols[CONV_CHUNKS];
+} ConvJob;
+typedef struct { ConvJob *job; int first, step; } ConvWorker;
+
+static int conv_threads(size_t perImage, int32_t B) {
+  if (perImage >= 262144 || B < 2) return 1;
+  int t = openblas_get_num_threads();
+  if (t > CONV_CHUNKS) t = CONV_CHUNKS;
+  return t < 1 ? 1 : t;
+}
+
+static int32_t chunk_start(const ConvJob *j, int c) { return (int32_t)((int64_t)j->B * c / CONV_CHUNKS); }
+
+static void *conv_forward_chunks(void *arg) {
+  ConvWorker *wk = (ConvWorker *)arg;
+  ConvJob *j = wk->job;
+  for (int c = wk->first; c < CONV_CHUNKS; c += wk->step)
+    for (int32_t n = chunk_start(j, c); n < chunk_start(j, c + 1); n++) {
+      float *col = j->cols + (size_t)n * j->R * j->N, *o = j->out + (size_t)n * j->Cout * j->N;
+      im2col(col, j->x + (size_t)n * j->Cin * j->H * j->W, j->Cin, j->H, j->W, j->K, j->P, j->Ho, j->Wo);
+      for (int32_t k = 0; k < j->Cout; k++) for (size_t i = 0; i < j->N; i++) o[(size_t)k * j->N + i] = j->b[k];
+      cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, j->Cout, (int)j->N, (int)j->R, 1.0f, j->w, (int)j->R, col, (int)j->N, 1.0f, o, (int)j->N);
+    }
+  return NULL;
+}
+
+// Block c accumulates its images' dw and db into dw[c], db[c] (block 0's are the caller's) and
+// writes dx for its images only, with its thread's dcols scratch.
+static void *conv_backward_chunks(void *arg) {
+  ConvWorker *wk = (ConvWorker *)arg;
+  ConvJob *j = wk->job;
+  float *dcols = j->dcols[wk->first];
+  for (int c = wk->first; c < CONV_CHUNKS; c += wk->step)
+    for (int32_t n = chunk_start(j, c); n < chunk_start(j, c + 1); n++) {
+      const float *d = j->dout + (size_t)n * j->Cout * j->N, *col = j->cols_in + (size_t)n * j->R * j->N;
+      cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, j->Cout, (int)j->R, (int)j->N, 1.0f, d, (int)j->N, col, (int)j->N, 1.0f, j->dw[c], (int)j->R);
+      for (int32_t k = 0; k < j->Cout; k++) {
+        double sum = 0;
+        for (size_t i = 0; i < j->N; i++) sum += d[(size_t)k * j->N + i];
+        j->db[c][k] += (float)sum;
+      }
+      if (j->dx) {
+        cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, (int)j->R, (int)j->N, j->Cout, 1.0f, j->w, (int)j->R, d, (int)j->N, 0.0f, dcols, (int)j->N);
+        col2im(j->dx + (size_t)n * j->Cin * j->H * j->W, dcols, j->Cin, j->H, j->W, j->K, j->P, j->Ho, j->Wo);
+      }
+    }
+  return NULL;
+}
+
+// Worker i takes blocks i, i + t, …; worker 0 runs on the caller's thread. A thread that cannot start
+// has its blocks run on the caller's thread afterwards: the same result.
+static void conv_run(void *(*f)(void *), ConvJob *job, int t) {
+  pthread_t th[CONV_CHUNKS];
+  ConvWorker wk[CONV_CHUNKS];
+  int started[CONV_CHUNKS] = {0};
+  for (int i = 0; i < t; i++) wk[i] = (ConvWorker){ job, i, t };
+  for (int i = 1; i < t; i++) started[i] = pthread_create(&th[i], NULL, f, &wk[i]) == 0;
+  f(&wk[0]);
+  for (int i = 1; i < t; i++) {
+    if (started[i]) pthread_join(th[i], NULL);
+    else f(&wk[i]);
+  }
+}
+
 // conv2dForward(out, cols, x, w, b, B, Cin, H, W, Cout, K, P): stride 1, zero padding P, via im2col + GEMM
 static napi_value conv2d_forward(napi_env env, napi_callback_info info) {
   ARGS(12) ARG_F(0, out, 0) ARG_F(1, cols, 0) ARG_F(2, x, 0) ARG_F(3, w, 0) ARG_F(4, b, 0)
@@ -414,12 +493,8 @@ static napi_value conv2d_forward(napi_env env, napi_callback_info info) {
   if (Ho <= 0 || Wo <= 0) { napi_throw_range_error(env, NULL, "conv2dForward: the kernel is larger than the padded image"); return NULL; }
   size_t R = (size_t)Cin * K * K, N = (size_t)Ho * Wo;
   NEED(out, (size_t)B * Cout * N) NEED(cols, (size_t)B * R * N) NEED(x, (size_t)B * Cin * H * W) NEED(w, (size_t)Cout * R) NEED(b, Cout)
-  for (int32_t n = 0; n < B; n++) {
-    float *col = cols.p + (size_t)n * R * N, *o = out.p + (size_t)n * Cout * N;
-    im2col(col, x.p + (size_t)n * Cin * H * W, Cin, H, W, K, P, Ho, Wo);
-    for (int32_t c = 0; c < Cout; c++) for (size_t i = 0; i < N; i++) o[(size_t)c * N + i] = b.p[c];
-    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Cout, (int)N, (int)R, 1.0f, w.p, (int)R, col, (int)N, 1.0f, o, (int)N);
-  }
+  ConvJob job = { .Cin = Cin, .H = H, .W = W, .Cout = Cout, .K = K, .P = P, .Ho = Ho, .Wo = Wo, .B = B, .R = R, .N = N, .x = x.p, .w = w.p, .b = b.p, .out = out.p, .cols = cols.p };
+  conv_run(conv_forward_chunks, &job, conv_threads((size_t)Cout * R * N, B));
   return NULL;
 }
 
@@ -431,19 +506,21 @@ static napi_value conv2d_backward(napi_env env, napi_callback_info info) {
   if (Ho <= 0 || Wo <= 0) { napi_throw_range_error(env, NULL, "conv2dBackward: the kernel is larger than the padded image"); return NULL; }
   size_t R = (size_t)Cin * K * K, N = (size_t)Ho * Wo;
   NEED(dx, (size_t)B * Cin * H * W) NEED(dw, (size_t)Cout * R) NEED(db, Cout) NEED(dcols, R * N) NEED(dout, (size_t)B * Cout * N) NEED(cols, (size_t)B * R * N) NEED(w, (size_t)Cout * R)
-  for (int32_t n = 0; n < B; n++) {
-    const float *d = dout.p + (size_t)n * Cout * N, *col = cols.p + (size_t)n * R * N;
-    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Cout, (int)R, (int)N, 1.0f, d, (int)N, col, (int)N, 1.0f, dw.p, (int)R);
-    for (int32_t c = 0; c < Cout; c++) {
-      double sum = 0;
-      for (size_t i = 0; i < N; i++) sum += d[(size_t)c * N + i];
-      db.p[c] += (float)sum;
-    }
-    if (dx.p) {
-      cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, (int)R, (int)N, Cout, 1.0f, w.p, (int)R, d, (int)N, 0.0f, dcols.p, (int)N);
-      col2im(dx.p + (size_t)n * Cin * H * W, dcols.p, Cin, H, W, K, P, Ho, Wo);
-    }
+  ConvJob job = { .Cin = Cin, .H = H, .W = W, .Cout = Cout, .K = K, .P = P, .Ho = Ho, .Wo = Wo, .B = B, .R = R, .N = N, .w = w.p, .dout = dout.p, .cols_in = cols.p, .dx = dx.p };
+  int t = conv_threads((size_t)Cout * R * N, B);
+  // Blocks after the first get zeroed dw and db partials; threads after the first their own dcols.
+  size_t part = (size_t)Cout * R + (size_t)Cout;
+  float *extra = calloc((size_t)(CONV_CHUNKS - 1) * part + (size_t)(t - 1) * R * N, sizeof(float));
+  if (!extra) { napi_throw_error(env, NULL, "conv2dBackward: out of memory"); return NULL; }
+  job.dw[0] = dw.p, job.db[0] = db.p, job.dcols[0] = dcols.p;
+  for (int c = 1; c < CONV_CHUNKS; c++) job.dw[c] = extra + (size_t)(c - 1) * part, job.db[c] = job.dw[c] + (size_t)Cout * R;
+  for (int i = 1; i < t; i++) job.dcols[i] = extra + (size_t)(CONV_CHUNKS - 1) * part + (size_t)(i - 1) * R * N;
+  conv_run(conv_backward_chunks, &job, t);
+  for (int c = 1; c < CONV_CHUNKS; c++) {
+    for (size_t k = 0; k < (size_t)Cout * R; k++) dw.p[k] += job.dw[c][k];
+    for (int32_t k = 0; k < Cout; k++) db.p[k] += job.db[c][k];
   }
+  free(extra);
   return NULL;
 }
 
@@ -494,7 +571,8 @@ static napi_value relu_forward(napi_env env, napi_callback_info info) {
 static napi_value relu_backward(napi_env env, napi_callback_info info) {
   ARGS(4) ARG_F(0, dx, 0) ARG_F(1, x, 0) ARG_F(2, dy, 0) ARG_I(3, n)
   NEED(dx, n) NEED(x, n) NEED(dy, n)
-  for (int32_t i = 0; i < n; i++) if (x.p[i] > 0.0f) dx.p[i] += dy.p[i];
+  // A select, not a branch, so the loop vectorises.
+  for (int32_t i = 0; i < n; i++) dx.p[i] += x.p[i] > 0.0f ? dy.p[i] : 0.0f;
   return NULL;
 }
 
