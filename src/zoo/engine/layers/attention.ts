@@ -20,12 +20,20 @@ function gatherQKV(Q: Float32Array, K: Float32Array, V: Float32Array, qkv: Float
   gather(V, qkv, base + 2 * C, 3 * C, T, hs);
 }
 
+/** Per-head (T, hs) blocks, grown as needed and reused across calls (the native kernels do the same). */
+let blocks = new Float32Array(0);
+function headBlocks(count: number, T: number, hs: number): Float32Array[] {
+  const n = T * hs;
+  if (blocks.length < count * n) blocks = new Float32Array(count * n);
+  return Array.from({ length: count }, (_, i) => blocks.subarray(i * n, (i + 1) * n));
+}
+
 export function attentionForwardTs(gemm: Gemm, out: Float32Array, att: Float32Array, qkv: Float32Array, B: number, T: number, C: number, NH: number): void {
   const hs = C / NH;
   if (!Number.isInteger(hs)) throw new RangeError(`attention: ${C} channels do not split into ${NH} heads`);
   const C3 = 3 * C;
   const scale = 1 / Math.sqrt(hs);
-  const Q = new Float32Array(T * hs), K = new Float32Array(T * hs), V = new Float32Array(T * hs), O = new Float32Array(T * hs);
+  const [Q, K, V, O] = headBlocks(4, T, hs) as [Float32Array, Float32Array, Float32Array, Float32Array];
   for (let b = 0; b < B; b++) {
     for (let h = 0; h < NH; h++) {
       const base = b * T * C3 + h * hs;
@@ -47,8 +55,7 @@ export function attentionBackwardTs(gemm: Gemm, dqkv: Float32Array, datt: Float3
   const hs = C / NH;
   const C3 = 3 * C;
   const scale = 1 / Math.sqrt(hs);
-  const Q = new Float32Array(T * hs), K = new Float32Array(T * hs), V = new Float32Array(T * hs), dO = new Float32Array(T * hs);
-  const dQ = new Float32Array(T * hs), dK = new Float32Array(T * hs), dV = new Float32Array(T * hs);
+  const [Q, K, V, dO, dQ, dK, dV] = headBlocks(7, T, hs) as [Float32Array, Float32Array, Float32Array, Float32Array, Float32Array, Float32Array, Float32Array];
   for (let b = 0; b < B; b++) {
     for (let h = 0; h < NH; h++) {
       const base = b * T * C3 + h * hs;
