@@ -15,7 +15,7 @@ import { huberFit, leastSquares } from './least-squares.js';
 export interface LossPoint {
   /** Parameters N (the paper counts every parameter but the input embedding). */
   readonly n: number;
-  /** Training tokens D. */
+  /** Training tokens D; NaN when unknown (then the fit has no D term). */
   readonly d: number;
   /** The task loss, > 0. */
   readonly loss: number;
@@ -73,7 +73,7 @@ export function separatesNandD(points: readonly LossPoint[]): boolean {
  */
 export function fitTaskLoss(points: readonly LossPoint[], delta = STEP1_HUBER_DELTA): TaskLossFit {
   for (const p of points) {
-    if (!(p.n > 0) || !(p.d > 0) || !(p.loss > 0)) throw new RangeError(`fitTaskLoss: n, d and loss must be > 0, got ${JSON.stringify(p)}`);
+    if (!(p.n > 0) || !(p.d > 0 || Number.isNaN(p.d)) || !(p.loss > 0)) throw new RangeError(`fitTaskLoss: n, d and loss must be > 0, got ${JSON.stringify(p)}`);
   }
   const withD = separatesNandD(points);
   const k = withD ? 5 : 3;
