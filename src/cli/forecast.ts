@@ -1,5 +1,9 @@
 import { parseArgs } from 'node:util';
-import { relative } from 'node:path';
+import { extname, relative, resolve } from 'node:path';
+import type { Observation } from '../core/types.js';
+import { observationsFromStore } from '../store/store-curves.js';
+import { DEFAULT_TOKENIZER, tokenizerById } from '../tokenizers/index.js';
+import { openExistingStore } from './open-store.js';
 import { ConfigError, DataError } from '../core/errors.js';
 import { forecastLadder, type LadderOptions } from '../core/forecast/ladder.js';
 import { PAPER_LADDER_ERRORS } from '../core/forecast/ladder-paper.js';
@@ -47,6 +51,9 @@ Options (obs-scaling):
   --keep-gsm8k      keep GSM8K in the base for arithmetic tasks (ObsScaling leaves it out)
 Common:
   --task P          only these tasks (comma list, * globs)
+  --family P        only these families
+  --shots N         only rows with this many shots
+  --where K=V       only rows whose label or column K is V (repeatable), e.g. --where deduped=false
   --json            one JSON document on stdout (or --out)
   --out FILE        write the output to FILE atomically instead of stdout
   --detail          the fitted laws (ladder) or every held-out model's predictions (obs-scaling)
@@ -84,6 +91,9 @@ export async function runForecast(argv: string[], ctx: CliContext): Promise<numb
       components: { type: 'string' },
       'keep-gsm8k': { type: 'boolean' },
       task: { type: 'string', multiple: true },
+      family: { type: 'string', multiple: true },
+      shots: { type: 'string' },
+      where: { type: 'string', multiple: true },
       json: { type: 'boolean' },
       out: { type: 'string' },
       detail: { type: 'boolean' },
@@ -99,15 +109,39 @@ export async function runForecast(argv: string[], ctx: CliContext): Promise<numb
   const log = ctx.logger;
   const show = (f: string): string => (relative(ctx.cwd, f).length < f.length ? relative(ctx.cwd, f) : f);
   const taskMatch = makeMatcher(values.task);
+  const familyMatch = makeMatcher(values.family);
+  const shots = values.shots === undefined ? null : positiveNumber(values.shots, '--shots', 0, { integer: true, allowZero: true });
+  const where = (values.where ?? []).map((w) => {
+    const i = w.indexOf('=');
+    if (i <= 0) throw new ConfigError(`expected K=V, got ${JSON.stringify(w)}`, { code: 'USAGE', field: '--where' });
+    return [w.slice(0, i).trim(), w.slice(i + 1).trim()] as const;
+  });
+  const keep = (o: Observation): boolean =>
+    taskMatch(o.task) && familyMatch(o.family) && (shots === null || o.shots === shots) && where.every(([k, v]) => (o.labels[k] ?? o.extra[k]) === v);
+  // The lab's own runs: a DuckDB store is read like a results file, every stored sample re-scored.
+  const readInputs = async (inputs: readonly string[], onFile?: (f: string, i: number) => void): Promise<{ observations: Observation[]; warnings: string[] }> => {
+    const stores = inputs.filter((f) => extname(f).toLowerCase() === '.duckdb');
+    const plain = loadObservations(inputs.filter((f) => !stores.includes(f)), onFile);
+    for (const f of stores) {
+      log.progress(`reading the store ${show(f)}`);
+      const store = await openExistingStore(resolve(ctx.cwd, f));
+      try {
+        plain.observations.push(...(await observationsFromStore(store, { tokenizer: await tokenizerById(DEFAULT_TOKENIZER), seed: 0 })).observations);
+      } finally {
+        store.close();
+      }
+    }
+    return plain;
+  };
   const bundled = bundledForecastFiles();
   let doc: unknown;
   let text: string;
   if (method === 'ladder') {
     const inputs = files.length > 0 ? files : [bundled.ladder, bundled.ladderCheckpoints];
     if (files.length === 0) log.info(`no files given: the bundled OLMo ladder (${inputs.map(show).join(', ')})`);
-    const loaded = loadObservations(inputs, (f, i) => log.progress(`reading ${i + 1}/${inputs.length} ${show(f)}`));
+    const loaded = await readInputs(inputs, (f, i) => log.progress(`reading ${i + 1}/${inputs.length} ${show(f)}`));
     log.done();
-    const obs = loaded.observations.filter((o) => taskMatch(o.task));
+    const obs = loaded.observations.filter(keep);
     const { finals, checkpoints } = splitCheckpoints(obs);
     const lossMetric = values.loss ?? 'rc_bpb';
     const accMetric = values.acc ?? 'rc_acc';
@@ -144,15 +178,15 @@ export async function runForecast(argv: string[], ctx: CliContext): Promise<numb
     const targetFiles = files.length > 0 ? files : [bundled.obsTargets];
     const baseFile = values.base ?? bundled.obsBase;
     if (files.length === 0 || values.base === undefined) log.info(`inputs: base ${show(baseFile)}, targets ${targetFiles.map(show).join(', ')}`);
-    const base = loadObservations([baseFile]);
-    const tg = loadObservations(targetFiles, (f, i) => log.progress(`reading ${i + 1}/${targetFiles.length} ${show(f)}`));
+    const base = await readInputs([baseFile]);
+    const tg = await readInputs(targetFiles, (f, i) => log.progress(`reading ${i + 1}/${targetFiles.length} ${show(f)}`));
     log.done();
     const benchmarks = list(values.benchmarks) ?? [...OBS_BASE_BENCHMARKS];
     const present = new Set(base.observations.map((o) => o.task));
     for (const b of benchmarks) if (!present.has(b)) throw new DataError(`the base table has no benchmark "${b}"`, { code: 'FORECAST_BENCHMARK', file: show(baseFile), field: '--benchmarks', hint: `it has ${[...present].slice(0, 14).join(', ')}` });
     const components = positiveNumber(values.components, '--components', 3, { integer: true, max: benchmarks.length });
-    const targetsObs = tg.observations.filter((o) => taskMatch(o.task));
-    if (targetsObs.length === 0) throw new DataError('no target rows match --task', { code: 'FORECAST_EMPTY', field: '--task' });
+    const targetsObs = tg.observations.filter(keep);
+    if (targetsObs.length === 0) throw new DataError('no target rows match the filters', { code: 'FORECAST_EMPTY', field: '--task' });
     const t0 = performance.now();
     const result = obsScalingTasks(base.observations, targetsObs, {
       base: benchmarks,

@@ -28,7 +28,8 @@ export function ladderErrors(f: LadderForecast): { task: string; model: string; 
 export function ladderTable(f: LadderForecast, opts: { detail?: boolean } = {}): string {
   const errs = ladderErrors(f);
   const anyPaper = errs.some((e) => e.paper !== null);
-  const header = ['task', 'target', 'N', 'D', `${f.lossMetric} pred`, 'real', `${f.accMetric} pred`, 'real', 'err pts', 'step 2 alone', ...(anyPaper ? ['paper pts', '|err| − |paper|'] : [])];
+  const lossName = f.lossTransform === 'negate' ? `−${f.lossMetric}` : f.lossTransform === 'log' ? `ln ${f.lossMetric}` : f.lossMetric;
+  const header = ['task', 'target', 'N', 'D', `${lossName} pred`, 'real', `${f.accMetric} pred`, 'real', 'err pts', 'step 2 alone', ...(anyPaper ? ['paper pts', '|err| − |paper|'] : [])];
   const rows: string[][] = [];
   for (const t of f.tasks) {
     for (const r of t.targets) {
@@ -44,7 +45,7 @@ export function ladderTable(f: LadderForecast, opts: { detail?: boolean } = {}):
   }
   const sources = [...new Set(f.tasks.map((t) => t.step2Source))].join('/');
   const lines = [
-    `Two-step forecast (Bhagia et al. 2024): (N, D) → ${f.lossMetric}${f.negatedLoss ? ' (negated: a log-likelihood)' : ''} → ${f.accMetric}`,
+    `Two-step forecast (Bhagia et al. 2024): (N, D) → ${f.lossMetric}${f.lossTransform === 'negate' ? ' (negated: a log-likelihood)' : f.lossTransform === 'log' ? ' (its log: a perplexity, so nats per token)' : ''} → ${f.accMetric}`,
     `fitted on ${f.fitModels.length} models (${f.fitModels.join(', ')}); step 2 on their ${sources}; forecasting ${f.targets.join(', ')}`,
     '',
     renderTable(header, rows, new Set([2, 3, 4, 5, 6, 7, 8, 9, 10, 11])),

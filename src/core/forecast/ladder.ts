@@ -30,6 +30,15 @@ export interface LadderOptions {
   readonly chance?: (task: string) => number;
 }
 
+export type LossTransform = 'none' | 'negate' | 'log';
+
+/** A log-likelihood (every value ≤ 0) is negated; a perplexity (by name) is logged; else as given. */
+export function lossTransformFor(metric: string, values: readonly number[]): LossTransform {
+  if (values.length > 0 && values.every((v) => v <= 0)) return 'negate';
+  if (/(^|_)(ppl|perplexity)$|perplexity/i.test(metric)) return 'log';
+  return 'none';
+}
+
 export interface TargetForecast {
   readonly model: string;
   readonly n: number;
@@ -53,8 +62,11 @@ export interface LadderTaskForecast {
 export interface LadderForecast {
   readonly lossMetric: string;
   readonly accMetric: string;
-  /** The loss metric was a log-likelihood (≤ 0): its negation was used. */
-  readonly negatedLoss: boolean;
+  /**
+   * How the loss metric became a positive loss: as given; negated (a log-likelihood, ≤ 0); or its
+   * logarithm (a perplexity: ln ppl is the cross-entropy in nats per token).
+   */
+  readonly lossTransform: LossTransform;
   readonly fitModels: readonly string[];
   readonly targets: readonly string[];
   readonly tasks: readonly LadderTaskForecast[];
@@ -88,8 +100,8 @@ export function forecastLadder(finals: readonly Observation[], checkpoints: read
   const ckRel = checkpoints.filter((o) => o.metric === opts.lossMetric || o.metric === opts.accMetric);
   const ckColumn = opts.checkpointColumn ?? (ckRel.some((o) => field(o, 'value_ma5') !== undefined) ? 'value_ma5' : undefined);
   const lossRows = rel.filter((o) => o.metric === opts.lossMetric);
-  const negatedLoss = lossRows.length > 0 && lossRows.every((o) => o.value <= 0);
-  const lossOf = (v: number): number => (negatedLoss ? -v : v);
+  const lossTransform = lossTransformFor(opts.lossMetric, lossRows.map((o) => o.value));
+  const lossOf = (v: number): number => (lossTransform === 'negate' ? -v : lossTransform === 'log' ? Math.log(v) : v);
 
   // One (n, d) per model: the first row's.
   const scale = new Map<string, { n: number; d: number }>();
@@ -99,6 +111,7 @@ export function forecastLadder(finals: readonly Observation[], checkpoints: read
   let targets = opts.targets ? [...opts.targets] : models.filter((m) => rel.some((o) => o.model === m && field(o, 'ladder') === 'target'));
   if (targets.length === 0) targets = [...models].sort((a, b) => compute(b) - compute(a)).slice(0, opts.holdout ?? 2);
   for (const t of targets) if (!scale.has(t)) throw new RangeError(`forecastLadder: target ${t} has no ${opts.lossMetric} or ${opts.accMetric} rows`);
+  targets.sort((a, b) => compute(a) - compute(b));
   const targetSet = new Set(targets);
   let fitModels = opts.fitModels ? [...opts.fitModels] : null;
   if (fitModels === null) {
@@ -176,5 +189,5 @@ export function forecastLadder(finals: readonly Observation[], checkpoints: read
     }
     out.push({ task, step1, step2, step2Source: fromCheckpoints ? 'checkpoints' : 'finals', targets: rows });
   }
-  return { lossMetric: opts.lossMetric, accMetric: opts.accMetric, negatedLoss, fitModels, targets, tasks: out, skipped };
+  return { lossMetric: opts.lossMetric, accMetric: opts.accMetric, lossTransform, fitModels, targets, tasks: out, skipped };
 }

@@ -80,35 +80,57 @@ export function leastSquares(problem: LeastSquaresProblem, start: ArrayLike<numb
       converged = true;
       break;
     }
-    const k = free.length;
     let accepted = false;
     for (let attempt = 0; attempt < 60 && !accepted; attempt++) {
-      const A = new Float64Array(k * k);
-      const b = new Float64Array(k);
-      for (let i = 0; i < k; i++) {
-        const fi = free[i]!;
-        b[i] = -g[fi]!;
-        for (let j = 0; j < k; j++) {
-          const fj = free[j]!;
-          A[i * k + j] = fi <= fj ? H[fi * n + fj]! : H[fj * n + fi]!;
+      // Solve on the free set; a parameter on its bound whose step would leave the box joins the
+      // held set and the step is solved again without it.
+      let step: Float64Array | null = null;
+      let k = free.length;
+      for (;;) {
+        k = free.length;
+        const A = new Float64Array(k * k);
+        const b = new Float64Array(k);
+        for (let i = 0; i < k; i++) {
+          const fi = free[i]!;
+          b[i] = -g[fi]!;
+          for (let j = 0; j < k; j++) {
+            const fj = free[j]!;
+            A[i * k + j] = fi <= fj ? H[fi * n + fj]! : H[fj * n + fi]!;
+          }
+          const d = H[fi * n + fi]!;
+          A[i * k + i] = d + lambda * Math.max(d, 1e-12);
         }
-        const d = H[fi * n + fi]!;
-        A[i * k + i] = d + lambda * Math.max(d, 1e-12);
+        const L = cholesky(A, k);
+        if (L === null) break;
+        step = choleskySolve(L, b, k);
+        const leaving = free.findIndex((j, i) => (p[j]! <= lo[j]! && step![i]! < 0) || (p[j]! >= hi[j]! && step![i]! > 0));
+        if (leaving < 0) break;
+        free.splice(leaving, 1);
+        step = null;
+        if (free.length === 0) break;
       }
-      const L = cholesky(A, k);
-      if (L === null) {
+      if (free.length === 0) break;
+      if (step === null) {
         lambda *= 10;
         continue;
       }
-      const step = choleskySolve(L, b, k);
+      // Shorten the step to the box's edge rather than clamp each coordinate: clamping bends the step
+      // and parks parameters on a bound they would have left again (a false optimum there).
+      let t = 1;
+      for (let i = 0; i < k; i++) {
+        const j = free[i]!;
+        const s = step[i]!;
+        if (s < 0 && p[j]! + s < lo[j]!) t = Math.min(t, (lo[j]! - p[j]!) / s);
+        else if (s > 0 && p[j]! + s > hi[j]!) t = Math.min(t, (hi[j]! - p[j]!) / s);
+      }
       trial.set(p);
       for (let i = 0; i < k; i++) {
         const j = free[i]!;
-        trial[j] = Math.min(hi[j]!, Math.max(lo[j]!, p[j]! + step[i]!));
+        trial[j] = Math.min(hi[j]!, Math.max(lo[j]!, p[j]! + t * step[i]!));
       }
       problem.residuals(trial, rTrial);
       const fTrial = cost(rTrial);
-      if (Number.isFinite(fTrial) && fTrial <= f) {
+      if (Number.isFinite(fTrial) && fTrial < f) {
         const gain = f - fTrial;
         let moved = 0;
         for (let j = 0; j < n; j++) moved = Math.max(moved, Math.abs(trial[j]! - p[j]!) / (Math.abs(p[j]!) + 1e-8));

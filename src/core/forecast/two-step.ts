@@ -58,12 +58,29 @@ export function predictTaskLoss(fit: TaskLossFit, n: number, d: number): number 
 }
 
 /**
- * Whether D varies independently of N among the points: two or more tokens-per-parameter ratios
- * (a ladder trained at 1, 2, 5, 10 × Chinchilla does; one family at a fixed ratio does not).
+ * Whether D varies apart from N among the points: ln D is not (nearly) an affine function of ln N.
+ * A ladder trained at 1, 2, 5, 10 × Chinchilla per size separates them; one family on one token
+ * budget, or at one fixed tokens-per-parameter ratio, does not (then D's term cannot be told from N's
+ * or from E).
  */
 export function separatesNandD(points: readonly LossPoint[]): boolean {
-  const ratios = points.map((p) => Math.log(p.d / p.n));
-  return Math.max(...ratios) - Math.min(...ratios) > Math.log(1.5);
+  const m = points.length;
+  if (m < 3 || points.some((p) => !(p.d > 0))) return false;
+  const x = points.map((p) => Math.log(p.n));
+  const y = points.map((p) => Math.log(p.d));
+  const mx = x.reduce((a, b) => a + b, 0) / m;
+  const my = y.reduce((a, b) => a + b, 0) / m;
+  let sxx = 0;
+  let syy = 0;
+  let sxy = 0;
+  for (let i = 0; i < m; i++) {
+    sxx += (x[i]! - mx) ** 2;
+    syy += (y[i]! - my) ** 2;
+    sxy += (x[i]! - mx) * (y[i]! - my);
+  }
+  // The spread of ln D left after its best affine fit on ln N, as a standard deviation: above ln 1.5.
+  const resid = sxx > 0 ? syy - (sxy * sxy) / sxx : syy;
+  return Math.sqrt(Math.max(resid, 0) / m) > Math.log(1.5) / 4;
 }
 
 /**
