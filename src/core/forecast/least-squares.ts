@@ -156,7 +156,7 @@ export function leastSquares(problem: LeastSquaresProblem, start: ArrayLike<numb
  * that lies above ρ and touches it there, so each reweighted solve lowers the Huber loss (a
  * majorise–minimise step; Huber 1981, §7.8). Returns the parameters and the Huber loss.
  */
-export function huberFit(problem: Omit<LeastSquaresProblem, 'weights'>, start: ArrayLike<number>, delta: number, maxRounds = 500): { params: Float64Array; loss: number; rounds: number } {
+export function huberFit(problem: Omit<LeastSquaresProblem, 'weights'>, start: ArrayLike<number>, delta: number, maxRounds = 2000): { params: Float64Array; loss: number; rounds: number } {
   const { m } = problem;
   const r = new Float64Array(m);
   const w = new Float64Array(m);
@@ -175,7 +175,8 @@ export function huberFit(problem: Omit<LeastSquaresProblem, 'weights'>, start: A
   while (rounds < maxRounds) {
     rounds++;
     for (let i = 0; i < m; i++) w[i] = Math.min(1, delta / Math.max(Math.abs(r[i]!), 1e-300));
-    const next = leastSquares({ ...problem, weights: w }, p).params;
+    // A few LM iterations per round are enough: each lowers the reweighted cost, hence the Huber loss.
+    const next = leastSquares({ ...problem, weights: w }, p, 25).params;
     problem.residuals(next, r);
     const fNext = loss(r);
     if (!(fNext <= f)) {

@@ -1,3 +1,4 @@
+import { cholesky, choleskySolve } from '../icl/linalg.js';
 import { huberFit, leastSquares } from './least-squares.js';
 
 /**
@@ -105,41 +106,78 @@ export function fitTaskLoss(points: readonly LossPoint[], delta = STEP1_HUBER_DE
     const td = withD ? Math.exp(q[1]! - lnD[i]! * q[3]!) : 0;
     return [tn, td, tn + td + q[k - 1]!];
   };
-  const fit = huberFit(
-    {
-      m,
-      residuals: (q, r) => {
-        for (let i = 0; i < m; i++) {
-          const pred = terms(q, i)[2];
-          r[i] = pred > 0 ? Math.log(pred) - lnY[i]! : 1e6;
-        }
-      },
-      jacobian: (q, J) => {
-        for (let i = 0; i < m; i++) {
-          const [tn, td, pred] = terms(q, i);
-          const o = i * k;
-          if (withD) {
-            J[o] = tn / pred;
-            J[o + 1] = td / pred;
-            J[o + 2] = (-lnN[i]! * tn) / pred;
-            J[o + 3] = (-lnD[i]! * td) / pred;
-            J[o + 4] = 1 / pred;
-          } else {
-            J[o] = tn / pred;
-            J[o + 1] = (-lnN[i]! * tn) / pred;
-            J[o + 2] = 1 / pred;
-          }
-        }
-      },
-      lower: new Float64Array(k),
+  const problem = {
+    m,
+    residuals: (q: Float64Array, r: Float64Array): void => {
+      for (let i = 0; i < m; i++) {
+        const pred = terms(q, i)[2];
+        r[i] = pred > 0 ? Math.log(pred) - lnY[i]! : 1e6;
+      }
     },
-    withD ? STEP1_START : [STEP1_START[0], STEP1_START[2], STEP1_START[4]],
-    delta,
-  );
+    jacobian: (q: Float64Array, J: Float64Array): void => {
+      for (let i = 0; i < m; i++) {
+        const [tn, td, pred] = terms(q, i);
+        const o = i * k;
+        if (withD) {
+          J[o] = tn / pred;
+          J[o + 1] = td / pred;
+          J[o + 2] = (-lnN[i]! * tn) / pred;
+          J[o + 3] = (-lnD[i]! * td) / pred;
+          J[o + 4] = 1 / pred;
+        } else {
+          J[o] = tn / pred;
+          J[o + 1] = (-lnN[i]! * tn) / pred;
+          J[o + 2] = 1 / pred;
+        }
+      }
+    },
+    lower: new Float64Array(k),
+  };
+  // The paper's start first, then a few from fixed exponents with A, B, E by least squares: the law
+  // has shallow valleys (A against α, E against B) where one start can stop short.
+  const starts: number[][] = [withD ? [...STEP1_START] : [STEP1_START[0], STEP1_START[2], STEP1_START[4]]];
+  for (const alpha of [0.25, 0.5]) {
+    for (const beta of withD ? [0.25, 0.5] : [0]) {
+      const s = linearStart(points, alpha, beta, withD);
+      if (s) starts.push(withD ? [Math.log(s[0]), Math.log(s[1]), alpha, beta, s[2]] : [Math.log(s[0]), alpha, s[2]]);
+    }
+  }
+  // The extra starts run a short budget; one that beats the paper's start is then run to the end.
+  let fit: { params: Float64Array; loss: number } = huberFit(problem, starts[0]!, delta);
+  let polish = false;
+  for (const st of starts.slice(1)) {
+    const f = huberFit(problem, st, delta, 100);
+    if (f.loss < fit.loss * (1 - 1e-6)) {
+      fit = f;
+      polish = true;
+    }
+  }
+  if (polish) fit = huberFit(problem, fit.params, delta);
   const q = fit.params;
   return withD
     ? { form: 'n-d', logA: q[0]!, logB: q[1]!, alpha: q[2]!, beta: q[3]!, e: q[4]!, huberLoss: fit.loss, points: m }
     : { form: 'n', logA: q[0]!, logB: 0, alpha: q[1]!, beta: 0, e: q[2]!, huberLoss: fit.loss, points: m };
+}
+
+/** A, B, E ≥ 0 by least squares for fixed α, β (E at 0 when it would go negative); null when A or B ≤ 0. */
+function linearStart(points: readonly LossPoint[], alpha: number, beta: number, withD: boolean): [number, number, number] | null {
+  const cols = withD ? 3 : 2;
+  const G = new Float64Array(cols * cols);
+  const b = new Float64Array(cols);
+  for (const p of points) {
+    const row = withD ? [p.n ** -alpha, p.d ** -beta, 1] : [p.n ** -alpha, 1];
+    for (let i = 0; i < cols; i++) {
+      b[i] = b[i]! + row[i]! * p.loss;
+      for (let j = 0; j < cols; j++) G[i * cols + j] = G[i * cols + j]! + row[i]! * row[j]!;
+    }
+  }
+  const L = cholesky(G, cols);
+  if (L === null) return null;
+  const x = choleskySolve(L, b, cols);
+  const A = x[0]!;
+  const B = withD ? x[1]! : 1;
+  const E = Math.max(0, x[cols - 1]!);
+  return A > 0 && B > 0 ? [A, B, E] : null;
 }
 
 export function predictAccuracy(fit: AccuracyFit, loss: number): number {
