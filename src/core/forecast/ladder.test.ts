@@ -14,7 +14,7 @@ function ladder(opts: { paperConfig?: boolean } = {}): Observation[] {
   for (const n of [1e8, 2e8, 4e8, 8e8]) {
     for (const k of [10, 20, 50]) {
       const l = law(n, k * n);
-      const extra = opts.paperConfig ? { in_paper_config: k === 50 && n === 1e8 ? '0' : '1' } : {};
+      const extra: Record<string, string> = opts.paperConfig ? { in_paper_config: k === 50 && n === 1e8 ? '0' : '1' } : {};
       out.push(obs(`m${n}-${k}`, n, k * n, 'loss', l, { labels: { ladder: `${k}x` }, extra }), obs(`m${n}-${k}`, n, k * n, 'acc', acc(l), { labels: { ladder: `${k}x` }, extra }));
     }
   }
