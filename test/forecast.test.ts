@@ -76,6 +76,13 @@ describe('emergence forecast ladder on any file with a loss beside the accuracy'
     expect(doc.tasks[0]!.targets[0]!.predLoss).toBeCloseTo(lt, 4);
     expect(doc.tasks[0]!.targets[0]!.predAcc).toBeCloseTo(acc(lt), 3);
   });
+  it('reads a directory of lm-eval runs, the negated target log-likelihood as the loss, and says why a task is skipped', () => {
+    const r = emergence(['forecast', 'ladder', 'test/fixtures/lm-eval-family', '--loss', 'target_loglik', '--acc', 'acc', '--holdout', '1', '--quiet']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/→ target_loglik \(negated: a log-likelihood\) → acc/);
+    expect(r.stdout).toMatch(/forecasting toy\/toy-lm-1\.4b/);
+    expect(r.stdout).toMatch(/skipped toy_arc: only 3 ladder models have target_loglik/);
+  });
   it('one clear error for a metric the file does not have', () => {
     const r = emergence(['forecast', 'ladder', '--loss', 'nope', '--quiet']);
     expect(r.code).toBe(2);

@@ -2,7 +2,8 @@ import { parseArgs } from 'node:util';
 import { extname, relative, resolve } from 'node:path';
 import type { Observation } from '../core/types.js';
 import { observationsFromStore } from '../store/store-curves.js';
-import { DEFAULT_TOKENIZER, tokenizerById } from '../tokenizers/index.js';
+import { DEFAULT_TOKENIZER, checkTokenizerId, tokenizerById } from '../tokenizers/index.js';
+import { loadModelMap, needsTokenizer } from '../importers/load.js';
 import { openExistingStore } from './open-store.js';
 import { ConfigError, DataError } from '../core/errors.js';
 import { forecastLadder, type LadderOptions } from '../core/forecast/ladder.js';
@@ -54,6 +55,8 @@ Common:
   --family P        only these families
   --shots N         only rows with this many shots
   --where K=V       only rows whose label or column K is V (repeatable), e.g. --where deduped=false
+  --models FILE     model → family, params mapping for lm-eval results (CSV model,family,params or JSON)
+  --tokenizer T     token-level metrics for lm-eval run directories and stores (default r50k_base)
   --json            one JSON document on stdout (or --out)
   --out FILE        write the output to FILE atomically instead of stdout
   --detail          the fitted laws (ladder) or every held-out model's predictions (obs-scaling)
@@ -94,6 +97,8 @@ export async function runForecast(argv: string[], ctx: CliContext): Promise<numb
       family: { type: 'string', multiple: true },
       shots: { type: 'string' },
       where: { type: 'string', multiple: true },
+      models: { type: 'string' },
+      tokenizer: { type: 'string' },
       json: { type: 'boolean' },
       out: { type: 'string' },
       detail: { type: 'boolean' },
@@ -118,15 +123,21 @@ export async function runForecast(argv: string[], ctx: CliContext): Promise<numb
   });
   const keep = (o: Observation): boolean =>
     taskMatch(o.task) && familyMatch(o.family) && (shots === null || o.shots === shots) && where.every(([k, v]) => (o.labels[k] ?? o.extra[k]) === v);
-  // The lab's own runs: a DuckDB store is read like a results file, every stored sample re-scored.
+  const models = values.models === undefined ? undefined : loadModelMap(values.models);
+  const tokenizerId = values.tokenizer ?? DEFAULT_TOKENIZER;
+  checkTokenizerId(tokenizerId);
+  // The lab's own runs: a DuckDB store is read like a results file, every stored sample re-scored;
+  // a directory of lm-eval runs likewise from its sample logs.
   const readInputs = async (inputs: readonly string[], onFile?: (f: string, i: number) => void): Promise<{ observations: Observation[]; warnings: string[] }> => {
     const stores = inputs.filter((f) => extname(f).toLowerCase() === '.duckdb');
-    const plain = loadObservations(inputs.filter((f) => !stores.includes(f)), onFile);
+    const plainFiles = inputs.filter((f) => !stores.includes(f));
+    const tokenizer = needsTokenizer(plainFiles) || stores.length > 0 ? await tokenizerById(tokenizerId) : undefined;
+    const plain = loadObservations(plainFiles, onFile, { ...(models ? { models } : {}), ...(tokenizer ? { tokenizer } : {}) });
     for (const f of stores) {
       log.progress(`reading the store ${show(f)}`);
       const store = await openExistingStore(resolve(ctx.cwd, f));
       try {
-        plain.observations.push(...(await observationsFromStore(store, { tokenizer: await tokenizerById(DEFAULT_TOKENIZER), seed: 0 })).observations);
+        plain.observations.push(...(await observationsFromStore(store, { tokenizer: tokenizer!, seed: 0 })).observations);
       } finally {
         store.close();
       }

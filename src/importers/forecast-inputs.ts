@@ -1,7 +1,10 @@
 import { join } from 'node:path';
 import type { Observation } from '../core/types.js';
 import { packageRoot } from './bundled.js';
-import { importFile } from './load.js';
+import { statSync } from 'node:fs';
+import { charTokenizer } from '../core/metrics/tokenizers.js';
+import { importFile, type LoadOptions } from './load.js';
+import { importRunDirectory } from './lm-eval-run-dir.js';
 
 /** The bundled inputs of `emergence forecast`: the OLMo ladder (finals, checkpoints) and ObsScaling (base, emergent). */
 export function bundledForecastFiles(): { ladder: string; ladderCheckpoints: string; obsBase: string; obsTargets: string } {
@@ -14,13 +17,27 @@ export function bundledForecastFiles(): { ladder: string; ladderCheckpoints: str
   };
 }
 
-/** Every file's observations, in file order, with the importers' warnings. */
-export function loadObservations(files: readonly string[], onFile?: (file: string, i: number) => void): { observations: Observation[]; warnings: string[] } {
+const isDirectory = (p: string): boolean => {
+  try {
+    return statSync(p).isDirectory();
+  } catch {
+    return false;
+  }
+};
+
+/**
+ * Every file's observations, in file order, with the importers' warnings. A directory is a family of
+ * lm-eval runs (one folder per model with results and `--log_samples` JSONL): every sample re-scored,
+ * so its target log-likelihood stands beside its accuracy.
+ */
+export function loadObservations(files: readonly string[], onFile?: (file: string, i: number) => void, options: LoadOptions = {}): { observations: Observation[]; warnings: string[] } {
   const observations: Observation[] = [];
   const warnings: string[] = [];
   files.forEach((f, i) => {
     onFile?.(f, i);
-    const r = importFile(f);
+    const r = isDirectory(f)
+      ? importRunDirectory(f, { tokenizer: options.tokenizer ?? charTokenizer, ...(options.models ? { models: options.models } : {}), ...(options.seed !== undefined ? { seed: options.seed } : {}) })
+      : importFile(f, options);
     for (const o of r.observations) observations.push(o);
     warnings.push(...r.warnings);
   });

@@ -43,12 +43,12 @@ export function ladderTable(f: LadderForecast, opts: { detail?: boolean } = {}):
       ]);
     }
   }
-  const sources = [...new Set(f.tasks.map((t) => t.step2Source))].join('/');
+  const sources = [...new Set(f.tasks.map((t) => t.step2Source))].join('/') || 'finals';
   const lines = [
     `Two-step forecast (Bhagia et al. 2024): (N, D) → ${f.lossMetric}${f.lossTransform === 'negate' ? ' (negated: a log-likelihood)' : f.lossTransform === 'log' ? ' (its log: a perplexity, so nats per token)' : ''} → ${f.accMetric}`,
     `fitted on ${f.fitModels.length} models (${f.fitModels.join(', ')}); step 2 on their ${sources}; forecasting ${f.targets.join(', ')}`,
     '',
-    renderTable(header, rows, new Set([2, 3, 4, 5, 6, 7, 8, 9, 10, 11])),
+    rows.length > 0 ? renderTable(header, rows, new Set([2, 3, 4, 5, 6, 7, 8, 9, 10, 11])) : 'no task could be forecast (reasons below)',
     '',
     'err pts = 100 × (pred − real) accuracy; step 2 alone = the accuracy the sigmoid gives at the real loss.',
   ];
