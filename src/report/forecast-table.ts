@@ -70,7 +70,7 @@ export function ladderTable(f: LadderForecast, opts: { detail?: boolean } = {}):
       const s1 = t.step1;
       const law = s1.form === 'n-d'
         ? `L = ${fmtNum(Math.exp(s1.logA))}/N^${fmtNum(s1.alpha)} + ${fmtNum(Math.exp(s1.logB))}/D^${fmtNum(s1.beta)} + ${fmtNum(s1.e)}`
-        : `L = ${fmtNum(Math.exp(s1.logA))}/N^${fmtNum(s1.alpha)} + ${fmtNum(s1.e)} (no D term: D does not vary apart from N)`;
+        : `L = ${fmtNum(Math.exp(s1.logA))}/N^${fmtNum(s1.alpha)} + ${fmtNum(s1.e)}, no D term: D does not vary apart from N`;
       const s2 = t.step2;
       lines.push(`${t.task}: step 1 ${law} (${s1.points} points, Huber ${fmtNum(s1.huberLoss)}); step 2 Acc = ${fmtNum(s2.a, 4)}/(1 + e^(−${fmtNum(s2.k, 4)}(L − ${fmtNum(s2.x0, 4)}))) + ${fmtNum(s2.b, 4)} (${s2.points} points with the anchor, RSS ${fmtNum(s2.rss)})`);
     }
