@@ -24,8 +24,9 @@ held-out large models it forecasts (docs/forecasts.md).
 Methods:
   ladder [files…]      two-step forecast (Bhagia et al. 2024, arXiv 2412.04403): fit params N and
                        tokens D → a continuous task loss, then that loss → accuracy by a sigmoid, on
-                       the small models; forecast the large ones. Files: tidy CSVs (or lm-eval
-                       results) with params, tokens, the loss metric and the accuracy metric; a file
+                       the small models; forecast the large ones. Inputs: tidy CSVs, lm-eval
+                       results, directories of lm-eval runs with sample logs, or the lab's .duckdb
+                       stores, with params, tokens, the loss metric and the accuracy metric; a file
                        in which a model appears at several steps is read as intermediate checkpoints
                        (step 2 is fitted on them). No files: the bundled OLMo ladder, 7B and 13B
                        forecast from the 190M–1.3B runs, beside the paper's errors.
