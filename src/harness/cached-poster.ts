@@ -18,11 +18,18 @@ export async function cachedPoster(inner: Poster, store: DuckStore, serverId: st
   let hits = 0;
   let pending: [string, string][] = [];
   let writing: Promise<void> = Promise.resolve();
-  const flush = (): Promise<void> => {
+  // Written behind without waiting: a failed write is kept for flush() to throw, never left unhandled.
+  let failed: { error: unknown } | null = null;
+  const flush = async (): Promise<void> => {
     const batch = pending;
     pending = [];
-    if (batch.length > 0) writing = writing.then(() => store.cachePutMany(batch));
-    return writing;
+    if (batch.length > 0) {
+      writing = writing.then(() => (failed === null ? store.cachePutMany(batch) : undefined)).catch((error: unknown) => {
+        failed ??= { error };
+      });
+    }
+    await writing;
+    if (failed !== null) throw (failed as { error: unknown }).error;
   };
   return {
     hits: () => hits,
@@ -39,7 +46,7 @@ export async function cachedPoster(inner: Poster, store: DuckStore, serverId: st
       const res = await inner.post(path, body, signal);
       known.add(key);
       pending.push([key, JSON.stringify(res)]);
-      if (pending.length >= 256) void flush();
+      if (pending.length >= 256) flush().catch(() => undefined);
       return res;
     },
   };

@@ -150,12 +150,19 @@ export async function runModelTask(
   let errors = 0;
   let pending: StoredSample[] = [];
   let writing: Promise<void> = Promise.resolve();
+  // A batch that cannot be written stops the run: no request is sent whose answer could not be kept,
+  // and the error reaches the caller (not Node's unhandled-rejection crash while workers still run).
+  let writeFailed: { error: unknown } | null = null;
   let lastFlush = Date.now();
   const flush = (): void => {
     const batch = pending;
     pending = [];
     lastFlush = Date.now();
-    writing = writing.then(() => store.writeSamples(runId, batch));
+    writing = writing
+      .then(() => (writeFailed === null ? store.writeSamples(runId, batch) : undefined))
+      .catch((error: unknown) => {
+        writeFailed ??= { error };
+      });
   };
   const label = `${model.name} · ${task.id}`;
   const report = (): void => opts.onProgress?.({ label, done: finished + done.size, total: examples.length, errors, skipped: done.size });
@@ -165,7 +172,7 @@ export async function runModelTask(
   await Promise.all(
     Array.from({ length: workers }, async () => {
       while (next < todo.length) {
-        if (opts.signal?.aborted) return;
+        if (opts.signal?.aborted || writeFailed !== null) return;
         const ex = todo[next++]!;
         const r = await evaluateExample(cfg, model, task, ex, provider, opts.signal);
         const scores = r.error === null ? scoreSamples([r.sample], applicable, { tokenizer }) : [];
@@ -179,6 +186,7 @@ export async function runModelTask(
   );
   flush();
   await writing;
+  if (writeFailed !== null) throw (writeFailed as { error: unknown }).error;
   report();
   return { done: finished + done.size, total: examples.length, errors, skipped: done.size };
 }

@@ -1,4 +1,5 @@
 import { DuckDBInstance, type DuckDBConnection, type DuckDBValue } from '@duckdb/node-api';
+import { ConfigError } from '../core/errors.js';
 import type { Sample, Score } from '../core/types.js';
 
 /**
@@ -50,7 +51,12 @@ CREATE TABLE IF NOT EXISTS cache (key VARCHAR PRIMARY KEY, response VARCHAR);
 const j = (v: unknown): string | null => (v === null || v === undefined ? null : JSON.stringify(v));
 
 export class DuckStore {
-  /** Writes share one connection: a transaction must not interleave with another's statements. */
+  /**
+   * Every statement, reads included, takes its turn on the one connection. DuckDB runs one query at a
+   * time per connection: a query started while another is pending closes it ("unsuccessful or closed
+   * pending query result"), and a read would run inside another's open transaction. A resumed eval
+   * reads cached responses while it writes sample batches, which is where this bit.
+   */
   private queue: Promise<unknown> = Promise.resolve();
 
   private constructor(private readonly instance: DuckDBInstance, private readonly conn: DuckDBConnection, readonly path: string) {}
@@ -59,6 +65,14 @@ export class DuckStore {
     const run = this.queue.then(f, f);
     this.queue = run.catch(() => undefined);
     return run;
+  }
+
+  /** A write that fails is one error naming the store (exit 2), not DuckDB's stack. */
+  private writing<T>(what: string, f: () => Promise<T>): Promise<T> {
+    return this.exclusive(f).catch((e: unknown) => {
+      const msg = (e instanceof Error ? e.message : String(e)).split('\n')[0];
+      throw new ConfigError(`cannot write ${what} to the store: ${msg}`, { code: 'STORE_WRITE', file: this.path, hint: 'is the disk full or the file read-only? what was written before is kept: rerun with --resume' });
+    });
   }
 
   /** Read-only opens share the file with other readers (the viewer); a writer holds it alone. */
@@ -75,7 +89,7 @@ export class DuckStore {
   }
 
   upsertRun(r: RunRecord): Promise<void> {
-    return this.exclusive(async () => {
+    return this.writing('the run', async () => {
       await this.conn.run(
       'INSERT INTO runs (run_id, family, model, params, task, task_source, settings, seed, versions) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9) ON CONFLICT DO NOTHING',
       [r.runId, r.family, r.model, r.params, r.task, r.taskSource, JSON.stringify(r.settings), r.seed, JSON.stringify(r.versions)],
@@ -85,7 +99,7 @@ export class DuckStore {
 
   /** Deletes every run not listed, with its samples and scores (an experiment re-planned drops its stale runs). */
   keepOnlyRuns(runIds: readonly string[]): Promise<void> {
-    return this.exclusive(async () => {
+    return this.writing('the run list', async () => {
       const list = runIds.map((_, i) => `$${i + 1}`).join(',') || 'NULL';
       for (const table of ['scores', 'samples', 'runs']) await this.conn.run(`DELETE FROM ${table} WHERE run_id NOT IN (${list})`, [...runIds]);
     });
@@ -93,12 +107,12 @@ export class DuckStore {
 
   /** Sample ids already stored for a run; `withErrors: false` leaves out samples that failed (for --retry-errors). */
   async doneSampleIds(runId: string, withErrors = true): Promise<Set<string>> {
-    const r = await this.conn.runAndReadAll(`SELECT sample_id FROM samples WHERE run_id = $1${withErrors ? '' : ' AND error IS NULL'}`, [runId]);
+    const r = await this.exclusive(() => this.conn.runAndReadAll(`SELECT sample_id FROM samples WHERE run_id = $1${withErrors ? '' : ' AND error IS NULL'}`, [runId]));
     return new Set(r.getRows().map((row) => String(row[0])));
   }
 
   deleteErrored(runId: string): Promise<number> {
-    return this.exclusive(() => this.deleteErroredNow(runId));
+    return this.writing('the deletion of errored samples', () => this.deleteErroredNow(runId));
   }
 
   private async deleteErroredNow(runId: string): Promise<number> {
@@ -112,7 +126,7 @@ export class DuckStore {
   /** Write a batch of samples with their scores in one transaction; samples already stored are skipped. */
   writeSamples(runId: string, batch: readonly StoredSample[]): Promise<void> {
     if (batch.length === 0) return Promise.resolve();
-    return this.exclusive(() => this.writeSamplesNow(runId, batch));
+    return this.writing(`${batch.length} samples`, () => this.writeSamplesNow(runId, batch));
   }
 
   private async writeSamplesNow(runId: string, batch: readonly StoredSample[]): Promise<void> {
@@ -133,7 +147,8 @@ export class DuckStore {
       await this.insertMany('scores', 5, scoreRows);
       await this.conn.run('COMMIT');
     } catch (e) {
-      await this.conn.run('ROLLBACK');
+      // The batch's own error is the one to report, even if the rollback fails too.
+      await this.conn.run('ROLLBACK').catch(() => undefined);
       throw e;
     }
   }
@@ -165,27 +180,27 @@ export class DuckStore {
   }
 
   async cacheGet(key: string): Promise<string | null> {
-    const r = await this.conn.runAndReadAll('SELECT response FROM cache WHERE key = $1', [key]);
+    const r = await this.exclusive(() => this.conn.runAndReadAll('SELECT response FROM cache WHERE key = $1', [key]));
     const row = r.getRows()[0];
     return row ? String(row[0]) : null;
   }
 
   async cachePut(key: string, response: string): Promise<void> {
-    await this.conn.run('INSERT INTO cache VALUES ($1, $2) ON CONFLICT DO NOTHING', [key, response]);
+    await this.writing('a cache entry', () => this.conn.run('INSERT INTO cache VALUES ($1, $2) ON CONFLICT DO NOTHING', [key, response]));
   }
 
   /** Many cache entries in multi-row statements (each atomic; no explicit transaction to collide with a sample batch's). */
   cachePutMany(entries: readonly (readonly [string, string])[]): Promise<void> {
-    return this.exclusive(() => this.insertMany('cache', 2, entries.flatMap(([k, v]) => [k, v])));
+    return this.writing(`${entries.length} cache entries`, () => this.insertMany('cache', 2, entries.flatMap(([k, v]) => [k, v])));
   }
 
   async cacheKeys(): Promise<Set<string>> {
-    const r = await this.conn.runAndReadAll('SELECT key FROM cache');
+    const r = await this.exclusive(() => this.conn.runAndReadAll('SELECT key FROM cache'));
     return new Set(r.getRows().map((row) => String(row[0])));
   }
 
   async query(sql: string, params: DuckDBValue[] = []): Promise<Record<string, unknown>[]> {
-    const r = await this.conn.runAndReadAll(sql, params);
+    const r = await this.exclusive(() => this.conn.runAndReadAll(sql, params));
     return r.getRowObjects() as Record<string, unknown>[];
   }
 
@@ -195,7 +210,7 @@ export class DuckStore {
     const src = what === 'scores'
       ? '(SELECT r.family, r.model, r.params, r.task, s.* FROM scores s JOIN runs r USING (run_id) ORDER BY r.family, r.params, r.task, s.sample_id, s.metric)'
       : `(SELECT * FROM ${what} ORDER BY ALL)`;
-    await this.conn.run(`COPY ${src} TO '${file.replace(/'/g, "''")}' ${fmt}`);
+    await this.exclusive(() => this.conn.run(`COPY ${src} TO '${file.replace(/'/g, "''")}' ${fmt}`));
   }
 }
 
