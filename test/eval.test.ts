@@ -86,16 +86,19 @@ describe('emergence eval against an OpenAI-compatible server on 127.0.0.1', () =
     const mid = await storeRows(store, 'SELECT count(*) AS n FROM samples');
     expect(Number(mid[0]!.n)).toBeGreaterThan(0);
     expect(Number(mid[0]!.n)).toBeLessThan(2000);
-    const again = await emergenceAsync(['eval', '--config', cfg, '--store', store, '--quiet']);
-    expect(again.code).toBe(2);
-    expect(again.stderr).toMatch(/already holds \d+ samples .* pass --resume/);
+    // --resume at once, on the store as the kill left it (no writer has replayed its WAL). Its cache
+    // holds answers the killed run got but had not stored yet, so the resumed run reads cache hits
+    // while it writes batches: this used to die with exit 1 in DuckDB's appender.
     const r = await emergenceAsync(['eval', '--config', cfg, '--store', store, '--resume', '--quiet']);
+    const again = await emergenceAsync(['eval', '--config', cfg, '--store', store, '--quiet']);
     await server.close();
     expect(r.code, r.stderr).toBe(0);
     const rows = await storeRows(store, 'SELECT count(*) AS n, count(DISTINCT sample_id) AS d, (SELECT count(*) FROM scores) AS s, (SELECT count(DISTINCT sample_id || metric) FROM scores) AS sd FROM samples');
     expect(rows[0]!.n).toBe(2000n);
     expect(rows[0]!.d).toBe(2000n);
     expect(rows[0]!.s).toBe(rows[0]!.sd);
+    expect(again.code).toBe(2);
+    expect(again.stderr).toMatch(/already holds 2000 samples .* pass --resume/);
   }, 120_000);
 
   it('the API key from the environment reaches the server and nowhere else: store, logs, exports', async () => {
