@@ -46,7 +46,7 @@ describe('runModelTask', () => {
       const e = await run.then(() => null, (err: unknown) => err);
       expect(e).toBeInstanceOf(ConfigError);
       expect((e as ConfigError).code).toBe('STORE_WRITE');
-      expect((e as ConfigError).describe()).toMatch(new RegExp(`^${path}: cannot write \\d+ samples to the store: .*scores`));
+      expect((e as ConfigError).describe()).toMatch(new RegExp(`^${path}: the store could not be written \\(\\d+ samples\\): .*scores`));
       // No request starts once a batch has failed: past that point only the 4 in flight finish.
       expect(callsAtFailure).toBeGreaterThan(0);
       expect(calls - callsAtFailure).toBeLessThanOrEqual(4);
@@ -68,7 +68,7 @@ describe('runModelTask', () => {
     try {
       const e = await runModelTask(cfg, { model: cfg.models[0]!, task, runId: 'r' }, provider, store, await tokenizerById('char'), { limit: null, retryErrors: false, concurrency: 2, versions: {} }).then(() => null, (err: unknown) => err);
       expect((e as ConfigError).code).toBe('STORE_WRITE');
-      expect((e as ConfigError).describe()).toMatch(new RegExp(`^${path}: cannot write the run to the store: .*read-only`));
+      expect((e as ConfigError).describe()).toMatch(new RegExp(`^${path}: the store could not be written \\(the run record\\): .*read-only`));
       expect(calls).toBe(0);
     } finally {
       store.close();

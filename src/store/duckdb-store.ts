@@ -52,10 +52,10 @@ const j = (v: unknown): string | null => (v === null || v === undefined ? null :
 
 export class DuckStore {
   /**
-   * Every statement, reads included, takes its turn on the one connection. DuckDB runs one query at a
-   * time per connection: a query started while another is pending closes it ("unsuccessful or closed
-   * pending query result"), and a read would run inside another's open transaction. A resumed eval
-   * reads cached responses while it writes sample batches, which is where this bit.
+   * Every statement, reads included, takes its turn on the one connection. A DuckDB connection runs
+   * one statement at a time: an appender flushed while a read of the same connection was executing
+   * failed ("unsuccessful or closed pending query result"), and a read in between would run inside a
+   * batch's open transaction. A resumed eval reads cache hits while it writes batches: there it bit.
    */
   private queue: Promise<unknown> = Promise.resolve();
 
@@ -71,7 +71,7 @@ export class DuckStore {
   private writing<T>(what: string, f: () => Promise<T>): Promise<T> {
     return this.exclusive(f).catch((e: unknown) => {
       const msg = (e instanceof Error ? e.message : String(e)).split('\n')[0];
-      throw new ConfigError(`cannot write ${what} to the store: ${msg}`, { code: 'STORE_WRITE', file: this.path, hint: 'is the disk full or the file read-only? what was written before is kept: rerun with --resume' });
+      throw new ConfigError(`the store could not be written (${what}): ${msg}`, { code: 'STORE_WRITE', file: this.path, hint: 'is the disk full or the file read-only? what was written before is kept: rerun with --resume' });
     });
   }
 
@@ -89,7 +89,7 @@ export class DuckStore {
   }
 
   upsertRun(r: RunRecord): Promise<void> {
-    return this.writing('the run', async () => {
+    return this.writing('the run record', async () => {
       await this.conn.run(
       'INSERT INTO runs (run_id, family, model, params, task, task_source, settings, seed, versions) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9) ON CONFLICT DO NOTHING',
       [r.runId, r.family, r.model, r.params, r.task, r.taskSource, JSON.stringify(r.settings), r.seed, JSON.stringify(r.versions)],
@@ -99,7 +99,7 @@ export class DuckStore {
 
   /** Deletes every run not listed, with its samples and scores (an experiment re-planned drops its stale runs). */
   keepOnlyRuns(runIds: readonly string[]): Promise<void> {
-    return this.writing('the run list', async () => {
+    return this.writing('dropping stale runs', async () => {
       const list = runIds.map((_, i) => `$${i + 1}`).join(',') || 'NULL';
       for (const table of ['scores', 'samples', 'runs']) await this.conn.run(`DELETE FROM ${table} WHERE run_id NOT IN (${list})`, [...runIds]);
     });
@@ -112,7 +112,7 @@ export class DuckStore {
   }
 
   deleteErrored(runId: string): Promise<number> {
-    return this.writing('the deletion of errored samples', () => this.deleteErroredNow(runId));
+    return this.writing('deleting errored samples', () => this.deleteErroredNow(runId));
   }
 
   private async deleteErroredNow(runId: string): Promise<number> {
