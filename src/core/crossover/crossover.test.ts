@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Curve, CurvePoint } from '../types.js';
 import { crossoverOfCurves, crossoverOfSamples, quantileWithInfinities, type ItemVariant } from './crossover.js';
 import { signChanges } from './roots.js';
+import { pairCurves, parseCompareSpec, type CompareSpec } from './pair.js';
 import { makeRng } from '../random/rng.js';
 
 const point = (x: number, value: number, stderr: number | null): CurvePoint => ({
@@ -125,5 +126,29 @@ describe('crossoverOfSamples', () => {
   });
   it('rejects a point with no items', () => {
     expect(() => crossoverOfSamples({ higherIsBetter: true, points: [{ model: 'x', params: 1, scores: [] }] }, { higherIsBetter: true, points: [] })).toThrow(/x: no item scores/);
+  });
+});
+
+describe('pairCurves', () => {
+  const mk = (family: string, task: string, shots: number | null, labels: Record<string, string>): Curve => ({
+    key: { family, task, metric: 'exact_match', shots, labels }, higherIsBetter: true, points: [], sources: [],
+  });
+  it('pairs the two values of a label, across different shot counts when each is alone', () => {
+    const curves = [mk('L', 'gsm8k', 5, { prompting: 'direct' }), mk('L', 'gsm8k', 8, { prompting: 'cot' }), mk('L', 'gsm8k', 0, { prompting: 'cot_zeroshot' }), mk('M', 'gsm8k', 5, { prompting: 'direct' })];
+    const p = pairCurves(curves, parseCompareSpec('prompting=direct,cot') as CompareSpec);
+    expect(p.pairs).toHaveLength(1);
+    expect(p.pairs[0]!.a.key.shots).toBe(5);
+    expect(p.pairs[0]!.b.key.shots).toBe(8);
+    expect(p.unpaired).toEqual(['M|gsm8k|exact_match|5-shot|prompting=direct']);
+  });
+  it('pairs by equal shots when a value has several, and compares a column (shots) too', () => {
+    const curves = [mk('L', 't', 0, { v: 'x' }), mk('L', 't', 3, { v: 'x' }), mk('L', 't', 0, { v: 'y' }), mk('L', 't', 3, { v: 'y' })];
+    expect(pairCurves(curves, { field: 'v', a: 'x', b: 'y' }).pairs.map((q) => [q.a.key.shots, q.b.key.shots])).toEqual([[0, 0], [3, 3]]);
+    const byShots = pairCurves(curves, { field: 'shots', a: '0', b: '3' });
+    expect(byShots.pairs.map((q) => q.a.key.labels.v)).toEqual(['x', 'y']);
+  });
+  it('says what is wrong with a bad spec', () => {
+    expect(parseCompareSpec('prompting')).toMatch(/expected FIELD=A,B/);
+    expect(parseCompareSpec('prompting=cot,cot')).toMatch(/must differ/);
   });
 });
