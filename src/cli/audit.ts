@@ -16,6 +16,7 @@ import { makeMatcher } from './filters.js';
 import type { CliContext } from './context.js';
 import { writeAtomic } from './write-output.js';
 import { DEFAULT_TOKENIZER, checkTokenizerId, tokenizerById } from '../tokenizers/index.js';
+import { COMPARE_HELP, COMPARE_OPTIONS, checkCompareArgs, runCompare } from './compare.js';
 
 export const AUDIT_HELP = `emergence audit [files…] [options]
 
@@ -41,6 +42,7 @@ Options:
   --bigbench-params total|non_embedding   BIG-bench scale axis (default total)
   --tokenizer T     token-level metrics for lm-eval run directories (default r50k_base)
   --seed N          bootstrap seed for run directories (default 0)
+${COMPARE_HELP}
   --all             also list curves with too few points
   --detail          print every shown curve's reasons, points, fits and back-test steps
   --quiet           no progress or info on stderr (warnings still shown)
@@ -71,6 +73,7 @@ export async function runAudit(argv: string[], ctx: CliContext): Promise<number>
       detail: { type: 'boolean' },
       quiet: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
+      ...COMPARE_OPTIONS,
     },
   });
   if (values.help) {
@@ -86,6 +89,7 @@ export async function runAudit(argv: string[], ctx: CliContext): Promise<number>
   if (axis !== 'total' && axis !== 'non_embedding') {
     throw new ConfigError(`expected total or non_embedding, got ${JSON.stringify(axis)}`, { code: 'USAGE', field: '--bigbench-params' });
   }
+  checkCompareArgs(values); // bad options fail before any file is read
   const log = ctx.logger;
   let files = positionals;
   if (files.length === 0) {
@@ -120,6 +124,10 @@ export async function runAudit(argv: string[], ctx: CliContext): Promise<number>
   const metric = makeMatcher(values.metric);
   const curves = loaded.curves.filter((c) => fam(c.key.family) && task(c.key.task) && metric(c.key.metric));
   if (curves.length === 0) log.warn('no curves match the filters');
+  if (values.compare !== undefined) {
+    const inputs = files.map((f) => relative(ctx.cwd, f) || f);
+    return runCompare(curves, { compare: values.compare, level: values.level, resamples: values.resamples }, { inputs, seed, holdout, json: values.json ?? false, csv: values.csv ?? false, html: values.html, outFile: values.out, showAll: values.all ?? false, detail: values.detail ?? false }, ctx);
+  }
   const t0 = performance.now();
   const report = audit(curves, { holdout });
   log.info(`${loaded.observations} observations → ${curves.length} curves, analysed in ${Math.round(performance.now() - t0)} ms`);

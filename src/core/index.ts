@@ -11,3 +11,4 @@ export { metricInfo, type MetricInfo } from './analysis/metric-info.js';
 export { bestFit, fitForms, fitLinear, fitPower, fitSigmoid, fitQuadratic, predict, FORMS } from './fit/index.js';
 export { incompleteBeta, logGamma, studentTwoSidedP, fSurvival } from './stats/special.js';
 export { mean, median, ranks, pearson, spearman, sampleSd } from './stats/describe.js';
+export { crossoverOfCurves, crossoverOfSamples, pairCurves, parseCompareSpec, type CompareSpec, type CrossoverResult, type CrossoverOptions, type ItemVariant } from './crossover/index.js';

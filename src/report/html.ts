@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { packageRoot } from '../importers/bundled.js';
 import type { AuditDocument } from './audit-document.js';
 import { reportData, type ChartSection } from './report-data.js';
+import type { CrossoverDocument } from './crossover-document.js';
 
 /**
  * One self-contained HTML file: the report's data (a projection of the audit document) and the
@@ -48,8 +49,8 @@ figcaption { font-size: 12px; }
 figure.line-chart { margin: 0; width: 450px; } figure.line-chart figcaption { font-weight: 600; }
 `;
 
-export function auditHtml(doc: AuditDocument, title = 'Emergence audit', links?: Readonly<Record<string, string>>, sections?: readonly ChartSection[]): string {
-  const data = reportData(doc, title, links, sections);
+export function auditHtml(doc: AuditDocument, title = 'Emergence audit', links?: Readonly<Record<string, string>>, sections?: readonly ChartSection[], crossovers?: CrossoverDocument): string {
+  const data = reportData(doc, title, links, sections, crossovers);
   // The page shows 3 significant figures; 7 keep every fit exact to the eye at half the bytes.
   const json = escapeJsonForScript(
     JSON.stringify(data, (_k, v: unknown) =>

@@ -1,5 +1,6 @@
 import { metricInfo } from '../core/analysis/metric-info.js';
 import type { AuditDocument } from './audit-document.js';
+import type { CrossoverDocument } from './crossover-document.js';
 
 /**
  * What the web page needs of an audit document: every curve's points, verdict, reasons and
@@ -37,6 +38,8 @@ export interface ReportData {
   readonly title: string;
   /** An experiment's own charts, drawn before the audit's panels. */
   readonly sections?: readonly ChartSection[];
+  /** `audit --compare`: the crossover panels, drawn before the audit's panels. */
+  readonly crossovers?: CrossoverDocument;
   /** Viewer mode: "family|model|task" → URL of that run's samples. */
   readonly links?: Readonly<Record<string, string>>;
   readonly inputs: readonly string[];
@@ -46,11 +49,12 @@ export interface ReportData {
   readonly meta: AuditDocument['meta'];
 }
 
-export function reportData(doc: AuditDocument, title: string, links?: Readonly<Record<string, string>>, sections?: readonly ChartSection[]): ReportData {
+export function reportData(doc: AuditDocument, title: string, links?: Readonly<Record<string, string>>, sections?: readonly ChartSection[], crossovers?: CrossoverDocument): ReportData {
   return {
     title,
     ...(links ? { links } : {}),
     ...(sections && sections.length > 0 ? { sections } : {}),
+    ...(crossovers ? { crossovers } : {}),
     inputs: doc.inputs,
     holdout: doc.holdout,
     curves: doc.curves.map((c) => ({

@@ -58,6 +58,8 @@ describe('crossoverOfCurves on synthetic pairs', () => {
     expect(r.observed).toHaveLength(xs.length);
     expect(r.observed[0]!.diff).toBeCloseTo(-0.1 + 0.15 * -1 - (0.1 + 0.05 * -1), 12);
     expect(r.fitA!.form).toBe('linear');
+    // The observed difference is −0.2 + 0.1 (x − 9): 0.1 per decade, exactly.
+    expect(r.trend!.slopePerDecade).toBeCloseTo(0.1, 12);
   });
   it('the direction and orientation follow higher_is_better (lower-is-better metrics flip the sign)', () => {
     const r = crossoverOfCurves(curve(xs, (x) => 0.1 + 0.05 * (x - 9), 0.004, false), curve(xs, (x) => -0.1 + 0.15 * (x - 9), 0.004, false), { resamples: 50 });

@@ -1,5 +1,6 @@
 import type { Curve, CurvePoint, ScalingFit } from '../types.js';
 import { bestFit, fitForms, predict } from '../fit/index.js';
+import { fitAffine } from '../fit/affine.js';
 import { makeRng, type Rng } from '../random/rng.js';
 import { deriveSeed } from '../random/derive-seed.js';
 import { signChanges, type CrossDirection } from './roots.js';
@@ -63,6 +64,11 @@ export interface CrossoverResult {
   readonly fitB: ScalingFit | null;
   /** Observed differences at the models both variants share. */
   readonly observed: readonly DifferencePoint[];
+  /**
+   * The observed difference against scale as a line in log10 params: how much B's advantage grows
+   * per decade (the self-consistency gain against size), with its standard error; null under 2 shared models.
+   */
+  readonly trend: { readonly slopePerDecade: number; readonly slopeSe: number } | null;
   /** The fitted difference on a grid over the range, for plots. */
   readonly fitted: readonly { readonly params: number; readonly diff: number }[];
   readonly bootstrap: {
@@ -83,6 +89,8 @@ export interface CrossoverOptions {
   /** Nominal level of each crossing's interval (default 0.9). */
   readonly level?: number;
   readonly seed?: number;
+  /** Names this comparison's random stream under `seed` (deriveSeed(seed, 'crossover', streamLabel)). */
+  readonly streamLabel?: string;
   /** Fewest points per variant (default 3, the fewest a fitted form with a residual needs). */
   readonly minPoints?: number;
 }
@@ -249,9 +257,10 @@ function analyse(
   const lo = Math.max(sa.x[0] ?? Infinity, sb.x[0] ?? Infinity);
   const hi = Math.min(sa.x[sa.x.length - 1] ?? -Infinity, sb.x[sb.x.length - 1] ?? -Infinity);
   const observed = matchPoints(sa, sb, orient);
+  const trend = trendOf(observed);
   const bootstrap = { resamples: B, level, seed, over, noise, outcomes: { none: 0, once: 0, multiple: 0 } };
   const empty = (fitA: ScalingFit | null, fitB: ScalingFit | null): CrossoverResult => ({
-    outcome: 'too_few_points', crossings: [], ahead: null, range: [10 ** lo, 10 ** hi], fitA, fitB, observed, fitted: [], bootstrap: { ...bootstrap, resamples: 0 },
+    outcome: 'too_few_points', crossings: [], ahead: null, range: [10 ** lo, 10 ** hi], fitA, fitB, observed, trend, fitted: [], bootstrap: { ...bootstrap, resamples: 0 },
   });
   if (sa.x.length < minPoints || sb.x.length < minPoints || !(hi > lo)) return empty(null, null);
   const fitA = fitVariant(sa.x, sa.y);
@@ -270,7 +279,7 @@ function analyse(
   let none = 0;
   let once = 0;
   let multiple = 0;
-  const rng = makeRng(deriveSeed(seed, 'crossover'));
+  const rng = makeRng(deriveSeed(seed, 'crossover', opts.streamLabel ?? ''));
   const yA = new Float64Array(sa.x.length);
   const yB = new Float64Array(sb.x.length);
   for (let r = 0; r < B; r++) {
@@ -318,6 +327,7 @@ function analyse(
     fitA,
     fitB,
     observed,
+    trend,
     fitted,
     bootstrap: { ...bootstrap, outcomes: B > 0 ? { none: none / B, once: once / B, multiple: multiple / B } : { none: NaN, once: NaN, multiple: NaN } },
   };
@@ -352,4 +362,10 @@ function matchPoints(sa: Series, sb: Series, orient: number): DifferencePoint[] 
     out.push({ model: sa.models[i]!, params: sa.params[i]!, a: sa.y[i]!, b: sb.y[j]!, diff: orient * (sb.y[j]! - sa.y[i]!) });
   }
   return out;
+}
+
+function trendOf(observed: readonly DifferencePoint[]): CrossoverResult['trend'] {
+  if (observed.length < 2) return null;
+  const f = fitAffine(observed.map((o) => Math.log10(o.params)), observed.map((o) => o.diff));
+  return { slopePerDecade: f.a, slopeSe: f.aSe };
 }

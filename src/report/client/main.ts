@@ -7,6 +7,7 @@
 import * as Plot from '@observablehq/plot';
 import { predict } from '../../core/fit/index.js';
 import type { ChartSection, LineChart, ReportCurve, ReportData } from '../report-data.js';
+import { crossoverSection } from './crossover-panel.js';
 
 const el = <K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Record<string, string> = {}, text?: string): HTMLElementTagNameMap[K] => {
   const e = document.createElement(tag);
@@ -242,7 +243,7 @@ function main(): void {
     state.page++;
     render();
   });
-  root.append(...(data.sections ?? []).map(chartSection), bar, count, summary(), panels, more);
+  root.append(...(data.sections ?? []).map(chartSection), ...(data.crossovers ? [crossoverSection(data.crossovers)] : []), bar, count, summary(), panels, more);
   render();
   document.body.dataset.ready = 'true';
 }
