@@ -75,6 +75,12 @@ describe('the published families (ObsScaling post-training data)', () => {
   });
 });
 
+it('--items turns values without errors into binomial means', () => {
+  const r = JSON.parse(emergence(['audit', POST, '--compare', 'prompting=direct,cot', '--family', 'Qwen1.5', '--task', 'gsm8k', '--metric', '*flexible*', '--items', '500', '--json', '--quiet', '--resamples', '20']).stdout) as CrossoverDocument;
+  expect(r.items).toBe(500);
+  expect(r.pairs[0]!.result.bootstrap.noise).toEqual({ a: ['binomial'], b: ['binomial'] });
+});
+
 describe('bad --compare usage: exit 2, one line naming the option, nothing written', () => {
   const out = join(dir, 'never.json');
   for (const [args, pattern] of [
@@ -82,7 +88,9 @@ describe('bad --compare usage: exit 2, one line naming the option, nothing writt
     [['--compare', 'prompting=cot,cot'], /--compare.*must differ/],
     [['--compare', 'prompting=direct,cot', '--level', '1.5'], /--level.*between 0 and 1/],
     [['--compare', 'prompting=direct,cot', '--resamples', '0'], /--resamples.*whole number >= 1/],
-    [['--resamples', '10'], /--resamples.*go with --compare/],
+    [['--resamples', '10'], /--resamples.*goes with --compare/],
+    [['--items', '500'], /--items.*goes with --compare/],
+    [['--compare', 'prompting=direct,cot', '--items', '0.5'], /--items.*whole number >= 1/],
     [['--compare', 'prompting=direct,cot', '--csv'], /--csv/],
   ] as const) {
     it(args.join(' '), () => {

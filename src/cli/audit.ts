@@ -126,7 +126,7 @@ export async function runAudit(argv: string[], ctx: CliContext): Promise<number>
   if (curves.length === 0) log.warn('no curves match the filters');
   if (values.compare !== undefined) {
     const inputs = files.map((f) => relative(ctx.cwd, f) || f);
-    return runCompare(curves, { compare: values.compare, level: values.level, resamples: values.resamples }, { inputs, seed, holdout, json: values.json ?? false, csv: values.csv ?? false, html: values.html, outFile: values.out, showAll: values.all ?? false, detail: values.detail ?? false }, ctx);
+    return runCompare(curves, { compare: values.compare, level: values.level, resamples: values.resamples, items: values.items }, { inputs, seed, holdout, json: values.json ?? false, csv: values.csv ?? false, html: values.html, outFile: values.out, showAll: values.all ?? false, detail: values.detail ?? false }, ctx);
   }
   const t0 = performance.now();
   const report = audit(curves, { holdout });

@@ -16,35 +16,42 @@ export const COMPARE_HELP = `  --compare F=A,B   compare two variants instead: F
                     shots), A the baseline, B the variant (e.g. prompting=direct,cot). Per pair of
                     curves: the difference against scale, where it changes sign, and its interval
   --level P         the crossover interval's level (default 0.9)
-  --resamples N     bootstrap resamples per pair (default 1000)`;
+  --resamples N     bootstrap resamples per pair (default 1000)
+  --items N         test items behind each value that has no stderr or n: binomial errors
+                    (default: the residual scatter of each variant's fit)`;
 
 export const COMPARE_OPTIONS = {
   compare: { type: 'string' },
   level: { type: 'string' },
   resamples: { type: 'string' },
+  items: { type: 'string' },
 } as const;
 
 export interface CompareArgs {
   readonly compare: string;
   readonly level?: string | undefined;
   readonly resamples?: string | undefined;
+  readonly items?: string | undefined;
 }
 
-export function parseCompareArgs(v: CompareArgs): { spec: CompareSpec; level: number; resamples: number } {
+export function parseCompareArgs(v: CompareArgs): { spec: CompareSpec; level: number; resamples: number; items: number | undefined } {
   const spec = parseCompareSpec(v.compare);
   if (typeof spec === 'string') throw new ConfigError(spec, { code: 'USAGE', field: '--compare' });
   const level = v.level === undefined ? 0.9 : Number(v.level);
   if (!(level > 0 && level < 1)) throw new ConfigError(`expected a number strictly between 0 and 1, got ${JSON.stringify(v.level)}`, { code: 'USAGE', field: '--level' });
   const resamples = v.resamples === undefined ? 1000 : Number(v.resamples);
   if (!Number.isInteger(resamples) || resamples < 1) throw new ConfigError(`expected a whole number >= 1, got ${JSON.stringify(v.resamples)}`, { code: 'USAGE', field: '--resamples' });
-  return { spec, level, resamples };
+  const items = v.items === undefined ? undefined : Number(v.items);
+  if (items !== undefined && (!Number.isInteger(items) || items < 1)) throw new ConfigError(`expected a whole number >= 1, got ${JSON.stringify(v.items)}`, { code: 'USAGE', field: '--items' });
+  return { spec, level, resamples, items };
 }
 
 /** Fails on bad --compare, --level or --resamples, and on the last two without --compare. */
-export function checkCompareArgs(v: { compare?: string | undefined; level?: string | undefined; resamples?: string | undefined }): void {
-  if (v.compare !== undefined) parseCompareArgs({ compare: v.compare, level: v.level, resamples: v.resamples });
-  else if (v.level !== undefined || v.resamples !== undefined) {
-    throw new ConfigError('--level and --resamples go with --compare', { code: 'USAGE', field: v.level !== undefined ? '--level' : '--resamples' });
+export function checkCompareArgs(v: { compare?: string | undefined } & Omit<CompareArgs, 'compare'>): void {
+  if (v.compare !== undefined) parseCompareArgs({ ...v, compare: v.compare });
+  else {
+    const stray = (['level', 'resamples', 'items'] as const).find((k) => v[k] !== undefined);
+    if (stray) throw new ConfigError(`--${stray} goes with --compare`, { code: 'USAGE', field: `--${stray}` });
   }
 }
 
@@ -54,12 +61,12 @@ export async function runCompare(
   out: { inputs: readonly string[]; seed: number; holdout: number; json: boolean; csv: boolean; html?: string | undefined; outFile?: string | undefined; showAll: boolean; detail: boolean },
   ctx: CliContext,
 ): Promise<number> {
-  const { spec, level, resamples } = parseCompareArgs(args);
+  const { spec, level, resamples, items } = parseCompareArgs(args);
   if (out.csv) throw new ConfigError('--compare writes a table or --json, not --csv', { code: 'USAGE', field: '--csv' });
   const log = ctx.logger;
   const t0 = performance.now();
   const doc = crossoverDocument(curves, spec, out.inputs, {
-    level, resamples, seed: out.seed,
+    level, resamples, seed: out.seed, items,
     onPair: (d, n) => log.progress(`crossovers: ${d}/${n} pairs, ETA ${Math.round((((performance.now() - t0) / d) * (n - d)) / 1000)} s`),
   });
   log.done();

@@ -29,6 +29,8 @@ export interface CrossoverDocument {
   readonly level: number;
   readonly resamples: number;
   readonly seed: number;
+  /** `--items`: the test-set size assumed where the source reports no error, or null. */
+  readonly items: number | null;
   readonly pairs: readonly CrossoverEntry[];
   /** Curves with one of the two values that had no partner. */
   readonly unpaired: readonly string[];
@@ -38,8 +40,15 @@ export function crossoverDocument(
   curves: readonly Curve[],
   spec: CompareSpec,
   inputs: readonly string[],
-  opts: { level: number; resamples: number; seed: number; onPair?: (done: number, total: number) => void },
+  opts: {
+    level: number; resamples: number; seed: number;
+    /** Test items behind each value whose source gives neither stderr nor n: its error is then binomial. */
+    items?: number | undefined;
+    onPair?: (done: number, total: number) => void;
+  },
 ): CrossoverDocument {
+  const withItems = (c: Curve): Curve =>
+    opts.items === undefined ? c : { ...c, points: c.points.map((p) => (p.stderr === null && p.n === null ? { ...p, n: opts.items! } : p)) };
   const paired = pairCurves(curves, spec);
   const pairs = paired.pairs;
   const unpaired = [...paired.unpaired];
@@ -60,9 +69,9 @@ export function crossoverDocument(
       a: { id: curveId(p.a.key), key: p.a.key, points: p.a.points },
       b: { id: curveId(p.b.key), key: p.b.key, points: p.b.points },
       // Each pair its own seed stream, so filtering pairs does not change another pair's interval.
-      result: crossoverOfCurves(p.a, p.b, { level: opts.level, resamples: opts.resamples, seed: opts.seed, streamLabel: p.id }),
+      result: crossoverOfCurves(withItems(p.a), withItems(p.b), { level: opts.level, resamples: opts.resamples, seed: opts.seed, streamLabel: p.id }),
     });
     opts.onPair?.(i + 1, pairs.length);
   }
-  return { kind: 'emergence-crossover', version: 1, inputs, compare: spec, level: opts.level, resamples: opts.resamples, seed: opts.seed, pairs: entries, unpaired: unpaired.sort() };
+  return { kind: 'emergence-crossover', version: 1, inputs, compare: spec, level: opts.level, resamples: opts.resamples, seed: opts.seed, items: opts.items ?? null, pairs: entries, unpaired: unpaired.sort() };
 }

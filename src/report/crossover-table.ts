@@ -62,7 +62,7 @@ export function crossoverTable(doc: CrossoverDocument, opts: { showAll?: boolean
     ];
   });
   const parts = [
-    `${doc.compare.field}: ${b} against ${a}; positive differences mean ${b} is better. Crossovers from each variant's AICc-best fit; ${pct}% percentile intervals from ${doc.resamples} seeded bootstrap resamples (seed ${doc.seed}); support = share of resamples that cross the same way.`,
+    `${doc.compare.field}: ${b} against ${a}; positive differences mean ${b} is better. Crossovers from each variant's AICc-best fit; ${pct}% percentile intervals from ${doc.resamples} seeded bootstrap resamples (seed ${doc.seed})${doc.items === null ? '' : `, values without errors taken as means of ${doc.items} items`}; support = share of resamples that cross the same way.`,
     '',
     shown.length > 0 ? render(header, rows, new Set([3, 6])) : '(no pairs to show)',
   ];
