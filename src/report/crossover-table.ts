@@ -44,7 +44,7 @@ export function crossoverTable(doc: CrossoverDocument, opts: { showAll?: boolean
   const hidden = doc.pairs.length - shown.length;
   const { a, b } = doc.compare;
   const pct = Math.round(doc.level * 100);
-  const header = ['family', 'task', 'metric', 'sizes', 'range', `${b} − ${a}: smallest → largest`, 'per decade', `crossover [${pct}% interval]`, 'support'];
+  const header = ['family', 'task', 'metric', 'sizes', 'range', `${b} − ${a}: smallest → largest`, 'per decade ±se', `crossover [${pct}% interval]`, 'support'];
   const rows = shown.map((e) => {
     const r = e.result;
     const o = r.observed;
@@ -56,7 +56,7 @@ export function crossoverTable(doc: CrossoverDocument, opts: { showAll?: boolean
       String(sizes(e)),
       `${fmtParams(r.range[0])}–${fmtParams(r.range[1])}`,
       o.length > 0 ? `${fmtNum(o[0]!.diff)} → ${fmtNum(o[o.length - 1]!.diff)}` : '-',
-      r.trend ? `${r.trend.slopePerDecade >= 0 ? '+' : ''}${fmtNum(r.trend.slopePerDecade)}` : '-',
+      r.trend ? `${r.trend.slopePerDecade >= 0 ? '+' : ''}${fmtNum(r.trend.slopePerDecade)}${Number.isFinite(r.trend.slopeSe) ? ` ±${fmtNum(r.trend.slopeSe, 2)}` : ''}` : '-',
       crossoverText(e, doc),
       support,
     ];
