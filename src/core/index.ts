@@ -12,3 +12,9 @@ export { bestFit, fitForms, fitLinear, fitPower, fitSigmoid, fitQuadratic, predi
 export { incompleteBeta, logGamma, studentTwoSidedP, fSurvival } from './stats/special.js';
 export { mean, median, ranks, pearson, spearman, sampleSd } from './stats/describe.js';
 export { crossoverOfCurves, crossoverOfSamples, pairCurves, parseCompareSpec, type CompareSpec, type CrossoverResult, type CrossoverOptions, type ItemVariant } from './crossover/index.js';
+export { fitTaskLoss, fitLossToAccuracy, forecastTwoStep, predictTaskLoss, predictAccuracy, type TaskLossFit, type AccuracyFit, type LossPoint, type AccuracyPoint } from './forecast/two-step.js';
+export { forecastLadder, type LadderForecast, type LadderOptions } from './forecast/ladder.js';
+export { fitPca, pcaTransform, pcaInverse, type Pca } from './forecast/pca.js';
+export { pcaImpute, type ImputeOptions } from './forecast/pca-impute.js';
+export { observationalScaling, fitObsSigmoid, predictObsSigmoid, type ObsScalingResult } from './forecast/obs-scaling.js';
+export { obsScalingTasks, type ObsTasksResult } from './forecast/obs-scaling-tasks.js';

@@ -163,6 +163,40 @@ describe.runIf(native !== null)('native kernels against the TypeScript fallback'
       expect(Array.from(three[i]!)).toEqual(Array.from(one[i]!));
     }
   });
+  it('the threaded kernels (norms, GELU, attention, AdamW, bias rows, column sums) give the same bits on 1, 2 or 3 threads', () => {
+    const [B, T, C, NH] = [16, 32, 64, 4];
+    const BT = B * T;
+    const x = rand(BT * C, 2), w = rand(C), bias = rand(C), dy = rand(BT * C), qkv = rand(BT * 3 * C), dout = rand(BT * C);
+    const p0 = rand(50_001), g = rand(50_001, 0.1);
+    const run = (threads: number): Float32Array[] => {
+      addon!.threads(threads);
+      const y = new Float32Array(BT * C), mean = new Float32Array(BT), rstd = new Float32Array(BT);
+      native!.layernormForward(y, mean, rstd, x, w, bias, BT, C);
+      const dx = new Float32Array(BT * C), dw = new Float32Array(C), db = new Float32Array(C);
+      native!.layernormBackward(dx, dw, db, dy, x, w, mean, rstd, BT, C);
+      const ry = new Float32Array(BT * C), rr = new Float32Array(BT), rdx = new Float32Array(BT * C), rdw = new Float32Array(C);
+      native!.rmsnormForward(ry, rr, x, w, BT, C);
+      native!.rmsnormBackward(rdx, rdw, dy, x, w, rr, BT, C);
+      const gy = new Float32Array(BT * C), gd = new Float32Array(BT * C), gdx = new Float32Array(BT * C);
+      native!.geluForward(gy, x, BT * C, gd);
+      native!.geluBackward(gdx, x, dy, BT * C, null);
+      const out = new Float32Array(BT * C), att = new Float32Array(B * NH * T * T), dqkv = new Float32Array(BT * 3 * C);
+      native!.attentionForward(out, att, qkv, B, T, C, NH);
+      native!.attentionBackward(dqkv, new Float32Array(att.length), dout, qkv, att, B, T, C, NH);
+      const p = p0.slice(), m = new Float32Array(p.length), v = new Float32Array(p.length);
+      native!.adamw(p, g, m, v, null, 0.1, 0.001, 1e-3, 0.9, 0.999, 1e-8, 0.1);
+      const rows = new Float32Array(BT * C), cs = new Float32Array(C);
+      native!.biasRows(rows, bias, BT, C);
+      native!.columnSums(cs, dy, BT, C);
+      return [y, mean, rstd, dx, dw, db, ry, rr, rdx, rdw, gy, gd, gdx, out, att, dqkv, p, m, v, rows, cs];
+    };
+    const one = run(1), two = run(2), three = run(3);
+    addon!.threads(availableParallelism());
+    for (let i = 0; i < one.length; i++) {
+      expect(Array.from(two[i]!), `output ${i}, 2 threads`).toEqual(Array.from(one[i]!));
+      expect(Array.from(three[i]!), `output ${i}, 3 threads`).toEqual(Array.from(one[i]!));
+    }
+  });
   it('a wrong call throws instead of reading past an array', () => {
     expect(() => native!.geluForward(new Float32Array(3), new Float32Array(3), 4, null)).toThrow(/smaller than the shapes say/);
     expect(() => native!.layernormForward(new Float32Array(8), new Float32Array(2), new Float32Array(2), new Float32Array(8), new Float32Array(4), new Float32Array(3), 2, 4)).toThrow(/b is smaller/);

@@ -17,8 +17,9 @@ export function rmsnormForwardTs(y: Float32Array, rstd: Float32Array, x: Float32
   }
 }
 
-/** Accumulates dx and dw. */
+/** Accumulates dx and dw; dw is summed over the rows in double and added once (as the native kernel does, by chunks). */
 export function rmsnormBackwardTs(dx: Float32Array, dw: Float32Array, dy: Float32Array, x: Float32Array, w: Float32Array, rstd: Float32Array, BT: number, C: number): void {
+  const sw = new Float64Array(C);
   for (let i = 0; i < BT; i++) {
     const o = i * C;
     const s = rstd[i]!;
@@ -28,8 +29,9 @@ export function rmsnormBackwardTs(dx: Float32Array, dw: Float32Array, dy: Float3
     for (let c = 0; c < C; c++) {
       const xh = x[o + c]! * s;
       const d = dy[o + c]!;
-      dw[c] = dw[c]! + d * xh;
+      sw[c] = sw[c]! + d * xh;
       dx[o + c] = dx[o + c]! + s * (d * w[c]! - xh * gx);
     }
   }
+  for (let c = 0; c < C; c++) dw[c] = dw[c]! + sw[c]!;
 }
