@@ -97,6 +97,15 @@ describe('crossoverOfCurves on synthetic pairs', () => {
     if (c) expect(c.interval.low === null || c.interval.high === null).toBe(true);
     else expect(r.bootstrap.outcomes.none).toBeLessThan(0.9);
   });
+  it('matches models by name, and by params when the variants are two families with their own names', () => {
+    const a = curve(xs, (x) => 0.1 + 0.05 * (x - 9));
+    // The variant's models are 3% larger (0.013 decades) and named apart; one of them is missing.
+    const bPoints = curve(xs, (x) => 0.3 + 0.08 * (x - 9)).points.map((p) => ({ ...p, model: `${p.model}-instruct`, params: p.params * 1.03 }));
+    const b = { ...curve(xs, () => 0), points: bPoints.filter((_, i) => i !== 4) };
+    const r = crossoverOfCurves(a, b, { resamples: 10 });
+    expect(r.observed.map((o) => o.model)).toEqual(a.points.map((p) => p.model).filter((_, i) => i !== 4));
+    expect(r.observed[2]!.diff).toBeCloseTo(0.2, 12); // at x = 9: 0.3 − 0.1
+  });
   it('too few points, and the same seed gives the same interval', () => {
     expect(crossoverOfCurves(curve([8, 9], (x) => x), curve([8, 9], (x) => -x)).outcome).toBe('too_few_points');
     const a = curve(xs, (x) => 0.1 + 0.05 * (x - 9));

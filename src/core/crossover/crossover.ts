@@ -349,15 +349,31 @@ export function quantileWithInfinities(sorted: Float64Array, q: number): number 
   return h - i < 0.5 ? a : b;
 }
 
-/** The models both variants have (by name, else by equal params), with their oriented difference. */
+/**
+ * The models both variants have: by name, else by the nearest params within a tenth of a decade
+ * among the models whose name the other variant lacks. Two families compared have their own names,
+ * and a variant's model can differ a little in size (a scratchpad model's longer position table).
+ */
+export const MATCH_DECADES = 0.1;
+
 function matchPoints(sa: Series, sb: Series, orient: number): DifferencePoint[] {
   const out: DifferencePoint[] = [];
   const byName = new Map(sb.models.map((m, i) => [m, i]));
+  const namesA = new Set(sa.models);
   const usedB = new Set<number>();
   for (let i = 0; i < sa.models.length; i++) {
-    let j = byName.get(sa.models[i]!);
-    if (j === undefined || usedB.has(j)) j = sb.params.findIndex((p, k) => !usedB.has(k) && !byName.has(sa.models[i]!) && Math.abs(p - sa.params[i]!) <= 1e-9 * p);
-    if (j === undefined || j < 0) continue;
+    let j = byName.get(sa.models[i]!) ?? -1;
+    if (j < 0) {
+      let best = MATCH_DECADES;
+      for (let k = 0; k < sb.x.length; k++) {
+        const gap = Math.abs(sb.x[k]! - sa.x[i]!);
+        if (!usedB.has(k) && !namesA.has(sb.models[k]!) && gap <= best) {
+          best = gap;
+          j = k;
+        }
+      }
+    }
+    if (j < 0 || usedB.has(j)) continue;
     usedB.add(j);
     out.push({ model: sa.models[i]!, params: sa.params[i]!, a: sa.y[i]!, b: sb.y[j]!, diff: orient * (sb.y[j]! - sa.y[i]!) });
   }
