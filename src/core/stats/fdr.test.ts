@@ -23,7 +23,7 @@ it('the cutoff rejects exactly the hypotheses whose q-value is at most q', () =>
       for (const q of [0.01, 0.05, 0.2]) {
         const cut = fdrCutoff(c.p, q, method);
         const byQ = c[method].map((v) => v <= q + 1e-15);
-        const byCut = c.p.map((v) => v <= cut && cut > 0);
+        const byCut = c.p.map((v) => v <= cut);
         expect(byCut).toEqual(byQ);
       }
     }
@@ -34,4 +34,6 @@ it('hand-computed BH: p = (0.01, 0.04, 0.03, 0.5) gives q = (0.04, 0.0533, 0.053
   const q = fdrQValues([0.01, 0.04, 0.03, 0.5]);
   expect([...q].map((v) => Number(v.toFixed(4)))).toEqual([0.04, 0.0533, 0.0533, 0.5]);
   expect(fdrCutoff([0.01, 0.04, 0.03, 0.5], 0.05)).toBe(0.01);
+  expect(fdrCutoff([0.2, 0.3], 0.05)).toBe(-Infinity);
+  expect(fdrCutoff([0, 0.3], 0.05)).toBe(0);
 });

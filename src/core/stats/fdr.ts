@@ -41,8 +41,8 @@ export function fdrQValues(p: ArrayLike<number>, method: FdrMethod = 'bh'): Floa
 }
 
 /**
- * The step-up cutoff: the largest p₍ₖ₎ with p₍ₖ₎ ≤ k·q/(m·c(m)), or 0 when none qualifies. A
- * hypothesis is rejected when its p ≤ cutoff, the same set as q-value ≤ q.
+ * The step-up cutoff: the largest p₍ₖ₎ with p₍ₖ₎ ≤ k·q/(m·c(m)), or −Infinity when none qualifies.
+ * A hypothesis is rejected when its p ≤ cutoff, the same set as q-value ≤ q.
  */
 export function fdrCutoff(p: ArrayLike<number>, q: number, method: FdrMethod = 'bh'): number {
   if (!(q > 0 && q <= 1)) throw new RangeError(`fdrCutoff: q must be in (0, 1], got ${q}`);
@@ -50,5 +50,5 @@ export function fdrCutoff(p: ArrayLike<number>, q: number, method: FdrMethod = '
   const sorted = Float64Array.from(p, (v) => (Number.isNaN(v) ? 1 : v)).sort();
   const c = method === 'by' ? harmonic(m) : 1;
   for (let k = m; k >= 1; k--) if (sorted[k - 1]! <= (k * q) / (m * c)) return sorted[k - 1]!;
-  return 0;
+  return -Infinity;
 }
