@@ -21,7 +21,7 @@ describe('emergence audit on the bundled data', () => {
     const bleu = rows.find((l) => /bleu/.test(l))!;
     expect(bleu).toMatch(/0\.03–0\.579/);
     expect(bleu).not.toMatch(/flat/);
-    expect(run.stdout).toMatch(/Pythia · ipa_transliterate \(2-shot\): bleu: \w+ {2}↔ {2}exact_match: flat \(at floor\)/);
+    expect(run.stdout).toMatch(/Pythia · ipa_transliterate \(2-shot\): bleu: smooth \(emergent before FDR\) {2}↔ {2}exact_match: flat \(at floor\)/);
   });
   it('prints the metric-swap summary and the meta-analysis', () => {
     expect(run.stdout).toMatch(/Metric swap: \d+ \(family, task\) pairs scored under several metrics; the verdict changes with the metric in \d+\./);

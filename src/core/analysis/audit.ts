@@ -226,6 +226,10 @@ export function audit(curves: readonly Curve[], options: AuditOptions = {}): Aud
     const j = qIndex.get(i);
     return j === undefined || trendQ === null ? v : { ...v, trendQ: trendQ[j]!, emergenceQ: evidence[i]!.emergenceP === null ? null : emQ![j]! };
   });
+  // A call that was emergent alone says so wherever FDR control sent it (smooth, or no trend at all).
+  verdicts = verdicts.map((v, i) =>
+    alone[i]!.verdict === 'emergent' && v.verdict !== 'emergent' ? { ...v, qualifier: v.qualifier === null ? 'emergent before FDR' : `${v.qualifier}; emergent before FDR` } : v,
+  );
   if (fdr !== null) {
     const count = (vs: readonly Verdict[], c: VerdictClass): number => vs.filter((v) => v.verdict === c).length;
     fdr = { ...fdr, emergentBefore: count(alone, 'emergent'), emergentAfter: count(verdicts, 'emergent'), smoothBefore: count(alone, 'smooth'), smoothAfter: count(verdicts, 'smooth') };

@@ -387,8 +387,7 @@ export function classify(ev: CurveEvidence, gates: VerdictGates, t: VerdictThres
   }
   if (shape.improvement > 0 && sharp && bigMiss && emP !== null) {
     reasons.push(`sharp: ${jumpText}`, `a large miss: ${surpriseText}`, `but not significant: p = ${fmt(emP)} > ${fmt(gates.emergenceAlpha)}${fdrText(emP, t.emergenceAlpha, gates.emergenceAlpha)}`);
-    const beforeFdr = gates.fdr !== null && emP <= t.emergenceAlpha;
-    return done('smooth', beforeFdr ? 'emergent before FDR' : null);
+    return done('smooth');
   }
   reasons.push(
     sharp ? `sharp: ${jumpText}; but foreseen: ${surpriseText}` : `gradual: at most ${jumpText}`,
