@@ -4,6 +4,7 @@ import { fdrCutoff, fdrQValues, type FdrMethod } from '../stats/fdr.js';
 import { deriveSeed } from '../random/derive-seed.js';
 import { makeRng, type Rng } from '../random/rng.js';
 import { DEFAULT_THRESHOLDS, type VerdictThresholds } from './thresholds.js';
+import { BACKTEST_MIN_TRAIN } from './backtest.js';
 import { classify, curveEvidence, curveGates, type CurveEvidence, type VerdictGates, type VerdictOptions } from './verdict.js';
 
 /** For one (family, task, shots, labels): the verdict under each metric, and whether they disagree. */
@@ -165,7 +166,10 @@ function stabilityOf(v: Verdict, ev: CurveEvidence, options: AuditOptions, t: Ve
     if (s.jumpTo >= 0) rests.add(s.jumpTo).add(s.jumpTo - 1);
     const step = ev.surpriseStepP ?? ev.surpriseStep;
     if (step !== null) rests.add(step.k);
-    for (const i of [...rests].sort((a, b) => a - b)) if (i > 0 && i < n - 1) judge(withoutPoint(ev.curve, i), `without ${ev.curve.points[i]!.model}`);
+    // A model is kept when dropping it would leave the surprising forecast fewer than the back-test's
+    // minimum of smaller models: its absence would remove the test, not weaken the evidence.
+    const testable = (i: number): boolean => step === null || i >= step.k || step.k - 1 >= BACKTEST_MIN_TRAIN;
+    for (const i of [...rests].sort((a, b) => a - b)) if (i > 0 && i < n - 1 && testable(i)) judge(withoutPoint(ev.curve, i), `without ${ev.curve.points[i]!.model}`);
   }
   if (ev.noiseKnown) {
     const rng = makeRng(deriveSeed(options.seed ?? 0, curveId(v.key), 'stability'));
