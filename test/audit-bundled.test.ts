@@ -27,6 +27,14 @@ describe('emergence audit on the bundled data', () => {
     expect(run.stdout).toMatch(/Metric swap: \d+ \(family, task\) pairs scored under several metrics; the verdict changes with the metric in \d+\./);
     expect(run.stdout).toMatch(/Meta-analysis: \d+ of \d+ curves read emergent; by metric:/);
   });
+  it('says how many emergent calls survive false-discovery control across the audit', () => {
+    const m = /False-discovery control \(Benjamini–Hochberg, q = 0\.05\) across (\d+) tested curves: (\d+) of (\d+) emergent calls survive/.exec(run.stdout);
+    expect(m).not.toBeNull();
+    const [tested, after, before] = [Number(m![1]), Number(m![2]), Number(m![3])];
+    expect(tested).toBeGreaterThan(1000);
+    expect(after).toBeLessThanOrEqual(before);
+    expect(run.stdout).toMatch(/\d+ curves at chance/);
+  });
 });
 
 describe('the back-test of pythia-12b LAMBADA from the models up to 2.8B', () => {
