@@ -203,7 +203,7 @@ export function audit(curves: readonly Curve[], options: AuditOptions = {}): Aud
   let trendQ: Float64Array | null = null;
   let emQ: Float64Array | null = null;
   let fdr: FdrSummary | null = null;
-  const alone = evidence.map((e) => classify(e, gates, t));
+  const aloneGates = gates;
   if (fdrOpt !== null && tested.length > 0) {
     const tp = tested.map((i) => evidence[i]!.trendP ?? 1);
     const ep = tested.map((i) => evidence[i]!.emergenceP ?? 1);
@@ -225,7 +225,15 @@ export function audit(curves: readonly Curve[], options: AuditOptions = {}): Aud
     };
   }
   const qIndex = new Map(tested.map((i, j) => [i, j]));
-  let verdicts = fdrOpt === null ? alone : evidence.map((e) => classify(e, gates, t));
+  let verdicts = evidence.map((e) => classify(e, gates, t));
+  // The call alone differs from the call under FDR only when a p-value falls between the audit's
+  // cutoff and the per-curve level; only those curves are classified twice.
+  const between = (p: number | null, cut: number, alpha: number): boolean => p !== null && p > cut && p <= alpha;
+  const alone = fdrOpt === null
+    ? verdicts
+    : evidence.map((e, i) =>
+        between(e.trendP, gates.trendAlpha, aloneGates.trendAlpha) || between(e.emergenceP, gates.emergenceAlpha, aloneGates.emergenceAlpha) ? classify(e, aloneGates, t) : verdicts[i]!,
+      );
   verdicts = verdicts.map((v, i) => {
     const j = qIndex.get(i);
     return j === undefined || trendQ === null ? v : { ...v, trendQ: trendQ[j]!, emergenceQ: evidence[i]!.emergenceP === null ? null : emQ![j]! };
