@@ -10,7 +10,7 @@ import type { CrossoverDocument } from '../src/report/crossover-document.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'emergence-crossover-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-const POST = 'data/obsscaling_post_training.csv';
+const POST = 'data/post-training/obsscaling_post_training.csv';
 
 // Two log-linear laws with reported errors: A = 0.1 + 0.05 (x − 9), B = −0.1 + 0.15 (x − 9), equal at x = 11.
 const xs = [8, 8.5, 9, 9.5, 10, 10.5, 11, 11.5, 12];
@@ -53,7 +53,7 @@ describe('the published families (ObsScaling post-training data)', () => {
   const doc = JSON.parse(run.stdout) as CrossoverDocument;
   it("Llama-2 7B/13B/70B's GSM8K direct and CoT values read back as the provenance note states them", () => {
     expect(run.code).toBe(0);
-    const note = readFileSync(join(ROOT, 'data/obsscaling_post_training.md'), 'utf8');
+    const note = readFileSync(join(ROOT, 'data/post-training/obsscaling_post_training.md'), 'utf8');
     expect(note).toContain('direct 5-shot strict-match 0.068 / 0.094 / 0.178 (flexible-extract identical); CoT 8-shot strict-match 0.142 / 0.254 / 0.542, flexible-extract 0.154 / 0.298 / 0.58');
     const pair = (metric: string) => doc.pairs.find((p) => p.label === 'Llama-2' && p.metric === metric)!;
     const strict = pair('exact_match/strict-match');
