@@ -166,9 +166,9 @@ describe('emergence serve, through the official openai client', () => {
   });
   it("takes lm-eval local-completions' request shapes: token-id lists and prompt lists, choices numbered per prompt", async () => {
     const tok = (s: string): number[] => Array.from(s, (ch) => '0123456789+-*=\n'.indexOf(ch));
-    const post = async (b: object): Promise<{ status: number; json: Record<string, never> }> => {
+    const post = async (b: object): Promise<{ status: number; json: Record<string, unknown> }> => {
       const r = await fetch(`${url}/v1/completions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(b) });
-      return { status: r.status, json: (await r.json()) as Record<string, never> };
+      return { status: r.status, json: (await r.json()) as Record<string, unknown> };
     };
     // lm-eval's loglikelihood payload (tokenized_requests=True): context + continuation as ids, echo, 1 token.
     const ctx = '12+34=', cont = '046';

@@ -55,7 +55,7 @@ function loadTasks(cfg: EvalConfig): Task[] {
   return cfg.tasks.map((t) => {
     if (t.source.kind === 'arithmetic') {
       const s = t.source;
-      return arithmeticTask(t.name, { digits: s.digits, operation: s.operation, count: s.count, seed: s.seed });
+      return arithmeticTask(t.name, { digits: s.digits, operation: s.operation, count: s.count, seed: s.seed, padAnswer: s.padAnswer });
     }
     return loadTaskFile(isAbsolute(t.source.path) ? t.source.path : resolve(base, t.source.path), t.name);
   });

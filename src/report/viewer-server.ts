@@ -5,7 +5,7 @@ import { assembleCurves } from '../core/curves/assemble.js';
 import { audit } from '../core/analysis/audit.js';
 import { DEFAULT_THRESHOLDS } from '../core/analysis/thresholds.js';
 import { scoreSamples } from '../core/metrics/score.js';
-import { defaultMetricsFor } from '../core/metrics/registry.js';
+import { defaultMetricsForSamples } from '../core/metrics/default-metrics.js';
 import { loadStoredSamples, type DuckStore } from '../store/duckdb-store.js';
 import { observationsFromStore, storedRuns } from '../store/store-curves.js';
 import { auditDocument } from './audit-document.js';
@@ -58,8 +58,7 @@ export async function startViewer(store: DuckStore, opts: { host: string; port: 
         if (!run) return send(404, page('Not found', `<p>No run ${parts[1]}.</p>`));
         const samples = await loadStoredSamples(store, run.run_id, run.model, run.task);
         if (parts.length === 2) {
-          const kinds = [...new Set(samples.map((s) => s.kind))];
-          const metrics = [...new Set(kinds.flatMap(defaultMetricsFor))].filter((m) => m !== 'expected_calibration_error');
+          const metrics = defaultMetricsForSamples(samples).filter((m) => m !== 'expected_calibration_error');
           const scores = scoreSamples(samples, metrics, { tokenizer: opts.tokenizer });
           const by = new Map<string, Record<string, number>>();
           for (const s of scores) by.set(s.sampleId, { ...(by.get(s.sampleId) ?? {}), [s.metric]: s.value });
@@ -74,7 +73,7 @@ export async function startViewer(store: DuckStore, opts: { host: string; port: 
           const s = samples.find((x) => x.id === parts[3]);
           if (!s) return send(404, page('Not found', `<p>No sample ${parts[3]} in this run.</p>`));
           const raw = (await store.query('SELECT raw_output, paths, error, latency_ms, target_tokens FROM samples WHERE run_id = $1 AND sample_id = $2', [run.run_id, s.id]))[0]!;
-          const metrics = defaultMetricsFor(s.kind).filter((m) => m !== 'expected_calibration_error');
+          const metrics = defaultMetricsForSamples(samples).filter((m) => m !== 'expected_calibration_error');
           const scores = scoreSamples([s], metrics, { tokenizer: opts.tokenizer });
           const parse = <T>(v: unknown): T | null => (v === null || v === undefined ? null : (JSON.parse(String(v)) as T));
           return send(200, samplePage(run, s, { rawOutput: raw.raw_output === null ? null : String(raw.raw_output), paths: parse<string[]>(raw.paths), error: raw.error === null ? null : String(raw.error), latencyMs: Number(raw.latency_ms) }, scores, parse<string[]>(raw.target_tokens)));

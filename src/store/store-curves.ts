@@ -1,7 +1,7 @@
 import type { Observation, Tokenizer } from '../core/types.js';
 import { makeRng } from '../core/random/rng.js';
 import { deriveSeed } from '../core/random/derive-seed.js';
-import { defaultMetricsFor } from '../core/metrics/registry.js';
+import { defaultMetricsForSamples } from '../core/metrics/default-metrics.js';
 import { scoreSamples } from '../core/metrics/score.js';
 import { summarizeMetric, type MetricSummary } from '../core/metrics/aggregate.js';
 import { loadStoredSamples, type DuckStore } from './duckdb-store.js';
@@ -45,8 +45,7 @@ export async function observationsFromStore(
     let samples = await loadStoredSamples(store, run.run_id, run.model, run.task);
     if (opts.keep) samples = samples.filter((s) => opts.keep!(run.run_id, s.id));
     if (samples.length === 0) continue;
-    const kinds = [...new Set(samples.map((s) => s.kind))];
-    const metrics = opts.metrics ?? run.metrics ?? [...new Set(kinds.flatMap(defaultMetricsFor))];
+    const metrics = opts.metrics ?? run.metrics ?? defaultMetricsForSamples(samples);
     const scores = scoreSamples(samples, metrics.filter((m) => m !== 'expected_calibration_error'), { tokenizer: opts.tokenizer });
     metrics.forEach((m) => {
       const s = summarizeMetric(m, samples, scores, { tokenizer: opts.tokenizer }, { rng: makeRng(deriveSeed(opts.seed, 'bootstrap', run.run_id, m)), resamples: opts.resamples ?? 1000 });
