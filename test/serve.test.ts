@@ -232,4 +232,47 @@ describe('emergence serve, through the official openai client', () => {
     expect(doc.scores.find((s) => s.metric === 'target_loglik')!.n).toBe(30);
     expect(doc.scores.find((s) => s.metric === 'per_token_accuracy')!.value).toBeGreaterThan(0);
   });
+  it("pad_answer makes exact match right on the lab's zero-padded answers; defaults skip BLEU/ROUGE on numbers; the run's tokenizer is the server's and audit agrees", async () => {
+    const cfgFor = (pad: boolean): string => `family: toy\nmodels:\n  - name: add2\n    params: 30000\n    provider: { base_url: ${url}, retry_base_ms: 1 }\ntasks:\n  - name: add2\n    arithmetic: { digits: 2, operation: add, count: 40, seed: 5${pad ? ', pad_answer: true' : ''} }\nshots: 0\nmax_tokens: 4\n`;
+    const run = async (pad: boolean): Promise<{ scores: { metric: string; value: number; tokenizer: string | null }[]; store: string }> => {
+      const cfg = join(dir, `eval-pad-${pad}.yaml`);
+      writeFileSync(cfg, cfgFor(pad));
+      const store = join(dir, `pad-${pad}.duckdb`);
+      const r = await emergenceAsync(['eval', '--config', cfg, '--store', store, '--json', '--quiet']);
+      expect(r.stderr).toBe('');
+      expect(r.code).toBe(0);
+      return { ...(JSON.parse(r.stdout) as { scores: { metric: string; value: number; tokenizer: string | null }[] }), store };
+    };
+    const padded = await run(true);
+    const plain = await run(false);
+    const v = (d: typeof padded, m: string): number => d.scores.find((s) => s.metric === m)!.value;
+    // The model answers 046 for 12+34: padded targets make exact match agree with numeric match.
+    expect(v(padded, 'exact_match')).toBe(v(padded, 'numeric_match'));
+    expect(v(padded, 'numeric_match')).toBeGreaterThan(0);
+    expect(v(plain, 'exact_match')).toBeLessThan(v(plain, 'numeric_match'));
+    for (const m of ['bleu', 'rouge2', 'rouge1', 'chrf']) expect(padded.scores.map((s) => s.metric)).not.toContain(m);
+    const tok = padded.scores.find((s) => s.metric === 'token_edit_distance')!;
+    expect(tok.tokenizer).toBe('char');
+    // The store's audit, without --tokenizer, re-scores with the run's own tokenizer: the same value.
+    const a = await emergenceAsync(['audit', padded.store, '--json', '--all', '--quiet']);
+    expect(a.code).toBe(0);
+    const curve = (JSON.parse(a.stdout) as { curves: { key: { metric: string }; points: { value: number }[] }[] }).curves.find((c) => c.key.metric === 'token_edit_distance')!;
+    expect(curve.points[0]!.value).toBeCloseTo(tok.value, 10);
+    // The camelCase spelling is told the field's name.
+    const bad = join(dir, 'eval-camel.yaml');
+    writeFileSync(bad, cfgFor(false).replace('seed: 5', 'seed: 5, padAnswer: true'));
+    const r = await emergenceAsync(['eval', '--config', bad, '--store', join(dir, 'camel.duckdb')]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/tasks\[0\]\.arithmetic\.padAnswer.*unknown field.*did you mean pad_answer\?/);
+  });
+  it('eval against a port where nothing listens fails fast with one clear line', async () => {
+    const cfg = join(dir, 'eval-dead.yaml');
+    writeFileSync(cfg, 'family: toy\nmodels:\n  - name: add2\n    params: 30000\n    provider: { base_url: http://127.0.0.1:9 }\ntasks:\n  - name: add2\n    arithmetic: { digits: 2, count: 400 }\n');
+    const t0 = Date.now();
+    const r = await emergenceAsync(['eval', '--config', cfg, '--store', join(dir, 'dead.duckdb')]);
+    expect(Date.now() - t0).toBeLessThan(10_000);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/cannot reach http:\/\/127\.0\.0\.1:9 \(connection refused: nothing listens there\)/);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+  });
 });

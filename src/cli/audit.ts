@@ -39,7 +39,8 @@ Options:
   --holdout N       the headline back-test fits all but the N largest models (default 2)
   --models FILE     model → family, params mapping for lm-eval results (CSV model,family,params or JSON)
   --bigbench-params total|non_embedding   BIG-bench scale axis (default total)
-  --tokenizer T     token-level metrics for lm-eval run directories (default r50k_base)
+  --tokenizer T     token-level metrics for lm-eval run directories (default r50k_base) and stores
+                    (default: the tokenizer each stored run recorded)
   --seed N          bootstrap seed for run directories (default 0)
   --all             also list curves with too few points
   --detail          print every shown curve's reasons, points, fits and back-test steps
@@ -107,7 +108,8 @@ export async function runAudit(argv: string[], ctx: CliContext): Promise<number>
     log.progress(`reading the store ${f}`);
     const store = await openExistingStore(resolve(ctx.cwd, f));
     try {
-      fromStores.push(...(await observationsFromStore(store, { tokenizer: tokenizer!, seed })).observations);
+      // Without --tokenizer, each stored run is re-scored with the tokenizer it recorded.
+      fromStores.push(...(await observationsFromStore(store, { ...(values.tokenizer !== undefined ? { tokenizer: tokenizer! } : {}), seed })).observations);
     } finally {
       store.close();
     }

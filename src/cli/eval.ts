@@ -17,7 +17,9 @@ import { DuckStore } from '../store/duckdb-store.js';
 import { observationsFromStore } from '../store/store-curves.js';
 import { arithmeticTask } from '../tasks/arithmetic.js';
 import { loadTaskFile } from '../tasks/load-task.js';
-import { tokenizerById } from '../tokenizers/index.js';
+import { DEFAULT_TOKENIZER, checkTokenizerId, tokenizerById } from '../tokenizers/index.js';
+import { probeServer } from '../providers/preflight.js';
+import type { Tokenizer } from '../core/types.js';
 import { auditDocument } from '../report/audit-document.js';
 import { auditTable } from '../report/audit-table.js';
 import { fmtNum, jsonReplacer } from '../report/format.js';
@@ -102,7 +104,6 @@ export async function runEvalCommand(argv: string[], ctx: CliContext): Promise<n
   const cfg = parseEvalConfig(text, values.config);
   const cfgAbs: EvalConfig = { ...cfg, file };
   const tasks = loadTasks(cfgAbs);
-  const tokenizer = await tokenizerById(cfg.tokenizer);
   // Keys come from the environment, by the name the config gives; they go only into request headers.
   const headersFor = (envName: string | null): Record<string, string> => {
     if (envName === null) return {};
@@ -110,6 +111,33 @@ export async function runEvalCommand(argv: string[], ctx: CliContext): Promise<n
     if (key === undefined || key === '') throw new ConfigError(`environment variable ${envName} is not set`, { code: 'CONFIG_ENV', file: values.config, field: 'api_key_env' });
     return { authorization: `Bearer ${key}` };
   };
+  if (cfg.tokenizer !== null) checkTokenizerId(cfg.tokenizer);
+  // Is anything listening? Checked for every replica before the store opens, so a server that is not
+  // up is one line in a second, not minutes of retries; the answer also names each model's tokenizer.
+  const log0 = ctx.logger;
+  const tokenizers = new Map<string, Tokenizer>();
+  for (const model of cfg.models) {
+    const probes = await Promise.all(model.provider.baseUrls.map((u) => probeServer(u, headersFor(model.provider.apiKeyEnv), Math.min(5000, model.provider.timeoutMs)).then((r) => r, (e: unknown) => e as Error)));
+    const up = probes.filter((p): p is Exclude<typeof p, Error> => !(p instanceof Error));
+    if (up.length === 0) throw probes[0] as Error;
+    for (const p of probes) if (p instanceof Error) log0.warn(`${model.name}: ${p.message}; using the other replicas`);
+    for (const p of up) if (p.warning) log0.warn(`${model.name}: ${p.warning}`);
+    const listed = up.flatMap((p) => (p.models ?? []).filter((m) => m.id === model.provider.model));
+    if (up.some((p) => p.models !== null && p.models.length > 0) && listed.length === 0) {
+      log0.warn(`${model.name}: ${up[0]!.url} does not list a model "${model.provider.model}" (it lists ${up.flatMap((p) => (p.models ?? []).map((m) => m.id)).slice(0, 5).join(', ')})`);
+    }
+    const reported = [...new Set(listed.map((m) => m.tokenizer).filter((t): t is string => t !== null))];
+    let id = cfg.tokenizer ?? DEFAULT_TOKENIZER;
+    if (cfg.tokenizer === null && reported.length === 1) {
+      try {
+        checkTokenizerId(reported[0]!);
+        id = reported[0]!;
+      } catch {
+        log0.warn(`${model.name}: the server reports tokenizer "${reported[0]}", which the lab does not have; token metrics use ${DEFAULT_TOKENIZER}`);
+      }
+    }
+    tokenizers.set(model.name, await tokenizerById(id));
+  }
   const storePath = values.store ?? (cfg.store === null ? resolve(ctx.cwd, 'emergence.duckdb') : resolve(dirname(file), cfg.store));
   const store = await DuckStore.open(storePath);
   const log = ctx.logger;
@@ -157,7 +185,7 @@ export async function runEvalCommand(argv: string[], ctx: CliContext): Promise<n
       for (const task of tasks) {
         const runId = runIdFor(cfgAbs, model, task);
         const started = performance.now();
-        const r = await runModelTask(cfgAbs, { model, task, runId }, provider, store, tokenizer, {
+        const r = await runModelTask(cfgAbs, { model, task, runId }, provider, store, tokenizers.get(model.name)!, {
           limit, retryErrors: values['retry-errors'] ?? false, concurrency, versions: version(ctx),
           onProgress: (p) => {
             const secs = (performance.now() - started) / 1000;
@@ -182,7 +210,8 @@ export async function runEvalCommand(argv: string[], ctx: CliContext): Promise<n
     // Scores per (model, task, metric) from what this config stored, then the family's audit.
     const runIds = cfg.models.flatMap((model) => tasks.map((task) => runIdFor(cfgAbs, model, task)));
     const subset = new Map(cfg.models.flatMap((model) => tasks.map((task) => [runIdFor(cfgAbs, model, task), new Set(task.examples.slice(0, limit ?? undefined).map((e) => e.id))] as const)));
-    const { observations, summaries } = await observationsFromStore(store, { tokenizer, seed: cfg.seed, metrics: cfg.metrics, runIds, keep: (run, id) => subset.get(run)?.has(id) ?? false });
+    // Each run's token metrics with the tokenizer it recorded, as `audit` of this store will score them.
+    const { observations, summaries } = await observationsFromStore(store, { seed: cfg.seed, metrics: cfg.metrics, runIds, keep: (run, id) => subset.get(run)?.has(id) ?? false });
     const rows = summaries.map((s) => ({ model: s.run.model, params: s.run.params, task: s.run.task, metric: s.metric, value: s.value, low: s.interval?.low ?? null, high: s.interval?.high ?? null, se: s.interval?.se ?? null, n: s.n, continuous: s.continuous, tokenizer: s.tokenizer }));
     const curves = assembleCurves(observations).curves;
     const report = audit(curves);

@@ -16,7 +16,7 @@ Options:
   --store PATH   DuckDB file (default ./emergence.duckdb)
   --port N       port (default 8470; 0 picks a free one)
   --host HOST    address to bind (default 127.0.0.1; anything else only when given here)
-  --tokenizer T  for token-level metrics (default ${DEFAULT_TOKENIZER})`;
+  --tokenizer T  for token-level metrics (default: each run's own, else ${DEFAULT_TOKENIZER})`;
 
 export async function runView(argv: string[], ctx: CliContext): Promise<number> {
   const { values } = parseArgs({ args: argv, options: { store: { type: 'string' }, port: { type: 'string' }, host: { type: 'string' }, tokenizer: { type: 'string' }, quiet: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } } });
@@ -35,7 +35,7 @@ export async function runView(argv: string[], ctx: CliContext): Promise<number> 
   const host = values.host ?? '127.0.0.1';
   const storePath = resolve(ctx.cwd, values.store ?? 'emergence.duckdb');
   const store = await openExistingStore(storePath, { field: '--store', hint: 'run emergence eval first, or pass --store' });
-  const { server, url } = await startViewer(store, { host, port, tokenizer: await tokenizerById(values.tokenizer ?? DEFAULT_TOKENIZER) });
+  const { server, url } = await startViewer(store, { host, port, ...(values.tokenizer !== undefined ? { tokenizer: await tokenizerById(values.tokenizer) } : {}) });
   ctx.stdout.write(`emergence view: ${url}/ (store ${storePath})\n`);
   await stopped;
   // Close every connection (browsers keep them alive) so the process can end.

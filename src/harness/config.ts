@@ -49,7 +49,8 @@ export interface EvalConfig {
   readonly answer: 'first_line' | 'regex' | 'last_number';
   readonly metrics: readonly string[] | null;
   readonly scoreTargets: boolean;
-  readonly tokenizer: string;
+  /** null: the server's own (emergence serve reports `char`), else r50k_base. */
+  readonly tokenizer: string | null;
   readonly cache: boolean;
 }
 
@@ -89,7 +90,7 @@ chain_of_thought: false   # append "Let's think step by step." and take the last
 answer: first_line        # first_line | regex (the task's output_regex) | last_number
 score_targets: true       # also score the target's log-likelihood (needs api: completions)
 metrics: [exact_match, token_edit_distance, target_loglik, per_token_accuracy]   # default: all that apply
-tokenizer: r50k_base
+tokenizer: r50k_base      # token metrics; default: what the server reports (emergence serve: char), else r50k_base
 cache: true               # reuse identical requests (keyed by server, model and body; never headers)
 `;
 
@@ -245,7 +246,7 @@ export function parseEvalConfig(text: string, file: string): EvalConfig {
     answer,
     metrics,
     scoreTargets: bool('score_targets', true),
-    tokenizer: str(doc, 'tokenizer', '', 'r50k_base'),
+    tokenizer: doc.tokenizer === undefined ? null : str(doc, 'tokenizer', ''),
     cache: bool('cache', true),
   };
 }

@@ -141,7 +141,7 @@ export async function runModelTask(
     settings: {
       serverModel: model.provider.model, api: model.provider.api, shots: cfg.shots, samplesPerExample: cfg.samplesPerExample, temperature: cfg.temperature,
       maxTokens: cfg.maxTokens, stop: cfg.stop, chainOfThought: cfg.chainOfThought, answer: cfg.answer, scoreTargets: cfg.scoreTargets, examples: task.examples.length,
-      metrics: cfg.metrics,
+      metrics: cfg.metrics, tokenizer: tokenizer.id,
     },
     seed: cfg.seed,
     versions: opts.versions,

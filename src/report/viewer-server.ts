@@ -7,7 +7,7 @@ import { DEFAULT_THRESHOLDS } from '../core/analysis/thresholds.js';
 import { scoreSamples } from '../core/metrics/score.js';
 import { defaultMetricsForSamples } from '../core/metrics/default-metrics.js';
 import { loadStoredSamples, type DuckStore } from '../store/duckdb-store.js';
-import { observationsFromStore, storedRuns } from '../store/store-curves.js';
+import { observationsFromStore, storedRuns, tokenizerForRun } from '../store/store-curves.js';
 import { auditDocument } from './audit-document.js';
 import { auditHtml } from './html.js';
 import { page, runPage, runsPage, samplePage, type RunRow } from './viewer-pages.js';
@@ -16,7 +16,7 @@ import { page, runPage, runsPage, samplePage, type RunRow } from './viewer-pages
  * `emergence view`: a local web server over the store: the runs, the family's report (each point
  * links to its run), every sample of a run with its scores, and any sample in full. Read-only.
  */
-export async function startViewer(store: DuckStore, opts: { host: string; port: number; tokenizer: Tokenizer }): Promise<{ server: Server; url: string }> {
+export async function startViewer(store: DuckStore, opts: { host: string; port: number; tokenizer?: Tokenizer }): Promise<{ server: Server; url: string }> {
   const runRow = async (runId: string): Promise<RunRow | null> => {
     const rows = await store.query(
       `SELECT r.run_id, r.family, r.model, r.params, r.task, count(s.sample_id) AS samples, count(s.error) AS errors
@@ -59,7 +59,7 @@ export async function startViewer(store: DuckStore, opts: { host: string; port: 
         const samples = await loadStoredSamples(store, run.run_id, run.model, run.task);
         if (parts.length === 2) {
           const metrics = defaultMetricsForSamples(samples).filter((m) => m !== 'expected_calibration_error');
-          const scores = scoreSamples(samples, metrics, { tokenizer: opts.tokenizer });
+          const scores = scoreSamples(samples, metrics, { tokenizer: await tokenizerForRun((await storedRuns(store, [run.run_id]))[0], opts.tokenizer) });
           const by = new Map<string, Record<string, number>>();
           for (const s of scores) by.set(s.sampleId, { ...(by.get(s.sampleId) ?? {}), [s.metric]: s.value });
           const shown = metrics.filter((m) => scores.some((s) => s.metric === m));
@@ -74,7 +74,7 @@ export async function startViewer(store: DuckStore, opts: { host: string; port: 
           if (!s) return send(404, page('Not found', `<p>No sample ${parts[3]} in this run.</p>`));
           const raw = (await store.query('SELECT raw_output, paths, error, latency_ms, target_tokens FROM samples WHERE run_id = $1 AND sample_id = $2', [run.run_id, s.id]))[0]!;
           const metrics = defaultMetricsForSamples(samples).filter((m) => m !== 'expected_calibration_error');
-          const scores = scoreSamples([s], metrics, { tokenizer: opts.tokenizer });
+          const scores = scoreSamples([s], metrics, { tokenizer: await tokenizerForRun((await storedRuns(store, [run.run_id]))[0], opts.tokenizer) });
           const parse = <T>(v: unknown): T | null => (v === null || v === undefined ? null : (JSON.parse(String(v)) as T));
           return send(200, samplePage(run, s, { rawOutput: raw.raw_output === null ? null : String(raw.raw_output), paths: parse<string[]>(raw.paths), error: raw.error === null ? null : String(raw.error), latencyMs: Number(raw.latency_ms) }, scores, parse<string[]>(raw.target_tokens)));
         }
