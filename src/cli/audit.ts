@@ -106,7 +106,7 @@ export async function runAudit(argv: string[], ctx: CliContext): Promise<number>
   const fromStores: Observation[] = [];
   for (const f of stores) {
     log.progress(`reading the store ${f}`);
-    const store = await openExistingStore(resolve(ctx.cwd, f));
+    const store = await openExistingStore(resolve(ctx.cwd, f), {}, (m) => log.info(m));
     try {
       // Without --tokenizer, each stored run is re-scored with the tokenizer it recorded.
       fromStores.push(...(await observationsFromStore(store, { ...(values.tokenizer !== undefined ? { tokenizer: tokenizer! } : {}), seed })).observations);

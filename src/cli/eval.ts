@@ -13,7 +13,7 @@ import { runIdFor, runModelTask } from '../harness/run-eval.js';
 import { cachedPoster } from '../harness/cached-poster.js';
 import { HttpPool } from '../providers/http-pool.js';
 import { openAICompat } from '../providers/openai-compat.js';
-import { DuckStore } from '../store/duckdb-store.js';
+import { openStoreForWriting } from './open-store.js';
 import { observationsFromStore } from '../store/store-curves.js';
 import { arithmeticTask } from '../tasks/arithmetic.js';
 import { loadTaskFile } from '../tasks/load-task.js';
@@ -123,9 +123,7 @@ export async function runEvalCommand(argv: string[], ctx: CliContext): Promise<n
     for (const p of probes) if (p instanceof Error) log0.warn(`${model.name}: ${p.message}; using the other replicas`);
     for (const p of up) if (p.warning) log0.warn(`${model.name}: ${p.warning}`);
     const listed = up.flatMap((p) => (p.models ?? []).filter((m) => m.id === model.provider.model));
-    if (up.some((p) => p.models !== null && p.models.length > 0) && listed.length === 0) {
-      log0.warn(`${model.name}: ${up[0]!.url} does not list a model "${model.provider.model}" (it lists ${up.flatMap((p) => (p.models ?? []).map((m) => m.id)).slice(0, 5).join(', ')})`);
-    }
+    // Not listed is no error: llama.cpp's server lists its file name and answers to any model name.
     const reported = [...new Set(listed.map((m) => m.tokenizer).filter((t): t is string => t !== null))];
     let id = cfg.tokenizer ?? DEFAULT_TOKENIZER;
     if (cfg.tokenizer === null && reported.length === 1) {
@@ -139,7 +137,7 @@ export async function runEvalCommand(argv: string[], ctx: CliContext): Promise<n
     tokenizers.set(model.name, await tokenizerById(id));
   }
   const storePath = values.store ?? (cfg.store === null ? resolve(ctx.cwd, 'emergence.duckdb') : resolve(dirname(file), cfg.store));
-  const store = await DuckStore.open(storePath);
+  const store = await openStoreForWriting(storePath, { field: values.store !== undefined ? '--store' : 'store' });
   const log = ctx.logger;
   let totalErrors = 0;
   let lastError = '';

@@ -31,7 +31,7 @@ export async function runExport(argv: string[], ctx: CliContext): Promise<number
   const storePath = resolve(ctx.cwd, values.store ?? 'emergence.duckdb');
   const out = resolve(ctx.cwd, values.out);
   const tmp = `${out}.${process.pid}.tmp`;
-  const store = await openExistingStore(storePath, { field: '--store' });
+  const store = await openExistingStore(storePath, { field: '--store' }, (m) => ctx.logger.info(m));
   try {
     await store.export(table, format, tmp);
     renameSync(tmp, out);

@@ -15,9 +15,11 @@ import { page, runPage, runsPage, samplePage, type RunRow } from './viewer-pages
 /**
  * `emergence view`: a local web server over the store: the runs, the family's report (each point
  * links to its run), every sample of a run with its scores, and any sample in full. Read-only.
+ * Given a function rather than an open store, it opens the store for each page and closes it
+ * after, so DuckDB's lock is held only while a page is built: an eval can write between pages.
  */
-export async function startViewer(store: DuckStore, opts: { host: string; port: number; tokenizer?: Tokenizer }): Promise<{ server: Server; url: string }> {
-  const runRow = async (runId: string): Promise<RunRow | null> => {
+export async function startViewer(source: DuckStore | (() => Promise<DuckStore>), opts: { host: string; port: number; tokenizer?: Tokenizer }): Promise<{ server: Server; url: string }> {
+  const runRow = async (store: DuckStore, runId: string): Promise<RunRow | null> => {
     const rows = await store.query(
       `SELECT r.run_id, r.family, r.model, r.params, r.task, count(s.sample_id) AS samples, count(s.error) AS errors
        FROM runs r LEFT JOIN samples s USING (run_id) WHERE r.run_id = $1 GROUP BY ALL`,
@@ -33,7 +35,7 @@ export async function startViewer(store: DuckStore, opts: { host: string; port: 
     };
     const url = new URL(req.url ?? '/', 'http://localhost');
     const parts = url.pathname.split('/').filter(Boolean).map((p) => decodeURIComponent(p));
-    (async () => {
+    const respond = async (store: DuckStore): Promise<unknown> => {
       if (req.method !== 'GET') return send(405, page('Method not allowed', ''));
       if (url.pathname === '/favicon.ico') {
         res.writeHead(204);
@@ -54,7 +56,7 @@ export async function startViewer(store: DuckStore, opts: { host: string; port: 
         return send(200, auditHtml(auditDocument(curves, audit(curves), [store.path], 2, DEFAULT_THRESHOLDS), 'Emergence audit of the store', links));
       }
       if (parts[0] === 'run' && parts[1] !== undefined) {
-        const run = await runRow(parts[1]);
+        const run = await runRow(store, parts[1]);
         if (!run) return send(404, page('Not found', `<p>No run ${parts[1]}.</p>`));
         const samples = await loadStoredSamples(store, run.run_id, run.model, run.task);
         if (parts.length === 2) {
@@ -80,6 +82,19 @@ export async function startViewer(store: DuckStore, opts: { host: string; port: 
         }
       }
       return send(404, page('Not found', `<p>Nothing at ${url.pathname}.</p>`));
+    };
+    (async () => {
+      if (req.method !== 'GET') return send(405, page('Method not allowed', ''));
+      if (url.pathname === '/favicon.ico') {
+        res.writeHead(204);
+        return res.end();
+      }
+      const store = typeof source === 'function' ? await source() : source;
+      try {
+        await respond(store);
+      } finally {
+        if (typeof source === 'function') store.close();
+      }
     })().catch((e: unknown) => send(500, page('Error', `<pre>${String((e as Error).message).replace(/[&<>]/g, '')}</pre>`)));
   });
   await new Promise<void>((resolve, reject) => {
