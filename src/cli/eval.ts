@@ -14,6 +14,7 @@ import { cachedPoster } from '../harness/cached-poster.js';
 import { HttpPool } from '../providers/http-pool.js';
 import { openAICompat } from '../providers/openai-compat.js';
 import { openStoreForWriting } from './open-store.js';
+import { catchInterrupt, exitCodeFor } from './interrupt.js';
 import { observationsFromStore } from '../store/store-curves.js';
 import { arithmeticTask } from '../tasks/arithmetic.js';
 import { loadTaskFile } from '../tasks/load-task.js';
@@ -139,6 +140,9 @@ export async function runEvalCommand(argv: string[], ctx: CliContext): Promise<n
   const storePath = values.store ?? (cfg.store === null ? resolve(ctx.cwd, 'emergence.duckdb') : resolve(dirname(file), cfg.store));
   const store = await openStoreForWriting(storePath, { field: values.store !== undefined ? '--store' : 'store' });
   const log = ctx.logger;
+  // Ctrl-C stops sending, cancels what is in flight, writes every finished sample and says how to resume.
+  const interrupt = catchInterrupt(() => log.warn('interrupted: writing the finished samples (Ctrl-C again to quit at once)'));
+  let stored = 0;
   let totalErrors = 0;
   let lastError = '';
   try {
@@ -184,7 +188,7 @@ export async function runEvalCommand(argv: string[], ctx: CliContext): Promise<n
         const runId = runIdFor(cfgAbs, model, task);
         const started = performance.now();
         const r = await runModelTask(cfgAbs, { model, task, runId }, provider, store, tokenizers.get(model.name)!, {
-          limit, retryErrors: values['retry-errors'] ?? false, concurrency, versions: version(ctx),
+          limit, retryErrors: values['retry-errors'] ?? false, concurrency, versions: version(ctx), signal: interrupt.signal,
           onProgress: (p) => {
             const secs = (performance.now() - started) / 1000;
             const rate = (p.done - p.skipped) / Math.max(secs, 1e-3);
@@ -194,6 +198,8 @@ export async function runEvalCommand(argv: string[], ctx: CliContext): Promise<n
           },
         });
         await cache?.flush();
+        stored += r.done;
+        if (interrupt.signal.aborted) break;
         progress.delete(model.name);
         progress.delete(`${model.name}:retry`);
         log.info(`${model.name} · ${task.id}: ${r.done}/${r.total} samples (${r.skipped} from an earlier run), ${r.errors} errors, ${pool.stats.retries} retries`);
@@ -205,6 +211,12 @@ export async function runEvalCommand(argv: string[], ctx: CliContext): Promise<n
       }
     }));
     log.done();
+    const sig = interrupt.received();
+    if (sig !== null) {
+      const resume = ['emergence', 'eval', ...argv.filter((a) => a !== '--resume'), '--resume'].map((a) => (/^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`)).join(' ');
+      ctx.stderr.write(`emergence eval: interrupted (${sig}): ${stored} samples are in ${storePath}, nothing half-written; to continue: ${resume}\n`);
+      return exitCodeFor(sig);
+    }
     // Scores per (model, task, metric) from what this config stored, then the family's audit.
     const runIds = cfg.models.flatMap((model) => tasks.map((task) => runIdFor(cfgAbs, model, task)));
     const subset = new Map(cfg.models.flatMap((model) => tasks.map((task) => [runIdFor(cfgAbs, model, task), new Set(task.examples.slice(0, limit ?? undefined).map((e) => e.id))] as const)));
@@ -221,6 +233,7 @@ export async function runEvalCommand(argv: string[], ctx: CliContext): Promise<n
       ctx.stdout.write(lines.join('\n') + '\n\n' + auditTable(doc, { showAll: true }));
     }
   } finally {
+    interrupt.dispose();
     store.close();
   }
   if (totalErrors > 0) {

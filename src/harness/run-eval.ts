@@ -173,7 +173,14 @@ export async function runModelTask(
       while (next < todo.length) {
         if (opts.signal?.aborted) return;
         const ex = todo[next++]!;
-        const r = await evaluateExample(cfg, model, task, ex, provider, opts.signal);
+        let r: Awaited<ReturnType<typeof evaluateExample>>;
+        try {
+          r = await evaluateExample(cfg, model, task, ex, provider, opts.signal);
+        } catch (e) {
+          // Interrupted: this example's requests were cancelled; what is done is still written below.
+          if (opts.signal?.aborted) return;
+          throw e;
+        }
         const scores = r.error === null ? scoreSamples([r.sample], applicable, { tokenizer }) : [];
         if (r.error !== null) errors++;
         pending.push({ ...r, scores });
