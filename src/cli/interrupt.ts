@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { rmSync } from 'node:fs';
 
 /**
@@ -48,6 +49,8 @@ export interface Interrupt {
 /** Catch SIGINT/SIGTERM for the life of a long command; a second one exits at once. */
 export function catchInterrupt(onFirst?: (sig: NodeJS.Signals) => void): Interrupt {
   const ac = new AbortController();
+  // Every request in flight listens to it (hundreds at -j 256): no leak, so no listener cap.
+  setMaxListeners(0, ac.signal);
   let got: NodeJS.Signals | null = null;
   const handler = (sig: NodeJS.Signals): void => {
     if (got !== null) {
