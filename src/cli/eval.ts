@@ -44,7 +44,8 @@ Options:
   -h, --help
 
 Exit codes: 0 ok; 1 internal error; 2 bad config or input, or samples still failing after their
-retries (they are stored as errors: rerun with --resume --retry-errors).
+retries (they are stored as errors: rerun with --resume --retry-errors), or no server listening;
+130 interrupted by Ctrl-C (every finished sample is stored; the message gives the --resume command).
 
 Example eval.yaml:
 ${EXAMPLE_CONFIG}`;

@@ -15,7 +15,8 @@ export const TRAIN_HELP = `emergence train --config train.yaml [--resume]
 Trains one model or a ladder of sizes on n-digit arithmetic with the lab's CPU engine (OpenBLAS
 GEMMs), reporting step, loss, tokens/s and ETA on stderr and held-out exact match and per-digit
 accuracy every eval_every steps. Checkpoints (safetensors, with optimiser state and the loss curve)
-go to out/<name>.safetensors; --resume continues each model from its last checkpoint.
+go to out/<name>.safetensors; --resume continues each model from its last checkpoint. Ctrl-C saves
+one at the step reached and exits 130.
 
 Example train.yaml:
 task: { digits: 3, operation: add }      # add | sub | mul
