@@ -213,7 +213,7 @@ describe('emergence serve, through the official openai client', () => {
     expect(huge.status).toBe(413);
     expect(huge.error.message).toMatch(/limit is 8,388,608/);
     expect((await client.models.list()).data).toHaveLength(1); // still up
-  });
+  }, 60_000);
   it('a port already in use is one clear error and exit 2, no stack trace', async () => {
     const port = new URL(url).port;
     const r = await emergenceAsync(['serve', '--models', dir, '--port', port]);
