@@ -48,7 +48,8 @@ Options:
   --no-stability    skip the leave-one-model-out and within-error checks that mark calls fragile
   --models FILE     model → family, params mapping for lm-eval results (CSV model,family,params or JSON)
   --bigbench-params total|non_embedding   BIG-bench scale axis (default total)
-  --tokenizer T     token-level metrics for lm-eval run directories (default r50k_base)
+  --tokenizer T     token-level metrics for lm-eval run directories (default r50k_base) and stores
+                    (default: the tokenizer each stored run recorded)
   --seed N          bootstrap seed for run directories and the within-error checks (default 0)
 ${COMPARE_HELP}
   --all             also list curves with too few points
@@ -137,9 +138,10 @@ export async function runAudit(argv: string[], ctx: CliContext): Promise<number>
   const fromStores: Observation[] = [];
   for (const f of stores) {
     log.progress(`reading the store ${f}`);
-    const store = await openExistingStore(resolve(ctx.cwd, f));
+    const store = await openExistingStore(resolve(ctx.cwd, f), {}, (m) => log.info(m));
     try {
-      fromStores.push(...(await observationsFromStore(store, { tokenizer: tokenizer!, seed })).observations);
+      // Without --tokenizer, each stored run is re-scored with the tokenizer it recorded.
+      fromStores.push(...(await observationsFromStore(store, { ...(values.tokenizer !== undefined ? { tokenizer: tokenizer! } : {}), seed })).observations);
     } finally {
       store.close();
     }
