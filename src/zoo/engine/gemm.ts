@@ -64,7 +64,7 @@ export function loadGemm(warn: (message: string) => void = () => {}): Gemm {
  * differs from the last call's. The ceiling starts at OPENBLAS_NUM_THREADS's value or the cores
  * OpenBLAS found (`maxThreads`), and setThreads moves it.
  */
-export function openblasGemm(addon: Pick<NativeAddon, 'sgemm' | 'threads'>, maxThreads = 2): Gemm & { readonly threadsNow: () => number } {
+export function openblasGemm(addon: Pick<NativeAddon, 'sgemm' | 'threads' | 'poolThreads'>, maxThreads = 2): Gemm & { readonly threadsNow: () => number } {
   let max = Math.max(1, maxThreads);
   let now = -1;
   return {
@@ -72,6 +72,8 @@ export function openblasGemm(addon: Pick<NativeAddon, 'sgemm' | 'threads'>, maxT
     threadsNow: () => now,
     setThreads(n) {
       max = Math.max(1, n);
+      // The kernels' pool follows the ceiling, not the per-product count.
+      addon.poolThreads?.(max);
     },
     sgemm(transA, transB, M, N, K, alpha, A, B, beta, C) {
       const t = threadsFor(M, N, K, max);
