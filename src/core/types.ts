@@ -34,6 +34,8 @@ export interface CurvePoint {
   readonly seedSd: number | null;
   readonly tokens: number | null;
   readonly step: number | null;
+  /** Training compute when reported (or 6·N·D on a FLOPs axis). */
+  readonly flops?: number | null;
   /** Per-point attributes carried along from the source (numeric unknown columns, etc.). */
   readonly extra: Readonly<Record<string, string>>;
 }
@@ -155,6 +157,8 @@ export interface Observation {
   readonly n: number | null;
   readonly step: number | null;
   readonly tokens: number | null;
+  /** Training compute (FLOPs) when the source reports it. */
+  readonly flops?: number | null;
   /** null when the source does not say; then the metric registry decides. */
   readonly higherIsBetter: boolean | null;
   /** Categorical labels that split curves. */

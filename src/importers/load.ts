@@ -1,11 +1,13 @@
-import { readFileSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { basename, extname } from 'node:path';
 import type { Curve, Observation, Tokenizer } from '../core/types.js';
 import { charTokenizer } from '../core/metrics/tokenizers.js';
 import { importRunDirectory } from './lm-eval-run-dir.js';
 import { DataError } from '../core/errors.js';
 import { assembleCurves } from '../core/curves/assemble.js';
-import { importTidyCsv } from './tidy-csv.js';
+import { scaleWarnings } from '../core/curves/scale-check.js';
+import { importTidyCsvChunks, type ColumnRoles } from './tidy-csv.js';
+import { innerExtension, readWholeText, textChunks } from './text-chunks.js';
 import { importBigBench, looksLikeBigBench, type ParamsAxis } from './bigbench-results.js';
 import { importLmEvalResults, looksLikeLmEval, type ModelInfo, type ModelMap } from './lm-eval-results.js';
 import { parseCsv } from './csv-text.js';
@@ -22,6 +24,8 @@ export interface LoadOptions {
   readonly models?: ModelMap;
   /** BIG-bench: which parameter count is the scale axis. */
   readonly bigbenchParams?: ParamsAxis;
+  /** Tidy CSV: which unknown columns split curves, which are ignored. */
+  readonly columns?: ColumnRoles;
 }
 
 export interface Loaded {
@@ -38,29 +42,14 @@ function isDirectory(path: string): boolean {
   }
 }
 
-function readText(file: string): string {
-  let st;
-  try {
-    st = statSync(file);
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    throw new DataError(code === 'ENOENT' ? 'no such file' : `cannot read (${code})`, { code: 'FILE_READ', file });
-  }
-  if (st.isDirectory()) {
-    throw new DataError('is a directory, not a results file', { code: 'FILE_IS_DIRECTORY', file, hint: `pass the files inside it, e.g. ${file.replace(/\/$/, '')}/*.csv` });
-  }
-  const text = readFileSync(file, 'utf8');
-  if (text.trim() === '') throw new DataError('empty file', { code: 'EMPTY_FILE', file });
-  return text;
-}
+const readText = readWholeText;
 
 /** Read one results file of any supported format into observations. */
 export function importFile(file: string, options: LoadOptions = {}): { observations: Observation[]; warnings: string[] } {
-  const text = readText(file);
-  const ext = extname(file).toLowerCase();
-  if (ext === '.csv' || ext === '.tsv') return importTidyCsv(text, file);
+  const ext = innerExtension(file);
+  if (ext === '.csv' || ext === '.tsv') return importTidyCsvChunks(textChunks(file), file, options.columns);
   if (ext === '.json') {
-    const doc = parseJson(text, file);
+    const doc = parseJson(readText(file), file);
     if (looksLikeBigBench(doc)) return importBigBench(doc, file, options.bigbenchParams);
     if (looksLikeLmEval(doc)) return importLmEvalResults(doc, file, options.models);
     const keys = isObject(doc) ? Object.keys(doc).slice(0, 8).join(', ') : Array.isArray(doc) ? '(an array)' : typeof doc;
@@ -70,7 +59,7 @@ export function importFile(file: string, options: LoadOptions = {}): { observati
       hint: 'expected BIG-bench results (model, scores) or lm-evaluation-harness results (results, config)',
     });
   }
-  throw new DataError(`unsupported file type "${ext || basename(file)}"`, { code: 'FILE_TYPE', file, hint: 'expected .csv or .json' });
+  throw new DataError(`unsupported file type "${ext || basename(file)}"`, { code: 'FILE_TYPE', file, hint: 'expected .csv, .json or .jsonl (each optionally .gz)' });
 }
 
 /** Model name → family/params mapping, from CSV (`model,family,params`) or JSON (`{"name": {"family", "params"}}`). */
@@ -139,5 +128,6 @@ export function loadCurves(files: readonly string[], options: LoadOptions = {}, 
   if (assembled.droppedEarlierSteps > 0) {
     warnings.push(`${assembled.droppedEarlierSteps} rows from earlier training steps left out: each model's last step is its point`);
   }
+  warnings.push(...scaleWarnings(assembled.curves));
   return { curves: assembled.curves, observations: all.length, warnings };
 }

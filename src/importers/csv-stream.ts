@@ -1,0 +1,99 @@
+import { CsvSyntaxError } from './csv-text.js';
+
+/**
+ * RFC 4180 records from a text that arrives in chunks (a file read a few MB at a time, or a
+ * gunzip stream), so a large file is never one string nor all its records at once. Same
+ * grammar as `parseCsv`: quoted fields with "" escapes, embedded commas and newlines, CRLF or
+ * LF, a leading byte-order mark, blank lines skipped. Each record comes with the 1-based line
+ * it starts on. Unquoted fields are sliced, not built a character at a time: that, and
+ * scanning with charCodeAt, is what makes a million rows a second reachable.
+ */
+export function forEachCsvRecord(chunks: Iterable<string>, onRecord: (fields: string[], line: number) => void): void {
+  let carry = '';
+  let line = 1;
+  let first = true;
+  const run = (text: string, final: boolean): void => {
+    let pos = 0;
+    const n = text.length;
+    while (pos < n) {
+      const fields: string[] = [];
+      let i = pos;
+      let newlines = 0; // inside quoted fields of this record
+      let complete = false;
+      let blank = true;
+      for (;;) {
+        let c = i < n ? text.charCodeAt(i) : -1;
+        if (c === 34) {
+          blank = false;
+          let piece = '';
+          let j = i + 1;
+          for (;;) {
+            const q = text.indexOf('"', j);
+            if (q < 0) {
+              if (final) throw new CsvSyntaxError('unterminated quoted field', line);
+              return void (carry = text.slice(pos));
+            }
+            const part = text.slice(j, q);
+            for (let k = part.indexOf('\n'); k >= 0; k = part.indexOf('\n', k + 1)) newlines++;
+            if (q + 1 >= n && !final) return void (carry = text.slice(pos)); // "" may straddle the chunk
+            if (text.charCodeAt(q + 1) === 34) {
+              piece += part + '"';
+              j = q + 2;
+              continue;
+            }
+            piece += part;
+            i = q + 1;
+            break;
+          }
+          fields.push(piece);
+          c = i < n ? text.charCodeAt(i) : -1;
+          if (c !== 44 && c !== 10 && c !== 13 && c !== -1) {
+            throw new CsvSyntaxError(`unexpected character ${JSON.stringify(text[i])} after a closing quote`, line + newlines);
+          }
+        } else {
+          let j = i;
+          while (j < n) {
+            c = text.charCodeAt(j);
+            if (c === 44 || c === 10 || c === 13 || c === 34) break;
+            j++;
+          }
+          if (j >= n) c = -1;
+          if (c === 34) throw new CsvSyntaxError('a quote inside an unquoted field', line + newlines);
+          if (j > i) blank = false;
+          fields.push(text.slice(i, j));
+          i = j;
+        }
+        if (c === 44) {
+          blank = false;
+          i++;
+          continue;
+        }
+        if (c === -1) {
+          if (!final) return void (carry = text.slice(pos));
+          complete = true;
+          pos = n;
+          break;
+        }
+        // c is \r or \n: the record ends; a \r at the chunk's end may be half of \r\n.
+        if (c === 13 && i + 1 >= n && !final) return void (carry = text.slice(pos));
+        pos = i + (c === 13 && text.charCodeAt(i + 1) === 10 ? 2 : 1);
+        complete = true;
+        break;
+      }
+      if (complete) {
+        if (!(blank && fields.length === 1)) onRecord(fields, line);
+        line += 1 + newlines;
+      }
+    }
+    carry = '';
+  };
+  for (let chunk of chunks) {
+    if (first) {
+      if (chunk.charCodeAt(0) === 0xfeff) chunk = chunk.slice(1);
+      if (chunk === '') continue;
+      first = false;
+    }
+    run(carry + chunk, false);
+  }
+  if (carry !== '') run(carry, true);
+}
