@@ -39,6 +39,8 @@ Options:
   --holdout N       the headline back-test fits all but the N largest models (default 2)
   --models FILE     model → family, params mapping for lm-eval results (CSV model,family,params or JSON)
   --bigbench-params total|non_embedding   BIG-bench scale axis (default total)
+  --split-by COLS   tidy CSV: exactly these extra columns split curves (comma list); the others ride along
+  --ignore COLS     tidy CSV: read past these columns (free text, ids)
   --tokenizer T     token-level metrics for lm-eval run directories (default r50k_base)
   --seed N          bootstrap seed for run directories (default 0)
   --all             also list curves with too few points
@@ -65,6 +67,8 @@ export async function runAudit(argv: string[], ctx: CliContext): Promise<number>
       holdout: { type: 'string' },
       models: { type: 'string' },
       'bigbench-params': { type: 'string' },
+      'split-by': { type: 'string', multiple: true },
+      ignore: { type: 'string', multiple: true },
       tokenizer: { type: 'string' },
       seed: { type: 'string' },
       all: { type: 'boolean' },
@@ -86,6 +90,7 @@ export async function runAudit(argv: string[], ctx: CliContext): Promise<number>
   if (axis !== 'total' && axis !== 'non_embedding') {
     throw new ConfigError(`expected total or non_embedding, got ${JSON.stringify(axis)}`, { code: 'USAGE', field: '--bigbench-params' });
   }
+  const t0 = performance.now();
   const log = ctx.logger;
   let files = positionals;
   if (files.length === 0) {
@@ -112,7 +117,9 @@ export async function runAudit(argv: string[], ctx: CliContext): Promise<number>
       store.close();
     }
   }
-  const loaded = loadCurves(plain, { ...(models ? { models } : {}), bigbenchParams: axis, seed, ...(tokenizer ? { tokenizer } : {}) }, (f, i) => log.progress(`reading ${i + 1}/${plain.length} ${f}`), fromStores);
+  const list = (v: string[] | undefined): string[] | undefined => v?.flatMap((x) => x.split(',')).map((x) => x.trim()).filter((x) => x !== '');
+  const columns = { ...(values['split-by'] ? { splitBy: list(values['split-by'])! } : {}), ...(values.ignore ? { ignore: list(values.ignore)! } : {}) };
+  const loaded = loadCurves(plain, { ...(models ? { models } : {}), bigbenchParams: axis, seed, columns, ...(tokenizer ? { tokenizer } : {}) }, (f, i) => log.progress(`reading ${i + 1}/${plain.length} ${f}`), fromStores);
   log.done();
   for (const w of loaded.warnings) log.warn(w);
   const fam = makeMatcher(values.family);
@@ -120,9 +127,10 @@ export async function runAudit(argv: string[], ctx: CliContext): Promise<number>
   const metric = makeMatcher(values.metric);
   const curves = loaded.curves.filter((c) => fam(c.key.family) && task(c.key.task) && metric(c.key.metric));
   if (curves.length === 0) log.warn('no curves match the filters');
-  const t0 = performance.now();
+  const t1 = performance.now();
   const report = audit(curves, { holdout });
-  log.info(`${loaded.observations} observations → ${curves.length} curves, analysed in ${Math.round(performance.now() - t0)} ms`);
+  const t2 = performance.now();
+  log.info(`${loaded.observations} observations → ${curves.length} curves in ${Math.round(t2 - t0)} ms (reading ${Math.round(t1 - t0)} ms, analysis ${Math.round(t2 - t1)} ms)`);
   const doc = auditDocument(curves, report, files.map((f) => relative(ctx.cwd, f) || f), holdout, DEFAULT_THRESHOLDS);
   const out = values.json
     ? JSON.stringify(doc, jsonReplacer, 2) + '\n'

@@ -3,7 +3,7 @@ import { basename, extname } from 'node:path';
 import type { Curve, Observation, Tokenizer } from '../core/types.js';
 import { charTokenizer } from '../core/metrics/tokenizers.js';
 import { importRunDirectory } from './lm-eval-run-dir.js';
-import { DataError } from '../core/errors.js';
+import { ConfigError, DataError } from '../core/errors.js';
 import { assembleCurves } from '../core/curves/assemble.js';
 import { scaleWarnings } from '../core/curves/scale-check.js';
 import { importTidyCsvChunks, type ColumnRoles } from './tidy-csv.js';
@@ -45,7 +45,7 @@ function isDirectory(path: string): boolean {
 const readText = readWholeText;
 
 /** Read one results file of any supported format into observations. */
-export function importFile(file: string, options: LoadOptions = {}): { observations: Observation[]; warnings: string[] } {
+export function importFile(file: string, options: LoadOptions = {}): { observations: Observation[]; warnings: string[]; columns?: readonly string[] } {
   const ext = innerExtension(file);
   if (ext === '.csv' || ext === '.tsv') return importTidyCsvChunks(textChunks(file), file, options.columns);
   if (ext === '.json') {
@@ -104,14 +104,25 @@ export function needsTokenizer(files: readonly string[]): boolean {
 export function loadCurves(files: readonly string[], options: LoadOptions = {}, onFile?: (file: string, i: number) => void, extra: readonly Observation[] = []): Loaded {
   const all: Observation[] = [...extra];
   const warnings: string[] = [];
+  const seenColumns = new Set<string>();
+  let anyCsv = false;
   files.forEach((f, i) => {
     onFile?.(f, i);
-    const r = isDirectory(f)
+    const r: { observations: Observation[]; warnings: string[]; columns?: readonly string[] } = isDirectory(f)
       ? importRunDirectory(f, { tokenizer: options.tokenizer ?? charTokenizer, ...(options.models ? { models: options.models } : {}), ...(options.seed !== undefined ? { seed: options.seed } : {}), ...(options.resamples !== undefined ? { resamples: options.resamples } : {}) })
       : importFile(f, options);
     for (const o of r.observations) all.push(o);
     warnings.push(...r.warnings);
+    if (r.columns) {
+      anyCsv = true;
+      for (const c of r.columns) seenColumns.add(c);
+    }
   });
+  const named: [string, readonly string[] | undefined][] = [['--split-by', options.columns?.splitBy], ['--ignore', options.columns?.ignore]];
+  for (const [flag, names] of named) {
+    const absent = anyCsv ? (names ?? []).filter((c) => !seenColumns.has(c)) : [];
+    if (absent.length > 0) throw new ConfigError(`no input CSV has a column ${absent.map((c) => `"${c}"`).join(', ')}`, { code: 'USAGE', field: flag });
+  }
   const assembled = assembleCurves(all);
   const c = assembled.conflicts[0];
   if (c) {

@@ -7,6 +7,8 @@ import { parseBoolCell, parseNumberCell, parseParamsCell } from './parse-number.
 export interface Imported {
   readonly observations: Observation[];
   readonly warnings: string[];
+  /** The header, for a check that a column the user named exists somewhere. */
+  readonly columns?: readonly string[];
 }
 
 /** Which unknown columns split curves: the user's word over the importer's guess. */
@@ -221,7 +223,7 @@ export function importTidyCsvChunks(chunks: Iterable<string>, file: string, role
       o.extra = extra;
     }
   }
-  return { observations: pending, warnings };
+  return { observations: pending, warnings, columns: header as string[] };
 }
 
 /** The same from a whole text (tests, small inputs). */
