@@ -5,7 +5,7 @@ import { CsvSyntaxError, parseCsv } from './csv-text.js';
 
 const records = (chunks: string[]): { line: number; fields: string[] }[] => {
   const out: { line: number; fields: string[] }[] = [];
-  forEachCsvRecord(chunks, (fields, line) => out.push({ line, fields }));
+  forEachCsvRecord(chunks, (fields, line) => out.push({ line, fields: [...fields] }));
   return out;
 };
 

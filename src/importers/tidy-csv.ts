@@ -23,6 +23,8 @@ export const REQUIRED_COLUMNS = ['family', 'model', 'params', 'task', 'metric', 
 export const OPTIONAL_COLUMNS = ['shots', 'seed', 'step', 'tokens', 'flops', 'n', 'stderr', 'low', 'high', 'higher_is_better'] as const;
 const KNOWN = new Set<string>([...REQUIRED_COLUMNS, ...OPTIONAL_COLUMNS]);
 
+const NONE: Readonly<Record<string, string>> = Object.freeze({});
+
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
 /** How one unknown column behaves inside one (family, task, metric, shots) group. */
@@ -58,13 +60,41 @@ export function importTidyCsvChunks(chunks: Iterable<string>, file: string, role
   let unknownIdx: number[] = [];
   const ignored = new Set(roles.ignore ?? []);
   const pending: Mutable<Observation>[] = [];
-  const raw: string[][] = []; // unknown columns' values per row (interned)
+  const raw: string[] = []; // unknown columns' values, row-major (interned)
   const intern: Map<string, string>[] = [];
   let iFamily = 0, iModel = 0, iParams = 0, iTask = 0, iMetric = 0, iValue = 0;
   let iShots = -1, iSeed = -1, iStep = -1, iTokens = -1, iFlops = -1, iN = -1, iStderr = -1, iLow = -1, iHigh = -1, iHib = -1;
+  let curFields: string[] = [];
+  let curLine = 0;
+  const at = (field: string, message: string): DataError => new DataError(message, { code: 'CSV_VALUE', file, line: curLine, field });
+  const strings = new Map<string, string>();
+  // Names repeat on every row: one string each, so a million rows do not keep a million copies.
+  const text = (i: number, c: string): string => {
+    const raw = curFields[i]!;
+    let v = strings.get(raw);
+    if (v === undefined) {
+      v = raw.trim();
+      if (v === '') throw at(c, 'empty');
+      strings.set(raw, v);
+    }
+    return v;
+  };
+  const num = (i: number, c: string, check: 0 | 1 | 2 | 3 | 4 = 0): number | null => {
+    if (i < 0) return null;
+    const cell = curFields[i]!;
+    const v = i === iParams ? parseParamsCell(cell) : parseNumberCell(cell);
+    if (v === null) return null;
+    if (!Number.isFinite(v)) throw at(c, `expected a finite number, got ${JSON.stringify(cell)}`);
+    // 1: > 0; 2: >= 0; 3: a whole number >= 0; 4: a whole number > 0
+    if (check === 0) return v;
+    if ((check === 1 || check === 4) && !(v > 0)) throw at(c, `must be > 0, got ${cell.trim()}`);
+    if ((check === 2 || check === 3) && v < 0) throw at(c, `must be >= 0, got ${cell.trim()}`);
+    if (check >= 3 && !Number.isInteger(v)) throw at(c, `must be a whole number, got ${cell.trim()}`);
+    return v;
+  };
   const onRecord = (fields: string[], line: number): void => {
     if (header === null) {
-      header = fields.map((h) => h.trim());
+      header = fields.map((h) => h.trim()); // a copy: the parser reuses `fields`
       header.forEach((h, i) => {
         if (h === '') throw new DataError(`column ${i + 1} has an empty name`, { code: 'CSV_HEADER', file, line: 1 });
         if (col.has(h)) throw new DataError(`column "${h}" appears twice`, { code: 'CSV_HEADER', file, line: 1 });
@@ -90,24 +120,8 @@ export function importTidyCsvChunks(chunks: Iterable<string>, file: string, role
     if (fields.length !== header.length) {
       throw new DataError(`expected ${header.length} fields, got ${fields.length}`, { code: 'CSV_FIELD_COUNT', file, line });
     }
-    const at = (field: string, message: string): DataError => new DataError(message, { code: 'CSV_VALUE', file, line, field });
-    const text = (i: number, c: string): string => {
-      const v = fields[i]!.trim();
-      if (v === '') throw at(c, 'empty');
-      return v;
-    };
-    const num = (i: number, c: string, check: 0 | 1 | 2 | 3 | 4 = 0): number | null => {
-      if (i < 0) return null;
-      const cell = fields[i]!;
-      const v = i === iParams ? parseParamsCell(cell) : parseNumberCell(cell);
-      if (v === null) return null;
-      if (!Number.isFinite(v)) throw at(c, `expected a finite number, got ${JSON.stringify(cell)}`);
-      // 1: > 0; 2: >= 0; 3: a whole number >= 0; 4: a whole number > 0
-      if ((check === 1 || check === 4) && !(v > 0)) throw at(c, `must be > 0, got ${cell.trim()}`);
-      if ((check === 2 || check === 3) && v < 0) throw at(c, `must be >= 0, got ${cell.trim()}`);
-      if (check >= 3 && !Number.isInteger(v)) throw at(c, `must be a whole number, got ${cell.trim()}`);
-      return v;
-    };
+    curFields = fields;
+    curLine = line;
     const family = text(iFamily, 'family');
     const params = num(iParams, 'params', 1);
     if (params === null) throw at('params', 'empty');
@@ -120,7 +134,7 @@ export function importTidyCsvChunks(chunks: Iterable<string>, file: string, role
     const high = num(iHigh, 'high');
     if (low !== null && high !== null && low > high) throw at('low', `low ${low} > high ${high}`);
     const n = num(iN, 'n', 4);
-    const seed = iSeed < 0 ? '' : fields[iSeed]!.trim();
+    const seed = iSeed < 0 || fields[iSeed]!.trim() === '' ? null : text(iSeed, 'seed');
     pending.push({
       family,
       model: text(iModel, 'model'),
@@ -128,7 +142,7 @@ export function importTidyCsvChunks(chunks: Iterable<string>, file: string, role
       task: text(iTask, 'task'),
       metric: text(iMetric, 'metric'),
       shots: num(iShots, 'shots', 3),
-      seed: seed === '' ? null : seed,
+      seed,
       value,
       stderr: num(iStderr, 'stderr', 2),
       low,
@@ -138,20 +152,18 @@ export function importTidyCsvChunks(chunks: Iterable<string>, file: string, role
       tokens: num(iTokens, 'tokens', 2),
       flops: num(iFlops, 'flops', 2),
       higherIsBetter: hib,
-      labels: {},
-      extra: {},
+      labels: NONE,
+      extra: NONE,
       source: { file, line },
     });
     if (unknown.length > 0) {
-      const vs = new Array<string>(unknown.length);
       for (let k = 0; k < unknown.length; k++) {
-        const v = fields[unknownIdx[k]!]!.trim();
+        const cell = fields[unknownIdx[k]!]!;
         const m = intern[k]!;
-        let s = m.get(v);
-        if (s === undefined) m.set(v, (s = v));
-        vs[k] = s;
+        let s = m.get(cell);
+        if (s === undefined) m.set(cell, (s = cell.trim()));
+        raw.push(s);
       }
-      raw.push(vs);
     }
   };
   try {
@@ -167,18 +179,33 @@ export function importTidyCsvChunks(chunks: Iterable<string>, file: string, role
   const splitBy = roles.splitBy === undefined ? null : new Set(roles.splitBy);
   const labelCols = new Map<number, Set<string>>(); // unknown column index -> families where it splits curves
   const perModel: string[] = [];
+  const groupOf = new Int32Array(unknown.length > 0 ? pending.length : 0);
+  const groupNames: string[] = [];
+  if (unknown.length > 0) {
+    const ids = new Map<string, number>();
+    for (let r = 0; r < pending.length; r++) {
+      const o = pending[r]!;
+      const g = `${o.family}\u0000${o.task}\u0000${o.metric}\u0000${o.shots ?? ''}`;
+      let id = ids.get(g);
+      if (id === undefined) {
+        ids.set(g, (id = groupNames.length));
+        groupNames.push(o.family);
+      }
+      groupOf[r] = id;
+    }
+  }
   unknown.forEach((c, k) => {
     if (splitBy !== null && !splitBy.has(c)) return;
     const m = intern[k]!;
     // A column whose every value is a number (or empty) is a measurement, never a label.
     if (splitBy === null && [...m.keys()].every((v) => { const x = parseNumberCell(v); return x === null || !Number.isNaN(x); })) return;
-    const groups = new Map<string, GroupStats>();
+    const groups = new Map<number, GroupStats>();
     for (let r = 0; r < pending.length; r++) {
       const o = pending[r]!;
-      const g = `${o.family}\u0000${o.task}\u0000${o.metric}\u0000${o.shots ?? ''}`;
+      const g = groupOf[r]!;
       let s = groups.get(g);
       if (!s) groups.set(g, (s = { byModel: new Map(), values: new Set(), withinModel: false }));
-      const v = raw[r]![k]!;
+      const v = raw[r * unknown.length + k]!;
       s.values.add(v);
       const prev = s.byModel.get(o.model);
       if (prev === undefined) s.byModel.set(o.model, v);
@@ -187,7 +214,7 @@ export function importTidyCsvChunks(chunks: Iterable<string>, file: string, role
     const families = new Set<string>();
     let guessedPerModel = false;
     for (const [g, s] of groups) {
-      const fam = g.slice(0, g.indexOf('\u0000'));
+      const fam = groupNames[g]!;
       if (splitBy !== null ? s.values.size > 1 : splitsGroup(s)) families.add(fam);
       else if (s.values.size > 1) guessedPerModel = true;
     }
@@ -209,18 +236,33 @@ export function importTidyCsvChunks(chunks: Iterable<string>, file: string, role
     }
   }
   if (unknown.length > 0) {
+    // Rows share their label and attribute objects when the values are the same (few combinations);
+    // the lookup key is the values themselves, so a row allocates nothing new on a hit.
+    const cache = new Map<string, Readonly<Record<string, string>>>();
     for (let r = 0; r < pending.length; r++) {
       const o = pending[r]!;
-      const vs = raw[r]!;
-      const labels: Record<string, string> = {};
-      const extra: Record<string, string> = {};
+      const base = r * unknown.length;
+      let lid = 'l';
+      let eid = 'e';
       for (let k = 0; k < unknown.length; k++) {
-        const v = vs[k]!;
-        if (labelCols.get(k)?.has(o.family)) labels[unknown[k]!] = v;
-        else if (v !== '') extra[unknown[k]!] = v;
+        if (labelCols.get(k)?.has(o.family)) lid += `\u0000${k}\u0001${raw[base + k]!}`;
+        else if (raw[base + k]! !== '') eid += `\u0000${k}\u0001${raw[base + k]!}`;
       }
-      o.labels = labels;
-      o.extra = extra;
+      const pick = (id: string, label: boolean): Readonly<Record<string, string>> => {
+        if (id.length === 1) return NONE;
+        let got = cache.get(id);
+        if (got === undefined) {
+          const rec: Record<string, string> = {};
+          for (let k = 0; k < unknown.length; k++) {
+            const isLabel = labelCols.get(k)?.has(o.family) ?? false;
+            if (isLabel === label && (label || raw[base + k]! !== '')) rec[unknown[k]!] = raw[base + k]!;
+          }
+          cache.set(id, (got = rec));
+        }
+        return got;
+      };
+      o.labels = pick(lid, true);
+      o.extra = pick(eid, false);
     }
   }
   return { observations: pending, warnings, columns: header as string[] };
