@@ -8,6 +8,7 @@ import { audit } from '../core/analysis/audit.js';
 import { DEFAULT_THRESHOLDS } from '../core/analysis/thresholds.js';
 import { loadCurves, loadModelMap, needsTokenizer } from '../importers/load.js';
 import { bundledResultFiles } from '../importers/bundled.js';
+import { parseAxis } from '../core/curves/axis.js';
 import { auditDocument } from '../report/audit-document.js';
 import { auditTable } from '../report/audit-table.js';
 import { auditCsv } from '../report/audit-csv.js';
@@ -36,6 +37,9 @@ Options:
   --csv             one CSV row per curve on stdout (or --out)
   --out FILE        write the output to FILE atomically instead of stdout
   --html FILE       also write the interactive report: one self-contained HTML file
+  --x AXIS          the scale axis: params (default), tokens, flops (6·N·D when only params and
+                    tokens are given), step, or a continuous metric of the same models
+                    (ce_loss, or task:metric): checkpoints on step/tokens make one curve per model
   --holdout N       the headline back-test fits all but the N largest models (default 2)
   --models FILE     model → family, params mapping for lm-eval results (CSV model,family,params or JSON)
   --bigbench-params total|non_embedding   BIG-bench scale axis (default total)
@@ -65,6 +69,7 @@ export async function runAudit(argv: string[], ctx: CliContext): Promise<number>
       out: { type: 'string' },
       html: { type: 'string' },
       holdout: { type: 'string' },
+      x: { type: 'string' },
       models: { type: 'string' },
       'bigbench-params': { type: 'string' },
       'split-by': { type: 'string', multiple: true },
@@ -119,7 +124,8 @@ export async function runAudit(argv: string[], ctx: CliContext): Promise<number>
   }
   const list = (v: string[] | undefined): string[] | undefined => v?.flatMap((x) => x.split(',')).map((x) => x.trim()).filter((x) => x !== '');
   const columns = { ...(values['split-by'] ? { splitBy: list(values['split-by'])! } : {}), ...(values.ignore ? { ignore: list(values.ignore)! } : {}) };
-  const loaded = loadCurves(plain, { ...(models ? { models } : {}), bigbenchParams: axis, seed, columns, ...(tokenizer ? { tokenizer } : {}) }, (f, i) => log.progress(`reading ${i + 1}/${plain.length} ${f}`), fromStores);
+  const scaleAxis = values.x === undefined ? undefined : parseAxis(values.x);
+  const loaded = loadCurves(plain, { ...(models ? { models } : {}), ...(scaleAxis ? { axis: scaleAxis } : {}), bigbenchParams: axis, seed, columns, ...(tokenizer ? { tokenizer } : {}) }, (f, i) => log.progress(`reading ${i + 1}/${plain.length} ${f}`), fromStores);
   log.done();
   for (const w of loaded.warnings) log.warn(w);
   const fam = makeMatcher(values.family);
@@ -131,7 +137,7 @@ export async function runAudit(argv: string[], ctx: CliContext): Promise<number>
   const report = audit(curves, { holdout });
   const t2 = performance.now();
   log.info(`${loaded.observations} observations → ${curves.length} curves in ${Math.round(t2 - t0)} ms (reading ${Math.round(t1 - t0)} ms, analysis ${Math.round(t2 - t1)} ms)`);
-  const doc = auditDocument(curves, report, files.map((f) => relative(ctx.cwd, f) || f), holdout, DEFAULT_THRESHOLDS);
+  const doc = auditDocument(curves, report, files.map((f) => relative(ctx.cwd, f) || f), holdout, DEFAULT_THRESHOLDS, loaded.axis);
   const out = values.json
     ? JSON.stringify(doc, jsonReplacer, 2) + '\n'
     : values.csv

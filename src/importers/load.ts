@@ -6,6 +6,7 @@ import { importRunDirectory } from './lm-eval-run-dir.js';
 import { ConfigError, DataError } from '../core/errors.js';
 import { assembleCurves } from '../core/curves/assemble.js';
 import { scaleWarnings } from '../core/curves/scale-check.js';
+import type { AxisRequest, ScaleAxis } from '../core/curves/axis.js';
 import { importTidyCsvChunks, type ColumnRoles } from './tidy-csv.js';
 import { innerExtension, readWholeText, textChunks } from './text-chunks.js';
 import { importBigBench, looksLikeBigBench, type ParamsAxis } from './bigbench-results.js';
@@ -26,10 +27,13 @@ export interface LoadOptions {
   readonly bigbenchParams?: ParamsAxis;
   /** Tidy CSV: which unknown columns split curves, which are ignored. */
   readonly columns?: ColumnRoles;
+  /** The scale axis (default parameters): `--x`. */
+  readonly axis?: AxisRequest;
 }
 
 export interface Loaded {
   readonly curves: Curve[];
+  readonly axis: ScaleAxis;
   readonly observations: number;
   readonly warnings: string[];
 }
@@ -123,7 +127,16 @@ export function loadCurves(files: readonly string[], options: LoadOptions = {}, 
     const absent = anyCsv ? (names ?? []).filter((c) => !seenColumns.has(c)) : [];
     if (absent.length > 0) throw new ConfigError(`no input CSV has a column ${absent.map((c) => `"${c}"`).join(', ')}`, { code: 'USAGE', field: flag });
   }
-  const assembled = assembleCurves(all);
+  const ax = options.axis;
+  if (ax?.kind === 'metric' && !all.some((o) => o.metric === ax.metric && (ax.task === null || o.task === ax.task))) {
+    const metrics = [...new Set(all.map((o) => o.metric))].sort().slice(0, 12).join(', ');
+    throw new ConfigError(`no ${ax.task === null ? '' : `${ax.task}:`}${ax.metric} values in the input to put on the axis`, {
+      code: 'USAGE',
+      field: '--x',
+      hint: `expected params, tokens, flops, step, a metric or task:metric (metrics here: ${metrics})`,
+    });
+  }
+  const assembled = assembleCurves(all, ax ? { axis: ax } : {});
   const c = assembled.conflicts[0];
   if (c) {
     throw new DataError(`${c.what} (also at ${place(c.first)})`, {
@@ -137,8 +150,9 @@ export function loadCurves(files: readonly string[], options: LoadOptions = {}, 
     warnings.push(`direction unknown for metric${assembled.unknownDirection.length > 1 ? 's' : ''} ${assembled.unknownDirection.join(', ')}: assumed higher is better (add a higher_is_better column)`);
   }
   if (assembled.droppedEarlierSteps > 0) {
-    warnings.push(`${assembled.droppedEarlierSteps} rows from earlier training steps left out: each model's last step is its point`);
+    warnings.push(`${assembled.droppedEarlierSteps} rows from earlier training steps left out: each model's last step is its point (--x step or --x tokens reads checkpoints as training curves)`);
   }
+  warnings.push(...assembled.axisNotes);
   warnings.push(...scaleWarnings(assembled.curves));
-  return { curves: assembled.curves, observations: all.length, warnings };
+  return { curves: assembled.curves, axis: assembled.axis, observations: all.length, warnings };
 }
