@@ -2,7 +2,7 @@ import { statSync } from 'node:fs';
 import { basename, extname } from 'node:path';
 import type { Curve, Observation, Tokenizer } from '../core/types.js';
 import { charTokenizer } from '../core/metrics/tokenizers.js';
-import { importRunDirectory } from './lm-eval-run-dir.js';
+import { importRunDirectory, importSampleLog, type RunDirOptions } from './lm-eval-run-dir.js';
 import { ConfigError, DataError } from '../core/errors.js';
 import { assembleCurves } from '../core/curves/assemble.js';
 import { scaleWarnings } from '../core/curves/scale-check.js';
@@ -52,6 +52,7 @@ const readText = readWholeText;
 export function importFile(file: string, options: LoadOptions = {}): { observations: Observation[]; warnings: string[]; columns?: readonly string[] } {
   const ext = innerExtension(file);
   if (ext === '.csv' || ext === '.tsv') return importTidyCsvChunks(textChunks(file), file, options.columns);
+  if (ext === '.jsonl') return importSampleLog(file, runOptions(options));
   if (ext === '.json') {
     const doc = parseJson(readText(file), file);
     if (looksLikeBigBench(doc)) return importBigBench(doc, file, options.bigbenchParams);
@@ -99,10 +100,17 @@ export function loadModelMap(file: string): ModelMap {
 const place = (o: Observation): string =>
   o.source.line !== undefined ? `${o.source.file}:${o.source.line}` : `${o.source.file} ${o.source.field ?? ''}`.trim();
 
-/** True when any input is a directory (of lm-eval runs), so the caller knows to load a tokenizer. */
+/** True when any input is a directory of lm-eval runs or a sample log, so the caller knows to load a tokenizer. */
 export function needsTokenizer(files: readonly string[]): boolean {
-  return files.some(isDirectory);
+  return files.some((f) => isDirectory(f) || innerExtension(f) === '.jsonl');
 }
+
+const runOptions = (options: LoadOptions): RunDirOptions => ({
+  tokenizer: options.tokenizer ?? charTokenizer,
+  ...(options.models ? { models: options.models } : {}),
+  ...(options.seed !== undefined ? { seed: options.seed } : {}),
+  ...(options.resamples !== undefined ? { resamples: options.resamples } : {}),
+});
 
 /** Read every file, then assemble curves; a conflict between two observations is an error naming both. */
 export function loadCurves(files: readonly string[], options: LoadOptions = {}, onFile?: (file: string, i: number) => void, extra: readonly Observation[] = []): Loaded {
@@ -113,7 +121,7 @@ export function loadCurves(files: readonly string[], options: LoadOptions = {}, 
   files.forEach((f, i) => {
     onFile?.(f, i);
     const r: { observations: Observation[]; warnings: string[]; columns?: readonly string[] } = isDirectory(f)
-      ? importRunDirectory(f, { tokenizer: options.tokenizer ?? charTokenizer, ...(options.models ? { models: options.models } : {}), ...(options.seed !== undefined ? { seed: options.seed } : {}), ...(options.resamples !== undefined ? { resamples: options.resamples } : {}) })
+      ? importRunDirectory(f, runOptions(options))
       : importFile(f, options);
     for (const o of r.observations) all.push(o);
     warnings.push(...r.warnings);
