@@ -92,12 +92,12 @@ function matches(c: ReportCurve, s: Record<Filter, string>): boolean {
  * Where a position (the `params` the analysis read on log10) is drawn: itself on a log axis, or
  * the metric's own value on a linear one (core/curves/axis.ts), the better end to the right.
  */
-const axisOf = (): { toX: (pos: number) => number; scale: Record<string, unknown>; name: string; tick: (v: number) => string } => {
+const axisOf = (): { toX: (pos: number) => number; scale: Record<string, unknown>; name: string; label: string; tick: (v: number) => string } => {
   const a = data.axis;
   const m = a?.metric;
-  if (a && m) return { toX: (pos) => m.sign * (Math.log10(pos) + m.offset), scale: { type: 'linear', reverse: m.sign < 0 }, name: a.name, tick: (v) => fmt(v) };
+  if (a && m) return { toX: (pos) => m.sign * (Math.log10(pos) + m.offset), scale: { type: 'linear', reverse: m.sign < 0 }, name: a.name, label: a.name, tick: (v) => fmt(v) };
   const step = a?.kind === 'step';
-  return { toX: (pos) => pos, scale: { type: 'log' }, name: a?.label ?? 'parameters', tick: (v) => (step ? String(Math.round(v)) : a?.kind === 'flops' ? v.toExponential(0) : fmtParams(v)) };
+  return { toX: (pos) => pos, scale: { type: 'log' }, name: a?.name ?? 'params', label: a?.label ?? 'parameters', tick: (v) => (step ? String(Math.round(v)) : a?.kind === 'flops' ? v.toExponential(0) : fmtParams(v)) };
 };
 
 interface PlotPoint { model: string; params: number; value: number; lo: number | null; hi: number | null; n: number | null; heldOut: boolean; href: string | null }
@@ -137,7 +137,7 @@ function curvePlot(c: ReportCurve): HTMLElement {
   const yDomain = yMax - yMin < 1e-12 ? [yMin - (yMin === 0 ? 0 : pad), yMax + pad] : undefined;
   const plot = Plot.plot({
     width: 330, height: 210, marginLeft: 48, style: { fontSize: '10px' },
-    x: { ...ax.scale, label: ax.name, tickFormat: (d: number) => ax.tick(d), ticks: 4 },
+    x: { ...ax.scale, label: ax.label, tickFormat: (d: number) => ax.tick(d), ticks: 4 },
     y: { label: `${c.key.metric}${c.higherIsBetter ? ' ↑' : ' ↓'}`, grid: true, ...(yDomain ? { domain: yDomain } : {}) },
     marks,
   });
