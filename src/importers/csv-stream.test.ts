@@ -22,10 +22,10 @@ const cut = (text: string, seed: number): string[] => {
 };
 
 describe('streaming CSV records', () => {
-  const text = '\ufeffa,b,c\r\n1,"x, ""y""",3\n\n"multi\nline","",\n4,5,6\r\n"q"\n7,8,9';
+  const text = '\ufeffa,b,c\r\n1,"x, ""y""",3\n\n"multi\nline","",\n4,5,6\r\n"q"\n7,8,9\rold,mac\r\n\r\n,,\nlast,row\n';
   it('agrees with the whole-text parser, lines included, however the text is cut', () => {
     const want = parseCsv(text).map((r) => ({ line: r.line, fields: r.fields }));
-    expect(want.map((r) => r.line)).toEqual([1, 2, 4, 6, 7, 8]);
+    expect(want.map((r) => r.line)).toEqual([1, 2, 4, 6, 7, 8, 9, 11, 12]);
     expect(records([text])).toEqual(want);
     for (let seed = 0; seed < 200; seed++) expect(records(cut(text, seed))).toEqual(want);
   });

@@ -17,8 +17,32 @@ export function forEachCsvRecord(chunks: Iterable<string>, onRecord: (fields: st
   const run = (text: string, final: boolean): void => {
     let pos = 0;
     const n = text.length;
+    // Where the next quote and the next \r are: a record before both is split with indexOf alone.
+    let nextQuote = -2;
+    let nextCr = -2;
     while (pos < n) {
       fields.length = 0;
+      if (nextQuote !== -1 && nextQuote < pos) nextQuote = text.indexOf('"', pos);
+      if (nextCr !== -1 && nextCr < pos) nextCr = text.indexOf('\r', pos);
+      const nl = text.indexOf('\n', pos);
+      if (nl >= 0 && (nextQuote === -1 || nextQuote > nl) && (nextCr === -1 || nextCr >= nl - 1)) {
+        const end = nextCr === nl - 1 ? nl - 1 : nl;
+        if (end > pos) {
+          for (let i = pos; ; ) {
+            const comma = text.indexOf(',', i);
+            if (comma < 0 || comma >= end) {
+              fields.push(text.slice(i, end));
+              break;
+            }
+            fields.push(text.slice(i, comma));
+            i = comma + 1;
+          }
+          onRecord(fields, line);
+        } // else a blank line
+        line++;
+        pos = nl + 1;
+        continue;
+      }
       let i = pos;
       let newlines = 0; // inside quoted fields of this record
       let complete = false;

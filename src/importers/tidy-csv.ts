@@ -69,14 +69,20 @@ export function importTidyCsvChunks(chunks: Iterable<string>, file: string, role
   const at = (field: string, message: string): DataError => new DataError(message, { code: 'CSV_VALUE', file, line: curLine, field });
   const strings = new Map<string, string>();
   // Names repeat on every row: one string each, so a million rows do not keep a million copies.
+  // Consecutive rows mostly repeat the previous row's names: compare with it before hashing.
+  const lastRaw: string[] = [];
+  const lastVal: string[] = [];
   const text = (i: number, c: string): string => {
     const raw = curFields[i]!;
+    if (raw === lastRaw[i]) return lastVal[i]!;
     let v = strings.get(raw);
     if (v === undefined) {
       v = raw.trim();
       if (v === '') throw at(c, 'empty');
       strings.set(raw, v);
     }
+    lastRaw[i] = raw;
+    lastVal[i] = v;
     return v;
   };
   const num = (i: number, c: string, check: 0 | 1 | 2 | 3 | 4 = 0): number | null => {
