@@ -48,12 +48,15 @@ export function assembleCurves(observations: readonly Observation[], options: As
   let unplaced = 0;
   let nonPositive = 0;
   const byCurve = new Map<string, { key: CurveKey; obs: Observation[] }>();
+  // Importers share one labels object among rows with the same labels: its id is computed once.
+  const labelIds = new WeakMap<object, string>();
   for (const o of observations) {
     if (lookup?.isAxis(o)) continue;
-    const key: CurveKey = { family: o.family, task: o.task, metric: o.metric, shots: o.shots, labels: o.labels };
-    const id = curveId(key);
+    let lid = labelIds.get(o.labels);
+    if (lid === undefined) labelIds.set(o.labels, (lid = curveId({ family: '', task: '', metric: '', shots: null, labels: o.labels })));
+    const id = `${o.family}\u0000${o.task}\u0000${o.metric}\u0000${o.shots ?? ''}\u0000${lid}`;
     let g = byCurve.get(id);
-    if (!g) byCurve.set(id, (g = { key, obs: [] }));
+    if (!g) byCurve.set(id, (g = { key: { family: o.family, task: o.task, metric: o.metric, shots: o.shots, labels: o.labels }, obs: [] }));
     g.obs.push(o);
   }
 
