@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { importFile, loadCurves } from '../src/importers/load.js';
 import { makeRng } from '../src/core/random/rng.js';
 
-function makeCsv(rows: number, seed: number): string {
+export function makeCsv(rows: number, seed: number): string {
   const rng = makeRng(seed);
   const sizes = [70e6, 160e6, 410e6, 1.0e9, 1.4e9, 2.8e9, 6.9e9, 12e9];
   const parts = ['family,model,params,task,metric,shots,value,stderr,n,deduped,variant\n'];
