@@ -91,7 +91,7 @@ describe('emergence eval against an OpenAI-compatible server on 127.0.0.1', () =
     expect(again.stderr).toMatch(/already holds \d+ samples .* pass --resume/);
     const r = await emergenceAsync(['eval', '--config', cfg, '--store', store, '--resume', '--quiet']);
     await server.close();
-    expect(r.code).toBe(0);
+    expect(r.code, r.stderr).toBe(0);
     const rows = await storeRows(store, 'SELECT count(*) AS n, count(DISTINCT sample_id) AS d, (SELECT count(*) FROM scores) AS s, (SELECT count(DISTINCT sample_id || metric) FROM scores) AS sd FROM samples');
     expect(rows[0]!.n).toBe(2000n);
     expect(rows[0]!.d).toBe(2000n);

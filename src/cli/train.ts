@@ -30,7 +30,8 @@ eval_size: 2000
 checkpoint_every: 500
 models:                                  # a named size (xxs, xs, s, m, l, xl) or layers/heads/embd
   - { name: small, size: xs }
-  - { name: big, layers: 4, heads: 4, embd: 128 }`;
+  - { name: big, layers: 4, heads: 4, embd: 128 }
+  - { name: llama-ish, size: m, norm: rmsnorm, mlp_ratio: 2.5 }   # optional: norm (layernorm | rmsnorm), mlp_ratio (4)`;
 
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -84,7 +85,12 @@ export function parseTrainConfig(text: string, file: string): TrainPlan {
   const runs = doc.models.map((m, i) => {
     const at = `models[${i}]`;
     if (!isObj(m)) throw fail(at, 'expected { name, layers, heads, embd }');
-    only(m, at, ['name', 'size', 'layers', 'heads', 'embd']);
+    only(m, at, ['name', 'size', 'layers', 'heads', 'embd', 'mlp_ratio', 'norm']);
+    if (m.norm !== undefined && m.norm !== 'layernorm' && m.norm !== 'rmsnorm') throw fail(`${at}.norm`, `expected layernorm or rmsnorm, got ${JSON.stringify(m.norm)}`);
+    const shape = {
+      ...(m.mlp_ratio !== undefined ? { mlpRatio: num(m, 'mlp_ratio', `${at}.`, undefined, (n) => n > 0 && n <= 64, 'a number in (0, 64]') } : {}),
+      ...(m.norm !== undefined ? { norm: m.norm as 'layernorm' | 'rmsnorm' } : {}),
+    };
     if (typeof m.name !== 'string' || !/^[\w.-]+$/.test(m.name)) throw fail(`${at}.name`, 'expected a name of letters, digits, . _ -');
     if (names.has(m.name)) throw fail(`${at}.name`, `model "${m.name}" appears twice`);
     names.add(m.name);
@@ -92,12 +98,12 @@ export function parseTrainConfig(text: string, file: string): TrainPlan {
       const named = typeof m.size === 'string' ? NAMED_SIZES[m.size] : undefined;
       if (!named) throw fail(`${at}.size`, `unknown size ${JSON.stringify(m.size)}`, `one of ${Object.keys(NAMED_SIZES).join(', ')}`);
       if (m.layers !== undefined || m.heads !== undefined || m.embd !== undefined) throw fail(`${at}.size`, 'give a size or layers/heads/embd, not both');
-      return { name: m.name, cfg: { ...base, model: named } };
+      return { name: m.name, cfg: { ...base, model: { ...named, ...shape } } };
     }
     const layers = num(m, 'layers', `${at}.`, undefined, (n) => int(n) && n >= 1, 'a whole number >= 1');
     const heads = num(m, 'heads', `${at}.`, undefined, (n) => int(n) && n >= 1, 'a whole number >= 1');
     const embd = num(m, 'embd', `${at}.`, undefined, (n) => int(n) && n >= 1 && n % heads === 0, `a whole number divisible by heads (${heads})`);
-    return { name: m.name, cfg: { ...base, model: { nLayer: layers, nHead: heads, nEmbd: embd } } };
+    return { name: m.name, cfg: { ...base, model: { nLayer: layers, nHead: heads, nEmbd: embd, ...shape } } };
   });
   return { out: resolve(dirname(file), doc.out), checkpointEvery: num(doc, 'checkpoint_every', '', 500, (n) => int(n) && n >= 1, 'a whole number >= 1'), runs };
 }

@@ -46,7 +46,9 @@ export interface EvalConfig {
   readonly maxTokens: number;
   readonly stop: readonly string[];
   readonly chainOfThought: boolean;
-  readonly answer: 'first_line' | 'regex' | 'last_number';
+  readonly answer: 'first_line' | 'regex' | 'last_number' | 'marker';
+  /** With answer: marker, the number right after the first occurrence of this string (GSM8K's '####'). */
+  readonly answerMarker: string;
   readonly metrics: readonly string[] | null;
   readonly scoreTargets: boolean;
   readonly tokenizer: string;
@@ -86,7 +88,8 @@ temperature: 0
 max_tokens: 32
 stop: ["\\n"]
 chain_of_thought: false   # append "Let's think step by step." and take the last number
-answer: first_line        # first_line | regex (the task's output_regex) | last_number
+answer: first_line        # first_line | regex (the task's output_regex) | last_number | marker (the number after answer_marker)
+answer_marker: '####'     # with answer: marker (GSM8K's convention)
 score_targets: true       # also score the target's log-likelihood (needs api: completions)
 metrics: [exact_match, token_edit_distance, target_loglik, per_token_accuracy]   # default: all that apply
 tokenizer: r50k_base
@@ -123,7 +126,7 @@ export function parseEvalConfig(text: string, file: string): EvalConfig {
   };
   const int = (n: number): boolean => Number.isInteger(n);
   if (!isObj(doc)) throw fail('(root)', `expected a mapping, got ${kind(doc)}`);
-  only(doc, '', ['family', 'store', 'models', 'tasks', 'shots', 'seed', 'samples_per_example', 'temperature', 'max_tokens', 'stop', 'chain_of_thought', 'answer', 'metrics', 'score_targets', 'tokenizer', 'cache']);
+  only(doc, '', ['family', 'store', 'models', 'tasks', 'shots', 'seed', 'samples_per_example', 'temperature', 'max_tokens', 'stop', 'chain_of_thought', 'answer', 'answer_marker', 'metrics', 'score_targets', 'tokenizer', 'cache']);
   if (!Array.isArray(doc.models) || doc.models.length === 0) throw fail('models', 'expected a non-empty list of models');
   const names = new Set<string>();
   const models: ModelConfig[] = doc.models.map((m, i) => {
@@ -215,7 +218,9 @@ export function parseEvalConfig(text: string, file: string): EvalConfig {
     return v;
   };
   const answer = str(doc, 'answer', '', 'first_line');
-  if (answer !== 'first_line' && answer !== 'regex' && answer !== 'last_number') throw fail('answer', `expected first_line, regex or last_number, got ${JSON.stringify(answer)}`);
+  if (answer !== 'first_line' && answer !== 'regex' && answer !== 'last_number' && answer !== 'marker') throw fail('answer', `expected first_line, regex, last_number or marker, got ${JSON.stringify(answer)}`);
+  const answerMarker = str(doc, 'answer_marker', '', '####');
+  if (answerMarker === '') throw fail('answer_marker', 'expected a non-empty string');
   return {
     file,
     family: str(doc, 'family', '', 'family'),
@@ -230,6 +235,7 @@ export function parseEvalConfig(text: string, file: string): EvalConfig {
     stop: stop as string[],
     chainOfThought: bool('chain_of_thought', false),
     answer,
+    answerMarker,
     metrics,
     scoreTargets: bool('score_targets', true),
     tokenizer: str(doc, 'tokenizer', '', 'r50k_base'),

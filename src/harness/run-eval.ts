@@ -6,7 +6,7 @@ import { makeRng } from '../core/random/rng.js';
 import { defaultMetricsFor } from '../core/metrics/registry.js';
 import { scoreSamples } from '../core/metrics/score.js';
 import { exactMatch } from '../core/metrics/exact-match.js';
-import { buildPrompt, extractAnswer, lastNumber, majorityVote } from '../tasks/prompt.js';
+import { buildPrompt, extractAnswer, lastNumber, majorityVote, numberAfterMarker } from '../tasks/prompt.js';
 import type { DuckStore, StoredSample } from '../store/duckdb-store.js';
 import { contentId } from '../store/content-id.js';
 import type { EvalConfig, ModelConfig } from './config.js';
@@ -46,7 +46,7 @@ export function runIdFor(cfg: EvalConfig, model: ModelConfig, task: Task): strin
   const spec = {
     family: cfg.family, model: model.name, serverModel: model.provider.model, api: model.provider.api, task: task.id, source: task.source,
     examples: task.examples.length, shots: cfg.shots, seed: cfg.seed, samplesPerExample: cfg.samplesPerExample, temperature: cfg.temperature,
-    maxTokens: cfg.maxTokens, stop: cfg.stop, chainOfThought: cfg.chainOfThought, answer: cfg.answer, scoreTargets: cfg.scoreTargets,
+    maxTokens: cfg.maxTokens, stop: cfg.stop, chainOfThought: cfg.chainOfThought, answer: cfg.answer === 'marker' ? `marker:${cfg.answerMarker}` : cfg.answer, scoreTargets: cfg.scoreTargets,
   };
   return contentId(spec);
 }
@@ -94,7 +94,8 @@ export async function evaluateExample(
       ),
     );
     const extract = (text: string): string =>
-      cfg.answer === 'last_number' || cfg.chainOfThought ? lastNumber(text) : extractAnswer(text, cfg.answer === 'regex' ? task.outputRegex : null);
+      cfg.answer === 'marker' ? numberAfterMarker(text, cfg.answerMarker)
+        : cfg.answer === 'last_number' || cfg.chainOfThought ? lastNumber(text) : extractAnswer(text, cfg.answer === 'regex' ? task.outputRegex : null);
     const answers = gens.map((g) => extract(g.text));
     const output = n > 1 ? majorityVote(answers) : answers[0]!;
     let target: Partial<Sample> = {};

@@ -1,5 +1,5 @@
 import type { Curve, Verdict } from '../core/types.js';
-import type { AuditReport, MetricShare, MetricSwap } from '../core/analysis/audit.js';
+import type { AuditReport, FdrSummary, MetricShare, MetricSwap } from '../core/analysis/audit.js';
 import type { VerdictThresholds } from '../core/analysis/thresholds.js';
 import { curveId } from '../core/curves/key.js';
 import { PARAMS_AXIS, type ScaleAxis } from '../core/curves/axis.js';
@@ -19,6 +19,8 @@ export interface AuditDocument {
    * on a non-default axis each point also has `x`, the value in the axis's units, and `modelParams`.
    */
   readonly axis: ScaleAxis;
+  /** FDR control across the audit (null under --no-fdr): the level, the procedure, the cutoffs and how many calls survived. */
+  readonly fdr: FdrSummary | null;
   readonly curves: readonly (Verdict & { readonly id: string; readonly higherIsBetter: boolean; readonly points: Curve['points']; readonly sources: readonly string[] })[];
   readonly swaps: readonly MetricSwap[];
   readonly meta: readonly MetricShare[];
@@ -39,6 +41,7 @@ export function auditDocument(
     holdout,
     thresholds,
     axis,
+    fdr: report.fdr,
     curves: report.verdicts.map((v, i) => ({
       id: curveId(v.key),
       ...v,

@@ -42,6 +42,7 @@ figcaption { font-size: 12px; }
 .badge.verdict-emergent { background: #ffd8a8; } .badge.verdict-smooth { background: #d3f9d8; }
 .badge.verdict-flat { background: #e9ecef; } .badge.verdict-non_monotonic { background: #d0ebff; }
 .badge.verdict-too_noisy { background: #fff3bf; } .badge.verdict-too_few_points { background: #f1f3f5; }
+.badge.verdict-at_chance { background: #e9ecef; } .badge.verdict-fragile { background: #ffe3e3; }
 #more { margin: 16px 0; }
 .chart-section h2 { font-size: 15px; margin: 14px 0 4px; } .chart-section p { font-size: 12px; color: #555; margin: 0 0 8px; }
 .charts { display: flex; flex-wrap: wrap; gap: 14px; }

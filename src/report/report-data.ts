@@ -7,7 +7,7 @@ import type { AuditDocument } from './audit-document.js';
  * the swaps and the meta-analysis. A projection of the same model `--json` writes: nothing is
  * computed again, the page only evaluates the fits it is given.
  */
-export type ReportCurve = Pick<AuditDocument['curves'][number], 'id' | 'key' | 'verdict' | 'qualifier' | 'reasons' | 'measures' | 'bestForm' | 'trendP' | 'headline' | 'surprise' | 'higherIsBetter' | 'points'> & {
+export type ReportCurve = Pick<AuditDocument['curves'][number], 'id' | 'key' | 'verdict' | 'qualifier' | 'reasons' | 'measures' | 'bestForm' | 'trendP' | 'trendQ' | 'emergenceP' | 'emergenceQ' | 'headline' | 'surprise' | 'higherIsBetter' | 'points'> & {
   readonly bestFit: AuditDocument['curves'][number]['fits'][number] | null;
   /** The metric's scale bounds or natural limits: forecasts are drawn clipped to them, as the back-test scores them. */
   readonly limits: readonly [number, number] | null;
@@ -57,7 +57,7 @@ export function reportData(doc: AuditDocument, title: string, links?: Readonly<R
     holdout: doc.holdout,
     ...(doc.axis && doc.axis.kind !== 'params' ? { axis: doc.axis } : {}),
     curves: doc.curves.map((c) => ({
-      id: c.id, key: c.key, verdict: c.verdict, qualifier: c.qualifier, reasons: c.reasons, measures: c.measures, bestForm: c.bestForm,
+      id: c.id, key: c.key, verdict: c.verdict, qualifier: c.qualifier, reasons: c.reasons, measures: c.measures, bestForm: c.bestForm, trendQ: c.trendQ, emergenceP: c.emergenceP, emergenceQ: c.emergenceQ,
       trendP: c.trendP, headline: c.headline, surprise: c.surprise, higherIsBetter: c.higherIsBetter,
       points: c.points.map((p) => ({ ...p, extra: {} })),
       bestFit: c.fits.find((f) => f.form === c.bestForm) ?? null,

@@ -41,7 +41,11 @@ export function loadModelFiles(list: readonly { name: string; file: string }[], 
     const { params, meta } = loadCheckpoint(file);
     if (meta.arch !== undefined && meta.arch !== 'gpt') throw new DataError(`a ${meta.arch} checkpoint is not a language model; only GPT checkpoints can be served`, { code: 'CHECKPOINT_ARCH', file });
     const model = new Gpt(meta.config, gemm, params);
-    return { name, model, tok: new CharTokenizer(), params: model.numParams };
+    // A checkpoint names its tokenizer's alphabet when it is not the arithmetic one.
+    const alphabet = typeof meta.alphabet === 'string' ? meta.alphabet : undefined;
+    const tok = new CharTokenizer(alphabet);
+    if (tok.vocabSize !== model.config.vocabSize) throw new DataError(`the checkpoint's alphabet has ${tok.vocabSize} characters but its model ${model.config.vocabSize} tokens`, { code: 'CHECKPOINT_CORRUPT', file });
+    return { name, model, tok, params: model.numParams };
   });
 }
 
