@@ -1,15 +1,12 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { emergence } from './cli.js';
+import { ROOT, emergence } from './cli.js';
 
-// The OLMo ladder's published checkpoints (Bhagia et al. 2024); another branch bundles them in data/.
-// Tests may read ../shared; the product never does.
-const SHARED = '/work/shared/data';
-const CHECKPOINTS = `${SHARED}/olmo_ladder_checkpoints.csv`;
-const FINALS = `${SHARED}/olmo_ladder.csv`;
-const have = existsSync(CHECKPOINTS) && existsSync(FINALS);
+// The OLMo ladder's published runs and checkpoints (Bhagia et al. 2024), bundled in data/olmo-ladder.
+const CHECKPOINTS = join(ROOT, 'data/olmo-ladder/olmo_ladder_checkpoints.csv');
+const FINALS = join(ROOT, 'data/olmo-ladder/olmo_ladder.csv');
 
 interface Doc {
   axis: { kind: string; name: string; label: string };
@@ -28,7 +25,7 @@ const audit = (args: string[]): Doc => {
   }
 };
 
-describe.skipIf(!have)('any scale axis on the OLMo ladder (#18.5)', () => {
+describe('any scale axis on the OLMo ladder (#18.5)', () => {
   it('--x tokens reads one model\'s checkpoints as a curve over training', () => {
     const doc = audit([CHECKPOINTS, '--x', 'tokens', '--task', 'hellaswag_val', '--metric', 'rc_acc']);
     expect(doc.axis).toMatchObject({ kind: 'tokens', label: 'training tokens' });
