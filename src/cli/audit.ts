@@ -8,6 +8,7 @@ import { audit, DEFAULT_FDR } from '../core/analysis/audit.js';
 import { DEFAULT_THRESHOLDS } from '../core/analysis/thresholds.js';
 import { loadCurves, loadModelMap, needsTokenizer } from '../importers/load.js';
 import { bundledResultFiles } from '../importers/bundled.js';
+import { parseAxis } from '../core/curves/axis.js';
 import { auditDocument } from '../report/audit-document.js';
 import { auditTable } from '../report/audit-table.js';
 import { auditCsv } from '../report/audit-csv.js';
@@ -37,6 +38,9 @@ Options:
   --csv             one CSV row per curve on stdout (or --out)
   --out FILE        write the output to FILE atomically instead of stdout
   --html FILE       also write the interactive report: one self-contained HTML file
+  --x AXIS          the scale axis: params (default), tokens, flops (6·N·D when only params and
+                    tokens are given), step, or a continuous metric of the same models
+                    (ce_loss, or task:metric): checkpoints on step/tokens make one curve per model
   --holdout N       the headline back-test fits all but the N largest models (default 2)
   --fdr Q           hold the smooth and emergent calls to a false-discovery rate of Q across the
                     audit's curves (default 0.05; Benjamini–Hochberg): docs/verdicts.md
@@ -48,6 +52,8 @@ Options:
   --no-stability    skip the leave-one-model-out and within-error checks that mark calls fragile
   --models FILE     model → family, params mapping for lm-eval results (CSV model,family,params or JSON)
   --bigbench-params total|non_embedding   BIG-bench scale axis (default total)
+  --split-by COLS   tidy CSV: exactly these extra columns split curves (comma list); the others ride along
+  --ignore COLS     tidy CSV: read past these columns (free text, ids)
   --tokenizer T     token-level metrics for lm-eval run directories (default r50k_base) and stores
                     (default: the tokenizer each stored run recorded)
   --seed N          bootstrap seed for run directories and the within-error checks (default 0)
@@ -74,6 +80,7 @@ export async function runAudit(argv: string[], ctx: CliContext): Promise<number>
       out: { type: 'string' },
       html: { type: 'string' },
       holdout: { type: 'string' },
+      x: { type: 'string' },
       fdr: { type: 'string' },
       'fdr-method': { type: 'string' },
       'no-fdr': { type: 'boolean' },
@@ -81,6 +88,8 @@ export async function runAudit(argv: string[], ctx: CliContext): Promise<number>
       'no-stability': { type: 'boolean' },
       models: { type: 'string' },
       'bigbench-params': { type: 'string' },
+      'split-by': { type: 'string', multiple: true },
+      ignore: { type: 'string', multiple: true },
       tokenizer: { type: 'string' },
       seed: { type: 'string' },
       all: { type: 'boolean' },
@@ -119,6 +128,7 @@ export async function runAudit(argv: string[], ctx: CliContext): Promise<number>
     throw new ConfigError(`expected total or non_embedding, got ${JSON.stringify(axis)}`, { code: 'USAGE', field: '--bigbench-params' });
   }
   checkCompareArgs(values); // bad options fail before any file is read
+  const t0 = performance.now();
   const log = ctx.logger;
   let files = positionals;
   if (files.length === 0) {
@@ -146,7 +156,10 @@ export async function runAudit(argv: string[], ctx: CliContext): Promise<number>
       store.close();
     }
   }
-  const loaded = loadCurves(plain, { ...(models ? { models } : {}), bigbenchParams: axis, seed, ...(tokenizer ? { tokenizer } : {}) }, (f, i) => log.progress(`reading ${i + 1}/${plain.length} ${f}`), fromStores);
+  const list = (v: string[] | undefined): string[] | undefined => v?.flatMap((x) => x.split(',')).map((x) => x.trim()).filter((x) => x !== '');
+  const columns = { ...(values['split-by'] ? { splitBy: list(values['split-by'])! } : {}), ...(values.ignore ? { ignore: list(values.ignore)! } : {}) };
+  const scaleAxis = values.x === undefined ? undefined : parseAxis(values.x);
+  const loaded = loadCurves(plain, { ...(models ? { models } : {}), ...(scaleAxis ? { axis: scaleAxis } : {}), bigbenchParams: axis, seed, columns, ...(tokenizer ? { tokenizer } : {}) }, (f, i) => log.progress(`reading ${i + 1}/${plain.length} ${f}`), fromStores);
   log.done();
   for (const w of loaded.warnings) log.warn(w);
   const fam = makeMatcher(values.family);
@@ -158,7 +171,7 @@ export async function runAudit(argv: string[], ctx: CliContext): Promise<number>
     const inputs = files.map((f) => relative(ctx.cwd, f) || f);
     return runCompare(curves, { compare: values.compare, level: values.level, resamples: values.resamples, items: values.items }, { inputs, seed, holdout, json: values.json ?? false, csv: values.csv ?? false, html: values.html, outFile: values.out, showAll: values.all ?? false, detail: values.detail ?? false }, ctx);
   }
-  const t0 = performance.now();
+  const t1 = performance.now();
   const report = audit(curves, {
     holdout,
     chance,
@@ -166,8 +179,9 @@ export async function runAudit(argv: string[], ctx: CliContext): Promise<number>
     stability: !values['no-stability'],
     seed,
   });
-  log.info(`${loaded.observations} observations → ${curves.length} curves, analysed in ${Math.round(performance.now() - t0)} ms`);
-  const doc = auditDocument(curves, report, files.map((f) => relative(ctx.cwd, f) || f), holdout, DEFAULT_THRESHOLDS);
+  const t2 = performance.now();
+  log.info(`${loaded.observations} observations → ${curves.length} curves in ${Math.round(t2 - t0)} ms (reading ${Math.round(t1 - t0)} ms, analysis ${Math.round(t2 - t1)} ms)`);
+  const doc = auditDocument(curves, report, files.map((f) => relative(ctx.cwd, f) || f), holdout, DEFAULT_THRESHOLDS, loaded.axis);
   const out = values.json
     ? JSON.stringify(doc, jsonReplacer, 2) + '\n'
     : values.csv

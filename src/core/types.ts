@@ -17,8 +17,16 @@ export interface CurveKey {
 /** One model's value on a curve. */
 export interface CurvePoint {
   readonly model: string;
-  /** Total parameter count; the scale axis. Always > 0. */
+  /**
+   * Position on the curve's scale axis, read on log10 by the analysis; always > 0. On the default
+   * axis the total parameter count; on another (Curve.axis) see core/curves/axis.ts, with the
+   * model's own size in `modelParams` and the axis value in its units in `x`.
+   */
   readonly params: number;
+  /** The value on a non-default axis, in its units (tokens, FLOPs, step, the metric). */
+  readonly x?: number;
+  /** The model's parameter count, when `params` holds another axis. */
+  readonly modelParams?: number;
   /** Mean over seeds (or the single reported value). */
   readonly value: number;
   /** Standard error of `value` when known (reported, or from the seed spread). */
@@ -34,6 +42,8 @@ export interface CurvePoint {
   readonly seedSd: number | null;
   readonly tokens: number | null;
   readonly step: number | null;
+  /** Training compute when reported (or 6·N·D on a FLOPs axis). */
+  readonly flops?: number | null;
   /** Per-point attributes carried along from the source (numeric unknown columns, etc.). */
   readonly extra: Readonly<Record<string, string>>;
 }
@@ -45,6 +55,8 @@ export interface Curve {
   readonly points: readonly CurvePoint[];
   /** Where the curve came from (file names), for the report. */
   readonly sources: readonly string[];
+  /** The scale axis when it is not parameters (core/curves/axis.ts). */
+  readonly axis?: import('./curves/axis.js').ScaleAxis;
 }
 
 export type FitForm = 'linear' | 'power' | 'sigmoid';
@@ -177,6 +189,8 @@ export interface Observation {
   readonly n: number | null;
   readonly step: number | null;
   readonly tokens: number | null;
+  /** Training compute (FLOPs) when the source reports it. */
+  readonly flops?: number | null;
   /** null when the source does not say; then the metric registry decides. */
   readonly higherIsBetter: boolean | null;
   /** Categorical labels that split curves. */

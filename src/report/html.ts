@@ -69,7 +69,7 @@ export function auditHtml(doc: AuditDocument, title = 'Emergence audit', links?:
 <body>
 <header>
 <h1>${escapeHtml(title)}</h1>
-<p>Is this ability emergent, or is it the metric? Would the small models have predicted the big ones? Each plot: values against parameters (log scale), 95% intervals where known, the best-fitting scaling form (blue), and the back-test fitted on all but the ${data.holdout} largest models (dashed orange, held-out models in orange). Inputs: ${escapeHtml(data.inputs.join(', '))}.</p>
+<p>Is this ability emergent, or is it the metric? Would the small models have predicted the big ones? Each plot: values against ${data.axis ? `${escapeHtml(data.axis.label)} (${data.axis.kind === 'metric' ? 'linear, the better end to the right' : 'log scale'})` : 'parameters (log scale)'}, 95% intervals where known, the best-fitting scaling form (blue), and the back-test fitted on all but the ${data.holdout} ${data.axis ? 'furthest points' : 'largest models'} (dashed orange, held-out ${data.axis ? 'points' : 'models'} in orange). Inputs: ${escapeHtml(data.inputs.join(', '))}.</p>
 </header>
 <div id="app"></div>
 <script type="application/json" id="audit-data">${json}</script>

@@ -44,6 +44,8 @@ export interface ReportData {
   readonly links?: Readonly<Record<string, string>>;
   readonly inputs: readonly string[];
   readonly holdout: number;
+  /** The scale axis the panels are drawn against (absent: parameters). */
+  readonly axis?: AuditDocument['axis'];
   readonly curves: readonly ReportCurve[];
   readonly swaps: AuditDocument['swaps'];
   readonly meta: AuditDocument['meta'];
@@ -57,6 +59,7 @@ export function reportData(doc: AuditDocument, title: string, links?: Readonly<R
     ...(crossovers ? { crossovers } : {}),
     inputs: doc.inputs,
     holdout: doc.holdout,
+    ...(doc.axis && doc.axis.kind !== 'params' ? { axis: doc.axis } : {}),
     curves: doc.curves.map((c) => ({
       id: c.id, key: c.key, verdict: c.verdict, qualifier: c.qualifier, reasons: c.reasons, measures: c.measures, bestForm: c.bestForm, trendQ: c.trendQ, emergenceP: c.emergenceP, emergenceQ: c.emergenceQ,
       trendP: c.trendP, headline: c.headline, surprise: c.surprise, higherIsBetter: c.higherIsBetter,
