@@ -2,7 +2,8 @@
  * bench/audit: 100,000 synthetic curves of 10 points through fits, shape measures,
  * back-tests and verdicts (the whole of `audit()`); prints curves per second.
  * Target (issue "Foundation and emergence audit"): >= 10,000 curves/s on the 2-core machine.
- *   node dist/bench/audit.js [--curves N] [--workers W] [--seed S]
+ * Then ingestion: a generated 1,000,000-row tidy CSV read to observations and to curves (bench/ingest.ts).
+ *   node dist/bench/audit.js [--curves N] [--workers W] [--seed S] [--rows R]   (--rows 0 skips ingestion)
  */
 import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
@@ -11,6 +12,7 @@ import { audit } from '../src/core/analysis/audit.js';
 import { curveFromArrays } from '../src/core/curves/synthetic.js';
 import { makeRng, type Rng } from '../src/core/random/rng.js';
 import type { Curve } from '../src/core/types.js';
+import { benchIngestion } from './ingest.js';
 
 const POINTS = 10;
 const P = Array.from({ length: POINTS }, (_, i) => 10 ** (7 + (4 * i) / (POINTS - 1)));
@@ -50,7 +52,7 @@ if (!isMainThread) {
   const { count, seed } = workerData as { count: number; seed: number };
   parentPort!.postMessage(run(count, seed));
 } else {
-  const { values } = parseArgs({ options: { curves: { type: 'string' }, workers: { type: 'string' }, seed: { type: 'string' } } });
+  const { values } = parseArgs({ options: { curves: { type: 'string' }, workers: { type: 'string' }, seed: { type: 'string' }, rows: { type: 'string' } } });
   const total = Number(values.curves ?? 100_000);
   const seed = Number(values.seed ?? 1);
   const workers = Number(values.workers ?? availableParallelism());
@@ -77,4 +79,6 @@ if (!isMainThread) {
   console.log(`analysis only (slowest worker's audit() time): ${Math.round((total / slowest) * 1000).toLocaleString('en')} curves/s`);
   console.log(`verdicts: ${Object.entries(verdicts).map(([k, v]) => `${k} ${v}`).join(', ')}`);
   console.log(`target: >= 10,000 curves/s`);
+  const rows = Number(values.rows ?? 1_000_000);
+  if (rows > 0) benchIngestion(rows, seed);
 }

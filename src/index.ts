@@ -18,4 +18,6 @@ export { bundledForecastFiles, loadObservations, splitCheckpoints } from './impo
 export { auditDocument, type AuditDocument } from './report/audit-document.js';
 export { auditTable } from './report/audit-table.js';
 export { auditCsv } from './report/audit-csv.js';
+export { crossoverDocument, type CrossoverDocument, type CrossoverEntry } from './report/crossover-document.js';
+export { crossoverTable } from './report/crossover-table.js';
 export { runCli } from './cli/run.js';

@@ -11,6 +11,7 @@ export { metricInfo, type MetricInfo } from './analysis/metric-info.js';
 export { bestFit, fitForms, fitLinear, fitPower, fitSigmoid, fitQuadratic, predict, FORMS } from './fit/index.js';
 export { incompleteBeta, logGamma, studentTwoSidedP, fSurvival } from './stats/special.js';
 export { mean, median, ranks, pearson, spearman, sampleSd } from './stats/describe.js';
+export { crossoverOfCurves, crossoverOfSamples, pairCurves, parseCompareSpec, type CompareSpec, type CrossoverResult, type CrossoverOptions, type ItemVariant } from './crossover/index.js';
 export { fitTaskLoss, fitLossToAccuracy, forecastTwoStep, predictTaskLoss, predictAccuracy, type TaskLossFit, type AccuracyFit, type LossPoint, type AccuracyPoint } from './forecast/two-step.js';
 export { forecastLadder, type LadderForecast, type LadderOptions } from './forecast/ladder.js';
 export { fitPca, pcaTransform, pcaInverse, type Pca } from './forecast/pca.js';

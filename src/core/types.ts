@@ -17,8 +17,16 @@ export interface CurveKey {
 /** One model's value on a curve. */
 export interface CurvePoint {
   readonly model: string;
-  /** Total parameter count; the scale axis. Always > 0. */
+  /**
+   * Position on the curve's scale axis, read on log10 by the analysis; always > 0. On the default
+   * axis the total parameter count; on another (Curve.axis) see core/curves/axis.ts, with the
+   * model's own size in `modelParams` and the axis value in its units in `x`.
+   */
   readonly params: number;
+  /** The value on a non-default axis, in its units (tokens, FLOPs, step, the metric). */
+  readonly x?: number;
+  /** The model's parameter count, when `params` holds another axis. */
+  readonly modelParams?: number;
   /** Mean over seeds (or the single reported value). */
   readonly value: number;
   /** Standard error of `value` when known (reported, or from the seed spread). */
@@ -34,6 +42,8 @@ export interface CurvePoint {
   readonly seedSd: number | null;
   readonly tokens: number | null;
   readonly step: number | null;
+  /** Training compute when reported (or 6·N·D on a FLOPs axis). */
+  readonly flops?: number | null;
   /** Per-point attributes carried along from the source (numeric unknown columns, etc.). */
   readonly extra: Readonly<Record<string, string>>;
 }
@@ -45,6 +55,8 @@ export interface Curve {
   readonly points: readonly CurvePoint[];
   /** Where the curve came from (file names), for the report. */
   readonly sources: readonly string[];
+  /** The scale axis when it is not parameters (core/curves/axis.ts). */
+  readonly axis?: import('./curves/axis.js').ScaleAxis;
 }
 
 export type FitForm = 'linear' | 'power' | 'sigmoid';
@@ -88,7 +100,11 @@ export type VerdictClass =
   | 'flat'
   | 'non_monotonic'
   | 'too_few_points'
-  | 'too_noisy';
+  | 'too_noisy'
+  /** Every model within the task's chance band: no model is distinguishable from guessing. */
+  | 'at_chance'
+  /** The call flips under a small perturbation (leave one model out, values within their errors). */
+  | 'fragile';
 
 export interface EmergenceMeasures {
   /** Srivastava et al. 2022 breakthroughness B; +Infinity when the median jump is exactly 0. */
@@ -120,8 +136,26 @@ export interface Verdict {
   readonly fits: readonly ScalingFit[];
   /** The form chosen by AICc on all points, or null when none could be fitted. */
   readonly bestForm: FitForm | null;
-  /** p-value of the best form against a constant (F test). */
+  /** p-value of a trend: χ² against a constant with reported errors, else Mann–Kendall and the F test (Bonferroni). */
   readonly trendP: number | null;
+  /** Bonferroni p-value of the back-test's largest unforeseen miss (see verdict.ts), or null without a back-test. */
+  readonly surpriseP: number | null;
+  /** p-value the emergent call rests on: max(trendP, surpriseP), an intersection–union test. */
+  readonly emergenceP: number | null;
+  /** FDR-adjusted q-values across the audit (null for a lone curve or under --no-fdr). */
+  readonly trendQ: number | null;
+  readonly emergenceQ: number | null;
+  /** The chance level the curve was held against, where it came from, and the Šidák p of the model farthest from it. */
+  readonly chance: { readonly level: number; readonly source: 'given' | 'data' | 'choices'; readonly p: number } | null;
+  /**
+   * The perturbations the call was checked under, and the ones that flipped it. When any did, the
+   * verdict is `fragile` and `leaning` is what the full data read.
+   */
+  readonly stability: {
+    readonly checked: readonly string[];
+    readonly flips: readonly { readonly by: string; readonly verdict: VerdictClass }[];
+    readonly leaning: VerdictClass;
+  } | null;
   readonly backtest: readonly BacktestStep[];
   /** The headline back-test (fit on all but the `holdout` largest), or null. */
   readonly headline: BacktestStep | null;
@@ -155,6 +189,8 @@ export interface Observation {
   readonly n: number | null;
   readonly step: number | null;
   readonly tokens: number | null;
+  /** Training compute (FLOPs) when the source reports it. */
+  readonly flops?: number | null;
   /** null when the source does not say; then the metric registry decides. */
   readonly higherIsBetter: boolean | null;
   /** Categorical labels that split curves. */

@@ -1,3 +1,4 @@
+import { crossoverOfSamples, type ItemPoint } from '../core/crossover/index.js';
 import { deriveSeed } from '../core/random/derive-seed.js';
 import type { Task } from '../core/types.js';
 import { majorityVote } from '../tasks/prompt.js';
@@ -62,6 +63,19 @@ function additionTask(id: string, digits: readonly number[], count: number, seed
   };
 }
 
+/** Each member's exact match per test item (in the test set's order), for the crossover's item bootstrap. */
+async function itemScores(ctx: SampleContext, runs: readonly EvaluatedRun[], members: readonly TrainedMember[], taskId: string, size: (m: TrainedMember) => { name: string; params: number }): Promise<ItemPoint[]> {
+  const out: ItemPoint[] = [];
+  for (const m of members) {
+    const run = runs.find((r) => r.member === m.name && r.task === taskId);
+    if (!run) continue;
+    const rows = await ctx.store.query("SELECT value FROM scores WHERE run_id = ? AND metric = 'exact_match' ORDER BY sample_id", [run.runId]);
+    const { name, params } = size(m);
+    out.push({ model: name, params, scores: Float64Array.from(rows, (r) => Number(r.value)) });
+  }
+  return out;
+}
+
 /** Self-consistency from the stored paths: the majority of the first K extracted answers, scored against the target. */
 async function selfConsistency(ctx: SampleContext, runs: readonly EvaluatedRun[], members: readonly TrainedMember[], style: AnswerStyle, taskId: string): Promise<ScPoint[]> {
   const out: ScPoint[] = [];
@@ -118,16 +132,25 @@ export const cotCrossover = defineExperiment({
   async samples(plan, ctx): Promise<CotOut> {
     const all = await ctx.trained();
     const sc: ScPoint[] = [];
+    const items: Record<AnswerStyle, { id: ItemPoint[]; ood: ItemPoint[] }> = { direct: { id: [], ood: [] }, scratchpad: { id: [], ood: [] } };
+    // Both styles of a size at one point on the scale axis: the direct member's parameters (the
+    // scratchpad twin differs only by its longer position table), so the difference pairs by size.
+    const size = (m: TrainedMember): { name: string; params: number } => {
+      const name = m.name.replace(/-(direct|scratchpad)$/, '');
+      return { name, params: all.find((x) => x.name === `${name}-direct`)?.params ?? m.params };
+    };
     for (const style of STYLES) {
       const members = all.filter((m) => m.family === familyOf(style));
       const longest = Math.max(plan.maxDigits, ...plan.oodDigits);
       const answer = style === 'scratchpad' ? { answer: 'marker' as const, answerMarker: ANSWER_MARKER } : { answer: 'regex' as const };
       const common = { family: familyOf(style), shots: 0, maxTokens: sequenceLength(style, longest) - (2 * longest + 2), stop: ['\n'], metrics: ['exact_match'], scoreTargets: false, ...answer };
-      await evaluateOverHttp(ctx, members, { ...common, tasks: [plan.tasks.id, plan.tasks.ood] });
+      const greedy = await evaluateOverHttp(ctx, members, { ...common, tasks: [plan.tasks.id, plan.tasks.ood] });
+      items[style] = { id: await itemScores(ctx, greedy, members, plan.tasks.id.id, size), ood: await itemScores(ctx, greedy, members, plan.tasks.ood.id, size) };
       const sampled = await evaluateOverHttp(ctx, members, { ...common, tasks: [plan.tasks.sc], temperature: plan.temperature, samplesPerExample: plan.samples });
       sc.push(...(await selfConsistency(ctx, sampled, members, style, plan.tasks.sc.id)));
     }
-    return { sc };
+    const cross = (k: 'id' | 'ood') => crossoverOfSamples({ higherIsBetter: true, points: items.direct[k] }, { higherIsBetter: true, points: items.scratchpad[k] }, { seed: deriveSeed(ctx.seed, 'crossover'), streamLabel: k, level: 0.9, resamples: 1000 });
+    return { sc, crossover: { inDistribution: cross('id'), outOfDistribution: cross('ood') } };
   },
   findings: cotFindings,
 });

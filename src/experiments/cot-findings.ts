@@ -1,3 +1,4 @@
+import type { CrossoverResult } from '../core/crossover/index.js';
 import type { Curve } from '../core/types.js';
 import { fmtNum } from '../report/format.js';
 import type { ChartSection, LineChart } from '../report/report-data.js';
@@ -16,6 +17,18 @@ export interface ScPoint {
 
 export interface CotOut {
   readonly sc: readonly ScPoint[];
+  /** Where the scratchpad overtakes direct answers (b = scratchpad, a = direct), with its item-bootstrap interval. */
+  readonly crossover: { readonly inDistribution: CrossoverResult; readonly outOfDistribution: CrossoverResult };
+}
+
+const fmtParams = (p: number | null, side: string): string => (p === null ? side : p >= 1e6 ? `${(p / 1e6).toFixed(2)}M` : `${(p / 1e3).toFixed(0)}K`);
+
+/** One sentence on a crossover result. */
+export function describeCrossover(what: string, r: CrossoverResult): string {
+  if (r.outcome === 'too_few_points') return `${what}: too few sizes for a crossover.`;
+  if (r.outcome === 'never_crosses') return `${what}: the curves never cross between ${fmtParams(r.range[0], '')} and ${fmtParams(r.range[1], '')} parameters; ${r.ahead === 'b' ? 'the scratchpad is ahead throughout' : r.ahead === 'a' ? 'direct answers are ahead throughout' : 'they tie'}.`;
+  const parts = r.crossings.map((c) => `${c.direction === 'b_overtakes_a' ? 'the scratchpad overtakes direct answers' : 'direct answers overtake the scratchpad'} at ${fmtParams(c.params, '')} parameters (90% interval ${fmtParams(c.interval.low, 'below the range')} to ${fmtParams(c.interval.high, 'beyond the range')}; ${Math.round(100 * c.support)}% of resamples cross this way)`);
+  return `${what}: ${r.outcome === 'crosses_multiple' ? 'the curves cross more than once: ' : ''}${parts.join('; ')}.`;
 }
 
 export interface SizeRow {
@@ -76,7 +89,7 @@ function charts(rows: readonly SizeRow[], sc: readonly ScPoint[]): ChartSection[
 
 export function cotFindings(r: { readonly out: CotOut; readonly curves: readonly Curve[]; readonly members: readonly TrainedMember[] }): Findings {
   const rows = sizeRows(r.curves, r.members);
-  const lines: string[] = [];
+  const lines: string[] = [describeCrossover('In distribution', r.out.crossover.inDistribution), describeCrossover('Out of distribution', r.out.crossover.outOfDistribution)];
   for (const row of rows) {
     const d = row.direct.id, s = row.scratchpad.id;
     if (d !== null && s !== null) lines.push(`${row.size} (${row.params.toLocaleString('en')} parameters): scratchpad ${fmtNum(s, 3)} vs direct ${fmtNum(d, 3)} in distribution (${s > d ? 'scratchpad ahead' : s < d ? 'direct ahead' : 'tied'}); out of distribution ${fmtNum(row.scratchpad.ood, 3)} vs ${fmtNum(row.direct.ood, 3)}.`);
@@ -90,6 +103,6 @@ export function cotFindings(r: { readonly out: CotOut; readonly curves: readonly
     before: table(rows, r.out.sc),
     lines,
     charts: charts(rows, r.out.sc),
-    data: { sizes: rows, selfConsistency: r.out.sc },
+    data: { sizes: rows, selfConsistency: r.out.sc, crossover: r.out.crossover },
   };
 }

@@ -42,7 +42,10 @@ export interface EvaluatedRun {
 
 export async function evaluateOverHttp(ctx: SampleContext, members: readonly TrainedMember[], s: HttpEvalSettings): Promise<EvaluatedRun[]> {
   const served = members.map((m) => ({ name: `${m.name}-${m.identity}`, file: m.file }));
-  const { server, url } = await startModelServer(loadModelFiles(served, ctx.gemm), { host: '127.0.0.1', port: 0 });
+  // The harness seeds every sampled request; requests without one (greedy, echo) draw from the experiment's seed.
+  let unseeded = 0;
+  const drawSeed = (): number => deriveSeed(ctx.seed, 'serve-unseeded', unseeded++);
+  const { server, url } = await startModelServer(loadModelFiles(served, ctx.gemm), { host: '127.0.0.1', port: 0, drawSeed });
   const concurrency = s.concurrency ?? 8;
   const runs: EvaluatedRun[] = [];
   try {

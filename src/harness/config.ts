@@ -27,7 +27,7 @@ export interface ModelConfig {
 }
 export type TaskSource =
   | { readonly kind: 'file'; readonly path: string }
-  | { readonly kind: 'arithmetic'; readonly digits: number; readonly operation: Operation; readonly count: number; readonly seed: number };
+  | { readonly kind: 'arithmetic'; readonly digits: number; readonly operation: Operation; readonly count: number; readonly seed: number; readonly padAnswer: boolean };
 export interface TaskConfig {
   readonly name: string;
   readonly source: TaskSource;
@@ -51,7 +51,8 @@ export interface EvalConfig {
   readonly answerMarker: string;
   readonly metrics: readonly string[] | null;
   readonly scoreTargets: boolean;
-  readonly tokenizer: string;
+  /** null: the server's own (emergence serve reports `char`), else r50k_base. */
+  readonly tokenizer: string | null;
   readonly cache: boolean;
 }
 
@@ -77,7 +78,7 @@ models:
     provider: { base_url: http://127.0.0.1:8001, model: EleutherAI/pythia-410m }
 tasks:
   - name: arithmetic-3d-add
-    arithmetic: { digits: 3, operation: add, count: 200, seed: 1 }
+    arithmetic: { digits: 3, operation: add, count: 200, seed: 1 }   # pad_answer: true for the lab's own models (0324, not 324)
   - name: boolean_expressions
     file: data/tasks/bbh_boolean_expressions.json   # BIG-bench JSON, or JSONL {input, target|targets, choices, gold}
     limit: 100
@@ -92,11 +93,18 @@ answer: first_line        # first_line | regex (the task's output_regex) | last_
 answer_marker: '####'     # with answer: marker (GSM8K's convention)
 score_targets: true       # also score the target's log-likelihood (needs api: completions)
 metrics: [exact_match, token_edit_distance, target_loglik, per_token_accuracy]   # default: all that apply
-tokenizer: r50k_base
+tokenizer: r50k_base      # token metrics; default: what the server reports (emergence serve: char), else r50k_base
 cache: true               # reuse identical requests (keyed by server, model and body; never headers)
 `;
 
 type Obj = Record<string, unknown>;
+
+function padAnswer(a: Record<string, unknown>, field: string): boolean {
+  const v = a.pad_answer;
+  if (v === undefined) return false;
+  if (typeof v !== 'boolean') throw new ConfigError(`expected true or false, got ${JSON.stringify(v)}`, { code: 'CONFIG_FIELD', field });
+  return v;
+}
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 export function parseEvalConfig(text: string, file: string): EvalConfig {
@@ -110,7 +118,12 @@ export function parseEvalConfig(text: string, file: string): EvalConfig {
   const fail = (field: string, message: string, hint?: string): ConfigError => new ConfigError(message, { code: 'CONFIG_FIELD', file, field, ...(hint ? { hint } : {}) });
   const kind = (v: unknown): string => (v === null ? 'null' : Array.isArray(v) ? 'a list' : typeof v);
   const only = (o: Obj, at: string, allowed: readonly string[]): void => {
-    for (const k of Object.keys(o)) if (!allowed.includes(k)) throw fail(at ? `${at}.${k}` : k, 'unknown field', `known: ${allowed.join(', ')}`);
+    for (const k of Object.keys(o)) {
+      if (allowed.includes(k)) continue;
+      // The config's fields are snake_case; a camelCase spelling of one (padAnswer) says which it meant.
+      const snake = k.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+      throw fail(at ? `${at}.${k}` : k, 'unknown field', allowed.includes(snake) ? `did you mean ${snake}?` : `known: ${allowed.join(', ')}`);
+    }
   };
   const str = (o: Obj, k: string, at: string, dflt?: string): string => {
     const v = o[k];
@@ -188,7 +201,7 @@ export function parseEvalConfig(text: string, file: string): EvalConfig {
     if (t.file !== undefined) return { name, limit, source: { kind: 'file', path: str(t, 'file', at) } };
     const a = t.arithmetic;
     if (!isObj(a)) throw fail(`${at}arithmetic`, `expected a mapping, got ${kind(a)}`);
-    only(a, `${at}arithmetic`, ['digits', 'operation', 'count', 'seed']);
+    only(a, `${at}arithmetic`, ['digits', 'operation', 'count', 'seed', 'pad_answer']);
     const op = str(a, 'operation', `${at}arithmetic.`, 'add');
     if (op !== 'add' && op !== 'sub' && op !== 'mul') throw fail(`${at}arithmetic.operation`, `expected add, sub or mul, got ${JSON.stringify(op)}`);
     return {
@@ -200,6 +213,7 @@ export function parseEvalConfig(text: string, file: string): EvalConfig {
         operation: op,
         count: num(a, 'count', `${at}arithmetic.`, 200, (n) => int(n) && n >= 1, 'a whole number >= 1'),
         seed: num(a, 'seed', `${at}arithmetic.`, 0, (n) => int(n) && n >= 0, 'a whole number >= 0'),
+        padAnswer: padAnswer(a, `${at}arithmetic.pad_answer`),
       },
     };
   });
@@ -238,7 +252,7 @@ export function parseEvalConfig(text: string, file: string): EvalConfig {
     answerMarker,
     metrics,
     scoreTargets: bool('score_targets', true),
-    tokenizer: str(doc, 'tokenizer', '', 'r50k_base'),
+    tokenizer: doc.tokenizer === undefined ? null : str(doc, 'tokenizer', ''),
     cache: bool('cache', true),
   };
 }

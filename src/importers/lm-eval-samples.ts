@@ -29,9 +29,15 @@ export interface SampleLogOptions {
   readonly targetDelimiter?: string;
 }
 
-/** samples_<task>_<ISO date>.jsonl → task */
+/** samples_<task>_<ISO date>.jsonl[.gz] → task */
 export function taskFromSampleFile(file: string): string | null {
-  const m = /samples_(.+?)_\d{4}-\d{2}-\d{2}T[\d.:-]+\.jsonl$/.exec(file);
+  const m = /samples_(.+?)_\d{4}-\d{2}-\d{2}T[\d.:-]+\.jsonl(\.gz)?$/.exec(file);
+  return m ? m[1]! : null;
+}
+
+/** samples_<task>_<ISO date>.jsonl or results_<ISO date>.json → the date as lm-eval wrote it (sorts in time order). */
+export function timestampOfRunFile(file: string): string | null {
+  const m = /_(\d{4}-\d{2}-\d{2}T[\d.:-]+)\.jsonl?(\.gz)?$/.exec(file);
   return m ? m[1]! : null;
 }
 

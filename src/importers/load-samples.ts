@@ -1,4 +1,5 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readWholeText } from './text-chunks.js';
 import { basename, dirname, join } from 'node:path';
 import type { Sample } from '../core/types.js';
 import { DataError } from '../core/errors.js';
@@ -63,13 +64,12 @@ export function loadSampleFiles(files: readonly string[], opts: { model?: string
       throw new DataError('no such file', { code: 'FILE_READ', file });
     }
     if (st.isDirectory()) throw new DataError('is a directory, not a samples file', { code: 'FILE_IS_DIRECTORY', file, hint: `pass ${file.replace(/\/$/, '')}/samples_*.jsonl` });
-    if (!file.endsWith('.jsonl')) throw new DataError('expected an lm-eval samples_*.jsonl file', { code: 'FILE_TYPE', file });
+    if (!/\.jsonl(\.gz)?$/i.test(file)) throw new DataError('expected an lm-eval samples_*.jsonl file', { code: 'FILE_TYPE', file });
     const info = runInfo(dirname(file));
     const model = opts.model ?? info.model ?? basename(dirname(file));
     if (info.params !== null) params.set(model, info.params);
-    const task = taskFromSampleFile(basename(file)) ?? basename(file, '.jsonl');
-    const text = readFileSync(file, 'utf8');
-    if (text.trim() === '') throw new DataError('empty file', { code: 'EMPTY_FILE', file });
+    const task = taskFromSampleFile(basename(file)) ?? basename(file).replace(/\.jsonl(\.gz)?$/i, '');
+    const text = readWholeText(file);
     const r = importLmEvalSamples(text, file, { model, task, ...(info.delimiters[task] !== undefined ? { targetDelimiter: info.delimiters[task] } : {}) });
     for (const s of r.samples) {
       const key = `${model}\u0000${s.id}`;

@@ -1,11 +1,14 @@
-import { readFileSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { basename, extname } from 'node:path';
 import type { Curve, Observation, Tokenizer } from '../core/types.js';
 import { charTokenizer } from '../core/metrics/tokenizers.js';
-import { importRunDirectory } from './lm-eval-run-dir.js';
-import { DataError } from '../core/errors.js';
+import { importRunDirectory, importSampleLog, type RunDirOptions } from './lm-eval-run-dir.js';
+import { ConfigError, DataError } from '../core/errors.js';
 import { assembleCurves } from '../core/curves/assemble.js';
-import { importTidyCsv } from './tidy-csv.js';
+import { scaleWarnings } from '../core/curves/scale-check.js';
+import type { AxisRequest, ScaleAxis } from '../core/curves/axis.js';
+import { importTidyCsvChunks, type ColumnRoles } from './tidy-csv.js';
+import { innerExtension, readWholeText, textChunks } from './text-chunks.js';
 import { importBigBench, looksLikeBigBench, type ParamsAxis } from './bigbench-results.js';
 import { importLmEvalResults, looksLikeLmEval, type ModelInfo, type ModelMap } from './lm-eval-results.js';
 import { parseCsv } from './csv-text.js';
@@ -22,10 +25,15 @@ export interface LoadOptions {
   readonly models?: ModelMap;
   /** BIG-bench: which parameter count is the scale axis. */
   readonly bigbenchParams?: ParamsAxis;
+  /** Tidy CSV: which unknown columns split curves, which are ignored. */
+  readonly columns?: ColumnRoles;
+  /** The scale axis (default parameters): `--x`. */
+  readonly axis?: AxisRequest;
 }
 
 export interface Loaded {
   readonly curves: Curve[];
+  readonly axis: ScaleAxis;
   readonly observations: number;
   readonly warnings: string[];
 }
@@ -38,29 +46,15 @@ function isDirectory(path: string): boolean {
   }
 }
 
-function readText(file: string): string {
-  let st;
-  try {
-    st = statSync(file);
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    throw new DataError(code === 'ENOENT' ? 'no such file' : `cannot read (${code})`, { code: 'FILE_READ', file });
-  }
-  if (st.isDirectory()) {
-    throw new DataError('is a directory, not a results file', { code: 'FILE_IS_DIRECTORY', file, hint: `pass the files inside it, e.g. ${file.replace(/\/$/, '')}/*.csv` });
-  }
-  const text = readFileSync(file, 'utf8');
-  if (text.trim() === '') throw new DataError('empty file', { code: 'EMPTY_FILE', file });
-  return text;
-}
+const readText = readWholeText;
 
 /** Read one results file of any supported format into observations. */
-export function importFile(file: string, options: LoadOptions = {}): { observations: Observation[]; warnings: string[] } {
-  const text = readText(file);
-  const ext = extname(file).toLowerCase();
-  if (ext === '.csv' || ext === '.tsv') return importTidyCsv(text, file);
+export function importFile(file: string, options: LoadOptions = {}): { observations: Observation[]; warnings: string[]; columns?: readonly string[] } {
+  const ext = innerExtension(file);
+  if (ext === '.csv' || ext === '.tsv') return importTidyCsvChunks(textChunks(file), file, options.columns);
+  if (ext === '.jsonl') return importSampleLog(file, runOptions(options));
   if (ext === '.json') {
-    const doc = parseJson(text, file);
+    const doc = parseJson(readText(file), file);
     if (looksLikeBigBench(doc)) return importBigBench(doc, file, options.bigbenchParams);
     if (looksLikeLmEval(doc)) return importLmEvalResults(doc, file, options.models);
     const keys = isObject(doc) ? Object.keys(doc).slice(0, 8).join(', ') : Array.isArray(doc) ? '(an array)' : typeof doc;
@@ -70,7 +64,7 @@ export function importFile(file: string, options: LoadOptions = {}): { observati
       hint: 'expected BIG-bench results (model, scores) or lm-evaluation-harness results (results, config)',
     });
   }
-  throw new DataError(`unsupported file type "${ext || basename(file)}"`, { code: 'FILE_TYPE', file, hint: 'expected .csv or .json' });
+  throw new DataError(`unsupported file type "${ext || basename(file)}"`, { code: 'FILE_TYPE', file, hint: 'expected .csv, .json or .jsonl (each optionally .gz)' });
 }
 
 /** Model name → family/params mapping, from CSV (`model,family,params`) or JSON (`{"name": {"family", "params"}}`). */
@@ -106,24 +100,51 @@ export function loadModelMap(file: string): ModelMap {
 const place = (o: Observation): string =>
   o.source.line !== undefined ? `${o.source.file}:${o.source.line}` : `${o.source.file} ${o.source.field ?? ''}`.trim();
 
-/** True when any input is a directory (of lm-eval runs), so the caller knows to load a tokenizer. */
+/** True when any input is a directory of lm-eval runs or a sample log, so the caller knows to load a tokenizer. */
 export function needsTokenizer(files: readonly string[]): boolean {
-  return files.some(isDirectory);
+  return files.some((f) => isDirectory(f) || innerExtension(f) === '.jsonl');
 }
+
+const runOptions = (options: LoadOptions): RunDirOptions => ({
+  tokenizer: options.tokenizer ?? charTokenizer,
+  ...(options.models ? { models: options.models } : {}),
+  ...(options.seed !== undefined ? { seed: options.seed } : {}),
+  ...(options.resamples !== undefined ? { resamples: options.resamples } : {}),
+});
 
 /** Read every file, then assemble curves; a conflict between two observations is an error naming both. */
 export function loadCurves(files: readonly string[], options: LoadOptions = {}, onFile?: (file: string, i: number) => void, extra: readonly Observation[] = []): Loaded {
   const all: Observation[] = [...extra];
   const warnings: string[] = [];
+  const seenColumns = new Set<string>();
+  let anyCsv = false;
   files.forEach((f, i) => {
     onFile?.(f, i);
-    const r = isDirectory(f)
-      ? importRunDirectory(f, { tokenizer: options.tokenizer ?? charTokenizer, ...(options.models ? { models: options.models } : {}), ...(options.seed !== undefined ? { seed: options.seed } : {}), ...(options.resamples !== undefined ? { resamples: options.resamples } : {}) })
+    const r: { observations: Observation[]; warnings: string[]; columns?: readonly string[] } = isDirectory(f)
+      ? importRunDirectory(f, runOptions(options))
       : importFile(f, options);
     for (const o of r.observations) all.push(o);
     warnings.push(...r.warnings);
+    if (r.columns) {
+      anyCsv = true;
+      for (const c of r.columns) seenColumns.add(c);
+    }
   });
-  const assembled = assembleCurves(all);
+  const named: [string, readonly string[] | undefined][] = [['--split-by', options.columns?.splitBy], ['--ignore', options.columns?.ignore]];
+  for (const [flag, names] of named) {
+    const absent = anyCsv ? (names ?? []).filter((c) => !seenColumns.has(c)) : [];
+    if (absent.length > 0) throw new ConfigError(`no input CSV has a column ${absent.map((c) => `"${c}"`).join(', ')}`, { code: 'USAGE', field: flag });
+  }
+  const ax = options.axis;
+  if (ax?.kind === 'metric' && !all.some((o) => o.metric === ax.metric && (ax.task === null || o.task === ax.task))) {
+    const metrics = [...new Set(all.map((o) => o.metric))].sort().slice(0, 12).join(', ');
+    throw new ConfigError(`no ${ax.task === null ? '' : `${ax.task}:`}${ax.metric} values in the input to put on the axis`, {
+      code: 'USAGE',
+      field: '--x',
+      hint: `expected params, tokens, flops, step, a metric or task:metric (metrics here: ${metrics})`,
+    });
+  }
+  const assembled = assembleCurves(all, ax ? { axis: ax } : {});
   const c = assembled.conflicts[0];
   if (c) {
     throw new DataError(`${c.what} (also at ${place(c.first)})`, {
@@ -137,7 +158,9 @@ export function loadCurves(files: readonly string[], options: LoadOptions = {}, 
     warnings.push(`direction unknown for metric${assembled.unknownDirection.length > 1 ? 's' : ''} ${assembled.unknownDirection.join(', ')}: assumed higher is better (add a higher_is_better column)`);
   }
   if (assembled.droppedEarlierSteps > 0) {
-    warnings.push(`${assembled.droppedEarlierSteps} rows from earlier training steps left out: each model's last step is its point`);
+    warnings.push(`${assembled.droppedEarlierSteps} rows from earlier training steps left out: each model's last step is its point (--x step or --x tokens reads checkpoints as training curves)`);
   }
-  return { curves: assembled.curves, observations: all.length, warnings };
+  warnings.push(...assembled.axisNotes);
+  warnings.push(...scaleWarnings(assembled.curves));
+  return { curves: assembled.curves, axis: assembled.axis, observations: all.length, warnings };
 }

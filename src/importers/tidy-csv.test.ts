@@ -19,12 +19,37 @@ describe('tidy CSV', () => {
     expect(r.observations[0]).toMatchObject({ family: 'P', params: 7e7, value: 0.18, shots: 0, seed: '1', stderr: 0.005, n: 5153, higherIsBetter: true });
     expect(r.observations[0]!.source).toEqual({ file: 'r.csv', line: 2 });
   });
-  it('makes a varying categorical column a curve label and a constant one a point attribute', () => {
-    const text = `${H},deduped,note\nP,a,1e8,t,acc,0.1,false,x\nP,a-d,1e8,t,acc,0.2,true,x\nO,b,1e8,t,acc,0.3,,y\n`;
+  it('makes a column that sorts models into series a curve label and a constant one a point attribute', () => {
+    const rows = ['a', 'b', 'a-d', 'b-d'].map((m, i) => `P,${m},${i % 2 ? 2e8 : 1e8},t,acc,0.${i},${m.endsWith('-d')},x`);
+    const text = `${H},deduped,note\n${rows.join('\n')}\nO,c,1e8,t,acc,0.3,,y\n`;
     const r = importTidyCsv(text, 'r.csv');
-    expect(r.observations.map((o) => o.labels)).toEqual([{ deduped: 'false' }, { deduped: 'true' }, {}]);
+    expect(r.observations.map((o) => o.labels)).toEqual([{ deduped: 'false' }, { deduped: 'false' }, { deduped: 'true' }, { deduped: 'true' }, {}]);
     expect(r.observations[0]!.extra).toEqual({ note: 'x' });
     expect(r.warnings).toEqual(['r.csv: unknown columns: deduped split curves as labels; note kept as point attributes']);
+  });
+  // Issue #27: one eval_date per model split every model into its own one-point curve.
+  it('a column with one value per model rides along instead of splitting every model apart', () => {
+    const rows = ['a', 'b', 'c', 'd'].flatMap((m, i) => ['t1', 't2'].map((t) => `P,${m},${(i + 1) * 1e8},${t},acc,0.${i},2024-0${i + 1}-01`));
+    const r = importTidyCsv(`${H},eval_date\n${rows.join('\n')}\n`, 'r.csv');
+    expect(r.observations.every((o) => Object.keys(o.labels).length === 0)).toBe(true);
+    expect(r.observations[2]!.extra).toEqual({ eval_date: '2024-02-01' });
+    expect(r.warnings[1]).toMatch(/eval_date takes one value per model, so it rides along .*--split-by eval_date/);
+  });
+  it('a column that varies within one model (a prompt variant) still splits', () => {
+    const rows = ['a', 'b'].flatMap((m, i) => ['p1', 'p2'].map((v, j) => `P,${m},${(i + 1) * 1e8},t,acc,0.${i}${j},${v}`));
+    const r = importTidyCsv(`${H},prompt\n${rows.join('\n')}\n`, 'r.csv');
+    expect(r.observations.map((o) => o.labels.prompt)).toEqual(['p1', 'p2', 'p1', 'p2']);
+  });
+  it('--split-by names exactly the columns that split; --ignore drops a column', () => {
+    const rows = ['a', 'b', 'c', 'd'].map((m, i) => `P,${m},${(i + 1) * 1e8},t,acc,0.${i},${i < 2 ? 'x' : 'y'},2024-0${i + 1}-01,some words ${i}`);
+    const text = `${H},group,eval_date,comment\n${rows.join('\n')}\n`;
+    const byDate = importTidyCsv(text, 'r.csv', { splitBy: ['eval_date'] });
+    expect(byDate.observations.map((o) => o.labels)).toEqual(rows.map((_, i) => ({ eval_date: `2024-0${i + 1}-01` })));
+    expect(byDate.observations[0]!.extra).toEqual({ group: 'x', comment: 'some words 0' });
+    const ignored = importTidyCsv(text, 'r.csv', { ignore: ['comment'] });
+    expect(ignored.observations[0]!.labels).toEqual({ group: 'x' });
+    expect(ignored.observations[0]!.extra).toEqual({ eval_date: '2024-01-01' });
+    expect(ignored.warnings[0]).toBe('r.csv: unknown columns: group split curves as labels; eval_date kept as point attributes; comment ignored');
   });
   it('missing column → line 1 names it', () => {
     const e = err('family,model,task,metric,value\nP,a,t,acc,0.1\n');

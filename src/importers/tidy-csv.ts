@@ -1,146 +1,280 @@
 import type { Observation } from '../core/types.js';
 import { DataError } from '../core/errors.js';
-import { CsvSyntaxError, parseCsv } from './csv-text.js';
+import { CsvSyntaxError } from './csv-text.js';
+import { forEachCsvRecord } from './csv-stream.js';
 import { parseBoolCell, parseNumberCell, parseParamsCell } from './parse-number.js';
 
 export interface Imported {
   readonly observations: Observation[];
   readonly warnings: string[];
+  /** The header, for a check that a column the user named exists somewhere. */
+  readonly columns?: readonly string[];
+}
+
+/** Which unknown columns split curves: the user's word over the importer's guess. */
+export interface ColumnRoles {
+  /** Exactly these unknown columns split curves (as labels); every other one rides along. */
+  readonly splitBy?: readonly string[];
+  /** These columns are read past: neither labels nor point attributes (free text, ids). */
+  readonly ignore?: readonly string[];
 }
 
 export const REQUIRED_COLUMNS = ['family', 'model', 'params', 'task', 'metric', 'value'] as const;
-export const OPTIONAL_COLUMNS = ['shots', 'seed', 'step', 'tokens', 'n', 'stderr', 'low', 'high', 'higher_is_better'] as const;
+export const OPTIONAL_COLUMNS = ['shots', 'seed', 'step', 'tokens', 'flops', 'n', 'stderr', 'low', 'high', 'higher_is_better'] as const;
 const KNOWN = new Set<string>([...REQUIRED_COLUMNS, ...OPTIONAL_COLUMNS]);
 
+const NONE: Readonly<Record<string, string>> = Object.freeze({});
+
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
+/** How one unknown column behaves inside one (family, task, metric, shots) group. */
+interface GroupStats {
+  readonly byModel: Map<string, string>;
+  readonly values: Set<string>;
+  withinModel: boolean;
+}
+
 /**
- * Tidy CSV: one row per (model, task, metric[, seed]). Columns are documented in the README.
- * Unknown columns are never dropped silently. A non-numeric unknown column that varies
- * within a family's (task, metric, shots) rows — `deduped`, `variant` — is a curve label:
- * it splits that family's curves. Any other unknown column rides along on each point.
+ * Should an unknown non-numeric column split this family's curves? Only where it takes several
+ * values inside one (task, metric, shots) group, and then only if it is not merely a model's
+ * own metadata: a column that varies for the same model (a prompt variant) splits; a column
+ * constant within each model splits when it sorts the models into series (`deduped`, `ladder`:
+ * at most half as many values as models), but not when it names each model apart (`eval_date`,
+ * a free-text note), which would leave every model a one-point curve.
  */
-export function importTidyCsv(text: string, file: string): Imported {
-  let records;
+function splitsGroup(g: GroupStats): boolean {
+  if (g.values.size < 2) return false;
+  return g.withinModel || g.values.size * 2 <= g.byModel.size;
+}
+
+/**
+ * Tidy CSV: one row per (model, task, metric[, seed]). Columns are documented in docs/inputs.md.
+ * Read as a stream of records (plain or gzipped text in chunks), each row checked as it comes
+ * so an error names its line; unknown columns are never dropped silently (see `splitsGroup`
+ * and `ColumnRoles`): a column that does not split rides along on each point.
+ */
+export function importTidyCsvChunks(chunks: Iterable<string>, file: string, roles: ColumnRoles = {}): Imported {
+  let header = null as string[] | null;
+  const col = new Map<string, number>();
+  let unknown: string[] = [];
+  let unknownIdx: number[] = [];
+  const ignored = new Set(roles.ignore ?? []);
+  const pending: Mutable<Observation>[] = [];
+  const raw: string[] = []; // unknown columns' values, row-major (interned)
+  const intern: Map<string, string>[] = [];
+  let iFamily = 0, iModel = 0, iParams = 0, iTask = 0, iMetric = 0, iValue = 0;
+  let iShots = -1, iSeed = -1, iStep = -1, iTokens = -1, iFlops = -1, iN = -1, iStderr = -1, iLow = -1, iHigh = -1, iHib = -1;
+  let curFields: string[] = [];
+  let curLine = 0;
+  const at = (field: string, message: string): DataError => new DataError(message, { code: 'CSV_VALUE', file, line: curLine, field });
+  const strings = new Map<string, string>();
+  // Names repeat on every row: one string each, so a million rows do not keep a million copies.
+  // Consecutive rows mostly repeat the previous row's names: compare with it before hashing.
+  const lastRaw: string[] = [];
+  const lastVal: string[] = [];
+  const text = (i: number, c: string): string => {
+    const raw = curFields[i]!;
+    if (raw === lastRaw[i]) return lastVal[i]!;
+    let v = strings.get(raw);
+    if (v === undefined) {
+      v = raw.trim();
+      if (v === '') throw at(c, 'empty');
+      strings.set(raw, v);
+    }
+    lastRaw[i] = raw;
+    lastVal[i] = v;
+    return v;
+  };
+  const num = (i: number, c: string, check: 0 | 1 | 2 | 3 | 4 = 0): number | null => {
+    if (i < 0) return null;
+    const cell = curFields[i]!;
+    const v = i === iParams ? parseParamsCell(cell) : parseNumberCell(cell);
+    if (v === null) return null;
+    if (!Number.isFinite(v)) throw at(c, `expected a finite number, got ${JSON.stringify(cell)}`);
+    // 1: > 0; 2: >= 0; 3: a whole number >= 0; 4: a whole number > 0
+    if (check === 0) return v;
+    if ((check === 1 || check === 4) && !(v > 0)) throw at(c, `must be > 0, got ${cell.trim()}`);
+    if ((check === 2 || check === 3) && v < 0) throw at(c, `must be >= 0, got ${cell.trim()}`);
+    if (check >= 3 && !Number.isInteger(v)) throw at(c, `must be a whole number, got ${cell.trim()}`);
+    return v;
+  };
+  const onRecord = (fields: string[], line: number): void => {
+    if (header === null) {
+      header = fields.map((h) => h.trim()); // a copy: the parser reuses `fields`
+      header.forEach((h, i) => {
+        if (h === '') throw new DataError(`column ${i + 1} has an empty name`, { code: 'CSV_HEADER', file, line: 1 });
+        if (col.has(h)) throw new DataError(`column "${h}" appears twice`, { code: 'CSV_HEADER', file, line: 1 });
+        col.set(h, i);
+      });
+      const missing = REQUIRED_COLUMNS.filter((c) => !col.has(c));
+      if (missing.length > 0) {
+        throw new DataError(`missing required column${missing.length > 1 ? 's' : ''} ${missing.map((m) => `"${m}"`).join(', ')}`, {
+          code: 'CSV_MISSING_COLUMN',
+          file,
+          line: 1,
+          hint: `a tidy CSV needs ${REQUIRED_COLUMNS.join(',')}`,
+        });
+      }
+      const at = (c: string): number => col.get(c) ?? -1;
+      [iFamily, iModel, iParams, iTask, iMetric, iValue] = REQUIRED_COLUMNS.map(at) as [number, number, number, number, number, number];
+      [iShots, iSeed, iStep, iTokens, iFlops, iN, iStderr, iLow, iHigh, iHib] = OPTIONAL_COLUMNS.map(at) as [number, number, number, number, number, number, number, number, number, number];
+      unknown = header.filter((h) => !KNOWN.has(h) && !ignored.has(h));
+      unknownIdx = unknown.map((c) => col.get(c)!);
+      for (let k = 0; k < unknown.length; k++) intern.push(new Map());
+      return;
+    }
+    if (fields.length !== header.length) {
+      throw new DataError(`expected ${header.length} fields, got ${fields.length}`, { code: 'CSV_FIELD_COUNT', file, line });
+    }
+    curFields = fields;
+    curLine = line;
+    const family = text(iFamily, 'family');
+    const params = num(iParams, 'params', 1);
+    if (params === null) throw at('params', 'empty');
+    const value = num(iValue, 'value');
+    if (value === null) throw at('value', 'empty');
+    const hibCell = iHib < 0 ? '' : fields[iHib]!;
+    const hib = parseBoolCell(hibCell);
+    if (hib === 'invalid') throw at('higher_is_better', `expected true or false, got ${JSON.stringify(hibCell)}`);
+    const low = num(iLow, 'low');
+    const high = num(iHigh, 'high');
+    if (low !== null && high !== null && low > high) throw at('low', `low ${low} > high ${high}`);
+    const n = num(iN, 'n', 4);
+    const seed = iSeed < 0 || fields[iSeed]!.trim() === '' ? null : text(iSeed, 'seed');
+    pending.push({
+      family,
+      model: text(iModel, 'model'),
+      params,
+      task: text(iTask, 'task'),
+      metric: text(iMetric, 'metric'),
+      shots: num(iShots, 'shots', 3),
+      seed,
+      value,
+      stderr: num(iStderr, 'stderr', 2),
+      low,
+      high,
+      n,
+      step: num(iStep, 'step', 2),
+      tokens: num(iTokens, 'tokens', 2),
+      flops: num(iFlops, 'flops', 2),
+      higherIsBetter: hib,
+      labels: NONE,
+      extra: NONE,
+      source: { file, line },
+    });
+    if (unknown.length > 0) {
+      for (let k = 0; k < unknown.length; k++) {
+        const cell = fields[unknownIdx[k]!]!;
+        const m = intern[k]!;
+        let s = m.get(cell);
+        if (s === undefined) m.set(cell, (s = cell.trim()));
+        raw.push(s);
+      }
+    }
+  };
   try {
-    records = parseCsv(text);
+    forEachCsvRecord(chunks, onRecord);
   } catch (e) {
     if (e instanceof CsvSyntaxError) throw new DataError(e.message, { code: 'CSV_SYNTAX', file, line: e.line });
     throw e;
   }
-  if (records.length === 0) throw new DataError('empty file: expected a header row', { code: 'EMPTY_FILE', file });
-  const header = records[0]!.fields.map((h) => h.trim());
-  const col = new Map<string, number>();
-  header.forEach((h, i) => {
-    if (h === '') throw new DataError(`column ${i + 1} has an empty name`, { code: 'CSV_HEADER', file, line: 1 });
-    if (col.has(h)) throw new DataError(`column "${h}" appears twice`, { code: 'CSV_HEADER', file, line: 1 });
-    col.set(h, i);
-  });
-  const missing = REQUIRED_COLUMNS.filter((c) => !col.has(c));
-  if (missing.length > 0) {
-    throw new DataError(`missing required column${missing.length > 1 ? 's' : ''} ${missing.map((m) => `"${m}"`).join(', ')}`, {
-      code: 'CSV_MISSING_COLUMN',
-      file,
-      line: 1,
-      hint: `a tidy CSV needs ${REQUIRED_COLUMNS.join(',')}`,
-    });
-  }
-  if (records.length === 1) throw new DataError('no data rows after the header', { code: 'EMPTY_FILE', file, line: 1 });
-  const unknown = header.filter((h) => !KNOWN.has(h));
-  const rows = records.slice(1);
-  for (const r of rows) {
-    if (r.fields.length !== header.length) {
-      throw new DataError(`expected ${header.length} fields, got ${r.fields.length}`, { code: 'CSV_FIELD_COUNT', file, line: r.line });
-    }
-  }
-  const get = (r: { fields: string[] }, c: string): string => {
-    const i = col.get(c);
-    return i === undefined ? '' : r.fields[i]!;
-  };
+  if (header === null) throw new DataError('empty file: expected a header row', { code: 'EMPTY_FILE', file });
+  if (pending.length === 0) throw new DataError('no data rows after the header', { code: 'EMPTY_FILE', file, line: 1 });
 
-  // Which unknown columns are labels, and in which families (see the doc comment).
-  const numeric = new Set(unknown.filter((c) => rows.every((r) => { const v = parseNumberCell(get(r, c)); return v === null || !Number.isNaN(v); })));
-  const labelCols = new Map<string, Set<string>>(); // column -> families where it splits curves
-  for (const c of unknown) {
-    if (numeric.has(c)) continue;
-    // Split a family's curves only where the column takes several values inside one of its
-    // (task, metric, shots) groups: `deduped` does; `source_column`, fixed by the task, does not.
-    const valuesByGroup = new Map<string, Set<string>>();
-    const families = new Set<string>();
-    for (const r of rows) {
-      const fam = get(r, 'family');
-      const g = [fam, get(r, 'task'), get(r, 'metric'), get(r, 'shots')].join('\u0000');
-      const vs = valuesByGroup.get(g) ?? new Set<string>();
-      vs.add(get(r, c).trim());
-      valuesByGroup.set(g, vs);
-      if (vs.size > 1) families.add(fam);
-    }
-    if (families.size > 0) labelCols.set(c, families);
-  }
-  const warnings: string[] = [];
+  // Which unknown columns are labels, and in which families (see `splitsGroup`).
+  const splitBy = roles.splitBy === undefined ? null : new Set(roles.splitBy);
+  const labelCols = new Map<number, Set<string>>(); // unknown column index -> families where it splits curves
+  const perModel: string[] = [];
+  const groupOf = new Int32Array(unknown.length > 0 ? pending.length : 0);
+  const groupNames: string[] = [];
   if (unknown.length > 0) {
-    const labels = [...labelCols.keys()];
-    const extras = unknown.filter((c) => !labelCols.has(c));
+    const ids = new Map<string, number>();
+    for (let r = 0; r < pending.length; r++) {
+      const o = pending[r]!;
+      const g = `${o.family}\u0000${o.task}\u0000${o.metric}\u0000${o.shots ?? ''}`;
+      let id = ids.get(g);
+      if (id === undefined) {
+        ids.set(g, (id = groupNames.length));
+        groupNames.push(o.family);
+      }
+      groupOf[r] = id;
+    }
+  }
+  unknown.forEach((c, k) => {
+    if (splitBy !== null && !splitBy.has(c)) return;
+    const m = intern[k]!;
+    // A column whose every value is a number (or empty) is a measurement, never a label.
+    if (splitBy === null && [...m.keys()].every((v) => { const x = parseNumberCell(v); return x === null || !Number.isNaN(x); })) return;
+    const groups = new Map<number, GroupStats>();
+    for (let r = 0; r < pending.length; r++) {
+      const o = pending[r]!;
+      const g = groupOf[r]!;
+      let s = groups.get(g);
+      if (!s) groups.set(g, (s = { byModel: new Map(), values: new Set(), withinModel: false }));
+      const v = raw[r * unknown.length + k]!;
+      s.values.add(v);
+      const prev = s.byModel.get(o.model);
+      if (prev === undefined) s.byModel.set(o.model, v);
+      else if (prev !== v) s.withinModel = true;
+    }
+    const families = new Set<string>();
+    let guessedPerModel = false;
+    for (const [g, s] of groups) {
+      const fam = groupNames[g]!;
+      if (splitBy !== null ? s.values.size > 1 : splitsGroup(s)) families.add(fam);
+      else if (s.values.size > 1) guessedPerModel = true;
+    }
+    if (families.size > 0) labelCols.set(k, families);
+    else if (guessedPerModel) perModel.push(c);
+  });
+  const warnings: string[] = [];
+  if (unknown.length > 0 || ignored.size > 0) {
+    const labels = [...labelCols.keys()].map((k) => unknown[k]!);
+    const extras = unknown.filter((_, k) => !labelCols.has(k));
     const parts: string[] = [];
     if (labels.length > 0) parts.push(`${labels.join(', ')} split curves as labels`);
     if (extras.length > 0) parts.push(`${extras.join(', ')} kept as point attributes`);
-    warnings.push(`${file}: unknown columns: ${parts.join('; ')}`);
-  }
-
-  const observations: Observation[] = [];
-  for (const r of rows) {
-    const at = (field: string, message: string, code = 'CSV_VALUE'): DataError => new DataError(message, { code, file, line: r.line, field });
-    const text = (c: string): string => {
-      const v = get(r, c).trim();
-      if (v === '') throw at(c, 'empty');
-      return v;
-    };
-    const num = (c: string, opts: { positive?: boolean; integer?: boolean; nonNegative?: boolean } = {}): number | null => {
-      const raw = get(r, c);
-      const v = c === 'params' ? parseParamsCell(raw) : parseNumberCell(raw);
-      if (v === null) return null;
-      if (!Number.isFinite(v)) throw at(c, `expected a finite number, got ${JSON.stringify(raw)}`);
-      if (opts.positive && !(v > 0)) throw at(c, `must be > 0, got ${raw.trim()}`);
-      if (opts.nonNegative && v < 0) throw at(c, `must be >= 0, got ${raw.trim()}`);
-      if (opts.integer && !Number.isInteger(v)) throw at(c, `must be a whole number, got ${raw.trim()}`);
-      return v;
-    };
-    const family = text('family');
-    const params = num('params', { positive: true });
-    if (params === null) throw at('params', 'empty');
-    const value = num('value');
-    if (value === null) throw at('value', 'empty');
-    const hib = parseBoolCell(get(r, 'higher_is_better'));
-    if (hib === 'invalid') throw at('higher_is_better', `expected true or false, got ${JSON.stringify(get(r, 'higher_is_better'))}`);
-    const low = num('low');
-    const high = num('high');
-    if (low !== null && high !== null && low > high) throw at('low', `low ${low} > high ${high}`);
-    const labels: Record<string, string> = {};
-    const extra: Record<string, string> = {};
-    for (const c of unknown) {
-      const v = get(r, c).trim();
-      if (labelCols.get(c)?.has(family)) labels[c] = v;
-      else if (v !== '') extra[c] = v;
+    const skipped = (header as string[]).filter((h) => ignored.has(h));
+    if (skipped.length > 0) parts.push(`${skipped.join(', ')} ignored`);
+    if (parts.length > 0) warnings.push(`${file}: unknown columns: ${parts.join('; ')}`);
+    if (perModel.length > 0) {
+      warnings.push(`${file}: ${perModel.join(', ')} ${perModel.length > 1 ? 'take' : 'takes'} one value per model, so ${perModel.length > 1 ? 'they ride' : 'it rides'} along instead of splitting every model into its own curve (--split-by ${perModel[0]} to split by it)`);
     }
-    const seed = get(r, 'seed').trim();
-    observations.push({
-      family,
-      model: text('model'),
-      params,
-      task: text('task'),
-      metric: text('metric'),
-      shots: num('shots', { integer: true, nonNegative: true }),
-      seed: seed === '' ? null : seed,
-      value,
-      stderr: num('stderr', { nonNegative: true }),
-      low,
-      high,
-      n: num('n', { integer: true, positive: true }),
-      step: num('step', { nonNegative: true }),
-      tokens: num('tokens', { nonNegative: true }),
-      higherIsBetter: hib,
-      labels,
-      extra,
-      source: { file, line: r.line },
-    });
   }
-  return { observations, warnings };
+  if (unknown.length > 0) {
+    // Rows share their label and attribute objects when the values are the same (few combinations);
+    // the lookup key is the values themselves, so a row allocates nothing new on a hit.
+    const cache = new Map<string, Readonly<Record<string, string>>>();
+    for (let r = 0; r < pending.length; r++) {
+      const o = pending[r]!;
+      const base = r * unknown.length;
+      let lid = 'l';
+      let eid = 'e';
+      for (let k = 0; k < unknown.length; k++) {
+        if (labelCols.get(k)?.has(o.family)) lid += `\u0000${k}\u0001${raw[base + k]!}`;
+        else if (raw[base + k]! !== '') eid += `\u0000${k}\u0001${raw[base + k]!}`;
+      }
+      const pick = (id: string, label: boolean): Readonly<Record<string, string>> => {
+        if (id.length === 1) return NONE;
+        let got = cache.get(id);
+        if (got === undefined) {
+          const rec: Record<string, string> = {};
+          for (let k = 0; k < unknown.length; k++) {
+            const isLabel = labelCols.get(k)?.has(o.family) ?? false;
+            if (isLabel === label && (label || raw[base + k]! !== '')) rec[unknown[k]!] = raw[base + k]!;
+          }
+          cache.set(id, (got = rec));
+        }
+        return got;
+      };
+      o.labels = pick(lid, true);
+      o.extra = pick(eid, false);
+    }
+  }
+  return { observations: pending, warnings, columns: header as string[] };
+}
+
+/** The same from a whole text (tests, small inputs). */
+export function importTidyCsv(text: string, file: string, roles: ColumnRoles = {}): Imported {
+  return importTidyCsvChunks(text.trim() === '' ? [] : [text], file, roles);
 }

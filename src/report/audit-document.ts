@@ -1,7 +1,8 @@
 import type { Curve, Verdict } from '../core/types.js';
-import type { AuditReport, MetricShare, MetricSwap } from '../core/analysis/audit.js';
+import type { AuditReport, FdrSummary, MetricShare, MetricSwap } from '../core/analysis/audit.js';
 import type { VerdictThresholds } from '../core/analysis/thresholds.js';
 import { curveId } from '../core/curves/key.js';
+import { PARAMS_AXIS, type ScaleAxis } from '../core/curves/axis.js';
 
 /**
  * The one data model every output is built from (`--json`, `--csv`, the table, and the web
@@ -13,6 +14,13 @@ export interface AuditDocument {
   readonly inputs: readonly string[];
   readonly holdout: number;
   readonly thresholds: VerdictThresholds;
+  /**
+   * The scale axis of every curve. Points' `params` is the position the analysis read (log10);
+   * on a non-default axis each point also has `x`, the value in the axis's units, and `modelParams`.
+   */
+  readonly axis: ScaleAxis;
+  /** FDR control across the audit (null under --no-fdr): the level, the procedure, the cutoffs and how many calls survived. */
+  readonly fdr: FdrSummary | null;
   readonly curves: readonly (Verdict & { readonly id: string; readonly higherIsBetter: boolean; readonly points: Curve['points']; readonly sources: readonly string[] })[];
   readonly swaps: readonly MetricSwap[];
   readonly meta: readonly MetricShare[];
@@ -24,6 +32,7 @@ export function auditDocument(
   inputs: readonly string[],
   holdout: number,
   thresholds: VerdictThresholds,
+  axis: ScaleAxis = PARAMS_AXIS,
 ): AuditDocument {
   return {
     kind: 'emergence-audit',
@@ -31,6 +40,8 @@ export function auditDocument(
     inputs,
     holdout,
     thresholds,
+    axis,
+    fdr: report.fdr,
     curves: report.verdicts.map((v, i) => ({
       id: curveId(v.key),
       ...v,

@@ -1,3 +1,5 @@
+import { axisValue, type ScaleAxis } from '../core/curves/axis.js';
+
 /** Number formatting shared by the table and CSV: 3 significant digits, ∞ spelled out. */
 export function fmtNum(v: number | null | undefined, digits = 3): string {
   if (v === null || v === undefined) return '-';
@@ -14,6 +16,15 @@ export function fmtParams(p: number): string {
   const units: [number, string][] = [[1e12, 'T'], [1e9, 'B'], [1e6, 'M'], [1e3, 'K']];
   for (const [u, s] of units) if (p >= u) return `${Number((p / u).toPrecision(3))}${s}`;
   return String(p);
+}
+
+/** A position on a curve's scale axis, in the axis's own units: 1.4B parameters, 2.1T tokens, 3.2e21 FLOPs, step 7200, loss 2.83. */
+export function fmtAxis(axis: ScaleAxis | undefined, position: number): string {
+  const kind = axis?.kind ?? 'params';
+  if (kind === 'params' || kind === 'tokens') return fmtParams(position);
+  if (kind === 'step') return String(Math.round(position));
+  if (kind === 'flops') return position.toExponential(2);
+  return fmtNum(axisValue(axis, position), 4);
 }
 
 /** JSON cannot hold ±Infinity or NaN: spell them as strings so nothing turns silently into null. */

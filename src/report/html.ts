@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { packageRoot } from '../importers/bundled.js';
 import type { AuditDocument } from './audit-document.js';
 import { reportData, type ChartSection } from './report-data.js';
+import type { CrossoverDocument } from './crossover-document.js';
 
 /**
  * One self-contained HTML file: the report's data (a projection of the audit document) and the
@@ -42,14 +43,15 @@ figcaption { font-size: 12px; }
 .badge.verdict-emergent { background: #ffd8a8; } .badge.verdict-smooth { background: #d3f9d8; }
 .badge.verdict-flat { background: #e9ecef; } .badge.verdict-non_monotonic { background: #d0ebff; }
 .badge.verdict-too_noisy { background: #fff3bf; } .badge.verdict-too_few_points { background: #f1f3f5; }
+.badge.verdict-at_chance { background: #e9ecef; } .badge.verdict-fragile { background: #ffe3e3; }
 #more { margin: 16px 0; }
 .chart-section h2 { font-size: 15px; margin: 14px 0 4px; } .chart-section p { font-size: 12px; color: #555; margin: 0 0 8px; }
 .charts { display: flex; flex-wrap: wrap; gap: 14px; }
 figure.line-chart { margin: 0; width: 450px; } figure.line-chart figcaption { font-weight: 600; }
 `;
 
-export function auditHtml(doc: AuditDocument, title = 'Emergence audit', links?: Readonly<Record<string, string>>, sections?: readonly ChartSection[]): string {
-  const data = reportData(doc, title, links, sections);
+export function auditHtml(doc: AuditDocument, title = 'Emergence audit', links?: Readonly<Record<string, string>>, sections?: readonly ChartSection[], crossovers?: CrossoverDocument): string {
+  const data = reportData(doc, title, links, sections, crossovers);
   // The page shows 3 significant figures; 7 keep every fit exact to the eye at half the bytes.
   const json = escapeJsonForScript(
     JSON.stringify(data, (_k, v: unknown) =>
@@ -67,7 +69,7 @@ export function auditHtml(doc: AuditDocument, title = 'Emergence audit', links?:
 <body>
 <header>
 <h1>${escapeHtml(title)}</h1>
-<p>Is this ability emergent, or is it the metric? Would the small models have predicted the big ones? Each plot: values against parameters (log scale), 95% intervals where known, the best-fitting scaling form (blue), and the back-test fitted on all but the ${data.holdout} largest models (dashed orange, held-out models in orange). Inputs: ${escapeHtml(data.inputs.join(', '))}.</p>
+<p>Is this ability emergent, or is it the metric? Would the small models have predicted the big ones? Each plot: values against ${data.axis ? `${escapeHtml(data.axis.label)} (${data.axis.kind === 'metric' ? 'linear, the better end to the right' : 'log scale'})` : 'parameters (log scale)'}, 95% intervals where known, the best-fitting scaling form (blue), and the back-test fitted on all but the ${data.holdout} ${data.axis ? 'furthest points' : 'largest models'} (dashed orange, held-out ${data.axis ? 'points' : 'models'} in orange). Inputs: ${escapeHtml(data.inputs.join(', '))}.</p>
 </header>
 <div id="app"></div>
 <script type="application/json" id="audit-data">${json}</script>

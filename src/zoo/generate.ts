@@ -1,6 +1,7 @@
 import type { Rng } from '../core/random/rng.js';
 import { softmaxInPlace } from './engine/layers/softmax.js';
 import type { Gpt } from './gpt.js';
+import { topAlternatives, topAlternativesOfProbs, type Alternative } from './top-k.js';
 
 /**
  * Inference on a trained Gpt: per-token log-probabilities of any continuation (one full forward, the
@@ -15,9 +16,11 @@ export interface ContinuationScore {
   /** Was each continuation token the model's top choice at its position. */
   readonly tokenGreedy: boolean[];
   readonly loglik: number;
+  /** The `topLogprobs` best tokens at each continuation position (empty lists when none were asked for). */
+  readonly alternatives: Alternative[][];
 }
 
-export function scoreContinuation(model: Gpt, prompt: Int32Array, continuation: Int32Array): ContinuationScore {
+export function scoreContinuation(model: Gpt, prompt: Int32Array, continuation: Int32Array, topLogprobs = 0): ContinuationScore {
   const T = prompt.length + continuation.length - 1;
   if (prompt.length === 0) throw new RangeError('scoring needs a non-empty prompt');
   if (T > model.config.blockSize) throw new RangeError(`prompt and continuation (${T + 1} tokens) exceed the context of ${model.config.blockSize + 1}`);
@@ -29,7 +32,8 @@ export function scoreContinuation(model: Gpt, prompt: Int32Array, continuation: 
   const tokenLogprobs: number[] = [];
   const tokenGreedy: boolean[] = [];
   const topTokens: number[] = [];
-  const topLogprobs: number[] = [];
+  const topLps: number[] = [];
+  const alternatives: Alternative[][] = [];
   for (let i = 0; i < continuation.length; i++) {
     const pos = prompt.length - 1 + i;
     const o = pos * V;
@@ -39,9 +43,10 @@ export function scoreContinuation(model: Gpt, prompt: Int32Array, continuation: 
     tokenLogprobs.push(Math.log(Math.max(model.probs[o + tok]!, 1e-30)));
     tokenGreedy.push(best === tok);
     topTokens.push(best);
-    topLogprobs.push(Math.log(Math.max(model.probs[o + best]!, 1e-30)));
+    topLps.push(Math.log(Math.max(model.probs[o + best]!, 1e-30)));
+    alternatives.push(topLogprobs > 0 ? topAlternativesOfProbs(model.probs.subarray(o, o + V), topLogprobs) : []);
   }
-  return { tokenLogprobs, tokenGreedy, topTokens, topLogprobs, loglik: tokenLogprobs.reduce((a, b) => a + b, 0) };
+  return { tokenLogprobs, tokenGreedy, topTokens, topLogprobs: topLps, alternatives, loglik: tokenLogprobs.reduce((a, b) => a + b, 0) };
 }
 
 export interface GenerateOptions {
@@ -52,6 +57,8 @@ export interface GenerateOptions {
   readonly rng?: Rng;
   /** Stop after generating any of these token ids (the stop token is included in the output). */
   readonly stopTokens?: readonly number[];
+  /** Also report this many best tokens at each step (OpenAI `logprobs: k`); 0 or absent: none. */
+  readonly topLogprobs?: number;
 }
 
 export interface Generated {
@@ -60,6 +67,8 @@ export interface Generated {
   /** The model's top token at each step (differs from tokens when sampling), and its log-probability. */
   readonly topTokens: number[];
   readonly topLogprobs: number[];
+  /** The `topLogprobs` best tokens at each step (empty lists when none were asked for). */
+  readonly alternatives: Alternative[][];
   readonly finishReason: 'stop' | 'length';
 }
 
@@ -88,7 +97,7 @@ export function generateBatch(model: Gpt, rows: readonly BatchRow[]): Generated[
   }
   const R = rows.length;
   const cache = model.kvCache(R);
-  const out = rows.map(() => ({ tokens: [] as number[], logprobs: [] as number[], topTokens: [] as number[], topLogprobs: [] as number[], finishReason: 'length' as 'stop' | 'length' }));
+  const out = rows.map(() => ({ tokens: [] as number[], logprobs: [] as number[], topTokens: [] as number[], topLogprobs: [] as number[], alternatives: [] as Alternative[][], finishReason: 'length' as 'stop' | 'length' }));
   const next = new Int32Array(R); // the token row r feeds at the next step
   const feed = new Int32Array(R);
   const done = rows.map((r) => r.options.maxTokens <= 0);
@@ -115,6 +124,7 @@ export function generateBatch(model: Gpt, rows: readonly BatchRow[]): Generated[
       g.logprobs.push(row[tok]! - logZ);
       g.topTokens.push(top);
       g.topLogprobs.push(row[top]! - logZ);
+      g.alternatives.push(o.topLogprobs ? topAlternatives(row, logZ, o.topLogprobs) : []);
       if (o.stopTokens?.includes(tok)) {
         g.finishReason = 'stop';
         done[r] = true;

@@ -1,4 +1,4 @@
-import type { BlockActs } from './trunk.js';
+import type { BlockActs } from './block-acts.js';
 
 /**
  * Keys and values of every layer for `rows` sequences of up to `capacity` positions, (rows, capacity, C)

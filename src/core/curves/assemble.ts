@@ -2,6 +2,8 @@ import type { Curve, CurveKey, CurvePoint, Observation } from '../types.js';
 import { mean, sampleSd } from '../stats/describe.js';
 import { metricInfo } from '../analysis/metric-info.js';
 import { compareKeys, curveId } from './key.js';
+import { fixedAxis, PARAMS_AXIS, type AxisRequest, type ScaleAxis } from './axis.js';
+import { axisLookup, type AxisLookup } from './axis-lookup.js';
 
 /** Two observations that cannot both be true. The importer turns this into a DataError naming both places. */
 export interface Conflict {
@@ -17,6 +19,15 @@ export interface Assembled {
   readonly unknownDirection: string[];
   /** Models reported at several training steps: only the last step enters the scale curve. */
   readonly droppedEarlierSteps: number;
+  /** The scale axis every curve is on. */
+  readonly axis: ScaleAxis;
+  /** What the axis could not place: points without a value on it, and why. */
+  readonly axisNotes: string[];
+}
+
+export interface AssembleOptions {
+  /** The scale axis (default parameters). */
+  readonly axis?: AxisRequest;
 }
 
 /**
@@ -26,27 +37,59 @@ export interface Assembled {
  * For a model reported at several training steps the last step is the model's point: the
  * scale axis is parameters, and earlier checkpoints belong on a training curve.
  */
-export function assembleCurves(observations: readonly Observation[]): Assembled {
+export function assembleCurves(observations: readonly Observation[], options: AssembleOptions = {}): Assembled {
   const conflicts: Conflict[] = [];
   const unknown = new Set<string>();
   let droppedEarlierSteps = 0;
+  const request = options.axis ?? { kind: 'params' };
+  const lookup: AxisLookup | null = request.kind === 'metric' ? axisLookup(observations, request) : null;
+  const axis: ScaleAxis = lookup ? lookup.axis : request.kind === 'metric' ? PARAMS_AXIS : fixedAxis(request.kind);
+  const axisNotes: string[] = lookup ? [...lookup.notes] : [];
+  let unplaced = 0;
+  let nonPositive = 0;
   const byCurve = new Map<string, { key: CurveKey; obs: Observation[] }>();
+  // Importers share one labels object among rows with the same labels: its id is computed once.
+  const labelIds = new WeakMap<object, string>();
   for (const o of observations) {
-    const key: CurveKey = { family: o.family, task: o.task, metric: o.metric, shots: o.shots, labels: o.labels };
-    const id = curveId(key);
+    if (lookup?.isAxis(o)) continue;
+    let lid = labelIds.get(o.labels);
+    if (lid === undefined) labelIds.set(o.labels, (lid = curveId({ family: '', task: '', metric: '', shots: null, labels: o.labels })));
+    const id = `${o.family}\u0000${o.task}\u0000${o.metric}\u0000${o.shots ?? ''}\u0000${lid}`;
     let g = byCurve.get(id);
-    if (!g) byCurve.set(id, (g = { key, obs: [] }));
+    if (!g) byCurve.set(id, (g = { key: { family: o.family, task: o.task, metric: o.metric, shots: o.shots, labels: o.labels }, obs: [] }));
     g.obs.push(o);
+  }
+
+  // A model's checkpoints on a step or tokens axis are its training curve: one curve per model.
+  if (axis.kind === 'step' || axis.kind === 'tokens') {
+    for (const [id, g] of [...byCurve]) {
+      const steps = new Map<string, Set<number | null>>();
+      for (const o of g.obs) {
+        const set = steps.get(o.model) ?? new Set();
+        set.add(o.step);
+        steps.set(o.model, set);
+      }
+      if (![...steps.values()].some((st) => st.size > 1)) continue;
+      byCurve.delete(id);
+      for (const model of steps.keys()) {
+        const key: CurveKey = { ...g.key, labels: { ...g.key.labels, model } };
+        byCurve.set(curveId(key), { key, obs: g.obs.filter((o) => o.model === model) });
+      }
+    }
   }
 
   const curves: Curve[] = [];
   for (const { key, obs } of byCurve.values()) {
+    // On the parameters axis a point is a model; on any other axis, a model at one step.
     const byModel = new Map<string, Observation[]>();
+    const perStep = axis.kind !== 'params';
     for (const o of obs) {
-      const list = byModel.get(o.model);
+      const id = perStep ? `${o.model}\u0000${o.step ?? ''}` : o.model;
+      const list = byModel.get(id);
       if (list) list.push(o);
-      else byModel.set(o.model, [o]);
+      else byModel.set(id, [o]);
     }
+    const checkpoints = perStep && new Set(obs.map((o) => o.model)).size < byModel.size;
     const points: CurvePoint[] = [];
     let direction: boolean | null = null;
     for (const o of obs) {
@@ -56,8 +99,9 @@ export function assembleCurves(observations: readonly Observation[]): Assembled 
         conflicts.push({ first: obs.find((p) => p.higherIsBetter === direction)!, second: o, what: 'higher_is_better disagrees within one curve' });
       }
     }
-    for (const [model, list0] of byModel) {
+    for (const list0 of byModel.values()) {
       let list = list0;
+      const model = list0[0]!.model;
       const lastStep = list.reduce<number | null>((m, o) => (o.step === null ? m : m === null ? o.step : Math.max(m, o.step)), null);
       if (lastStep !== null && list.some((o) => o.step !== null && o.step !== lastStep)) {
         droppedEarlierSteps += list.filter((o) => o.step !== lastStep).length;
@@ -75,6 +119,19 @@ export function assembleCurves(observations: readonly Observation[]): Assembled 
           conflicts.push({ first: prev, second: o, what: `duplicate point (${model}, ${seedText}) with conflicting values ${prev.value} and ${o.value}` });
         }
       }
+      let position: number | null = first.params;
+      if (axis.kind === 'tokens') position = first.tokens;
+      else if (axis.kind === 'step') position = first.step;
+      else if (axis.kind === 'flops') position = first.flops ?? (first.tokens !== null ? 6 * first.params * first.tokens : null);
+      else if (lookup) position = lookup.position(first);
+      if (position === null) {
+        unplaced++;
+        continue;
+      }
+      if (!(position > 0) || !Number.isFinite(position)) {
+        nonPositive++;
+        continue;
+      }
       const runs = [...bySeed.values()];
       const values = runs.map((o) => o.value);
       const sd = sampleSd(values);
@@ -84,8 +141,8 @@ export function assembleCurves(observations: readonly Observation[]): Assembled 
       const stderr = m > 1 ? sd! / Math.sqrt(m) : stderrs.length > 0 ? stderrs[0]! : null;
       const ns = runs.flatMap((o) => (o.n === null ? [] : [o.n]));
       points.push({
-        model,
-        params: first.params,
+        model: checkpoints && first.step !== null ? `${model}@${first.step}` : model,
+        params: position,
         value: mean(values),
         stderr,
         low: only?.low ?? null,
@@ -96,8 +153,11 @@ export function assembleCurves(observations: readonly Observation[]): Assembled 
         tokens: first.tokens,
         step: first.step,
         extra: first.extra,
+        ...(axis.kind !== 'params' ? { x: lookup ? lookup.value(first)! : position, modelParams: first.params } : {}),
+        ...(first.flops !== undefined && first.flops !== null ? { flops: first.flops } : {}),
       });
     }
+    if (points.length === 0) continue;
     points.sort((a, b) => a.params - b.params || a.model.localeCompare(b.model));
     if (direction === null) {
       const info = metricInfo(key.metric);
@@ -108,8 +168,13 @@ export function assembleCurves(observations: readonly Observation[]): Assembled 
       }
     }
     const sources = [...new Set(obs.map((o) => o.source.file))];
-    curves.push({ key, higherIsBetter: direction, points, sources });
+    curves.push({ key, higherIsBetter: direction, points, sources, ...(axis.kind !== 'params' ? { axis } : {}) });
   }
   curves.sort((a, b) => compareKeys(a.key, b.key));
-  return { curves, conflicts, unknownDirection: [...unknown].sort(), droppedEarlierSteps };
+  if (unplaced > 0) {
+    const what = axis.kind === 'flops' ? 'no flops (and no tokens for 6·N·D)' : axis.kind === 'metric' ? `no ${axis.name} for the same model and step` : `no ${axis.kind}`;
+    axisNotes.push(`${unplaced} points left out: ${what}`);
+  }
+  if (nonPositive > 0) axisNotes.push(`${nonPositive} points left out: ${axis.kind} 0 cannot be placed on a log axis`);
+  return { curves, conflicts, unknownDirection: [...unknown].sort(), droppedEarlierSteps, axis, axisNotes };
 }

@@ -7,6 +7,7 @@
 import * as Plot from '@observablehq/plot';
 import { predict } from '../../core/fit/index.js';
 import type { ChartSection, LineChart, ReportCurve, ReportData } from '../report-data.js';
+import { crossoverSection } from './crossover-panel.js';
 
 const el = <K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Record<string, string> = {}, text?: string): HTMLElementTagNameMap[K] => {
   const e = document.createElement(tag);
@@ -88,24 +89,37 @@ function matches(c: ReportCurve, s: Record<Filter, string>): boolean {
   return true;
 }
 
+/**
+ * Where a position (the `params` the analysis read on log10) is drawn: itself on a log axis, or
+ * the metric's own value on a linear one (core/curves/axis.ts), the better end to the right.
+ */
+const axisOf = (): { toX: (pos: number) => number; scale: Record<string, unknown>; name: string; label: string; tick: (v: number) => string } => {
+  const a = data.axis;
+  const m = a?.metric;
+  if (a && m) return { toX: (pos) => m.sign * (Math.log10(pos) + m.offset), scale: { type: 'linear', reverse: m.sign < 0 }, name: a.name, label: a.name, tick: (v) => fmt(v) };
+  const step = a?.kind === 'step';
+  return { toX: (pos) => pos, scale: { type: 'log' }, name: a?.name ?? 'params', label: a?.label ?? 'parameters', tick: (v) => (step ? String(Math.round(v)) : a?.kind === 'flops' ? v.toExponential(0) : fmtParams(v)) };
+};
+
 interface PlotPoint { model: string; params: number; value: number; lo: number | null; hi: number | null; n: number | null; heldOut: boolean; href: string | null }
 
 function curvePlot(c: ReportCurve): HTMLElement {
   const fig = el('figure', { class: `curve verdict-${c.verdict}`, 'data-curve': c.id });
   const h = c.headline;
   const cut = h ? h.k : c.points.length;
+  const ax = axisOf();
   const pts: PlotPoint[] = c.points.map((p, i) => {
     const half = p.stderr !== null ? 1.96 * p.stderr : null;
     const href = data.links?.[`${c.key.family}|${p.model}|${c.key.task}`] ?? null;
-    return { model: p.model, params: p.params, value: p.value, lo: p.low ?? (half !== null ? p.value - half : null), hi: p.high ?? (half !== null ? p.value + half : null), n: p.n, heldOut: i >= cut, href };
+    return { model: p.model, params: ax.toX(p.params), value: p.value, lo: p.low ?? (half !== null ? p.value - half : null), hi: p.high ?? (half !== null ? p.value + half : null), n: p.n, heldOut: i >= cut, href };
   });
   const xs = c.points.map((p) => Math.log10(p.params));
   const x0 = Math.min(...xs);
   const x1 = Math.max(...xs);
   const grid = (from: number, to: number): number[] => Array.from({ length: 40 }, (_, i) => from + ((to - from) * i) / 39);
-  const fitLine = c.bestFit ? grid(x0, x1).map((x) => ({ params: 10 ** x, value: predict(c.bestFit!, x) })) : [];
+  const fitLine = c.bestFit ? grid(x0, x1).map((x) => ({ params: ax.toX(10 ** x), value: predict(c.bestFit!, x) })) : [];
   const clip = (v: number): number => (c.limits ? Math.min(c.limits[1], Math.max(c.limits[0], v)) : v);
-  const btLine = h ? grid(Math.log10(h.trainedUpTo), x1).map((x) => ({ params: 10 ** x, value: clip(predict(h.fit, x)) })) : [];
+  const btLine = h ? grid(Math.log10(h.trainedUpTo), x1).map((x) => ({ params: ax.toX(10 ** x), value: clip(predict(h.fit, x)) })) : [];
   const marks: Plot.Markish[] = [
     Plot.ruleX(pts.filter((p) => p.lo !== null), { x: 'params', y1: 'lo', y2: 'hi', stroke: '#999' }),
     fitLine.length ? Plot.line(fitLine, { x: 'params', y: 'value', stroke: '#4269d0', strokeOpacity: 0.7 }) : null,
@@ -113,7 +127,7 @@ function curvePlot(c: ReportCurve): HTMLElement {
     Plot.dot(pts, { x: 'params', y: 'value', r: 3.5, fill: (p: PlotPoint) => (p.heldOut ? '#ef8a00' : '#222'), ...(data.links ? { href: (p: PlotPoint) => p.href ?? '' } : {}) }),
     Plot.tip(pts, Plot.pointer({
       x: 'params', y: 'value',
-      title: (p: PlotPoint) => `${p.model}\nparams ${fmtParams(p.params)}\nvalue ${fmt(p.value)}${p.lo !== null ? `\ninterval [${fmt(p.lo)}, ${fmt(p.hi)}]` : ''}${p.n !== null ? `\nn ${p.n}` : ''}${p.heldOut ? '\n(held out of the back-test fit)' : ''}${p.href ? '\nclick: its samples' : ''}`,
+      title: (p: PlotPoint) => `${p.model}\n${ax.name} ${ax.tick(p.params)}\nvalue ${fmt(p.value)}${p.lo !== null ? `\ninterval [${fmt(p.lo)}, ${fmt(p.hi)}]` : ''}${p.n !== null ? `\nn ${p.n}` : ''}${p.heldOut ? '\n(held out of the back-test fit)' : ''}${p.href ? '\nclick: its samples' : ''}`,
     })),
   ];
   // A constant curve (exact match at 0 everywhere) still needs a readable axis around its value.
@@ -124,14 +138,14 @@ function curvePlot(c: ReportCurve): HTMLElement {
   const yDomain = yMax - yMin < 1e-12 ? [yMin - (yMin === 0 ? 0 : pad), yMax + pad] : undefined;
   const plot = Plot.plot({
     width: 330, height: 210, marginLeft: 48, style: { fontSize: '10px' },
-    x: { type: 'log', label: 'parameters', tickFormat: (d: number) => fmtParams(d), ticks: 4 },
+    x: { ...ax.scale, label: ax.label, tickFormat: (d: number) => ax.tick(d), ticks: 4 },
     y: { label: `${c.key.metric}${c.higherIsBetter ? ' ↑' : ' ↓'}`, grid: true, ...(yDomain ? { domain: yDomain } : {}) },
     marks,
   });
   const cap = el('figcaption');
   const badge = el('span', { class: `badge verdict-${c.verdict}` }, c.qualifier ? `${c.verdict} (${c.qualifier})` : c.verdict);
   cap.append(el('strong', {}, c.key.metric), ' ', badge);
-  const facts = el('div', { class: 'facts' }, `B ${fmt(c.measures.breakthroughness)} · L ${fmt(c.measures.linearity)} · sharpness ${fmt(c.measures.sharpness)}${h ? ` · back-test: pred ${fmt(h.largestPredicted)}, real ${fmt(h.largestActual)} (err ${fmt(h.largestAbsError)}, ${h.form} fit ≤${fmtParams(h.trainedUpTo)})` : ''}`);
+  const facts = el('div', { class: 'facts' }, `B ${fmt(c.measures.breakthroughness)} · L ${fmt(c.measures.linearity)} · sharpness ${fmt(c.measures.sharpness)} · trend p ${fmt(c.trendP)}${c.trendQ === null ? '' : ` (q ${fmt(c.trendQ)})`} · emergence p ${fmt(c.emergenceP)}${c.emergenceQ === null ? '' : ` (q ${fmt(c.emergenceQ)})`}${h ? ` · back-test: pred ${fmt(h.largestPredicted)}, real ${fmt(h.largestActual)} (err ${fmt(h.largestAbsError)}, ${h.form} fit ≤${ax.tick(ax.toX(h.trainedUpTo))})` : ''}`);
   const ul = el('ul', { class: 'reasons' });
   for (const r of c.reasons) ul.append(el('li', {}, r));
   fig.append(plot, cap, facts, ul);
@@ -242,7 +256,7 @@ function main(): void {
     state.page++;
     render();
   });
-  root.append(...(data.sections ?? []).map(chartSection), bar, count, summary(), panels, more);
+  root.append(...(data.sections ?? []).map(chartSection), ...(data.crossovers ? [crossoverSection(data.crossovers)] : []), bar, count, summary(), panels, more);
   render();
   document.body.dataset.ready = 'true';
 }

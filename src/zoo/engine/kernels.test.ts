@@ -2,7 +2,6 @@ import { describe, expect, it } from 'vitest';
 import { makeRng } from '../../core/random/rng.js';
 import { nativeKernelsOrNull, tsKernels, type Kernels } from './kernels.js';
 import { nativeAddon } from './native.js';
-import { availableParallelism } from 'node:os';
 
 /*
  * Every native kernel against its TypeScript fallback on the same random inputs, at shapes of the
@@ -149,7 +148,7 @@ describe.runIf(native !== null)('native kernels against the TypeScript fallback'
     const R = 150, N = 100;
     const x = rand(sh.B * 6 * 196), w = rand(16 * R), b = rand(16), dout = rand(sh.B * 16 * N);
     const run = (threads: number): Float32Array[] => {
-      addon!.threads(threads);
+      addon!.poolThreads!(threads);
       const out = new Float32Array(sh.B * 16 * N), cols = new Float32Array(sh.B * R * N);
       native!.conv2dForward(out, cols, x, w, b, sh);
       const dx = new Float32Array(x.length), dw = new Float32Array(w.length), db = new Float32Array(16);
@@ -157,7 +156,7 @@ describe.runIf(native !== null)('native kernels against the TypeScript fallback'
       return [out, dx, dw, db];
     };
     const one = run(1), two = run(2), three = run(3);
-    addon!.threads(availableParallelism());
+    addon!.poolThreads!(addon!.maxThreads!());
     for (let i = 0; i < one.length; i++) {
       expect(Array.from(two[i]!)).toEqual(Array.from(one[i]!));
       expect(Array.from(three[i]!)).toEqual(Array.from(one[i]!));
@@ -169,7 +168,7 @@ describe.runIf(native !== null)('native kernels against the TypeScript fallback'
     const x = rand(BT * C, 2), w = rand(C), bias = rand(C), dy = rand(BT * C), qkv = rand(BT * 3 * C), dout = rand(BT * C);
     const p0 = rand(50_001), g = rand(50_001, 0.1);
     const run = (threads: number): Float32Array[] => {
-      addon!.threads(threads);
+      addon!.poolThreads!(threads);
       const y = new Float32Array(BT * C), mean = new Float32Array(BT), rstd = new Float32Array(BT);
       native!.layernormForward(y, mean, rstd, x, w, bias, BT, C);
       const dx = new Float32Array(BT * C), dw = new Float32Array(C), db = new Float32Array(C);
@@ -191,7 +190,7 @@ describe.runIf(native !== null)('native kernels against the TypeScript fallback'
       return [y, mean, rstd, dx, dw, db, ry, rr, rdx, rdw, gy, gd, gdx, out, att, dqkv, p, m, v, rows, cs];
     };
     const one = run(1), two = run(2), three = run(3);
-    addon!.threads(availableParallelism());
+    addon!.poolThreads!(addon!.maxThreads!());
     for (let i = 0; i < one.length; i++) {
       expect(Array.from(two[i]!), `output ${i}, 2 threads`).toEqual(Array.from(one[i]!));
       expect(Array.from(three[i]!), `output ${i}, 3 threads`).toEqual(Array.from(one[i]!));

@@ -575,9 +575,17 @@ static void conv_backward_block(void *arg, int c, int tid) {
   }
 }
 
+extern void openblas_set_num_threads(int);
+extern int openblas_get_num_threads(void);
+
 static void conv_run(pool_fn f, ConvJob *job) {
-  if (job->serial) for (int c = 0; c < CONV_CHUNKS; c++) f(job, c, 0);
-  else pool_run(f, job, CONV_CHUNKS);
+  if (!job->serial) { pool_run(f, job, CONV_CHUNKS); return; }
+  // Large per-image products: OpenBLAS's threads, at the process's ceiling rather than whatever the
+  // GEMM wrapper left set for its last (perhaps small) product; restored after.
+  int before = openblas_get_num_threads();
+  if (before != pool_threads()) openblas_set_num_threads(pool_threads());
+  for (int c = 0; c < CONV_CHUNKS; c++) f(job, c, 0);
+  if (before != pool_threads()) openblas_set_num_threads(before);
 }
 
 // conv2dForward(out, cols, x, w, b, B, Cin, H, W, Cout, K, P): stride 1, zero padding P, via im2col + GEMM

@@ -38,8 +38,19 @@ static void *worker(void *arg) {
   return NULL;
 }
 
+// Not OpenBLAS's current count: the GEMM wrapper drops that to 1 for small products (gemm-threads.ts),
+// and the kernels between two GEMMs must not follow it. Set from the process's ceiling at load
+// (OPENBLAS_NUM_THREADS or the cores) and by the GEMM's setThreads.
+static int pool_max = 0;
+
+void pool_set_threads(int n) {
+  pthread_mutex_lock(&mu);
+  pool_max = n < 1 ? 1 : n > POOL_MAX_THREADS ? POOL_MAX_THREADS : n;
+  pthread_mutex_unlock(&mu);
+}
+
 int pool_threads(void) {
-  int t = openblas_get_num_threads();
+  int t = pool_max > 0 ? pool_max : openblas_get_num_threads();
   return t < 1 ? 1 : t > POOL_MAX_THREADS ? POOL_MAX_THREADS : t;
 }
 

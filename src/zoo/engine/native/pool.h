@@ -6,4 +6,6 @@
 #define POOL_MAX_THREADS 8
 typedef void (*pool_fn)(void *ctx, int chunk, int tid);
 int pool_threads(void);
+/** The pool's thread count (the caller included), clamped to 1..POOL_MAX_THREADS. */
+void pool_set_threads(int n);
 void pool_run(pool_fn fn, void *ctx, int chunks);

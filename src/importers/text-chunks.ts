@@ -1,0 +1,88 @@
+import { closeSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
+import { StringDecoder } from 'node:string_decoder';
+import { gunzipSync } from 'node:zlib';
+import { DataError } from '../core/errors.js';
+
+const CHUNK_BYTES = 4 << 20;
+
+/** `runs.csv.gz` → `.csv`: the format under the compression. */
+export function innerExtension(file: string): string {
+  const lower = file.toLowerCase().replace(/\.gz$/, '');
+  const dot = lower.lastIndexOf('.');
+  const slash = Math.max(lower.lastIndexOf('/'), lower.lastIndexOf('\\'));
+  return dot > slash ? lower.slice(dot) : '';
+}
+
+export const isGzip = (file: string): boolean => file.toLowerCase().endsWith('.gz');
+
+function statOrThrow(file: string): void {
+  let st;
+  try {
+    st = statSync(file);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new DataError(code === 'ENOENT' ? 'no such file' : `cannot read (${code})`, { code: 'FILE_READ', file });
+  }
+  if (st.isDirectory()) {
+    throw new DataError('is a directory, not a results file', { code: 'FILE_IS_DIRECTORY', file, hint: `pass the files inside it, e.g. ${file.replace(/\/$/, '')}/*.csv` });
+  }
+}
+
+function gunzip(file: string): Buffer {
+  try {
+    return gunzipSync(readFileSync(file));
+  } catch (e) {
+    throw new DataError(`not a readable gzip file (${(e as Error).message})`, { code: 'FILE_GZIP', file });
+  }
+}
+
+/**
+ * The file's text, UTF-8, in chunks of a few MB: a plain file is read piece by piece, a `.gz`
+ * is inflated to bytes (a tenth of what the same text costs as JS strings) and decoded piece
+ * by piece. A multi-byte character split between chunks is kept whole by the decoder.
+ */
+export function* textChunks(file: string): Generator<string> {
+  statOrThrow(file);
+  const decoder = new StringDecoder('utf8');
+  let any = false;
+  if (isGzip(file)) {
+    const bytes = gunzip(file);
+    for (let at = 0; at < bytes.length; at += CHUNK_BYTES) {
+      const s = decoder.write(bytes.subarray(at, Math.min(bytes.length, at + CHUNK_BYTES)));
+      if (s !== '') {
+        any ||= s.trim() !== '';
+        yield s;
+      }
+    }
+  } else {
+    const fd = openSync(file, 'r');
+    try {
+      const buf = Buffer.allocUnsafe(CHUNK_BYTES);
+      for (;;) {
+        const got = readSync(fd, buf, 0, CHUNK_BYTES, null);
+        if (got === 0) break;
+        const s = decoder.write(buf.subarray(0, got));
+        if (s !== '') {
+          any ||= s.trim() !== '';
+          yield s;
+        }
+      }
+    } finally {
+      closeSync(fd);
+    }
+  }
+  const rest = decoder.end();
+  if (rest !== '') {
+    any ||= rest.trim() !== '';
+    yield rest;
+  }
+  if (!any) throw new DataError('empty file', { code: 'EMPTY_FILE', file });
+}
+
+/** The whole text (JSON documents, sample logs), from a plain or gzipped file. */
+export function readWholeText(file: string): string {
+  statOrThrow(file);
+  const text = isGzip(file) ? gunzip(file).toString('utf8') : readFileSync(file, 'utf8');
+  if (text.trim() === '') throw new DataError('empty file', { code: 'EMPTY_FILE', file });
+  return text;
+}
