@@ -28,7 +28,7 @@ function answer(op: Operation, a: number, b: number): number {
 }
 
 /** A stable hash of a problem in [0, 1): decides its split. */
-function problemHash(a: number, b: number, op: Operation): number {
+export function problemHash(a: number, b: number, op: Operation): number {
   let h = 2166136261 ^ op.charCodeAt(0);
   for (const v of [a, b]) {
     h = Math.imul(h ^ (v & 0xffff), 16777619);

@@ -1,4 +1,5 @@
 import type { Example } from '../core/types.js';
+import { problemHash } from './arithmetic.js';
 import { numberAfterMarker } from './prompt.js';
 import { makeRng } from '../core/random/rng.js';
 import { deriveSeed } from '../core/random/derive-seed.js';
@@ -9,8 +10,8 @@ import { deriveSeed } from '../core/random/derive-seed.js';
  * scratchpad of right-to-left digit steps with their carries, then the answer after a marker:
  *   "123+459=" → "3+9+0=12,2+5+1=08,1+4+0=05,#582"
  * Each step is "a_i+b_i+carry_in=" and the two-digit column sum (carry out, digit). Both operands
- * have exactly n digits. Problems are split into train and test by a hash of the operands, so the
- * splits never share a problem whatever n, count or seed.
+ * have exactly n digits. Problems are split into train and test by the arithmetic task's hash of the
+ * operands, so the splits never share a problem whatever n, count or seed.
  */
 export type AnswerStyle = 'direct' | 'scratchpad';
 export const ANSWER_MARKER = '#';
@@ -45,18 +46,6 @@ export function extractAdditionAnswer(style: AnswerStyle, text: string): string 
   return numberAfterMarker(text, ANSWER_MARKER);
 }
 
-function problemHash(a: number, b: number): number {
-  let h = 2166136261 ^ 0x2b;
-  for (const v of [a, b]) {
-    h = Math.imul(h ^ (v & 0xffff), 16777619);
-    h = Math.imul(h ^ (v >>> 16), 16777619);
-  }
-  h ^= h >>> 13;
-  h = Math.imul(h, 0x5bd1e995);
-  h ^= h >>> 15;
-  return (h >>> 0) / 4294967296;
-}
-
 /** Share of each n-digit problem space held out for test. */
 export const TEST_SHARE = 0.1;
 
@@ -69,7 +58,7 @@ export function drawProblem(n: number, split: 'train' | 'test', next: () => numb
   for (;;) {
     const a = lo + Math.floor(next() * span);
     const b = lo + Math.floor(next() * span);
-    if ((problemHash(a, b) < TEST_SHARE) === (split === 'test')) return { a: String(a), b: String(b) };
+    if ((problemHash(a, b, 'add') < TEST_SHARE) === (split === 'test')) return { a: String(a), b: String(b) };
   }
 }
 

@@ -4,7 +4,8 @@ import { deriveSeed } from '../core/random/derive-seed.js';
 import { arithmeticExamples, type Operation } from '../tasks/arithmetic.js';
 import { readArithCorpus, type CorpusRef } from '../tasks/arithmetic-corpus.js';
 import type { Gemm } from './engine/gemm.js';
-import { scheduledStep, type TrainSchedule } from './engine/adamw.js';
+import type { TrainSchedule } from './engine/adamw.js';
+import { lmStep } from './lm-step.js';
 import { CharTokenizer } from './char-tokenizer.js';
 import { Gpt, type GptConfig } from './gpt.js';
 import { saveCheckpoint } from './checkpoint.js';
@@ -93,12 +94,8 @@ export class ArithmeticTrainer {
       x.set(ids.subarray(0, T), b * T);
       for (let t = this.promptLen - 1; t < T; t++) y[b * T + t] = ids[t + 1]!;
     }
-    this.model.zeroGrad();
-    const loss = this.model.forward(x, B, T, y);
-    this.model.backward();
     this.step++;
-    scheduledStep(this.model, this.m, this.v, this.step, this.cfg);
-    return loss;
+    return lmStep(this.model, this.m, this.v, this.step, this.cfg, x, y, B, T);
   }
 
   /** Greedy answers to prompts, in batches. Positions after the prompt start as '0': the causal mask means they cannot matter. */

@@ -3,7 +3,8 @@ import { makeRng } from '../core/random/rng.js';
 import { deriveSeed } from '../core/random/derive-seed.js';
 import { completionFor, drawProblem, SCRATCHPAD_ALPHABET, type AnswerStyle } from '../tasks/scratchpad.js';
 import type { Gemm } from './engine/gemm.js';
-import { scheduledStep, type TrainSchedule } from './engine/adamw.js';
+import type { TrainSchedule } from './engine/adamw.js';
+import { lmStep } from './lm-step.js';
 import { CharTokenizer } from './char-tokenizer.js';
 import { Gpt, type GptConfig } from './gpt.js';
 import { saveCheckpoint } from './checkpoint.js';
@@ -78,12 +79,8 @@ export class CotTrainer {
       x.set(ids.subarray(0, Math.min(T, ids.length - 1)), r * T);
       for (let t = prompt.length - 1; t < ids.length - 1; t++) y[r * T + t] = ids[t + 1]!;
     });
-    this.model.zeroGrad();
-    const loss = this.model.forward(x, B, T, y);
-    this.model.backward();
     this.step++;
-    scheduledStep(this.model, this.m, this.v, this.step, this.cfg);
-    return loss;
+    return lmStep(this.model, this.m, this.v, this.step, this.cfg, x, y, B, T);
   }
 
   /** Writes the model, the optimiser moments, the run's settings and the tokenizer's alphabet (atomically). */
