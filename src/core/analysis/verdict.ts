@@ -4,7 +4,7 @@ import { totalSumOfSquares } from '../fit/goodness.js';
 import { chiSquareSurvival, fSurvival } from '../stats/special.js';
 import { spearman } from '../stats/describe.js';
 import { mannKendall } from '../stats/mann-kendall.js';
-import { backtest } from './backtest.js';
+import { backtest, reportedErrors } from './backtest.js';
 import { shapeMeasures } from './measures.js';
 import { metricInfo } from './metric-info.js';
 import { reportedNoise } from './noise.js';
@@ -61,7 +61,7 @@ export function verdictFor(curve: Curve, options: VerdictOptions = {}): Verdict 
   for (const v of y) maxAbs = Math.max(maxAbs, Math.abs(v));
   const yScale = shape.range > 0 ? shape.range : maxAbs > 0 ? maxAbs : 1;
 
-  const fits = n >= 3 ? fitForms(x, y, yScale) : [];
+  const fits = n >= 3 ? fitForms(x, y, yScale, bounds) : [];
   const best = bestFit(fits);
   const sst = totalSumOfSquares(y);
   const rep = reportedNoise(pts, bounds !== null && bounds[0] === 0 && bounds[1] === 1);
@@ -124,7 +124,7 @@ export function verdictFor(curve: Curve, options: VerdictOptions = {}): Verdict 
 
   // Forecasts are clipped to the metric's fixed bounds, or to its natural limits (a log-likelihood ≤ 0).
   const limits = metricInfo(curve.key.metric)?.limits ?? null;
-  const steps: BacktestStep[] = n >= 4 ? backtest(x, y, params, bounds ?? limits, yScale) : [];
+  const steps: BacktestStep[] = n >= 4 ? backtest(x, y, params, bounds ?? limits, yScale, reportedErrors(pts, proportion)) : [];
   const kHead = n - holdout;
   const headline = steps.find((s) => s.k === kHead) ?? null;
   let surprise: number | null = null;

@@ -1,0 +1,150 @@
+import type { ForecastInterval, ScalingFit } from '../types.js';
+import { normalQuantile } from '../stats/normal.js';
+import { studentTwoSidedQuantile } from '../stats/student-quantile.js';
+import { FORMS, predict, type Bounds } from './index.js';
+
+/**
+ * How far a forecast may be off: a prediction interval for the value a new, larger model will be
+ * measured at, by profile likelihood (Kalbfleisch 1971; the "predictive profile" of Mathiasen
+ * 1979). The unseen measurement v is treated as one more point at x*, with the same noise as
+ * the others; v is inside the interval when refitting the form with (x*, v) added raises the RSS
+ * by at most q·σ²:
+ *
+ *   D(v) = min over the form's parameters of [RSS(θ) + (v − f(x*; θ))²] − RSS_min ≤ q·σ².
+ *
+ * For the constant and the straight line this is exactly the textbook interval
+ * ŷ ± √q·σ·√(1 + h), h the leverage of x* (Draper & Smith §1.4); for the power law and the
+ * logistic it follows the curvature and the bounds of the form (an interval can be one-sided
+ * against an asymptote), where a Wald interval would be symmetric by fiat. It is chosen over a
+ * bootstrap because back-tests fit six or so points: a resample of six points with replacement
+ * has four or fewer distinct models 2/3 of the time, too few for a 3- or 4-parameter form, and
+ * the refits would cost a hundredfold more on every curve of every audit.
+ *
+ * σ: the points' reported standard errors when they are known (a point cannot be known better
+ * than its sampling error), raised to the residual scatter RSS/(n − k) when the curve scatters
+ * more than its error bars; q = z² when the reported errors are used, t²(n − k) when σ is the
+ * residual estimate. What this does not cover — the uncertainty of which form was chosen, and
+ * a law that holds on the small models but bends beyond them — is why the interval's coverage is
+ * measured on the back-tests (docs/forecasts.md) rather than assumed.
+ */
+export interface ForecastNoise {
+  /** σ of one measurement, in the metric's units (Infinity when nothing can estimate it). */
+  readonly sigma: number;
+  readonly from: 'reported' | 'residual' | 'none';
+  /** √q: the half-width of the interval in σ when the form is a constant fitted to many points. */
+  readonly multiplier: number;
+}
+
+/** σ and its multiplier for a fit; `reportedVariance`: the mean squared reported standard error of the fitted points, or null. */
+export function forecastNoise(fit: ScalingFit, reportedVariance: number | null, level: number): ForecastNoise {
+  const dof = fit.n - fit.k;
+  const residual = dof > 0 ? fit.rss / dof : NaN;
+  const reported = reportedVariance !== null && reportedVariance > 0 ? reportedVariance : null;
+  if (reported !== null && !(residual > reported)) {
+    return { sigma: Math.sqrt(reported), from: 'reported', multiplier: normalQuantile((1 + level) / 2) };
+  }
+  if (dof > 0) return { sigma: Math.sqrt(residual), from: 'residual', multiplier: studentTwoSidedQuantile(level, dof) };
+  return { sigma: Infinity, from: 'none', multiplier: Infinity };
+}
+
+const clip = (v: number, b: Bounds): number => (b === null ? v : Math.min(b[1], Math.max(b[0], v)));
+
+/** Leverage of x* for the form's closed-form cases (constant, line), or null for the nonlinear forms. */
+function closedFormLeverage(fit: ScalingFit, x: ArrayLike<number>, xStar: number): number | null {
+  const n = x.length;
+  if (fit.form === 'constant') return 1 / n;
+  if (fit.form !== 'linear') return null;
+  let m = 0;
+  for (let i = 0; i < n; i++) m += x[i]!;
+  m /= n;
+  let sxx = 0;
+  for (let i = 0; i < n; i++) sxx += (x[i]! - m) ** 2;
+  return sxx > 0 ? 1 / n + (xStar - m) ** 2 / sxx : Infinity;
+}
+
+/**
+ * The prediction interval at xStar for `fit` (fitted to x, y under `bounds`), clipped to the bounds.
+ * For the nonlinear forms each evaluation of D(v) is one refit on n + 1 points. Each end is a root
+ * of √D(v) − √q·σ, which is close to linear in v (D is close to quadratic), so regula falsi
+ * (Illinois variant) from the straight line's interval finds it in a few refits.
+ */
+export function predictionInterval(
+  fit: ScalingFit,
+  x: ArrayLike<number>,
+  y: ArrayLike<number>,
+  xStar: number,
+  bounds: Bounds,
+  yScale: number,
+  noise: ForecastNoise,
+  level: number,
+): ForecastInterval {
+  const lo = bounds?.[0] ?? -Infinity;
+  const hi = bounds?.[1] ?? Infinity;
+  const centre = predict(fit, xStar);
+  if (!Number.isFinite(noise.sigma) || !Number.isFinite(noise.multiplier)) return { low: lo, high: hi, level };
+  const half = noise.multiplier * noise.sigma;
+  const h = closedFormLeverage(fit, x, xStar);
+  if (h !== null) {
+    const w = half * Math.sqrt(1 + h);
+    return { low: clip(centre - w, bounds), high: clip(centre + w, bounds), level };
+  }
+  if (!(half > 0)) return { low: clip(centre, bounds), high: clip(centre, bounds), level };
+  const n = x.length;
+  const xa = new Float64Array(n + 1);
+  const ya = new Float64Array(n + 1);
+  for (let i = 0; i < n; i++) {
+    xa[i] = x[i]!;
+    ya[i] = y[i]!;
+  }
+  xa[n] = xStar;
+  const def = FORMS[fit.form];
+  const f = (v: number): number => {
+    ya[n] = v;
+    return Math.sqrt(Math.max(def.fit(xa, ya, yScale, bounds).rss - fit.rss, 0)) - half;
+  };
+  const first = half * Math.sqrt(1 + (closedFormLeverage({ ...fit, form: 'linear' }, x, xStar) ?? 1));
+  const tol = 1e-3 * noise.sigma;
+  const start = clip(centre, bounds);
+  const end = (dir: 1 | -1): number => {
+    const limit = dir > 0 ? hi : lo;
+    const beyond = (v: number): boolean => (dir > 0 ? v >= limit : v <= limit);
+    // Bracket: a inside (f < 0), b outside (f >= 0), widening from the line's interval.
+    let a = start;
+    let fa = -half;
+    let b = start + dir * first;
+    let fb = NaN;
+    for (let i = 0; i < 60; i++) {
+      if (beyond(b)) {
+        b = limit;
+        fb = f(b);
+        if (fb < 0) return limit;
+        break;
+      }
+      fb = f(b);
+      if (fb >= 0) break;
+      a = b;
+      fa = fb;
+      b = start + 2 * (b - start);
+    }
+    if (!(fb >= 0)) return limit;
+    let side = 0;
+    for (let i = 0; i < 40 && Math.abs(b - a) > tol; i++) {
+      const c = b - (fb * (b - a)) / (fb - fa);
+      const fc = f(c);
+      if (Math.abs(fc) <= 1e-3 * half) return c;
+      if (fc < 0) {
+        a = c;
+        fa = fc;
+        if (side === -1) fb /= 2;
+        side = -1;
+      } else {
+        b = c;
+        fb = fc;
+        if (side === 1) fa /= 2;
+        side = 1;
+      }
+    }
+    return (a + b) / 2;
+  };
+  return { low: end(-1), high: end(1), level };
+}
