@@ -1,6 +1,7 @@
 import type { Curve, Verdict, VerdictClass } from '../types.js';
 import { swapGroupId } from '../curves/key.js';
 import { verdictFor, type VerdictOptions } from './verdict.js';
+import { scoreboard, type Scoreboard } from './scoreboard.js';
 
 /** For one (family, task, shots, labels): the verdict under each metric, and whether they disagree. */
 export interface MetricSwap {
@@ -32,6 +33,8 @@ export interface AuditReport {
   readonly verdicts: Verdict[];
   readonly swaps: MetricSwap[];
   readonly meta: MetricShare[];
+  /** The headline back-tests' errors beside naive forecasts, per task family. */
+  readonly scoreboard: Scoreboard;
 }
 
 const judged = (v: Verdict): boolean => v.verdict !== 'too_few_points';
@@ -87,8 +90,8 @@ export function metaAnalysis(verdicts: readonly Verdict[]): MetricShare[] {
     .sort((a, b) => b.share - a.share || b.curves - a.curves || a.metric.localeCompare(b.metric));
 }
 
-/** The whole analysis of `emergence audit`: a verdict per curve, the metric swaps, the meta-analysis. */
+/** The whole analysis of `emergence audit`: a verdict per curve, the metric swaps, the meta-analysis, the forecast scoreboard. */
 export function audit(curves: readonly Curve[], options: VerdictOptions = {}): AuditReport {
   const verdicts = curves.map((c) => verdictFor(c, options));
-  return { verdicts, swaps: metricSwaps(verdicts), meta: metaAnalysis(verdicts) };
+  return { verdicts, swaps: metricSwaps(verdicts), meta: metaAnalysis(verdicts), scoreboard: scoreboard(curves, verdicts) };
 }
