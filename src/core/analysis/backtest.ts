@@ -1,6 +1,6 @@
 import type { BacktestStep, CurvePoint, ScalingFit } from '../types.js';
 import { fitConstant, fitLinear, fitPower, predict, type Bounds } from '../fit/index.js';
-import { forecastNoise, predictionInterval } from '../fit/prediction-interval.js';
+import { forecastNoise, predictionIntervals } from '../fit/prediction-interval.js';
 import { chiSquareSurvival } from '../stats/special.js';
 import { DEFAULT_THRESHOLDS } from './thresholds.js';
 
@@ -30,7 +30,7 @@ export const BACKTEST_MIN_TRAIN = 3;
 /** Nominal coverage of every forecast interval. */
 export const FORECAST_LEVEL = 0.9;
 
-/** p of the χ² test of the points against their weighted mean, or null when some point has no reported error. */
+/** p of the χ² test of the points against their weighted mean, or null when some point has no reported error (`stderr` may be longer than y). */
 export function flatnessP(y: ArrayLike<number>, stderr: ArrayLike<number> | null): number | null {
   const n = y.length;
   if (stderr === null || n < 2) return null;
@@ -56,24 +56,44 @@ export interface ForecastChoice {
 
 const FIRST_ORIGIN = 3;
 
-/** Mean squared error of `fit` forecasting points j … n−1 from points 0 … j−1, over j = FIRST_ORIGIN … n−1 (clipped like a forecast). */
-function rollingOriginError(
-  fit: (x: Float64Array, y: Float64Array) => ScalingFit,
-  x: Float64Array,
-  y: Float64Array,
-  bounds: Bounds,
-): number {
-  const n = x.length;
+/** Fits of one law on the first j points, made once and shared by every back-test step (each step's rolling origin reuses the smaller steps' fits). */
+type PrefixFits = (j: number) => ScalingFit;
+
+function prefixFits(fit: (x: Float64Array, y: Float64Array) => ScalingFit, x: Float64Array, y: Float64Array): PrefixFits {
+  const memo: (ScalingFit | undefined)[] = [];
+  return (j) => (memo[j] ??= fit(x.subarray(0, j), y.subarray(0, j)));
+}
+
+/** Mean squared error of the law forecasting points j … k−1 from points 0 … j−1, over j = FIRST_ORIGIN … k−1 (clipped like a forecast). */
+function rollingOriginError(fits: PrefixFits, x: Float64Array, y: Float64Array, k: number, bounds: Bounds): number {
   let sum = 0;
   let count = 0;
-  for (let j = FIRST_ORIGIN; j < n; j++) {
-    const f = fit(x.subarray(0, j), y.subarray(0, j));
-    for (let t = j; t < n; t++) {
+  for (let j = FIRST_ORIGIN; j < k; j++) {
+    const f = fits(j);
+    for (let t = j; t < k; t++) {
       sum += (clip(predict(f, x[t]!), bounds) - y[t]!) ** 2;
       count++;
     }
   }
   return count > 0 ? sum / count : NaN;
+}
+
+function choose(
+  x: Float64Array,
+  y: Float64Array,
+  k: number,
+  yScale: number,
+  line: PrefixFits,
+  power: PrefixFits,
+  bounds: Bounds,
+  stderr: ArrayLike<number> | null,
+  trendAlpha: number,
+): ForecastChoice {
+  const trendP = flatnessP(y.subarray(0, k), stderr); // reads the first k errors
+  if (trendP !== null && trendP >= trendAlpha) return { fit: fitConstant(x.subarray(0, k), y.subarray(0, k), yScale), trendP };
+  // Ties go to the line, the simpler law.
+  if (k > FIRST_ORIGIN && rollingOriginError(power, x, y, k, bounds) < rollingOriginError(line, x, y, k, bounds)) return { fit: power(k), trendP };
+  return { fit: line(k), trendP };
 }
 
 /** The forecasting law for points x, y (see the rule above). `stderr`: reported errors, NaN where unknown. */
@@ -87,17 +107,11 @@ export function chooseForecast(
 ): ForecastChoice {
   const n = x.length;
   if (n < 2) throw new RangeError(`chooseForecast needs >= 2 points, got ${n}`);
-  const trendP = flatnessP(y, stderr);
-  if (trendP !== null && trendP >= trendAlpha) return { fit: fitConstant(x, y, yScale), trendP };
   const xs = Float64Array.from(x);
   const ys = Float64Array.from(y);
-  const line = (a: Float64Array, b: Float64Array): ScalingFit => fitLinear(a, b, yScale);
-  const power = (a: Float64Array, b: Float64Array): ScalingFit => fitPower(a, b, yScale, bounds);
-  // Ties go to the line, the simpler law.
-  if (n > FIRST_ORIGIN && rollingOriginError(power, xs, ys, bounds) < rollingOriginError(line, xs, ys, bounds)) {
-    return { fit: power(xs, ys), trendP };
-  }
-  return { fit: line(xs, ys), trendP };
+  const line = prefixFits((a, b) => fitLinear(a, b, yScale), xs, ys);
+  const power = prefixFits((a, b) => fitPower(a, b, yScale, bounds), xs, ys);
+  return choose(xs, ys, n, yScale, line, power, bounds, stderr, trendAlpha);
 }
 
 /** The fit a forecast from these points uses. */
@@ -157,11 +171,15 @@ export function backtest(
   const n = x.length;
   const steps: BacktestStep[] = [];
   const last = n - 1;
+  const xAll = Float64Array.from(x);
+  const yAll = Float64Array.from(y);
+  const line = prefixFits((a, b) => fitLinear(a, b, yScale), xAll, yAll);
+  const power = prefixFits((a, b) => fitPower(a, b, yScale, bounds), xAll, yAll);
   for (let k = BACKTEST_MIN_TRAIN; k <= n - 1; k++) {
     const xs = prefix(x, k);
     const ys = prefix(y, k);
     const se = stderr === null ? null : prefix(stderr, k);
-    const { fit, trendP } = chooseForecast(xs, ys, yScale, bounds, se);
+    const { fit, trendP } = choose(xAll, yAll, k, yScale, line, power, bounds, se, DEFAULT_THRESHOLDS.trendAlpha);
     // σ of one measurement from the reported errors needs every fitted point's.
     let reportedVariance: number | null = 0;
     for (let i = 0; i < k && reportedVariance !== null; i++) {
@@ -170,8 +188,9 @@ export function backtest(
     const noise = forecastNoise(fit, reportedVariance, FORECAST_LEVEL);
     const nextPredicted = clip(predict(fit, x[k]!), bounds);
     const largestPredicted = clip(predict(fit, x[last]!), bounds);
-    const nextInterval = predictionInterval(fit, xs, ys, x[k]!, bounds, yScale, noise, FORECAST_LEVEL);
-    const largestInterval = k === last ? nextInterval : predictionInterval(fit, xs, ys, x[last]!, bounds, yScale, noise, FORECAST_LEVEL);
+    const intervals = predictionIntervals(fit, xs, ys, k === last ? [x[k]!] : [x[k]!, x[last]!], bounds, yScale, noise, FORECAST_LEVEL);
+    const nextInterval = intervals[0]!;
+    const largestInterval = intervals[1] ?? nextInterval;
     steps.push({
       k,
       trainedUpTo: params[k - 1]!,
@@ -188,7 +207,7 @@ export function backtest(
       sigmaFrom: noise.from,
       baselines: {
         noChange: y[k - 1]!,
-        logLinear: clip(predict(fitLinear(xs, ys, yScale), x[last]!), bounds),
+        logLinear: clip(predict(line(k), x[last]!), bounds),
       },
       fit,
     });

@@ -1,5 +1,5 @@
 import type { ScalingFit } from '../types.js';
-import { fitAsymptoteBounded } from './bounded-affine.js';
+import { asymptoteRss, fitAsymptoteBounded } from './bounded-affine.js';
 import { makeFit } from './goodness.js';
 import { goldenMinimize } from './minimize.js';
 
@@ -44,7 +44,7 @@ export function fitPower(
   // Searched in t = ln(−b): exponents from −0.01 to −3 span 2.5 orders of magnitude.
   const tLo = Math.log(-B_MAX);
   const tHi = Math.log(-B_MIN);
-  const rssAt = (t: number): number => fitAsymptoteBounded(basis(d, -Math.exp(t), g), y, lo, hi).rss;
+  const rssAt = (t: number): number => asymptoteRss(basis(d, -Math.exp(t), g), y, lo, hi);
   let bestT = tLo;
   let bestRss = Infinity;
   const step = (tHi - tLo) / (GRID - 1);

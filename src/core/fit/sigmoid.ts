@@ -1,5 +1,5 @@
 import type { ScalingFit } from '../types.js';
-import { fitTwoLevelsBounded } from './bounded-affine.js';
+import { fitTwoLevelsBounded, twoLevelsRss } from './bounded-affine.js';
 import { makeFit } from './goodness.js';
 import { nelderMead2 } from './minimize.js';
 
@@ -42,7 +42,7 @@ export function fitSigmoid(
   const midLo = xMin - 0.5 * span;
   const midHi = xMax + 0.5 * span;
   const g = new Float64Array(n);
-  const rssAt = (mid: number, logS: number): number => fitTwoLevelsBounded(basis(x, mid, Math.exp(logS), g), y, lo, hi).rss;
+  const rssAt = (mid: number, logS: number): number => twoLevelsRss(basis(x, mid, Math.exp(logS), g), y, lo, hi);
 
   const M = 14;
   const S = 6;
