@@ -14,7 +14,10 @@ export { importTidyCsv, REQUIRED_COLUMNS, OPTIONAL_COLUMNS, type Imported } from
 export { importBigBench, looksLikeBigBench, NORMALIZED_METRIC, type ParamsAxis } from './importers/bigbench-results.js';
 export { importLmEvalResults, looksLikeLmEval, familyFromName, type ModelInfo, type ModelMap } from './importers/lm-eval-results.js';
 export { bundledResultFiles, packageRoot } from './importers/bundled.js';
+export { bundledForecastFiles, loadObservations, splitCheckpoints } from './importers/forecast-inputs.js';
 export { auditDocument, type AuditDocument } from './report/audit-document.js';
 export { auditTable } from './report/audit-table.js';
 export { auditCsv } from './report/audit-csv.js';
+export { crossoverDocument, type CrossoverDocument, type CrossoverEntry } from './report/crossover-document.js';
+export { crossoverTable } from './report/crossover-table.js';
 export { runCli } from './cli/run.js';

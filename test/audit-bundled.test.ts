@@ -21,11 +21,19 @@ describe('emergence audit on the bundled data', () => {
     const bleu = rows.find((l) => /bleu/.test(l))!;
     expect(bleu).toMatch(/0\.03–0\.579/);
     expect(bleu).not.toMatch(/flat/);
-    expect(run.stdout).toMatch(/Pythia · ipa_transliterate \(2-shot\): bleu: \w+ {2}↔ {2}exact_match: flat \(at floor\)/);
+    expect(run.stdout).toMatch(/Pythia · ipa_transliterate \(2-shot\): bleu: smooth \(emergent before FDR\) {2}↔ {2}exact_match: flat \(at floor\)/);
   });
   it('prints the metric-swap summary and the meta-analysis', () => {
     expect(run.stdout).toMatch(/Metric swap: \d+ \(family, task\) pairs scored under several metrics; the verdict changes with the metric in \d+\./);
     expect(run.stdout).toMatch(/Meta-analysis: \d+ of \d+ curves read emergent; by metric:/);
+  });
+  it('says how many emergent calls survive false-discovery control across the audit', () => {
+    const m = /False-discovery control \(Benjamini–Hochberg, q = 0\.05\) across (\d+) tested curves: (\d+) of (\d+) emergent calls survive/.exec(run.stdout);
+    expect(m).not.toBeNull();
+    const [tested, after, before] = [Number(m![1]), Number(m![2]), Number(m![3])];
+    expect(tested).toBeGreaterThan(1000);
+    expect(after).toBeLessThanOrEqual(before);
+    expect(run.stdout).toMatch(/\d+ curves at chance/);
   });
 });
 

@@ -23,6 +23,13 @@ describe('train config', () => {
     expect(() => parseTrainConfig('task: { digits: 3 }\nout: m\nmodels:\n  - { name: a, size: huge }\n', 't.yaml')).toThrow(/unknown size "huge"/);
     expect(() => parseTrainConfig('task: { digits: 3 }\nout: m\nmodels:\n  - { name: a, size: xs, layers: 2 }\n', 't.yaml')).toThrow(/not both/);
   });
+  it('the norm and the MLP ratio ride in the model config, and are checked', () => {
+    const plan = parseTrainConfig('task: { digits: 3 }\nout: m\nmodels:\n  - { name: a, size: xs, norm: rmsnorm, mlp_ratio: 2.5 }\n  - { name: b, layers: 1, heads: 1, embd: 8, mlp_ratio: 1 }\n', 't.yaml');
+    expect(plan.runs[0]!.cfg.model).toEqual({ nLayer: 1, nHead: 2, nEmbd: 16, norm: 'rmsnorm', mlpRatio: 2.5 });
+    expect(plan.runs[1]!.cfg.model).toEqual({ nLayer: 1, nHead: 1, nEmbd: 8, mlpRatio: 1 });
+    expect(() => parseTrainConfig('task: { digits: 3 }\nout: m\nmodels:\n  - { name: a, size: xs, norm: batchnorm }\n', 't.yaml')).toThrow(/expected layernorm or rmsnorm, got "batchnorm"/);
+    expect(() => parseTrainConfig('task: { digits: 3 }\nout: m\nmodels:\n  - { name: a, size: xs, mlp_ratio: 0 }\n', 't.yaml')).toThrow(/expected a number in \(0, 64\], got 0/);
+  });
 });
 
 describe('emergence train', () => {

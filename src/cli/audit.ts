@@ -4,7 +4,7 @@ import { ConfigError } from '../core/errors.js';
 import type { Observation } from '../core/types.js';
 import { observationsFromStore } from '../store/store-curves.js';
 import { openExistingStore } from './open-store.js';
-import { audit } from '../core/analysis/audit.js';
+import { audit, DEFAULT_FDR } from '../core/analysis/audit.js';
 import { DEFAULT_THRESHOLDS } from '../core/analysis/thresholds.js';
 import { loadCurves, loadModelMap, needsTokenizer } from '../importers/load.js';
 import { bundledResultFiles } from '../importers/bundled.js';
@@ -16,6 +16,7 @@ import { makeMatcher } from './filters.js';
 import type { CliContext } from './context.js';
 import { writeAtomic } from './write-output.js';
 import { DEFAULT_TOKENIZER, checkTokenizerId, tokenizerById } from '../tokenizers/index.js';
+import { COMPARE_HELP, COMPARE_OPTIONS, checkCompareArgs, runCompare } from './compare.js';
 
 export const AUDIT_HELP = `emergence audit [files…] [options]
 
@@ -37,10 +38,20 @@ Options:
   --out FILE        write the output to FILE atomically instead of stdout
   --html FILE       also write the interactive report: one self-contained HTML file
   --holdout N       the headline back-test fits all but the N largest models (default 2)
+  --fdr Q           hold the smooth and emergent calls to a false-discovery rate of Q across the
+                    audit's curves (default 0.05; Benjamini–Hochberg): docs/verdicts.md
+  --fdr-method M    bh (default; positive dependence) or by (Benjamini–Yekutieli, any dependence)
+  --no-fdr          judge every curve on its own (per-curve levels 0.05 and 0.01)
+  --chance T=P      the chance level of tasks matching T (globs as in --task), e.g.
+                    --chance 'my_mc_task*=0.2'; repeatable. Known tasks (MMLU, ARC, HellaSwag, …)
+                    and a chance or choices column in the data need none
+  --no-stability    skip the leave-one-model-out and within-error checks that mark calls fragile
   --models FILE     model → family, params mapping for lm-eval results (CSV model,family,params or JSON)
   --bigbench-params total|non_embedding   BIG-bench scale axis (default total)
-  --tokenizer T     token-level metrics for lm-eval run directories (default r50k_base)
-  --seed N          bootstrap seed for run directories (default 0)
+  --tokenizer T     token-level metrics for lm-eval run directories (default r50k_base) and stores
+                    (default: the tokenizer each stored run recorded)
+  --seed N          bootstrap seed for run directories and the within-error checks (default 0)
+${COMPARE_HELP}
   --all             also list curves with too few points
   --detail          print every shown curve's reasons, points, fits and back-test steps
   --scoreboard      also print the forecast scoreboard: headline back-test errors (median, p90,
@@ -66,6 +77,11 @@ export async function runAudit(argv: string[], ctx: CliContext): Promise<number>
       out: { type: 'string' },
       html: { type: 'string' },
       holdout: { type: 'string' },
+      fdr: { type: 'string' },
+      'fdr-method': { type: 'string' },
+      'no-fdr': { type: 'boolean' },
+      chance: { type: 'string', multiple: true },
+      'no-stability': { type: 'boolean' },
       models: { type: 'string' },
       'bigbench-params': { type: 'string' },
       tokenizer: { type: 'string' },
@@ -75,6 +91,7 @@ export async function runAudit(argv: string[], ctx: CliContext): Promise<number>
       scoreboard: { type: 'boolean' },
       quiet: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
+      ...COMPARE_OPTIONS,
     },
   });
   if (values.help) {
@@ -86,10 +103,26 @@ export async function runAudit(argv: string[], ctx: CliContext): Promise<number>
   if (!Number.isInteger(holdout) || holdout < 1) {
     throw new ConfigError(`expected a whole number >= 1, got ${JSON.stringify(values.holdout)}`, { code: 'USAGE', field: '--holdout' });
   }
+  if (values['no-fdr'] && (values.fdr !== undefined || values['fdr-method'] !== undefined)) {
+    throw new ConfigError('--no-fdr cannot be combined with --fdr or --fdr-method', { code: 'USAGE', field: '--no-fdr' });
+  }
+  const fdrQ = values.fdr === undefined ? DEFAULT_FDR.q : Number(values.fdr);
+  if (!(fdrQ > 0 && fdrQ < 1)) throw new ConfigError(`expected a level between 0 and 1 (exclusive), got ${JSON.stringify(values.fdr)}`, { code: 'USAGE', field: '--fdr' });
+  const fdrMethod = values['fdr-method'] ?? DEFAULT_FDR.method;
+  if (fdrMethod !== 'bh' && fdrMethod !== 'by') throw new ConfigError(`expected bh or by, got ${JSON.stringify(fdrMethod)}`, { code: 'USAGE', field: '--fdr-method' });
+  const chance = (values.chance ?? []).map((rule) => {
+    const eq = rule.lastIndexOf('=');
+    const level = eq > 0 ? Number(rule.slice(eq + 1)) : NaN;
+    if (eq <= 0 || !(level > 0 && level < 1)) {
+      throw new ConfigError(`expected TASK=LEVEL with LEVEL between 0 and 1, got ${JSON.stringify(rule)}`, { code: 'USAGE', field: '--chance', hint: "e.g. --chance 'hendrycksTest-*=0.25'" });
+    }
+    return { task: makeMatcher([rule.slice(0, eq)]), level };
+  });
   const axis = values['bigbench-params'] ?? 'total';
   if (axis !== 'total' && axis !== 'non_embedding') {
     throw new ConfigError(`expected total or non_embedding, got ${JSON.stringify(axis)}`, { code: 'USAGE', field: '--bigbench-params' });
   }
+  checkCompareArgs(values); // bad options fail before any file is read
   const log = ctx.logger;
   let files = positionals;
   if (files.length === 0) {
@@ -109,9 +142,10 @@ export async function runAudit(argv: string[], ctx: CliContext): Promise<number>
   const fromStores: Observation[] = [];
   for (const f of stores) {
     log.progress(`reading the store ${f}`);
-    const store = await openExistingStore(resolve(ctx.cwd, f));
+    const store = await openExistingStore(resolve(ctx.cwd, f), {}, (m) => log.info(m));
     try {
-      fromStores.push(...(await observationsFromStore(store, { tokenizer: tokenizer!, seed })).observations);
+      // Without --tokenizer, each stored run is re-scored with the tokenizer it recorded.
+      fromStores.push(...(await observationsFromStore(store, { ...(values.tokenizer !== undefined ? { tokenizer: tokenizer! } : {}), seed })).observations);
     } finally {
       store.close();
     }
@@ -124,8 +158,18 @@ export async function runAudit(argv: string[], ctx: CliContext): Promise<number>
   const metric = makeMatcher(values.metric);
   const curves = loaded.curves.filter((c) => fam(c.key.family) && task(c.key.task) && metric(c.key.metric));
   if (curves.length === 0) log.warn('no curves match the filters');
+  if (values.compare !== undefined) {
+    const inputs = files.map((f) => relative(ctx.cwd, f) || f);
+    return runCompare(curves, { compare: values.compare, level: values.level, resamples: values.resamples, items: values.items }, { inputs, seed, holdout, json: values.json ?? false, csv: values.csv ?? false, html: values.html, outFile: values.out, showAll: values.all ?? false, detail: values.detail ?? false }, ctx);
+  }
   const t0 = performance.now();
-  const report = audit(curves, { holdout });
+  const report = audit(curves, {
+    holdout,
+    chance,
+    fdr: values['no-fdr'] ? null : { q: fdrQ, method: fdrMethod },
+    stability: !values['no-stability'],
+    seed,
+  });
   log.info(`${loaded.observations} observations → ${curves.length} curves, analysed in ${Math.round(performance.now() - t0)} ms`);
   const doc = auditDocument(curves, report, files.map((f) => relative(ctx.cwd, f) || f), holdout, DEFAULT_THRESHOLDS);
   const out = values.json

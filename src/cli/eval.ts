@@ -13,11 +13,14 @@ import { runIdFor, runModelTask } from '../harness/run-eval.js';
 import { cachedPoster } from '../harness/cached-poster.js';
 import { HttpPool } from '../providers/http-pool.js';
 import { openAICompat } from '../providers/openai-compat.js';
-import { DuckStore } from '../store/duckdb-store.js';
+import { openStoreForWriting } from './open-store.js';
+import { catchInterrupt, exitCodeFor } from './interrupt.js';
 import { observationsFromStore } from '../store/store-curves.js';
 import { arithmeticTask } from '../tasks/arithmetic.js';
 import { loadTaskFile } from '../tasks/load-task.js';
-import { tokenizerById } from '../tokenizers/index.js';
+import { DEFAULT_TOKENIZER, checkTokenizerId, tokenizerById } from '../tokenizers/index.js';
+import { probeServer } from '../providers/preflight.js';
+import type { Tokenizer } from '../core/types.js';
 import { auditDocument } from '../report/audit-document.js';
 import { auditTable } from '../report/audit-table.js';
 import { fmtNum, jsonReplacer } from '../report/format.js';
@@ -41,7 +44,8 @@ Options:
   -h, --help
 
 Exit codes: 0 ok; 1 internal error; 2 bad config or input, or samples still failing after their
-retries (they are stored as errors: rerun with --resume --retry-errors).
+retries (they are stored as errors: rerun with --resume --retry-errors), or no server listening;
+130 interrupted by Ctrl-C (every finished sample is stored; the message gives the --resume command).
 
 Example eval.yaml:
 ${EXAMPLE_CONFIG}`;
@@ -55,7 +59,7 @@ function loadTasks(cfg: EvalConfig): Task[] {
   return cfg.tasks.map((t) => {
     if (t.source.kind === 'arithmetic') {
       const s = t.source;
-      return arithmeticTask(t.name, { digits: s.digits, operation: s.operation, count: s.count, seed: s.seed });
+      return arithmeticTask(t.name, { digits: s.digits, operation: s.operation, count: s.count, seed: s.seed, padAnswer: s.padAnswer });
     }
     return loadTaskFile(isAbsolute(t.source.path) ? t.source.path : resolve(base, t.source.path), t.name);
   });
@@ -102,7 +106,6 @@ export async function runEvalCommand(argv: string[], ctx: CliContext): Promise<n
   const cfg = parseEvalConfig(text, values.config);
   const cfgAbs: EvalConfig = { ...cfg, file };
   const tasks = loadTasks(cfgAbs);
-  const tokenizer = await tokenizerById(cfg.tokenizer);
   // Keys come from the environment, by the name the config gives; they go only into request headers.
   const headersFor = (envName: string | null): Record<string, string> => {
     if (envName === null) return {};
@@ -110,9 +113,37 @@ export async function runEvalCommand(argv: string[], ctx: CliContext): Promise<n
     if (key === undefined || key === '') throw new ConfigError(`environment variable ${envName} is not set`, { code: 'CONFIG_ENV', file: values.config, field: 'api_key_env' });
     return { authorization: `Bearer ${key}` };
   };
+  if (cfg.tokenizer !== null) checkTokenizerId(cfg.tokenizer);
+  // Is anything listening? Checked for every replica before the store opens, so a server that is not
+  // up is one line in a second, not minutes of retries; the answer also names each model's tokenizer.
+  const log0 = ctx.logger;
+  const tokenizers = new Map<string, Tokenizer>();
+  for (const model of cfg.models) {
+    const probes = await Promise.all(model.provider.baseUrls.map((u) => probeServer(u, headersFor(model.provider.apiKeyEnv), Math.min(5000, model.provider.timeoutMs)).then((r) => r, (e: unknown) => e as Error)));
+    const up = probes.filter((p): p is Exclude<typeof p, Error> => !(p instanceof Error));
+    if (up.length === 0) throw probes[0] as Error;
+    for (const p of probes) if (p instanceof Error) log0.warn(`${model.name}: ${p.message}; using the other replicas`);
+    for (const p of up) if (p.warning) log0.warn(`${model.name}: ${p.warning}`);
+    const listed = up.flatMap((p) => (p.models ?? []).filter((m) => m.id === model.provider.model));
+    // Not listed is no error: llama.cpp's server lists its file name and answers to any model name.
+    const reported = [...new Set(listed.map((m) => m.tokenizer).filter((t): t is string => t !== null))];
+    let id = cfg.tokenizer ?? DEFAULT_TOKENIZER;
+    if (cfg.tokenizer === null && reported.length === 1) {
+      try {
+        checkTokenizerId(reported[0]!);
+        id = reported[0]!;
+      } catch {
+        log0.warn(`${model.name}: the server reports tokenizer "${reported[0]}", which the lab does not have; token metrics use ${DEFAULT_TOKENIZER}`);
+      }
+    }
+    tokenizers.set(model.name, await tokenizerById(id));
+  }
   const storePath = values.store ?? (cfg.store === null ? resolve(ctx.cwd, 'emergence.duckdb') : resolve(dirname(file), cfg.store));
-  const store = await DuckStore.open(storePath);
+  const store = await openStoreForWriting(storePath, { field: values.store !== undefined ? '--store' : 'store' });
   const log = ctx.logger;
+  // Ctrl-C stops sending, cancels what is in flight, writes every finished sample and says how to resume.
+  const interrupt = catchInterrupt(() => log.warn('interrupted: writing the finished samples (Ctrl-C again to quit at once)'));
+  let stored = 0;
   let totalErrors = 0;
   let lastError = '';
   try {
@@ -157,8 +188,8 @@ export async function runEvalCommand(argv: string[], ctx: CliContext): Promise<n
       for (const task of tasks) {
         const runId = runIdFor(cfgAbs, model, task);
         const started = performance.now();
-        const r = await runModelTask(cfgAbs, { model, task, runId }, provider, store, tokenizer, {
-          limit, retryErrors: values['retry-errors'] ?? false, concurrency, versions: version(ctx),
+        const r = await runModelTask(cfgAbs, { model, task, runId }, provider, store, tokenizers.get(model.name)!, {
+          limit, retryErrors: values['retry-errors'] ?? false, concurrency, versions: version(ctx), signal: interrupt.signal,
           onProgress: (p) => {
             const secs = (performance.now() - started) / 1000;
             const rate = (p.done - p.skipped) / Math.max(secs, 1e-3);
@@ -168,6 +199,8 @@ export async function runEvalCommand(argv: string[], ctx: CliContext): Promise<n
           },
         });
         await cache?.flush();
+        stored += r.done;
+        if (interrupt.signal.aborted) break;
         progress.delete(model.name);
         progress.delete(`${model.name}:retry`);
         log.info(`${model.name} · ${task.id}: ${r.done}/${r.total} samples (${r.skipped} from an earlier run), ${r.errors} errors, ${pool.stats.retries} retries`);
@@ -179,10 +212,17 @@ export async function runEvalCommand(argv: string[], ctx: CliContext): Promise<n
       }
     }));
     log.done();
+    const sig = interrupt.received();
+    if (sig !== null) {
+      const resume = ['emergence', 'eval', ...argv.filter((a) => a !== '--resume'), '--resume'].map((a) => (/^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`)).join(' ');
+      ctx.stderr.write(`emergence eval: interrupted (${sig}): ${stored} samples are in ${storePath}, nothing half-written; to continue: ${resume}\n`);
+      return exitCodeFor(sig);
+    }
     // Scores per (model, task, metric) from what this config stored, then the family's audit.
     const runIds = cfg.models.flatMap((model) => tasks.map((task) => runIdFor(cfgAbs, model, task)));
     const subset = new Map(cfg.models.flatMap((model) => tasks.map((task) => [runIdFor(cfgAbs, model, task), new Set(task.examples.slice(0, limit ?? undefined).map((e) => e.id))] as const)));
-    const { observations, summaries } = await observationsFromStore(store, { tokenizer, seed: cfg.seed, metrics: cfg.metrics, runIds, keep: (run, id) => subset.get(run)?.has(id) ?? false });
+    // Each run's token metrics with the tokenizer it recorded, as `audit` of this store will score them.
+    const { observations, summaries } = await observationsFromStore(store, { seed: cfg.seed, metrics: cfg.metrics, runIds, keep: (run, id) => subset.get(run)?.has(id) ?? false });
     const rows = summaries.map((s) => ({ model: s.run.model, params: s.run.params, task: s.run.task, metric: s.metric, value: s.value, low: s.interval?.low ?? null, high: s.interval?.high ?? null, se: s.interval?.se ?? null, n: s.n, continuous: s.continuous, tokenizer: s.tokenizer }));
     const curves = assembleCurves(observations).curves;
     const report = audit(curves);
@@ -194,6 +234,7 @@ export async function runEvalCommand(argv: string[], ctx: CliContext): Promise<n
       ctx.stdout.write(lines.join('\n') + '\n\n' + auditTable(doc, { showAll: true }));
     }
   } finally {
+    interrupt.dispose();
     store.close();
   }
   if (totalErrors > 0) {

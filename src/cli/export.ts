@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ConfigError } from '../core/errors.js';
 import { openExistingStore } from './open-store.js';
+import { trackTemp } from './interrupt.js';
 import type { CliContext } from './context.js';
 
 export const EXPORT_HELP = `emergence export --out FILE [options]
@@ -31,7 +32,8 @@ export async function runExport(argv: string[], ctx: CliContext): Promise<number
   const storePath = resolve(ctx.cwd, values.store ?? 'emergence.duckdb');
   const out = resolve(ctx.cwd, values.out);
   const tmp = `${out}.${process.pid}.tmp`;
-  const store = await openExistingStore(storePath, { field: '--store' });
+  const tracked = trackTemp(tmp);
+  const store = await openExistingStore(storePath, { field: '--store' }, (m) => ctx.logger.info(m));
   try {
     await store.export(table, format, tmp);
     renameSync(tmp, out);
@@ -39,6 +41,7 @@ export async function runExport(argv: string[], ctx: CliContext): Promise<number
     rmSync(tmp, { force: true });
     throw e;
   } finally {
+    tracked.release();
     store.close();
   }
   ctx.logger.info(`wrote ${values.out} (${table}, ${format})`);

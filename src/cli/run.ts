@@ -10,6 +10,8 @@ Is this ability emergent, or is it the metric? Would the small models have predi
 Commands:
   audit [files…]   verdicts, metric swaps, meta-analysis and back-tests over scaling results
                    (no files: the bundled data)
+  forecast M [f…]  forecasts of large models from small ones: 'ladder' (two-step, Bhagia et al.
+                   2024) or 'obs-scaling' (Ruan et al. 2024), each checked on held-out models
   score <samples…> per-metric scores with intervals from per-sample outputs (lm-eval sample logs)
   eval --config F  run tasks on a model family through OpenAI-compatible servers, into the store
   export --out F   the store's runs, samples or scores as CSV, JSON or Parquet
@@ -31,6 +33,7 @@ type Command = (argv: string[], ctx: CliContext) => Promise<number>;
 // Each command's module loads only when it runs: `audit` never pays for DuckDB or YAML.
 const COMMANDS: Record<string, () => Promise<Command>> = {
   audit: async () => (await import('./audit.js')).runAudit,
+  forecast: async () => (await import('./forecast.js')).runForecast,
   score: async () => (await import('./score.js')).runScore,
   eval: async () => (await import('./eval.js')).runEvalCommand,
   export: async () => (await import('./export.js')).runExport,

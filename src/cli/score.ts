@@ -1,7 +1,8 @@
 import { parseArgs } from 'node:util';
 import type { Sample } from '../core/types.js';
 import { ConfigError } from '../core/errors.js';
-import { defaultMetricsFor, metricDef } from '../core/metrics/registry.js';
+import { metricDef } from '../core/metrics/registry.js';
+import { defaultMetricsForSamples } from '../core/metrics/default-metrics.js';
 import { scoreSamples } from '../core/metrics/score.js';
 import { summarizeMetric, type MetricSummary } from '../core/metrics/aggregate.js';
 import { makeRng } from '../core/random/rng.js';
@@ -21,8 +22,8 @@ under every applicable metric, continuous and discontinuous side by side, with s
 intervals, and checks the result against lm-eval's own logged per-sample values.
 
 Options:
-  --metric M        metrics to compute (comma list; default: all that apply to each sample kind;
-                    pass@k and subset_accuracy@K by name)
+  --metric M        metrics to compute (comma list; default: all that apply to each sample kind and answer type,
+                    no BLEU, ROUGE or chrF on numeric answers; pass@k and subset_accuracy@K by name)
   --tokenizer T     for token-level metrics: ${TOKENIZER_IDS.join(', ')} (default ${DEFAULT_TOKENIZER})
   --model NAME      model name (default: from results_*.json beside the file, else the folder name)
   --seed N          bootstrap seed (default 0)
@@ -89,8 +90,7 @@ export async function runScore(argv: string[], ctx: CliContext): Promise<number>
   for (const [key, samples] of groups) {
     const [model, task] = key.split('\u0000') as [string, string];
     ctx.logger.progress(`scoring ${model} · ${task} (${++done}/${groups.size})`);
-    const kinds = [...new Set(samples.map((s) => s.kind))];
-    const metrics = requested.length > 0 ? requested : [...new Set(kinds.flatMap(defaultMetricsFor))];
+    const metrics = requested.length > 0 ? requested : defaultMetricsForSamples(samples);
     const scores = scoreSamples(samples, metrics, { tokenizer });
     for (const m of metrics) {
       // A per-group seed so adding a model or task does not change another's interval.

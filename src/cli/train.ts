@@ -8,13 +8,15 @@ import { ArithmeticTrainer, type ArithTrainConfig } from '../zoo/train-arith.js'
 import { loadCheckpoint } from '../zoo/checkpoint.js';
 import { NAMED_SIZES } from '../zoo/gpt.js';
 import type { CliContext } from './context.js';
+import { catchInterrupt, exitCodeFor } from './interrupt.js';
 
 export const TRAIN_HELP = `emergence train --config train.yaml [--resume]
 
 Trains one model or a ladder of sizes on n-digit arithmetic with the lab's CPU engine (OpenBLAS
 GEMMs), reporting step, loss, tokens/s and ETA on stderr and held-out exact match and per-digit
 accuracy every eval_every steps. Checkpoints (safetensors, with optimiser state and the loss curve)
-go to out/<name>.safetensors; --resume continues each model from its last checkpoint.
+go to out/<name>.safetensors; --resume continues each model from its last checkpoint. Ctrl-C saves
+one at the step reached and exits 130.
 
 Example train.yaml:
 task: { digits: 3, operation: add }      # add | sub | mul
@@ -30,7 +32,8 @@ eval_size: 2000
 checkpoint_every: 500
 models:                                  # a named size (xxs, xs, s, m, l, xl) or layers/heads/embd
   - { name: small, size: xs }
-  - { name: big, layers: 4, heads: 4, embd: 128 }`;
+  - { name: big, layers: 4, heads: 4, embd: 128 }
+  - { name: llama-ish, size: m, norm: rmsnorm, mlp_ratio: 2.5 }   # optional: norm (layernorm | rmsnorm), mlp_ratio (4)`;
 
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -84,7 +87,12 @@ export function parseTrainConfig(text: string, file: string): TrainPlan {
   const runs = doc.models.map((m, i) => {
     const at = `models[${i}]`;
     if (!isObj(m)) throw fail(at, 'expected { name, layers, heads, embd }');
-    only(m, at, ['name', 'size', 'layers', 'heads', 'embd']);
+    only(m, at, ['name', 'size', 'layers', 'heads', 'embd', 'mlp_ratio', 'norm']);
+    if (m.norm !== undefined && m.norm !== 'layernorm' && m.norm !== 'rmsnorm') throw fail(`${at}.norm`, `expected layernorm or rmsnorm, got ${JSON.stringify(m.norm)}`);
+    const shape = {
+      ...(m.mlp_ratio !== undefined ? { mlpRatio: num(m, 'mlp_ratio', `${at}.`, undefined, (n) => n > 0 && n <= 64, 'a number in (0, 64]') } : {}),
+      ...(m.norm !== undefined ? { norm: m.norm as 'layernorm' | 'rmsnorm' } : {}),
+    };
     if (typeof m.name !== 'string' || !/^[\w.-]+$/.test(m.name)) throw fail(`${at}.name`, 'expected a name of letters, digits, . _ -');
     if (names.has(m.name)) throw fail(`${at}.name`, `model "${m.name}" appears twice`);
     names.add(m.name);
@@ -92,12 +100,12 @@ export function parseTrainConfig(text: string, file: string): TrainPlan {
       const named = typeof m.size === 'string' ? NAMED_SIZES[m.size] : undefined;
       if (!named) throw fail(`${at}.size`, `unknown size ${JSON.stringify(m.size)}`, `one of ${Object.keys(NAMED_SIZES).join(', ')}`);
       if (m.layers !== undefined || m.heads !== undefined || m.embd !== undefined) throw fail(`${at}.size`, 'give a size or layers/heads/embd, not both');
-      return { name: m.name, cfg: { ...base, model: named } };
+      return { name: m.name, cfg: { ...base, model: { ...named, ...shape } } };
     }
     const layers = num(m, 'layers', `${at}.`, undefined, (n) => int(n) && n >= 1, 'a whole number >= 1');
     const heads = num(m, 'heads', `${at}.`, undefined, (n) => int(n) && n >= 1, 'a whole number >= 1');
     const embd = num(m, 'embd', `${at}.`, undefined, (n) => int(n) && n >= 1 && n % heads === 0, `a whole number divisible by heads (${heads})`);
-    return { name: m.name, cfg: { ...base, model: { nLayer: layers, nHead: heads, nEmbd: embd } } };
+    return { name: m.name, cfg: { ...base, model: { nLayer: layers, nHead: heads, nEmbd: embd, ...shape } } };
   });
   return { out: resolve(dirname(file), doc.out), checkpointEvery: num(doc, 'checkpoint_every', '', 500, (n) => int(n) && n >= 1, 'a whole number >= 1'), runs };
 }
@@ -116,46 +124,66 @@ export async function runTrain(argv: string[], ctx: CliContext): Promise<number>
   const gemm = loadGemm((m) => ctx.logger.warn(m));
   const log = ctx.logger;
   const results: { name: string; params: number; step: number; exact: number; perDigit: number; seconds: number }[] = [];
-  for (const run of plan.runs) {
-    const ckpt = join(plan.out, `${run.name}.safetensors`);
-    let trainer: ArithmeticTrainer;
-    let history: { step: number; loss: number; exact?: number; perDigit?: number }[] = [];
-    if (existsSync(ckpt)) {
-      if (!values.resume) throw new ConfigError(`a checkpoint of ${run.name} already exists`, { code: 'RUN_EXISTS', file: ckpt, hint: 'pass --resume to continue it, or change out' });
-      const c = loadCheckpoint(ckpt);
-      trainer = new ArithmeticTrainer(run.cfg, gemm, c.params);
-      const m = c.extra['adamw.m'];
-      const v = c.extra['adamw.v'];
-      if (!m || !v) throw new ConfigError('checkpoint has no optimiser state', { code: 'CHECKPOINT_CORRUPT', file: ckpt });
-      trainer.restore(c.meta.step, m, v);
-      history = (c.meta.history as typeof history | undefined) ?? [];
-      log.info(`${run.name}: resuming at step ${c.meta.step}`);
-    } else trainer = new ArithmeticTrainer(run.cfg, gemm);
-    const save = (): void => trainer.save(ckpt, { history });
-    const t0 = performance.now();
-    const startStep = trainer.step;
-    let avg = NaN;
-    while (trainer.step < run.cfg.steps) {
-      const loss = trainer.trainStep();
-      avg = Number.isNaN(avg) ? loss : 0.95 * avg + 0.05 * loss;
-      const done = trainer.step - startStep;
-      const secs = (performance.now() - t0) / 1000;
-      const tps = (done * run.cfg.batch * (trainer.seqLen - 1)) / secs;
-      const eta = (secs / done) * (run.cfg.steps - trainer.step);
-      if (trainer.step % 10 === 0) log.progress(`${run.name}: step ${trainer.step}/${run.cfg.steps} loss ${avg.toFixed(4)} ${Math.round(tps).toLocaleString('en')} tokens/s ETA ${eta.toFixed(0)} s`);
-      const entry: (typeof history)[number] = { step: trainer.step, loss };
-      if (run.cfg.evalEvery > 0 && (trainer.step % run.cfg.evalEvery === 0 || trainer.step === run.cfg.steps)) {
-        const e = trainer.evaluate();
-        Object.assign(entry, { exact: e.exact, perDigit: e.perDigit });
-        log.done();
-        log.info(`${run.name}: step ${trainer.step} loss ${avg.toFixed(4)} held-out exact match ${(100 * e.exact).toFixed(1)}%, per-digit ${(100 * e.perDigit).toFixed(1)}% (${secs.toFixed(0)} s)`);
+  // Ctrl-C saves the model being trained at the step it reached (weights and optimiser state), so
+  // --resume continues from there instead of from the last checkpoint_every.
+  const interrupt = catchInterrupt();
+  try {
+    for (const run of plan.runs) {
+      const ckpt = join(plan.out, `${run.name}.safetensors`);
+      let trainer: ArithmeticTrainer;
+      let history: { step: number; loss: number; exact?: number; perDigit?: number }[] = [];
+      if (existsSync(ckpt)) {
+        if (!values.resume) throw new ConfigError(`a checkpoint of ${run.name} already exists`, { code: 'RUN_EXISTS', file: ckpt, hint: 'pass --resume to continue it, or change out' });
+        const c = loadCheckpoint(ckpt);
+        trainer = new ArithmeticTrainer(run.cfg, gemm, c.params);
+        const m = c.extra['adamw.m'];
+        const v = c.extra['adamw.v'];
+        if (!m || !v) throw new ConfigError('checkpoint has no optimiser state', { code: 'CHECKPOINT_CORRUPT', file: ckpt });
+        trainer.restore(c.meta.step, m, v);
+        history = (c.meta.history as typeof history | undefined) ?? [];
+        log.info(`${run.name}: resuming at step ${c.meta.step}`);
+      } else trainer = new ArithmeticTrainer(run.cfg, gemm);
+      const save = (): void => trainer.save(ckpt, { history });
+      const t0 = performance.now();
+      const startStep = trainer.step;
+      let avg = NaN;
+      let yielded = performance.now();
+      while (trainer.step < run.cfg.steps) {
+        // A step is synchronous: give the event loop a turn now and then, or no signal handler could run.
+        if (performance.now() - yielded > 100) {
+          await new Promise((r) => setImmediate(r));
+          yielded = performance.now();
+        }
+        const sig = interrupt.received();
+        if (sig !== null) {
+          save();
+          log.done();
+          ctx.stderr.write(`emergence train: interrupted (${sig}) at step ${trainer.step}/${run.cfg.steps} of ${run.name}: checkpoint saved to ${ckpt}; to continue: emergence train --config ${values.config} --resume\n`);
+          return exitCodeFor(sig);
+        }
+        const loss = trainer.trainStep();
+        avg = Number.isNaN(avg) ? loss : 0.95 * avg + 0.05 * loss;
+        const done = trainer.step - startStep;
+        const secs = (performance.now() - t0) / 1000;
+        const tps = (done * run.cfg.batch * (trainer.seqLen - 1)) / secs;
+        const eta = (secs / done) * (run.cfg.steps - trainer.step);
+        if (trainer.step % 10 === 0) log.progress(`${run.name}: step ${trainer.step}/${run.cfg.steps} loss ${avg.toFixed(4)} ${Math.round(tps).toLocaleString('en')} tokens/s ETA ${eta.toFixed(0)} s`);
+        const entry: (typeof history)[number] = { step: trainer.step, loss };
+        if (run.cfg.evalEvery > 0 && (trainer.step % run.cfg.evalEvery === 0 || trainer.step === run.cfg.steps)) {
+          const e = trainer.evaluate();
+          Object.assign(entry, { exact: e.exact, perDigit: e.perDigit });
+          log.done();
+          log.info(`${run.name}: step ${trainer.step} loss ${avg.toFixed(4)} held-out exact match ${(100 * e.exact).toFixed(1)}%, per-digit ${(100 * e.perDigit).toFixed(1)}% (${secs.toFixed(0)} s)`);
+        }
+        history.push(entry);
+        if (trainer.step % plan.checkpointEvery === 0 || trainer.step === run.cfg.steps) save();
       }
-      history.push(entry);
-      if (trainer.step % plan.checkpointEvery === 0 || trainer.step === run.cfg.steps) save();
+      log.done();
+      const e = trainer.evaluate();
+      results.push({ name: run.name, params: trainer.model.numParams, step: trainer.step, exact: e.exact, perDigit: e.perDigit, seconds: (performance.now() - t0) / 1000 });
     }
-    log.done();
-    const e = trainer.evaluate();
-    results.push({ name: run.name, params: trainer.model.numParams, step: trainer.step, exact: e.exact, perDigit: e.perDigit, seconds: (performance.now() - t0) / 1000 });
+  } finally {
+    interrupt.dispose();
   }
   ctx.stdout.write(['model\tparams\tsteps\theld-out exact match\tper-digit accuracy\tseconds', ...results.map((r) => `${r.name}\t${r.params}\t${r.step}\t${(100 * r.exact).toFixed(1)}%\t${(100 * r.perDigit).toFixed(1)}%\t${r.seconds.toFixed(0)}`)].join('\n') + '\n');
   return 0;

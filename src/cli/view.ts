@@ -16,7 +16,7 @@ Options:
   --store PATH   DuckDB file (default ./emergence.duckdb)
   --port N       port (default 8470; 0 picks a free one)
   --host HOST    address to bind (default 127.0.0.1; anything else only when given here)
-  --tokenizer T  for token-level metrics (default ${DEFAULT_TOKENIZER})`;
+  --tokenizer T  for token-level metrics (default: each run's own, else ${DEFAULT_TOKENIZER})`;
 
 export async function runView(argv: string[], ctx: CliContext): Promise<number> {
   const { values } = parseArgs({ args: argv, options: { store: { type: 'string' }, port: { type: 'string' }, host: { type: 'string' }, tokenizer: { type: 'string' }, quiet: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } } });
@@ -34,14 +34,21 @@ export async function runView(argv: string[], ctx: CliContext): Promise<number> 
   // Loopback unless the user names another address here: never from the environment or a default.
   const host = values.host ?? '127.0.0.1';
   const storePath = resolve(ctx.cwd, values.store ?? 'emergence.duckdb');
-  const store = await openExistingStore(storePath, { field: '--store', hint: 'run emergence eval first, or pass --store' });
-  const { server, url } = await startViewer(store, { host, port, tokenizer: await tokenizerById(values.tokenizer ?? DEFAULT_TOKENIZER) });
+  const place = { field: '--store', hint: 'run emergence eval first, or pass --store' };
+  // Checked once here (a missing or broken store is an error now, not on the first page); then each
+  // page opens it and lets go, so an eval can write while the viewer is up.
+  (await openExistingStore(storePath, place)).close();
+  let noted = false;
+  const note = (m: string): void => {
+    if (!noted) ctx.logger.info(`${m} (and again whenever a page is built while it writes)`);
+    noted = true;
+  };
+  const { server, url } = await startViewer(() => openExistingStore(storePath, place, note), { host, port, ...(values.tokenizer !== undefined ? { tokenizer: await tokenizerById(values.tokenizer) } : {}) });
   ctx.stdout.write(`emergence view: ${url}/ (store ${storePath})\n`);
   await stopped;
   // Close every connection (browsers keep them alive) so the process can end.
   server.closeAllConnections();
   await new Promise<void>((r) => server.close(() => r()));
-  store.close();
   // A native handle (DuckDB, a loaded tokenizer) may keep the loop alive after a clean shutdown:
   // a serving command ends when asked to. The timer is unref'd: it only fires if something lingers.
   setTimeout(() => process.exit(0), 100).unref();

@@ -106,7 +106,11 @@ export type VerdictClass =
   | 'flat'
   | 'non_monotonic'
   | 'too_few_points'
-  | 'too_noisy';
+  | 'too_noisy'
+  /** Every model within the task's chance band: no model is distinguishable from guessing. */
+  | 'at_chance'
+  /** The call flips under a small perturbation (leave one model out, values within their errors). */
+  | 'fragile';
 
 export interface EmergenceMeasures {
   /** Srivastava et al. 2022 breakthroughness B; +Infinity when the median jump is exactly 0. */
@@ -138,8 +142,26 @@ export interface Verdict {
   readonly fits: readonly ScalingFit[];
   /** The form chosen by AICc on all points, or null when none could be fitted. */
   readonly bestForm: FitForm | null;
-  /** p-value of the best form against a constant (F test). */
+  /** p-value of a trend: χ² against a constant with reported errors, else Mann–Kendall and the F test (Bonferroni). */
   readonly trendP: number | null;
+  /** Bonferroni p-value of the back-test's largest unforeseen miss (see verdict.ts), or null without a back-test. */
+  readonly surpriseP: number | null;
+  /** p-value the emergent call rests on: max(trendP, surpriseP), an intersection–union test. */
+  readonly emergenceP: number | null;
+  /** FDR-adjusted q-values across the audit (null for a lone curve or under --no-fdr). */
+  readonly trendQ: number | null;
+  readonly emergenceQ: number | null;
+  /** The chance level the curve was held against, where it came from, and the Šidák p of the model farthest from it. */
+  readonly chance: { readonly level: number; readonly source: 'given' | 'data' | 'choices'; readonly p: number } | null;
+  /**
+   * The perturbations the call was checked under, and the ones that flipped it. When any did, the
+   * verdict is `fragile` and `leaning` is what the full data read.
+   */
+  readonly stability: {
+    readonly checked: readonly string[];
+    readonly flips: readonly { readonly by: string; readonly verdict: VerdictClass }[];
+    readonly leaning: VerdictClass;
+  } | null;
   readonly backtest: readonly BacktestStep[];
   /** The headline back-test (fit on all but the `holdout` largest), or null. */
   readonly headline: BacktestStep | null;

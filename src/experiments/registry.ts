@@ -1,3 +1,4 @@
+import { cotCrossover } from './cot-crossover.js';
 import { icl } from './icl.js';
 import { mirageArithmetic } from './mirage-arithmetic.js';
 import type { ExperimentInfo } from './options.js';
@@ -17,6 +18,7 @@ export const EXPERIMENTS: readonly RegisteredExperiment[] = [
   register(mirageArithmetic),
   register(visionMirage),
   register(icl),
+  register(cotCrossover),
 ];
 
 export const experimentById = (id: string): RegisteredExperiment | undefined => EXPERIMENTS.find((e) => e.info.id === id);

@@ -7,7 +7,7 @@ import { ConfigError } from '../core/errors.js';
 import { charTokenizer } from '../core/metrics/tokenizers.js';
 import type { Curve } from '../core/types.js';
 import { contentId } from '../store/content-id.js';
-import { DuckStore } from '../store/duckdb-store.js';
+import { openForWriting } from '../store/store-lock.js';
 import { observationsFromStore } from '../store/store-curves.js';
 import type { Gemm } from '../zoo/engine/gemm.js';
 import { jobKind, type JobResult, type TrainJob } from '../zoo/train-jobs.js';
@@ -97,7 +97,7 @@ export async function runExperiment<S extends ParamSchema, P extends { readonly 
   training.catch(() => {}); // awaited below; this only keeps an early failure from being unhandled meanwhile
   const versions = provenance(opts.gemm);
   const storePath = join(root, 'samples.duckdb');
-  const store = await DuckStore.open(storePath);
+  const store = await openForWriting(storePath);
   try {
     const kept = new Set<string>();
     const ctx: SampleContext = {

@@ -21,6 +21,9 @@ export interface HttpEvalSettings {
   readonly samplesPerExample?: number;
   readonly chainOfThought?: boolean;
   readonly answer?: EvalConfig['answer'];
+  readonly answerMarker?: string;
+  /** Also score the target's log-likelihood after the prompt (the continuous view); off where the answer follows a scratchpad. */
+  readonly scoreTargets?: boolean;
   readonly concurrency?: number;
 }
 
@@ -30,10 +33,21 @@ export interface HttpEvalSettings {
  * member is served under `<name>-<identity>`, which enters the run's id, so a retrained member never
  * inherits the samples of an earlier one; samples already stored are skipped (a rerun resumes).
  */
-export async function evaluateOverHttp(ctx: SampleContext, members: readonly TrainedMember[], s: HttpEvalSettings): Promise<void> {
+/** Each (member, task) evaluated, with the run its samples are stored under. */
+export interface EvaluatedRun {
+  readonly member: string;
+  readonly task: string;
+  readonly runId: string;
+}
+
+export async function evaluateOverHttp(ctx: SampleContext, members: readonly TrainedMember[], s: HttpEvalSettings): Promise<EvaluatedRun[]> {
   const served = members.map((m) => ({ name: `${m.name}-${m.identity}`, file: m.file }));
-  const { server, url } = await startModelServer(loadModelFiles(served, ctx.gemm), { host: '127.0.0.1', port: 0 });
+  // The harness seeds every sampled request; requests without one (greedy, echo) draw from the experiment's seed.
+  let unseeded = 0;
+  const drawSeed = (): number => deriveSeed(ctx.seed, 'serve-unseeded', unseeded++);
+  const { server, url } = await startModelServer(loadModelFiles(served, ctx.gemm), { host: '127.0.0.1', port: 0, drawSeed });
   const concurrency = s.concurrency ?? 8;
+  const runs: EvaluatedRun[] = [];
   try {
     const models: ModelConfig[] = members.map((m, i) => ({
       name: m.name, params: m.params,
@@ -42,7 +56,7 @@ export async function evaluateOverHttp(ctx: SampleContext, members: readonly Tra
     const cfg: EvalConfig = {
       file: '(experiment)', family: s.family, store: null, models, tasks: [], shots: s.shots, seed: deriveSeed(ctx.seed, 'eval'),
       samplesPerExample: s.samplesPerExample ?? 1, temperature: s.temperature ?? 0, maxTokens: s.maxTokens, stop: s.stop,
-      chainOfThought: s.chainOfThought ?? false, answer: s.answer ?? 'first_line', metrics: s.metrics, scoreTargets: true, tokenizer: 'char', cache: false,
+      chainOfThought: s.chainOfThought ?? false, answer: s.answer ?? 'first_line', answerMarker: s.answerMarker ?? '####', metrics: s.metrics, scoreTargets: s.scoreTargets ?? true, tokenizer: 'char', cache: false,
     };
     for (const model of models) {
       const pool = new HttpPool({ baseUrls: model.provider.baseUrls, headers: {}, concurrency, timeoutMs: 60_000, maxRetries: 3, retryBaseMs: 10, retryMaxMs: 1000, rng: makeRng(deriveSeed(ctx.seed, 'retry-jitter', model.name)) });
@@ -50,6 +64,7 @@ export async function evaluateOverHttp(ctx: SampleContext, members: readonly Tra
       for (const task of s.tasks) {
         const runId = runIdFor(cfg, model, task);
         ctx.keep(runId);
+        runs.push({ member: model.name, task: task.id, runId });
         const t0 = performance.now();
         const r = await runModelTask(cfg, { model, task, runId }, provider, ctx.store, ctx.tokenizer, {
           limit: null, retryErrors: true, concurrency, versions: ctx.versions,
@@ -62,4 +77,5 @@ export async function evaluateOverHttp(ctx: SampleContext, members: readonly Tra
     server.closeAllConnections();
     await new Promise<void>((r) => server.close(() => r()));
   }
+  return runs;
 }

@@ -27,7 +27,7 @@ export interface ModelConfig {
 }
 export type TaskSource =
   | { readonly kind: 'file'; readonly path: string }
-  | { readonly kind: 'arithmetic'; readonly digits: number; readonly operation: Operation; readonly count: number; readonly seed: number };
+  | { readonly kind: 'arithmetic'; readonly digits: number; readonly operation: Operation; readonly count: number; readonly seed: number; readonly padAnswer: boolean };
 export interface TaskConfig {
   readonly name: string;
   readonly source: TaskSource;
@@ -46,10 +46,13 @@ export interface EvalConfig {
   readonly maxTokens: number;
   readonly stop: readonly string[];
   readonly chainOfThought: boolean;
-  readonly answer: 'first_line' | 'regex' | 'last_number';
+  readonly answer: 'first_line' | 'regex' | 'last_number' | 'marker';
+  /** With answer: marker, the number right after the first occurrence of this string (GSM8K's '####'). */
+  readonly answerMarker: string;
   readonly metrics: readonly string[] | null;
   readonly scoreTargets: boolean;
-  readonly tokenizer: string;
+  /** null: the server's own (emergence serve reports `char`), else r50k_base. */
+  readonly tokenizer: string | null;
   readonly cache: boolean;
 }
 
@@ -75,7 +78,7 @@ models:
     provider: { base_url: http://127.0.0.1:8001, model: EleutherAI/pythia-410m }
 tasks:
   - name: arithmetic-3d-add
-    arithmetic: { digits: 3, operation: add, count: 200, seed: 1 }
+    arithmetic: { digits: 3, operation: add, count: 200, seed: 1 }   # pad_answer: true for the lab's own models (0324, not 324)
   - name: boolean_expressions
     file: data/tasks/bbh_boolean_expressions.json   # BIG-bench JSON, or JSONL {input, target|targets, choices, gold}
     limit: 100
@@ -86,14 +89,22 @@ temperature: 0
 max_tokens: 32
 stop: ["\\n"]
 chain_of_thought: false   # append "Let's think step by step." and take the last number
-answer: first_line        # first_line | regex (the task's output_regex) | last_number
+answer: first_line        # first_line | regex (the task's output_regex) | last_number | marker (the number after answer_marker)
+answer_marker: '####'     # with answer: marker (GSM8K's convention)
 score_targets: true       # also score the target's log-likelihood (needs api: completions)
 metrics: [exact_match, token_edit_distance, target_loglik, per_token_accuracy]   # default: all that apply
-tokenizer: r50k_base
+tokenizer: r50k_base      # token metrics; default: what the server reports (emergence serve: char), else r50k_base
 cache: true               # reuse identical requests (keyed by server, model and body; never headers)
 `;
 
 type Obj = Record<string, unknown>;
+
+function padAnswer(a: Record<string, unknown>, field: string): boolean {
+  const v = a.pad_answer;
+  if (v === undefined) return false;
+  if (typeof v !== 'boolean') throw new ConfigError(`expected true or false, got ${JSON.stringify(v)}`, { code: 'CONFIG_FIELD', field });
+  return v;
+}
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 export function parseEvalConfig(text: string, file: string): EvalConfig {
@@ -107,7 +118,12 @@ export function parseEvalConfig(text: string, file: string): EvalConfig {
   const fail = (field: string, message: string, hint?: string): ConfigError => new ConfigError(message, { code: 'CONFIG_FIELD', file, field, ...(hint ? { hint } : {}) });
   const kind = (v: unknown): string => (v === null ? 'null' : Array.isArray(v) ? 'a list' : typeof v);
   const only = (o: Obj, at: string, allowed: readonly string[]): void => {
-    for (const k of Object.keys(o)) if (!allowed.includes(k)) throw fail(at ? `${at}.${k}` : k, 'unknown field', `known: ${allowed.join(', ')}`);
+    for (const k of Object.keys(o)) {
+      if (allowed.includes(k)) continue;
+      // The config's fields are snake_case; a camelCase spelling of one (padAnswer) says which it meant.
+      const snake = k.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+      throw fail(at ? `${at}.${k}` : k, 'unknown field', allowed.includes(snake) ? `did you mean ${snake}?` : `known: ${allowed.join(', ')}`);
+    }
   };
   const str = (o: Obj, k: string, at: string, dflt?: string): string => {
     const v = o[k];
@@ -123,7 +139,7 @@ export function parseEvalConfig(text: string, file: string): EvalConfig {
   };
   const int = (n: number): boolean => Number.isInteger(n);
   if (!isObj(doc)) throw fail('(root)', `expected a mapping, got ${kind(doc)}`);
-  only(doc, '', ['family', 'store', 'models', 'tasks', 'shots', 'seed', 'samples_per_example', 'temperature', 'max_tokens', 'stop', 'chain_of_thought', 'answer', 'metrics', 'score_targets', 'tokenizer', 'cache']);
+  only(doc, '', ['family', 'store', 'models', 'tasks', 'shots', 'seed', 'samples_per_example', 'temperature', 'max_tokens', 'stop', 'chain_of_thought', 'answer', 'answer_marker', 'metrics', 'score_targets', 'tokenizer', 'cache']);
   if (!Array.isArray(doc.models) || doc.models.length === 0) throw fail('models', 'expected a non-empty list of models');
   const names = new Set<string>();
   const models: ModelConfig[] = doc.models.map((m, i) => {
@@ -185,7 +201,7 @@ export function parseEvalConfig(text: string, file: string): EvalConfig {
     if (t.file !== undefined) return { name, limit, source: { kind: 'file', path: str(t, 'file', at) } };
     const a = t.arithmetic;
     if (!isObj(a)) throw fail(`${at}arithmetic`, `expected a mapping, got ${kind(a)}`);
-    only(a, `${at}arithmetic`, ['digits', 'operation', 'count', 'seed']);
+    only(a, `${at}arithmetic`, ['digits', 'operation', 'count', 'seed', 'pad_answer']);
     const op = str(a, 'operation', `${at}arithmetic.`, 'add');
     if (op !== 'add' && op !== 'sub' && op !== 'mul') throw fail(`${at}arithmetic.operation`, `expected add, sub or mul, got ${JSON.stringify(op)}`);
     return {
@@ -197,6 +213,7 @@ export function parseEvalConfig(text: string, file: string): EvalConfig {
         operation: op,
         count: num(a, 'count', `${at}arithmetic.`, 200, (n) => int(n) && n >= 1, 'a whole number >= 1'),
         seed: num(a, 'seed', `${at}arithmetic.`, 0, (n) => int(n) && n >= 0, 'a whole number >= 0'),
+        padAnswer: padAnswer(a, `${at}arithmetic.pad_answer`),
       },
     };
   });
@@ -215,7 +232,9 @@ export function parseEvalConfig(text: string, file: string): EvalConfig {
     return v;
   };
   const answer = str(doc, 'answer', '', 'first_line');
-  if (answer !== 'first_line' && answer !== 'regex' && answer !== 'last_number') throw fail('answer', `expected first_line, regex or last_number, got ${JSON.stringify(answer)}`);
+  if (answer !== 'first_line' && answer !== 'regex' && answer !== 'last_number' && answer !== 'marker') throw fail('answer', `expected first_line, regex, last_number or marker, got ${JSON.stringify(answer)}`);
+  const answerMarker = str(doc, 'answer_marker', '', '####');
+  if (answerMarker === '') throw fail('answer_marker', 'expected a non-empty string');
   return {
     file,
     family: str(doc, 'family', '', 'family'),
@@ -230,9 +249,10 @@ export function parseEvalConfig(text: string, file: string): EvalConfig {
     stop: stop as string[],
     chainOfThought: bool('chain_of_thought', false),
     answer,
+    answerMarker,
     metrics,
     scoreTargets: bool('score_targets', true),
-    tokenizer: str(doc, 'tokenizer', '', 'r50k_base'),
+    tokenizer: doc.tokenizer === undefined ? null : str(doc, 'tokenizer', ''),
     cache: bool('cache', true),
   };
 }

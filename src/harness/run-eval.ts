@@ -3,10 +3,10 @@ import type { Example, Provider, Sample, Task, Tokenizer } from '../core/types.j
 import { ProviderError } from '../core/errors.js';
 import { blankSample } from '../core/sample.js';
 import { makeRng } from '../core/random/rng.js';
-import { defaultMetricsFor } from '../core/metrics/registry.js';
+import { defaultMetricsForAnswers } from '../core/metrics/default-metrics.js';
 import { scoreSamples } from '../core/metrics/score.js';
 import { exactMatch } from '../core/metrics/exact-match.js';
-import { buildPrompt, extractAnswer, lastNumber, majorityVote } from '../tasks/prompt.js';
+import { buildPrompt, extractAnswer, lastNumber, majorityVote, numberAfterMarker } from '../tasks/prompt.js';
 import type { DuckStore, StoredSample } from '../store/duckdb-store.js';
 import { contentId } from '../store/content-id.js';
 import type { EvalConfig, ModelConfig } from './config.js';
@@ -46,9 +46,16 @@ export function runIdFor(cfg: EvalConfig, model: ModelConfig, task: Task): strin
   const spec = {
     family: cfg.family, model: model.name, serverModel: model.provider.model, api: model.provider.api, task: task.id, source: task.source,
     examples: task.examples.length, shots: cfg.shots, seed: cfg.seed, samplesPerExample: cfg.samplesPerExample, temperature: cfg.temperature,
-    maxTokens: cfg.maxTokens, stop: cfg.stop, chainOfThought: cfg.chainOfThought, answer: cfg.answer, scoreTargets: cfg.scoreTargets,
+    maxTokens: cfg.maxTokens, stop: cfg.stop, chainOfThought: cfg.chainOfThought, answer: cfg.answer === 'marker' ? `marker:${cfg.answerMarker}` : cfg.answer, scoreTargets: cfg.scoreTargets,
+    // Zero-padded targets are other samples; only named when on, so unpadded runs keep their ids.
+    ...(padded(cfg, task) ? { padAnswer: true } : {}),
   };
   return contentId(spec);
+}
+
+function padded(cfg: EvalConfig, task: Task): boolean {
+  const t = cfg.tasks.find((x) => x.name === task.id);
+  return t?.source.kind === 'arithmetic' && t.source.padAnswer;
 }
 
 function seedFor(...parts: (string | number)[]): number {
@@ -94,7 +101,8 @@ export async function evaluateExample(
       ),
     );
     const extract = (text: string): string =>
-      cfg.answer === 'last_number' || cfg.chainOfThought ? lastNumber(text) : extractAnswer(text, cfg.answer === 'regex' ? task.outputRegex : null);
+      cfg.answer === 'marker' ? numberAfterMarker(text, cfg.answerMarker)
+        : cfg.answer === 'last_number' || cfg.chainOfThought ? lastNumber(text) : extractAnswer(text, cfg.answer === 'regex' ? task.outputRegex : null);
     const answers = gens.map((g) => extract(g.text));
     const output = n > 1 ? majorityVote(answers) : answers[0]!;
     let target: Partial<Sample> = {};
@@ -134,7 +142,7 @@ export async function runModelTask(
     settings: {
       serverModel: model.provider.model, api: model.provider.api, shots: cfg.shots, samplesPerExample: cfg.samplesPerExample, temperature: cfg.temperature,
       maxTokens: cfg.maxTokens, stop: cfg.stop, chainOfThought: cfg.chainOfThought, answer: cfg.answer, scoreTargets: cfg.scoreTargets, examples: task.examples.length,
-      metrics: cfg.metrics,
+      metrics: cfg.metrics, tokenizer: tokenizer.id,
     },
     seed: cfg.seed,
     versions: opts.versions,
@@ -143,7 +151,7 @@ export async function runModelTask(
   const done = await store.doneSampleIds(runId);
   const examples = task.examples.slice(0, opts.limit ?? undefined);
   const todo = examples.filter((e) => !done.has(e.id));
-  const metrics = cfg.metrics ?? defaultMetricsFor(task.kind);
+  const metrics = cfg.metrics ?? defaultMetricsForAnswers(task.kind, task.examples.map((e) => e.targets));
   const applicable = metrics.filter((m) => m !== 'expected_calibration_error');
   let finished = 0;
   let errors = 0;
@@ -166,7 +174,14 @@ export async function runModelTask(
       while (next < todo.length) {
         if (opts.signal?.aborted) return;
         const ex = todo[next++]!;
-        const r = await evaluateExample(cfg, model, task, ex, provider, opts.signal);
+        let r: Awaited<ReturnType<typeof evaluateExample>>;
+        try {
+          r = await evaluateExample(cfg, model, task, ex, provider, opts.signal);
+        } catch (e) {
+          // Interrupted: this example's requests were cancelled; what is done is still written below.
+          if (opts.signal?.aborted) return;
+          throw e;
+        }
         const scores = r.error === null ? scoreSamples([r.sample], applicable, { tokenizer }) : [];
         if (r.error !== null) errors++;
         pending.push({ ...r, scores });

@@ -2,7 +2,7 @@ import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Observation, Tokenizer } from '../core/types.js';
 import { DataError } from '../core/errors.js';
-import { defaultMetricsFor } from '../core/metrics/registry.js';
+import { defaultMetricsForSamples } from '../core/metrics/default-metrics.js';
 import { scoreSamples } from '../core/metrics/score.js';
 import { summarizeMetric } from '../core/metrics/aggregate.js';
 import { makeRng } from '../core/random/rng.js';
@@ -57,8 +57,7 @@ export function importRunDirectory(dir: string, opts: RunDirOptions): { observat
     const byTask = new Map<string, typeof loaded.samples>();
     for (const s of loaded.samples) byTask.set(s.task, [...(byTask.get(s.task) ?? []), s]);
     for (const [task, samples] of byTask) {
-      const kinds = [...new Set(samples.map((s) => s.kind))];
-      const metrics = [...new Set(kinds.flatMap(defaultMetricsFor))];
+      const metrics = defaultMetricsForSamples(samples);
       const scores = scoreSamples(samples, metrics, { tokenizer: opts.tokenizer });
       metrics.forEach((m) => {
         const sum = summarizeMetric(m, samples, scores, { tokenizer: opts.tokenizer }, { rng: makeRng(deriveSeed(seed, 'bootstrap', model, task, m)), resamples: opts.resamples ?? 1000 });

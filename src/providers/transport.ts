@@ -32,11 +32,14 @@ export function nodeTransport(maxSockets: number): Transport {
           res.on('data', (c: Buffer) => chunks.push(c));
           res.on('end', () => {
             clearTimeout(timer);
+            // One run-long signal serves every request: a finished one must not keep its listener.
+            signal?.removeEventListener('abort', onAbort);
             const h = res.headers;
             resolve({ status: res.statusCode ?? 0, header: (n) => { const v = h[n.toLowerCase()]; return v === undefined ? null : Array.isArray(v) ? v.join(', ') : v; }, text: Buffer.concat(chunks).toString('utf8') });
           });
           res.on('error', (e) => {
             clearTimeout(timer);
+            signal?.removeEventListener('abort', onAbort);
             reject(e);
           });
         },

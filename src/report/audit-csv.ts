@@ -3,7 +3,9 @@ import type { AuditDocument } from './audit-document.js';
 const HEADER = [
   'family', 'labels', 'task', 'metric', 'shots', 'points', 'min_params', 'max_params', 'min_value', 'max_value',
   'higher_is_better', 'breakthroughness', 'linearity', 'sharpness', 'spearman', 'noise', 'noise_source', 'best_form', 'trend_p',
-  'verdict', 'qualifier', 'backtest_k', 'backtest_form', 'backtest_predicted', 'backtest_low', 'backtest_high', 'backtest_actual', 'backtest_abs_error', 'surprise', 'reasons',
+  'verdict', 'qualifier', 'backtest_k', 'backtest_form', 'backtest_predicted', 'backtest_actual', 'backtest_abs_error', 'surprise', 'reasons',
+  'surprise_p', 'emergence_p', 'trend_q', 'emergence_q', 'chance', 'chance_p', 'fragile_leaning', 'fragile_flips',
+  'backtest_low', 'backtest_high',
 ];
 
 function cell(v: unknown): string {
@@ -25,7 +27,10 @@ export function auditCsv(doc: AuditDocument): string {
         c.points[0]?.params, c.points[c.points.length - 1]?.params, Math.min(...vals), Math.max(...vals),
         c.higherIsBetter, c.measures.breakthroughness, c.measures.linearity, c.measures.sharpness, c.measures.spearman,
         c.measures.noise, c.measures.noiseSource, c.bestForm, c.trendP, c.verdict, c.qualifier,
-        h?.k, h?.form, h?.largestPredicted, h?.largestInterval.low, h?.largestInterval.high, h?.largestActual, h?.largestAbsError, c.surprise, c.reasons.join('; '),
+        h?.k, h?.form, h?.largestPredicted, h?.largestActual, h?.largestAbsError, c.surprise, c.reasons.join('; '),
+        c.surpriseP, c.emergenceP, c.trendQ, c.emergenceQ, c.chance?.level, c.chance?.p,
+        c.verdict === 'fragile' ? c.stability?.leaning : null, c.stability?.flips.map((f) => `${f.by}: ${f.verdict}`).join('; '),
+        h?.largestInterval.low, h?.largestInterval.high,
       ].map(cell).join(','),
     );
   }

@@ -1,5 +1,5 @@
 import type { Curve, Verdict } from '../core/types.js';
-import type { AuditReport, MetricShare, MetricSwap } from '../core/analysis/audit.js';
+import type { AuditReport, FdrSummary, MetricShare, MetricSwap } from '../core/analysis/audit.js';
 import type { Scoreboard } from '../core/analysis/scoreboard.js';
 import type { VerdictThresholds } from '../core/analysis/thresholds.js';
 import { curveId } from '../core/curves/key.js';
@@ -14,6 +14,8 @@ export interface AuditDocument {
   readonly inputs: readonly string[];
   readonly holdout: number;
   readonly thresholds: VerdictThresholds;
+  /** FDR control across the audit (null under --no-fdr): the level, the procedure, the cutoffs and how many calls survived. */
+  readonly fdr: FdrSummary | null;
   readonly curves: readonly (Verdict & { readonly id: string; readonly higherIsBetter: boolean; readonly points: Curve['points']; readonly sources: readonly string[] })[];
   readonly swaps: readonly MetricSwap[];
   readonly meta: readonly MetricShare[];
@@ -34,6 +36,7 @@ export function auditDocument(
     inputs,
     holdout,
     thresholds,
+    fdr: report.fdr,
     curves: report.verdicts.map((v, i) => ({
       id: curveId(v.key),
       ...v,

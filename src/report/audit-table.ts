@@ -45,6 +45,8 @@ export function auditTable(doc: AuditDocument, opts: { showAll?: boolean; detail
       for (const r of c.reasons) lines.push(`  - ${r}`);
       lines.push(`  points: ${c.points.map((p) => `${p.model} (${fmtParams(p.params)}) ${fmtNum(p.value, 4)}${p.stderr !== null ? ` ±${fmtNum(p.stderr, 2)}` : ''}`).join(', ')}`);
       lines.push(`  fits: ${c.fits.map((f) => `${f.form} R²=${fmtNum(f.r2)} AICc=${fmtNum(f.aicc)}`).join('; ') || '-'}`);
+      const pq = (p: number | null, q: number | null): string => (p === null ? '-' : `p = ${fmtNum(p)}${q === null ? '' : `, q = ${fmtNum(q)}`}`);
+      lines.push(`  tests: trend ${pq(c.trendP, c.trendQ)}; emergence ${pq(c.emergenceP, c.emergenceQ)} (forecast miss p = ${fmtNum(c.surpriseP)})${c.chance ? `; chance ${fmtNum(c.chance.level)} (${c.chance.source}), farthest model p = ${fmtNum(c.chance.p)}` : ''}${c.stability ? `; stability: ${c.stability.flips.length} of ${c.stability.checked.length} perturbations flip it` : ''}`);
       lines.push(`  measures: sharpness ${fmtNum(c.measures.sharpness)}, surprise ${fmtNum(c.surprise)}, noise ${fmtNum(c.measures.noise)} (${c.measures.noiseSource}), Spearman ${fmtNum(c.measures.spearman)}`);
       for (const s of c.backtest) {
         lines.push(
@@ -65,6 +67,18 @@ export function auditTable(doc: AuditDocument, opts: { showAll?: boolean; detail
   }
   parts.push(swapLines.join('\n'));
 
+  if (doc.fdr !== null) {
+    const f = doc.fdr;
+    parts.push(
+      `\nFalse-discovery control (${f.method === 'bh' ? 'Benjamini–Hochberg' : 'Benjamini–Yekutieli'}, q = ${f.q}) across ${f.tests} tested curves: ${f.emergentAfter} of ${f.emergentBefore} emergent calls survive (${f.emergenceCutoff === null ? 'no emergence p-value passes' : `p ≤ ${fmtNum(Math.min(doc.thresholds.emergenceAlpha, f.emergenceCutoff))}`}), ${f.smoothAfter} of ${f.smoothBefore} smooth calls keep their trend (${f.trendCutoff === null ? 'no trend p-value passes' : `p ≤ ${fmtNum(Math.min(doc.thresholds.trendAlpha, f.trendCutoff))}`}).`,
+    );
+  } else parts.push('\nNo false-discovery control (--no-fdr): each curve judged at its own level.');
+  const fragile = doc.curves.filter((c) => c.verdict === 'fragile');
+  const atChance = doc.curves.filter((c) => c.verdict === 'at_chance').length;
+  if (fragile.length > 0 || atChance > 0) {
+    const leanEm = fragile.filter((c) => c.stability?.leaning === 'emergent').length;
+    parts.push(`${atChance} curve${atChance === 1 ? '' : 's'} at chance; ${fragile.length} fragile (the call flips when one model is left out or values move within their errors), ${leanEm} of them emergent on the full data.`);
+  }
   const metaRows = doc.meta.map((m) => [m.metric, String(m.curves), String(m.emergent), `${(100 * m.share).toFixed(1)}%`, `${(100 * m.shareOfEmergent).toFixed(1)}%`]);
   const totalEmergent = doc.meta.reduce((s, m) => s + m.emergent, 0);
   const totalCurves = doc.meta.reduce((s, m) => s + m.curves, 0);

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { packageRoot } from '../importers/bundled.js';
 import type { AuditDocument } from './audit-document.js';
 import { reportData, type ChartSection } from './report-data.js';
+import type { CrossoverDocument } from './crossover-document.js';
 
 /**
  * One self-contained HTML file: the report's data (a projection of the audit document) and the
@@ -42,14 +43,15 @@ figcaption { font-size: 12px; }
 .badge.verdict-emergent { background: #ffd8a8; } .badge.verdict-smooth { background: #d3f9d8; }
 .badge.verdict-flat { background: #e9ecef; } .badge.verdict-non_monotonic { background: #d0ebff; }
 .badge.verdict-too_noisy { background: #fff3bf; } .badge.verdict-too_few_points { background: #f1f3f5; }
+.badge.verdict-at_chance { background: #e9ecef; } .badge.verdict-fragile { background: #ffe3e3; }
 #more { margin: 16px 0; }
 .chart-section h2 { font-size: 15px; margin: 14px 0 4px; } .chart-section p { font-size: 12px; color: #555; margin: 0 0 8px; }
 .charts { display: flex; flex-wrap: wrap; gap: 14px; }
 figure.line-chart { margin: 0; width: 450px; } figure.line-chart figcaption { font-weight: 600; }
 `;
 
-export function auditHtml(doc: AuditDocument, title = 'Emergence audit', links?: Readonly<Record<string, string>>, sections?: readonly ChartSection[]): string {
-  const data = reportData(doc, title, links, sections);
+export function auditHtml(doc: AuditDocument, title = 'Emergence audit', links?: Readonly<Record<string, string>>, sections?: readonly ChartSection[], crossovers?: CrossoverDocument): string {
+  const data = reportData(doc, title, links, sections, crossovers);
   // The page shows 3 significant figures; 7 keep every fit exact to the eye at half the bytes.
   const json = escapeJsonForScript(
     JSON.stringify(data, (_k, v: unknown) =>

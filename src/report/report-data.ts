@@ -1,5 +1,6 @@
 import { metricInfo } from '../core/analysis/metric-info.js';
 import type { AuditDocument } from './audit-document.js';
+import type { CrossoverDocument } from './crossover-document.js';
 
 /**
  * What the web page needs of an audit document: every curve's points, verdict, reasons and
@@ -7,7 +8,7 @@ import type { AuditDocument } from './audit-document.js';
  * the swaps and the meta-analysis. A projection of the same model `--json` writes: nothing is
  * computed again, the page only evaluates the fits it is given.
  */
-export type ReportCurve = Pick<AuditDocument['curves'][number], 'id' | 'key' | 'verdict' | 'qualifier' | 'reasons' | 'measures' | 'bestForm' | 'trendP' | 'headline' | 'surprise' | 'higherIsBetter' | 'points'> & {
+export type ReportCurve = Pick<AuditDocument['curves'][number], 'id' | 'key' | 'verdict' | 'qualifier' | 'reasons' | 'measures' | 'bestForm' | 'trendP' | 'trendQ' | 'emergenceP' | 'emergenceQ' | 'headline' | 'surprise' | 'higherIsBetter' | 'points'> & {
   readonly bestFit: AuditDocument['curves'][number]['fits'][number] | null;
   /** The metric's scale bounds or natural limits: forecasts are drawn clipped to them, as the back-test scores them. */
   readonly limits: readonly [number, number] | null;
@@ -37,6 +38,8 @@ export interface ReportData {
   readonly title: string;
   /** An experiment's own charts, drawn before the audit's panels. */
   readonly sections?: readonly ChartSection[];
+  /** `audit --compare`: the crossover panels, drawn before the audit's panels. */
+  readonly crossovers?: CrossoverDocument;
   /** Viewer mode: "family|model|task" → URL of that run's samples. */
   readonly links?: Readonly<Record<string, string>>;
   readonly inputs: readonly string[];
@@ -46,15 +49,16 @@ export interface ReportData {
   readonly meta: AuditDocument['meta'];
 }
 
-export function reportData(doc: AuditDocument, title: string, links?: Readonly<Record<string, string>>, sections?: readonly ChartSection[]): ReportData {
+export function reportData(doc: AuditDocument, title: string, links?: Readonly<Record<string, string>>, sections?: readonly ChartSection[], crossovers?: CrossoverDocument): ReportData {
   return {
     title,
     ...(links ? { links } : {}),
     ...(sections && sections.length > 0 ? { sections } : {}),
+    ...(crossovers ? { crossovers } : {}),
     inputs: doc.inputs,
     holdout: doc.holdout,
     curves: doc.curves.map((c) => ({
-      id: c.id, key: c.key, verdict: c.verdict, qualifier: c.qualifier, reasons: c.reasons, measures: c.measures, bestForm: c.bestForm,
+      id: c.id, key: c.key, verdict: c.verdict, qualifier: c.qualifier, reasons: c.reasons, measures: c.measures, bestForm: c.bestForm, trendQ: c.trendQ, emergenceP: c.emergenceP, emergenceQ: c.emergenceQ,
       trendP: c.trendP, headline: c.headline, surprise: c.surprise, higherIsBetter: c.higherIsBetter,
       points: c.points.map((p) => ({ ...p, extra: {} })),
       bestFit: c.fits.find((f) => f.form === c.bestForm) ?? null,

@@ -5,9 +5,9 @@ import { assembleCurves } from '../core/curves/assemble.js';
 import { audit } from '../core/analysis/audit.js';
 import { DEFAULT_THRESHOLDS } from '../core/analysis/thresholds.js';
 import { scoreSamples } from '../core/metrics/score.js';
-import { defaultMetricsFor } from '../core/metrics/registry.js';
+import { defaultMetricsForSamples } from '../core/metrics/default-metrics.js';
 import { loadStoredSamples, type DuckStore } from '../store/duckdb-store.js';
-import { observationsFromStore, storedRuns } from '../store/store-curves.js';
+import { observationsFromStore, storedRuns, tokenizerForRun } from '../store/store-curves.js';
 import { auditDocument } from './audit-document.js';
 import { auditHtml } from './html.js';
 import { page, runPage, runsPage, samplePage, type RunRow } from './viewer-pages.js';
@@ -15,9 +15,11 @@ import { page, runPage, runsPage, samplePage, type RunRow } from './viewer-pages
 /**
  * `emergence view`: a local web server over the store: the runs, the family's report (each point
  * links to its run), every sample of a run with its scores, and any sample in full. Read-only.
+ * Given a function rather than an open store, it opens the store for each page and closes it
+ * after, so DuckDB's lock is held only while a page is built: an eval can write between pages.
  */
-export async function startViewer(store: DuckStore, opts: { host: string; port: number; tokenizer: Tokenizer }): Promise<{ server: Server; url: string }> {
-  const runRow = async (runId: string): Promise<RunRow | null> => {
+export async function startViewer(source: DuckStore | (() => Promise<DuckStore>), opts: { host: string; port: number; tokenizer?: Tokenizer }): Promise<{ server: Server; url: string }> {
+  const runRow = async (store: DuckStore, runId: string): Promise<RunRow | null> => {
     const rows = await store.query(
       `SELECT r.run_id, r.family, r.model, r.params, r.task, count(s.sample_id) AS samples, count(s.error) AS errors
        FROM runs r LEFT JOIN samples s USING (run_id) WHERE r.run_id = $1 GROUP BY ALL`,
@@ -33,7 +35,7 @@ export async function startViewer(store: DuckStore, opts: { host: string; port: 
     };
     const url = new URL(req.url ?? '/', 'http://localhost');
     const parts = url.pathname.split('/').filter(Boolean).map((p) => decodeURIComponent(p));
-    (async () => {
+    const respond = async (store: DuckStore): Promise<unknown> => {
       if (req.method !== 'GET') return send(405, page('Method not allowed', ''));
       if (url.pathname === '/favicon.ico') {
         res.writeHead(204);
@@ -54,13 +56,12 @@ export async function startViewer(store: DuckStore, opts: { host: string; port: 
         return send(200, auditHtml(auditDocument(curves, audit(curves), [store.path], 2, DEFAULT_THRESHOLDS), 'Emergence audit of the store', links));
       }
       if (parts[0] === 'run' && parts[1] !== undefined) {
-        const run = await runRow(parts[1]);
+        const run = await runRow(store, parts[1]);
         if (!run) return send(404, page('Not found', `<p>No run ${parts[1]}.</p>`));
         const samples = await loadStoredSamples(store, run.run_id, run.model, run.task);
         if (parts.length === 2) {
-          const kinds = [...new Set(samples.map((s) => s.kind))];
-          const metrics = [...new Set(kinds.flatMap(defaultMetricsFor))].filter((m) => m !== 'expected_calibration_error');
-          const scores = scoreSamples(samples, metrics, { tokenizer: opts.tokenizer });
+          const metrics = defaultMetricsForSamples(samples).filter((m) => m !== 'expected_calibration_error');
+          const scores = scoreSamples(samples, metrics, { tokenizer: await tokenizerForRun((await storedRuns(store, [run.run_id]))[0], opts.tokenizer) });
           const by = new Map<string, Record<string, number>>();
           for (const s of scores) by.set(s.sampleId, { ...(by.get(s.sampleId) ?? {}), [s.metric]: s.value });
           const shown = metrics.filter((m) => scores.some((s) => s.metric === m));
@@ -74,13 +75,26 @@ export async function startViewer(store: DuckStore, opts: { host: string; port: 
           const s = samples.find((x) => x.id === parts[3]);
           if (!s) return send(404, page('Not found', `<p>No sample ${parts[3]} in this run.</p>`));
           const raw = (await store.query('SELECT raw_output, paths, error, latency_ms, target_tokens FROM samples WHERE run_id = $1 AND sample_id = $2', [run.run_id, s.id]))[0]!;
-          const metrics = defaultMetricsFor(s.kind).filter((m) => m !== 'expected_calibration_error');
-          const scores = scoreSamples([s], metrics, { tokenizer: opts.tokenizer });
+          const metrics = defaultMetricsForSamples(samples).filter((m) => m !== 'expected_calibration_error');
+          const scores = scoreSamples([s], metrics, { tokenizer: await tokenizerForRun((await storedRuns(store, [run.run_id]))[0], opts.tokenizer) });
           const parse = <T>(v: unknown): T | null => (v === null || v === undefined ? null : (JSON.parse(String(v)) as T));
           return send(200, samplePage(run, s, { rawOutput: raw.raw_output === null ? null : String(raw.raw_output), paths: parse<string[]>(raw.paths), error: raw.error === null ? null : String(raw.error), latencyMs: Number(raw.latency_ms) }, scores, parse<string[]>(raw.target_tokens)));
         }
       }
       return send(404, page('Not found', `<p>Nothing at ${url.pathname}.</p>`));
+    };
+    (async () => {
+      if (req.method !== 'GET') return send(405, page('Method not allowed', ''));
+      if (url.pathname === '/favicon.ico') {
+        res.writeHead(204);
+        return res.end();
+      }
+      const store = typeof source === 'function' ? await source() : source;
+      try {
+        await respond(store);
+      } finally {
+        if (typeof source === 'function') store.close();
+      }
     })().catch((e: unknown) => send(500, page('Error', `<pre>${String((e as Error).message).replace(/[&<>]/g, '')}</pre>`)));
   });
   await new Promise<void>((resolve, reject) => {

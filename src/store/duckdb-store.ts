@@ -53,7 +53,7 @@ export class DuckStore {
   /** Writes share one connection: a transaction must not interleave with another's statements. */
   private queue: Promise<unknown> = Promise.resolve();
 
-  private constructor(private readonly instance: DuckDBInstance, private readonly conn: DuckDBConnection, readonly path: string) {}
+  private constructor(private readonly instance: DuckDBInstance, private readonly conn: DuckDBConnection, readonly path: string, private readonly onClose?: () => void) {}
 
   private exclusive<T>(f: () => Promise<T>): Promise<T> {
     const run = this.queue.then(f, f);
@@ -61,17 +61,22 @@ export class DuckStore {
     return run;
   }
 
-  /** Read-only opens share the file with other readers (the viewer); a writer holds it alone. */
-  static async open(path: string, opts: { readOnly?: boolean } = {}): Promise<DuckStore> {
-    const instance = await DuckDBInstance.create(path, opts.readOnly ? { access_mode: 'READ_ONLY' } : {});
+  /**
+   * Read-only opens share the file with other readers; a writer holds it alone (DuckDB's file lock).
+   * `file` is what is opened, `path` what the store is called (a snapshot is named for its source);
+   * `onClose` runs after the database is closed (a snapshot removes its copy).
+   */
+  static async open(file: string, opts: { readOnly?: boolean; path?: string; onClose?: () => void } = {}): Promise<DuckStore> {
+    const instance = await DuckDBInstance.create(file, opts.readOnly ? { access_mode: 'READ_ONLY' } : {});
     const conn = await instance.connect();
     if (!opts.readOnly) await conn.run(SCHEMA);
-    return new DuckStore(instance, conn, path);
+    return new DuckStore(instance, conn, opts.path ?? file, opts.onClose);
   }
 
   close(): void {
     this.conn.closeSync();
     this.instance.closeSync();
+    this.onClose?.();
   }
 
   upsertRun(r: RunRecord): Promise<void> {

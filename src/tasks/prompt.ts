@@ -44,6 +44,19 @@ export function lastNumber(text: string): string {
   return all ? all[all.length - 1]!.replace(/,/g, '') : '';
 }
 
+/**
+ * The answer a model committed to after a marker (GSM8K's "#### 42", a scratchpad's "#582"): the number
+ * right after the first occurrence of the marker, thousands separators dropped, or '' when there is no marker or
+ * no number right after it. Later markers and trailing text are ignored.
+ */
+export function numberAfterMarker(text: string, marker: string): string {
+  const at = text.indexOf(marker);
+  if (at < 0) return '';
+  // Commas only as thousands separators (1,234), so "582,1+4…" reads 582.
+  const m = /^\s*(-?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?)/.exec(text.slice(at + marker.length));
+  return m ? m[1]!.replace(/,/g, '') : '';
+}
+
 /** Majority vote over answers (self-consistency, Wang et al. 2022); ties go to the answer seen first. */
 export function majorityVote(answers: readonly string[]): string {
   const counts = new Map<string, number>();

@@ -73,6 +73,9 @@ export class Autoencoder extends ParamModel {
     const { bottleneck: h, inputs: d } = this.config;
     const a = this.a;
     const B = this.B;
+    a.dlogits!.fill(0);
+    a.dhid!.fill(0);
+    a.dpre!.fill(0);
     sigmoidMseBackward(a.dlogits!, this.recon, this.input, B * d);
     linearBackward(this.gemm, a.dhid!, this.g('dec.weight'), this.g('dec.bias'), a.dlogits!, a.hid!, this.p('dec.weight'), B, h, d);
     kernels().reluBackward(a.dpre!, a.pre!, a.dhid!, B * h);

@@ -1,12 +1,14 @@
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { makeRng } from '../core/random/rng.js';
 import { loadGemm } from './engine/gemm.js';
 import { Gpt } from './gpt.js';
 import { generate, generateBatch, scoreContinuation, type BatchRow } from './generate.js';
 import { ArithmeticTrainer } from './train-arith.js';
+import type { TrunkConfig } from './trunk.js';
+import { kernelsKind, nativeKernelsOrNull, useKernels, type KernelsKind } from './engine/kernels.js';
 
-function randomModel(): Gpt {
-  const m = new Gpt({ vocabSize: 11, blockSize: 12, nLayer: 2, nHead: 2, nEmbd: 16 }, loadGemm());
+function randomModel(trunk: Partial<TrunkConfig> = {}): Gpt {
+  const m = new Gpt({ vocabSize: 11, blockSize: 12, nLayer: 2, nHead: 2, nEmbd: 16, ...trunk }, loadGemm());
   const rng = makeRng(9);
   m.init(rng);
   for (let i = 0; i < m.params.length; i++) m.params[i] = m.params[i]! + 0.2 * rng.normal();
@@ -31,9 +33,15 @@ function greedyFull(m: Gpt, prompt: number[], n: number): { tokens: number[]; lo
   return { tokens, logprobs };
 }
 
+const initial = kernelsKind();
+afterAll(() => useKernels(initial));
+const BACKENDS: KernelsKind[] = ['typescript', ...(nativeKernelsOrNull() ? (['native'] as const) : [])];
+const TRUNKS: [string, Partial<TrunkConfig>][] = [['LayerNorm, 4x MLP', {}], ['RMSNorm, 3x MLP', { norm: 'rmsnorm', mlpRatio: 3 }]];
+
 describe('inference', () => {
-  it('KV-cache generation reproduces full-forward greedy decoding, token for token, with the same log-probabilities', () => {
-    const m = randomModel();
+  it.each(BACKENDS.flatMap((k) => TRUNKS.map(([n, t]) => [n, k, t] as const)))('KV-cache generation reproduces full-forward greedy decoding, token for token, with the same log-probabilities (%s, %s kernels)', (_n, kind, trunk) => {
+    useKernels(kind);
+    const m = randomModel(trunk);
     const prompt = [3, 1, 4, 1, 5];
     const g = generate(m, Int32Array.from(prompt), { maxTokens: 6, temperature: 0 });
     const ref = greedyFull(m, prompt, 6);

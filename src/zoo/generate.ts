@@ -1,7 +1,7 @@
 import type { Rng } from '../core/random/rng.js';
-import { kernels } from './engine/kernels.js';
-import { linearForward } from './engine/layers/linear.js';
+import { softmaxInPlace } from './engine/layers/softmax.js';
 import type { Gpt } from './gpt.js';
+import { topAlternatives, topAlternativesOfProbs, type Alternative } from './top-k.js';
 
 /**
  * Inference on a trained Gpt: per-token log-probabilities of any continuation (one full forward, the
@@ -16,9 +16,11 @@ export interface ContinuationScore {
   /** Was each continuation token the model's top choice at its position. */
   readonly tokenGreedy: boolean[];
   readonly loglik: number;
+  /** The `topLogprobs` best tokens at each continuation position (empty lists when none were asked for). */
+  readonly alternatives: Alternative[][];
 }
 
-export function scoreContinuation(model: Gpt, prompt: Int32Array, continuation: Int32Array): ContinuationScore {
+export function scoreContinuation(model: Gpt, prompt: Int32Array, continuation: Int32Array, topLogprobs = 0): ContinuationScore {
   const T = prompt.length + continuation.length - 1;
   if (prompt.length === 0) throw new RangeError('scoring needs a non-empty prompt');
   if (T > model.config.blockSize) throw new RangeError(`prompt and continuation (${T + 1} tokens) exceed the context of ${model.config.blockSize + 1}`);
@@ -30,7 +32,8 @@ export function scoreContinuation(model: Gpt, prompt: Int32Array, continuation: 
   const tokenLogprobs: number[] = [];
   const tokenGreedy: boolean[] = [];
   const topTokens: number[] = [];
-  const topLogprobs: number[] = [];
+  const topLps: number[] = [];
+  const alternatives: Alternative[][] = [];
   for (let i = 0; i < continuation.length; i++) {
     const pos = prompt.length - 1 + i;
     const o = pos * V;
@@ -40,9 +43,10 @@ export function scoreContinuation(model: Gpt, prompt: Int32Array, continuation: 
     tokenLogprobs.push(Math.log(Math.max(model.probs[o + tok]!, 1e-30)));
     tokenGreedy.push(best === tok);
     topTokens.push(best);
-    topLogprobs.push(Math.log(Math.max(model.probs[o + best]!, 1e-30)));
+    topLps.push(Math.log(Math.max(model.probs[o + best]!, 1e-30)));
+    alternatives.push(topLogprobs > 0 ? topAlternativesOfProbs(model.probs.subarray(o, o + V), topLogprobs) : []);
   }
-  return { tokenLogprobs, tokenGreedy, topTokens, topLogprobs, loglik: tokenLogprobs.reduce((a, b) => a + b, 0) };
+  return { tokenLogprobs, tokenGreedy, topTokens, topLogprobs: topLps, alternatives, loglik: tokenLogprobs.reduce((a, b) => a + b, 0) };
 }
 
 export interface GenerateOptions {
@@ -53,6 +57,8 @@ export interface GenerateOptions {
   readonly rng?: Rng;
   /** Stop after generating any of these token ids (the stop token is included in the output). */
   readonly stopTokens?: readonly number[];
+  /** Also report this many best tokens at each step (OpenAI `logprobs: k`); 0 or absent: none. */
+  readonly topLogprobs?: number;
 }
 
 export interface Generated {
@@ -61,6 +67,8 @@ export interface Generated {
   /** The model's top token at each step (differs from tokens when sampling), and its log-probability. */
   readonly topTokens: number[];
   readonly topLogprobs: number[];
+  /** The `topLogprobs` best tokens at each step (empty lists when none were asked for). */
+  readonly alternatives: Alternative[][];
   readonly finishReason: 'stop' | 'length';
 }
 
@@ -81,78 +89,27 @@ export interface BatchRow {
  * the server batches concurrent requests into. Each row's tokens are those generate() gives it alone.
  */
 export function generateBatch(model: Gpt, rows: readonly BatchRow[]): Generated[] {
-  const { nLayer: L, nHead: NH, nEmbd: C, vocabSize: V, blockSize } = model.config;
+  const { vocabSize: V, blockSize } = model.config;
   for (const { prompt, options: o } of rows) {
     if (prompt.length === 0) throw new RangeError('generation needs a non-empty prompt');
     if (prompt.length > blockSize) throw new RangeError(`the prompt (${prompt.length} tokens) is longer than the context of ${blockSize}`);
     if (o.temperature > 0 && !o.rng) throw new RangeError('sampling at a temperature needs an Rng');
   }
   const R = rows.length;
-  const gemm = model.gemm;
-  const hs = C / NH;
-  const K = Array.from({ length: L }, () => new Float32Array(R * blockSize * C));
-  const Vc = Array.from({ length: L }, () => new Float32Array(R * blockSize * C));
-  const x = new Float32Array(R * C), ln = new Float32Array(R * C), qkv = new Float32Array(R * 3 * C), y = new Float32Array(R * C), proj = new Float32Array(R * C);
-  const fc = new Float32Array(R * 4 * C), fcg = new Float32Array(R * 4 * C), logits = new Float32Array(R * V);
-  const mean = new Float32Array(R), rstd = new Float32Array(R);
-  const scores = new Float32Array(blockSize);
-  const wte = model.p('wte'), wpe = model.p('wpe');
-  const scale = 1 / Math.sqrt(hs);
-  const out = rows.map(() => ({ tokens: [] as number[], logprobs: [] as number[], topTokens: [] as number[], topLogprobs: [] as number[], finishReason: 'length' as 'stop' | 'length' }));
-  const pos = new Int32Array(R); // tokens of row r already in its cache
+  const cache = model.kvCache(R);
+  const out = rows.map(() => ({ tokens: [] as number[], logprobs: [] as number[], topTokens: [] as number[], topLogprobs: [] as number[], alternatives: [] as Alternative[][], finishReason: 'length' as 'stop' | 'length' }));
   const next = new Int32Array(R); // the token row r feeds at the next step
+  const feed = new Int32Array(R);
   const done = rows.map((r) => r.options.maxTokens <= 0);
   rows.forEach((r, i) => (next[i] = r.prompt[0]!));
-  // act[b] is the row in batch slot b; the step runs slots 0..A-1.
-  const step = (act: readonly number[]): void => {
-    const A = act.length;
-    act.forEach((r, b) => {
-      for (let c = 0; c < C; c++) x[b * C + c] = wte[next[r]! * C + c]! + wpe[pos[r]! * C + c]!;
-    });
-    for (let l = 0; l < L; l++) {
-      const P = (n: string): Float32Array => model.p(`h.${l}.${n}`);
-      kernels().layernormForward(ln, mean, rstd, x, P('ln_1.weight'), P('ln_1.bias'), A, C);
-      linearForward(gemm, qkv, ln, P('attn.c_attn.weight'), P('attn.c_attn.bias'), A, C, 3 * C);
-      act.forEach((r, b) => {
-        const kc = K[l]!, vc = Vc[l]!, base = r * blockSize * C, q = b * 3 * C, p = pos[r]!;
-        kc.set(qkv.subarray(q + C, q + 2 * C), base + p * C);
-        vc.set(qkv.subarray(q + 2 * C, q + 3 * C), base + p * C);
-        for (let h = 0; h < NH; h++) {
-          let max = -Infinity;
-          for (let t = 0; t <= p; t++) {
-            let d = 0;
-            for (let i = 0; i < hs; i++) d += qkv[q + h * hs + i]! * kc[base + t * C + h * hs + i]!;
-            scores[t] = d * scale;
-            if (scores[t]! > max) max = scores[t]!;
-          }
-          let sum = 0;
-          for (let t = 0; t <= p; t++) {
-            scores[t] = Math.exp(scores[t]! - max);
-            sum += scores[t]!;
-          }
-          for (let i = 0; i < hs; i++) {
-            let acc = 0;
-            for (let t = 0; t <= p; t++) acc += scores[t]! * vc[base + t * C + h * hs + i]!;
-            y[b * C + h * hs + i] = acc / sum;
-          }
-        }
-      });
-      linearForward(gemm, proj, y, P('attn.c_proj.weight'), P('attn.c_proj.bias'), A, C, C);
-      for (let i = 0; i < A * C; i++) x[i] = x[i]! + proj[i]!;
-      kernels().layernormForward(ln, mean, rstd, x, P('ln_2.weight'), P('ln_2.bias'), A, C);
-      linearForward(gemm, fc, ln, P('mlp.c_fc.weight'), P('mlp.c_fc.bias'), A, C, 4 * C);
-      kernels().geluForward(fcg, fc, A * 4 * C, null);
-      linearForward(gemm, proj, fcg, P('mlp.c_proj.weight'), P('mlp.c_proj.bias'), A, 4 * C, C);
-      for (let i = 0; i < A * C; i++) x[i] = x[i]! + proj[i]!;
-    }
-    kernels().layernormForward(ln, mean, rstd, x, model.p('ln_f.weight'), model.p('ln_f.bias'), A, C);
-    linearForward(gemm, logits, ln, wte, null, A, C, V);
-  };
+  const pos = cache.pos; // tokens of row r already in its cache
+  const scratch = new Float32Array(V);
   for (;;) {
     const act: number[] = [];
     for (let r = 0; r < R; r++) if (!done[r]) act.push(r);
     if (act.length === 0) break;
-    step(act);
+    act.forEach((r, b) => (feed[b] = next[r]!));
+    const logits = model.decode(feed, act.length, cache, act);
     act.forEach((r, b) => {
       pos[r]!++;
       const { prompt, options: o } = rows[r]!;
@@ -161,11 +118,13 @@ export function generateBatch(model: Gpt, rows: readonly BatchRow[]): Generated[
         return;
       }
       const g = out[r]!;
-      const { tok, top, logZ } = choose(logits.subarray(b * V, (b + 1) * V), o);
+      const row = logits.subarray(b * V, (b + 1) * V);
+      const { tok, top, logZ } = choose(row, o, scratch);
       g.tokens.push(tok);
-      g.logprobs.push(logits[b * V + tok]! - logZ);
+      g.logprobs.push(row[tok]! - logZ);
       g.topTokens.push(top);
-      g.topLogprobs.push(logits[b * V + top]! - logZ);
+      g.topLogprobs.push(row[top]! - logZ);
+      g.alternatives.push(o.topLogprobs ? topAlternatives(row, logZ, o.topLogprobs) : []);
       if (o.stopTokens?.includes(tok)) {
         g.finishReason = 'stop';
         done[r] = true;
@@ -176,39 +135,37 @@ export function generateBatch(model: Gpt, rows: readonly BatchRow[]): Generated[
   return out;
 }
 
-/** log-softmax of one row of logits; the token chosen greedily or sampled (nucleus when topP < 1). */
-function choose(logits: Float32Array, o: GenerateOptions): { tok: number; top: number; logZ: number } {
+/** The row's log-partition (log-probabilities are logit − logZ); the token chosen greedily or sampled (nucleus when topP < 1). */
+function choose(logits: Float32Array, o: GenerateOptions, scratch: Float32Array): { tok: number; top: number; logZ: number } {
   const V = logits.length;
-  let max = -Infinity;
-  for (let v = 0; v < V; v++) max = Math.max(max, logits[v]!);
-  let z = 0;
-  for (let v = 0; v < V; v++) z += Math.exp(logits[v]! - max);
-  const logZ = max + Math.log(z);
+  scratch.set(logits);
+  const logZ = softmaxInPlace(scratch, 0, V);
   let top = 0;
   for (let v = 1; v < V; v++) if (logits[v]! > logits[top]!) top = v;
   if (o.temperature <= 0) return { tok: top, top, logZ };
-  const p = Array.from(logits, (l, v) => ({ v, w: Math.exp((l - max) / o.temperature) }));
-  p.sort((a, b) => b.w - a.w);
-  const total = p.reduce((s, e) => s + e.w, 0);
-  let keep = p.length;
+  // The sampling distribution: the same softmax over logits / temperature.
+  for (let v = 0; v < V; v++) scratch[v] = logits[v]! / o.temperature;
+  softmaxInPlace(scratch, 0, V);
+  const order = Array.from({ length: V }, (_, v) => v).sort((a, b) => scratch[b]! - scratch[a]! || a - b);
+  let keep = V;
   if (o.topP !== undefined && o.topP < 1) {
     let acc = 0;
-    for (let i = 0; i < p.length; i++) {
-      acc += p[i]!.w / total;
+    for (let i = 0; i < V; i++) {
+      acc += scratch[order[i]!]!;
       if (acc >= o.topP) {
         keep = i + 1;
         break;
       }
     }
   }
-  const kept = p.slice(0, keep);
-  const kt = kept.reduce((s, e) => s + e.w, 0);
+  let kt = 0;
+  for (let i = 0; i < keep; i++) kt += scratch[order[i]!]!;
   let r = o.rng!.next() * kt;
-  let tok = kept[kept.length - 1]!.v;
-  for (const e of kept) {
-    r -= e.w;
+  let tok = order[keep - 1]!;
+  for (let i = 0; i < keep; i++) {
+    r -= scratch[order[i]!]!;
     if (r <= 0) {
-      tok = e.v;
+      tok = order[i]!;
       break;
     }
   }

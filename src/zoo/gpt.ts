@@ -1,24 +1,21 @@
 import type { Rng } from '../core/random/rng.js';
 import type { Gemm } from './engine/gemm.js';
-import { crossEntropyBackward, crossEntropyForward } from './engine/layers/cross-entropy.js';
+import { kernels } from './engine/kernels.js';
 import { embedBackward, embedForward } from './engine/layers/embedding.js';
 import { linearBackward, linearForward } from './engine/layers/linear.js';
 import { ParamModel } from './engine/params.js';
+import type { KvCache } from './kv-cache.js';
 import { gpt2Init, Trunk, trunkShapes, type TrunkConfig } from './trunk.js';
 
 /**
  * A GPT-2-style decoder (Radford et al. 2019; nanoGPT's model.py, llm.c's train_gpt2.c): token and
- * position embeddings, nLayer blocks of pre-norm attention and a 4× GELU MLP, a final LayerNorm, and
- * the output head tied to the token embedding. All parameters live in one Float32Array (and all
+ * position embeddings, the trunk's nLayer pre-norm blocks and final norm (trunk.ts), and the output head tied to the token embedding. All parameters live in one Float32Array (and all
  * gradients in another), laid out in the order of `paramShapes`, named as in nanoGPT so a checkpoint
  * maps onto a PyTorch state dict.
  */
-export interface GptConfig {
+export interface GptConfig extends TrunkConfig {
   readonly vocabSize: number;
   readonly blockSize: number;
-  readonly nLayer: number;
-  readonly nHead: number;
-  readonly nEmbd: number;
 }
 
 /**
@@ -48,6 +45,8 @@ export class Gpt extends ParamModel {
   private features: Float32Array = new Float32Array(0);
   /** Probabilities of the last forward pass, (B, T, V). */
   probs: Float32Array = new Float32Array(0);
+  private decodeX = new Float32Array(0);
+  private decodeLogits = new Float32Array(0);
 
   constructor(readonly config: GptConfig, readonly gemm: Gemm, params?: Float32Array) {
     super(paramShapes(config), params);
@@ -84,10 +83,10 @@ export class Gpt extends ParamModel {
     this.lastTargets = targets;
     if (targets === null) {
       // Probabilities only (generation, scoring): targets of -1 count nothing.
-      crossEntropyForward(this.probs, a.logits!, new Int32Array(BT).fill(-1), BT, V);
+      kernels().crossEntropyForward(this.probs, a.logits!, new Int32Array(BT).fill(-1), BT, V);
       return NaN;
     }
-    return crossEntropyForward(this.probs, a.logits!, targets, BT, V);
+    return kernels().crossEntropyForward(this.probs, a.logits!, targets, BT, V);
   }
 
   /** Backward of the last forward (which must have had targets); accumulates into grads. */
@@ -97,9 +96,35 @@ export class Gpt extends ParamModel {
     const { nEmbd: C, vocabSize: V } = this.config;
     const BT = B * T;
     const a = this.acts;
-    crossEntropyBackward(a.dlogits!, this.probs, this.lastTargets, BT, V);
+    a.dlogits!.fill(0);
+    a.dlnf!.fill(0);
+    kernels().crossEntropyBackward(a.dlogits!, this.probs, this.lastTargets, BT, V);
     linearBackward(this.gemm, a.dlnf!, this.g('wte'), null, a.dlogits!, this.features, this.p('wte'), BT, C, V);
     const dres = this.trunk.backward(a.dlnf!);
     embedBackward(this.g('wte'), this.g('wpe'), dres, this.lastTokens, B, T, C);
+  }
+
+  /** A KV cache for `rows` sequences of up to the block size, for `decode`. */
+  kvCache(rows: number): KvCache {
+    return this.trunk.kvCache(rows, this.config.blockSize);
+  }
+
+  /**
+   * The next-token logits (A, V) of A cached rows: batch slot b feeds tokens[b] to cache row slots[b]
+   * at that row's next position (the caller advances cache.pos). Valid until the next call.
+   */
+  decode(tokens: Int32Array, A: number, cache: KvCache, slots: readonly number[]): Float32Array {
+    const { nEmbd: C, vocabSize: V } = this.config;
+    if (this.decodeX.length < cache.rows * C) this.decodeX = new Float32Array(cache.rows * C);
+    if (this.decodeLogits.length < cache.rows * V) this.decodeLogits = new Float32Array(cache.rows * V);
+    const x = this.decodeX, wte = this.p('wte'), wpe = this.p('wpe');
+    for (let b = 0; b < A; b++) {
+      const tok = tokens[b]!, p = cache.pos[slots[b]!]!;
+      if (!(tok >= 0 && tok < V)) throw new RangeError(`token ${tok} outside the vocabulary of ${V}`);
+      for (let c = 0; c < C; c++) x[b * C + c] = wte[tok * C + c]! + wpe[p * C + c]!;
+    }
+    const features = this.trunk.decode(x, A, cache, slots);
+    linearForward(this.gemm, this.decodeLogits, features, wte, null, A, C, V);
+    return this.decodeLogits;
   }
 }

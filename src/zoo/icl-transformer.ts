@@ -119,6 +119,7 @@ export class IclTransformer extends ParamModel {
       const y = this.targets[i]!;
       dpred[i] = Number.isNaN(y) || this.counted === 0 ? 0 : (2 * (this.preds[i]! - y)) / this.counted;
     }
+    a.dlnf!.fill(0);
     linearBackward(this.gemm, a.dlnf!, this.g('read_out.weight'), this.g('read_out.bias'), dpred, this.features, this.p('read_out.weight'), B * T, C, 1);
     const denc = this.trunk.backward(a.dlnf!);
     const gwpe = this.g('wpe');

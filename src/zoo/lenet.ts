@@ -2,8 +2,8 @@ import type { Rng } from '../core/random/rng.js';
 import type { Gemm } from './engine/gemm.js';
 import type { ConvShape } from './engine/layers/conv2d.js';
 import { kernels } from './engine/kernels.js';
-import { crossEntropyBackward, crossEntropyForward } from './engine/layers/cross-entropy.js';
 import { linearBackward, linearForward } from './engine/layers/linear.js';
+import { Buffers } from './engine/buffers.js';
 import { ParamModel } from './engine/params.js';
 
 /**
@@ -29,8 +29,11 @@ export function lenetShapes(c: LenetConfig): [string, number[]][] {
   ];
 }
 
+type LenetGrad = 'dlogits' | 'd4' | 'd4b' | 'd3' | 'd3b' | 'dpool2' | 'drelu2' | 'dconv2' | 'dpool1' | 'drelu1' | 'dconv1';
+
 export class Lenet extends ParamModel {
   private a: Record<string, Float32Array> = {};
+  private d = new Buffers({} as Record<LenetGrad, number>);
   private idx: Record<string, Int32Array> = {};
   private B = 0;
   private targets: Int32Array | null = null;
@@ -74,10 +77,12 @@ export class Lenet extends ParamModel {
     this.a = {
       cols1: f(B * 25 * 784), conv1: f(B * c1 * 784), relu1: f(B * c1 * 784), pool1: f(B * c1 * 196),
       cols2: f(B * c1 * 25 * 100), conv2: f(B * c2 * 100), relu2: f(B * c2 * 100), pool2: f(B * c2 * 25),
-      fc1: f(B * f1), relu3: f(B * f1), fc2: f(B * f2), relu4: f(B * f2), logits: f(B * K),
-      dlogits: f(B * K), d4: f(B * f2), d3: f(B * f1), dpool2: f(B * c2 * 25), drelu2: f(B * c2 * 100), dconv2: f(B * c2 * 100),
-      dpool1: f(B * c1 * 196), drelu1: f(B * c1 * 784), dconv1: f(B * c1 * 784), dcols: f(Math.max(25 * 784, c1 * 25 * 100)), d4b: f(B * f2), d3b: f(B * f1),
+      fc1: f(B * f1), relu3: f(B * f1), fc2: f(B * f2), relu4: f(B * f2), logits: f(B * K), dcols: f(Math.max(25 * 784, c1 * 25 * 100)),
     };
+    this.d = new Buffers<LenetGrad>({
+      dlogits: B * K, d4: B * f2, d4b: B * f2, d3: B * f1, d3b: B * f1, dpool2: B * c2 * 25, drelu2: B * c2 * 100, dconv2: B * c2 * 100,
+      dpool1: B * c1 * 196, drelu1: B * c1 * 784, dconv1: B * c1 * 784,
+    });
     this.idx = { pool1: new Int32Array(B * c1 * 196), pool2: new Int32Array(B * c2 * 25) };
     this.probs = f(B * K);
     this.B = B;
@@ -103,28 +108,30 @@ export class Lenet extends ParamModel {
     k.reluForward(a.relu4!, a.fc2!, B * f2);
     linearForward(gm, a.logits!, a.relu4!, this.p('fc3.weight'), this.p('fc3.bias'), B, f2, K);
     this.targets = labels;
-    return crossEntropyForward(this.probs, a.logits!, labels ?? new Int32Array(B).fill(-1), B, K);
+    return k.crossEntropyForward(this.probs, a.logits!, labels ?? new Int32Array(B).fill(-1), B, K);
   }
 
   backward(): void {
     if (!this.targets) throw new Error('backward needs a forward pass with labels first');
     const a = this.a;
+    this.d.zero();
+    const d = this.d.of;
     const gm = this.gemm;
     const k = kernels();
     const B = this.B;
     const { c1, c2, f1, f2 } = this;
     const K = this.config.classes;
-    crossEntropyBackward(a.dlogits!, this.probs, this.targets, B, K);
-    linearBackward(gm, a.d4!, this.g('fc3.weight'), this.g('fc3.bias'), a.dlogits!, a.relu4!, this.p('fc3.weight'), B, f2, K);
-    k.reluBackward(a.d4b!, a.fc2!, a.d4!, B * f2);
-    linearBackward(gm, a.d3!, this.g('fc2.weight'), this.g('fc2.bias'), a.d4b!, a.relu3!, this.p('fc2.weight'), B, f1, f2);
-    k.reluBackward(a.d3b!, a.fc1!, a.d3!, B * f1);
-    linearBackward(gm, a.dpool2!, this.g('fc1.weight'), this.g('fc1.bias'), a.d3b!, a.pool2!, this.p('fc1.weight'), B, c2 * 25, f1);
-    k.maxpoolBackward(a.drelu2!, a.dpool2!, this.idx.pool2!, B * c2 * 25);
-    k.reluBackward(a.dconv2!, a.conv2!, a.drelu2!, B * c2 * 100);
-    k.conv2dBackward(a.dpool1!, this.g('conv2.weight'), this.g('conv2.bias'), a.dcols!, a.dconv2!, a.cols2!, this.p('conv2.weight'), this.conv2(B));
-    k.maxpoolBackward(a.drelu1!, a.dpool1!, this.idx.pool1!, B * c1 * 196);
-    k.reluBackward(a.dconv1!, a.conv1!, a.drelu1!, B * c1 * 784);
-    k.conv2dBackward(null, this.g('conv1.weight'), this.g('conv1.bias'), a.dcols!, a.dconv1!, a.cols1!, this.p('conv1.weight'), this.conv1(B));
+    k.crossEntropyBackward(d.dlogits, this.probs, this.targets, B, K);
+    linearBackward(gm, d.d4, this.g('fc3.weight'), this.g('fc3.bias'), d.dlogits, a.relu4!, this.p('fc3.weight'), B, f2, K);
+    k.reluBackward(d.d4b, a.fc2!, d.d4, B * f2);
+    linearBackward(gm, d.d3, this.g('fc2.weight'), this.g('fc2.bias'), d.d4b, a.relu3!, this.p('fc2.weight'), B, f1, f2);
+    k.reluBackward(d.d3b, a.fc1!, d.d3, B * f1);
+    linearBackward(gm, d.dpool2, this.g('fc1.weight'), this.g('fc1.bias'), d.d3b, a.pool2!, this.p('fc1.weight'), B, c2 * 25, f1);
+    k.maxpoolBackward(d.drelu2, d.dpool2, this.idx.pool2!, B * c2 * 25);
+    k.reluBackward(d.dconv2, a.conv2!, d.drelu2, B * c2 * 100);
+    k.conv2dBackward(d.dpool1, this.g('conv2.weight'), this.g('conv2.bias'), a.dcols!, d.dconv2, a.cols2!, this.p('conv2.weight'), this.conv2(B));
+    k.maxpoolBackward(d.drelu1, d.dpool1, this.idx.pool1!, B * c1 * 196);
+    k.reluBackward(d.dconv1, a.conv1!, d.drelu1, B * c1 * 784);
+    k.conv2dBackward(null, this.g('conv1.weight'), this.g('conv1.bias'), a.dcols!, d.dconv1, a.cols1!, this.p('conv1.weight'), this.conv1(B));
   }
 }

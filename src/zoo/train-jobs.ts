@@ -51,6 +51,7 @@ export function jobKind(job: TrainJob): Bound {
     case 'arith': return bind(TRAINERS.arith, job.spec);
     case 'vision': return bind(TRAINERS.vision, job.spec);
     case 'icl': return bind(TRAINERS.icl, job.spec);
+    case 'cot': return bind(TRAINERS.cot, job.spec);
   }
 }
 

@@ -5,6 +5,7 @@ import { paramShapes } from './gpt.js';
 import { iclShapes } from './icl-transformer.js';
 import { lenetShapes } from './lenet.js';
 import { ArithmeticTrainer, arithModelConfig, type ArithTrainConfig } from './train-arith.js';
+import { CotTrainer, cotModelConfig, sequenceLength, type CotTrainConfig } from './train-cot.js';
 import { IclTrainer, type IclTrainConfig } from './train-icl.js';
 import { VisionTrainer, type VisionSpec, type VisionTrainConfig } from './train-vision.js';
 
@@ -38,11 +39,14 @@ export interface ArithJobSpec { readonly cfg: ArithTrainConfig }
 export interface VisionJobSpec { readonly model: VisionSpec; readonly cfg: VisionTrainConfig; readonly data: { readonly count: number | null; readonly seed: number } }
 /** The in-context regressor on prompts from a mixture of function classes. */
 export interface IclJobSpec { readonly cfg: IclTrainConfig }
+/** A language model on addition of mixed lengths, answering directly or through a scratchpad. */
+export interface CotJobSpec { readonly cfg: CotTrainConfig }
 
 export interface JobSpecs {
   readonly arith: ArithJobSpec;
   readonly vision: VisionJobSpec;
   readonly icl: IclJobSpec;
+  readonly cot: CotJobSpec;
 }
 export type Arch = keyof JobSpecs;
 
@@ -51,6 +55,7 @@ export interface TrainerTypes {
   readonly arith: ArithmeticTrainer;
   readonly vision: VisionTrainer;
   readonly icl: IclTrainer;
+  readonly cot: CotTrainer;
 }
 
 const count = (shapes: [string, number[]][]): number => shapes.reduce((s, [, sh]) => s + sh.reduce((a, b) => a * b, 1), 0);
@@ -86,6 +91,12 @@ export const TRAINERS: { readonly [A in Arch]: TrainerKind<JobSpecs[A], TrainerT
     resume: (file, s, gemm) => IclTrainer.resume(file, s.cfg, gemm),
     steps: (s) => s.cfg.steps,
     costPerStep: (s) => 6 * count(iclShapes(s.cfg.model)) * s.cfg.batch * 2 * s.cfg.model.points,
+  },
+  cot: {
+    fresh: (s, gemm) => new CotTrainer(s.cfg, gemm),
+    resume: (file, s, gemm) => CotTrainer.resume(file, s.cfg, gemm),
+    steps: (s) => s.cfg.steps,
+    costPerStep: (s) => 6 * count(paramShapes(cotModelConfig(s.cfg))) * s.cfg.batch * (sequenceLength(s.cfg.style, s.cfg.maxDigits) - 1),
   },
 };
 

@@ -1,36 +1,63 @@
 import type { Gemm } from './engine/gemm.js';
 import { kernels } from './engine/kernels.js';
 import { linearBackward, linearForward } from './engine/layers/linear.js';
+import { blockActs, type BlockActs } from './block-acts.js';
+import { KvCache } from './kv-cache.js';
 
 /**
  * The body of a GPT-2-style decoder (nanoGPT's model.py, llm.c's train_gpt2.c): nLayer blocks of
- * pre-norm causal attention and a 4× GELU MLP, then a final LayerNorm. It maps embedded inputs
- * (B, T, C) to normalised features (B, T, C) and back-propagates features' gradients to the inputs',
- * so the language model (token embedding in, tied head out) and the in-context regressor (linear
- * read-in and read-out of real values) share one implementation. Parameters are named as in nanoGPT
- * and live in the owner's ParamSpace, reached through `p` and `g`.
+ * pre-norm causal attention and a GELU MLP (mlpRatio × nEmbd wide, 4 by default), then a final norm
+ * (LayerNorm by default, or RMSNorm as LLaMA and OLMo use). It maps embedded inputs (B, T, C) to
+ * normalised features (B, T, C) and back-propagates features' gradients to the inputs', so the
+ * language model (token embedding in, tied head out) and the in-context regressor (linear read-in and
+ * read-out of real values) share one implementation; `decode` runs the same blocks one position per
+ * row against a KV cache, for generation. Parameters are named as in nanoGPT and live in the owner's
+ * ParamSpace, reached through `p` and `g`.
  */
 export interface TrunkConfig {
   readonly nLayer: number;
   readonly nHead: number;
   readonly nEmbd: number;
+  /** The MLP's hidden width as a multiple of nEmbd; 4 when absent (GPT-2). */
+  readonly mlpRatio?: number;
+  /** 'layernorm' when absent (GPT-2); 'rmsnorm' has a weight and no bias. */
+  readonly norm?: NormKind;
+}
+
+export type NormKind = 'layernorm' | 'rmsnorm';
+
+export function mlpHidden(c: TrunkConfig): number {
+  const r = c.mlpRatio ?? 4;
+  const h = Math.round(r * c.nEmbd);
+  if (!(r > 0) || h < 1) throw new RangeError(`mlpRatio ${r} gives an MLP of ${h} units`);
+  return h;
+}
+
+function normOf(c: TrunkConfig): NormKind {
+  const n = c.norm ?? 'layernorm';
+  if (n !== 'layernorm' && n !== 'rmsnorm') throw new RangeError(`norm must be layernorm or rmsnorm, got ${String(n)}`);
+  return n;
+}
+
+function normShapes(name: string, C: number, kind: NormKind): [string, number[]][] {
+  return kind === 'layernorm' ? [[`${name}.weight`, [C]], [`${name}.bias`, [C]]] : [[`${name}.weight`, [C]]];
 }
 
 export function trunkShapes(c: TrunkConfig): [string, number[]][] {
-  const C = c.nEmbd;
+  const C = c.nEmbd, H = mlpHidden(c), nk = normOf(c);
   const out: [string, number[]][] = [];
   for (let l = 0; l < c.nLayer; l++) {
     const p = `h.${l}.`;
     out.push(
-      [`${p}ln_1.weight`, [C]], [`${p}ln_1.bias`, [C]],
+      ...normShapes(`${p}ln_1`, C, nk),
       [`${p}attn.c_attn.weight`, [3 * C, C]], [`${p}attn.c_attn.bias`, [3 * C]],
       [`${p}attn.c_proj.weight`, [C, C]], [`${p}attn.c_proj.bias`, [C]],
-      [`${p}ln_2.weight`, [C]], [`${p}ln_2.bias`, [C]],
-      [`${p}mlp.c_fc.weight`, [4 * C, C]], [`${p}mlp.c_fc.bias`, [4 * C]],
-      [`${p}mlp.c_proj.weight`, [C, 4 * C]], [`${p}mlp.c_proj.bias`, [C]],
+      ...normShapes(`${p}ln_2`, C, nk),
+      [`${p}mlp.c_fc.weight`, [H, C]], [`${p}mlp.c_fc.bias`, [H]],
+      [`${p}mlp.c_proj.weight`, [C, H]], [`${p}mlp.c_proj.bias`, [C]],
     );
   }
-  out.push(['ln_f.weight', [C]], ['ln_f.bias', [C]]);
+  out.push(...normShapes('ln_f', C, nk));
   return out;
 }
 
@@ -45,58 +72,74 @@ export function gpt2Init(name: string, shape: readonly number[], v: Float32Array
 }
 
 export class Trunk {
-  private acts: Record<string, Float32Array> = {};
+  private layers: BlockActs[] = [];
+  private final: { y: Float32Array; mean: Float32Array; rstd: Float32Array } = { y: new Float32Array(0), mean: new Float32Array(0), rstd: new Float32Array(0) };
+  private grads: Record<'dres' | 'dln' | 'datty' | 'dqkv' | 'dmlp' | 'dfch' | 'datt', Float32Array> | null = null;
   private shape: { B: number; T: number } | null = null;
   private input: Float32Array | null = null;
+  readonly hidden: number;
+  readonly norm: NormKind;
 
   constructor(readonly config: TrunkConfig, readonly gemm: Gemm, private readonly p: (name: string) => Float32Array, private readonly g: (name: string) => Float32Array) {
     if (config.nEmbd % config.nHead !== 0) throw new RangeError(`nEmbd ${config.nEmbd} is not a multiple of nHead ${config.nHead}`);
+    this.hidden = mlpHidden(config);
+    this.norm = normOf(config);
   }
 
   private ensure(B: number, T: number): void {
     if (this.shape && this.shape.B === B && this.shape.T === T) return;
     const { nLayer: L, nHead: NH, nEmbd: C } = this.config;
-    const BT = B * T;
+    const BT = B * T, H = this.hidden;
     const f = (n: number): Float32Array => new Float32Array(n);
-    this.acts = {
-      ln1: f(L * BT * C), ln1Mean: f(L * BT), ln1Rstd: f(L * BT), qkv: f(L * BT * 3 * C), atty: f(L * BT * C),
-      att: f(L * B * NH * T * T), attproj: f(L * BT * C), residual2: f(L * BT * C), ln2: f(L * BT * C), ln2Mean: f(L * BT), ln2Rstd: f(L * BT),
-      fch: f(L * BT * 4 * C), fchGelu: f(L * BT * 4 * C), fchDeriv: f(L * BT * 4 * C), fcproj: f(L * BT * C), residual3: f(L * BT * C), lnf: f(BT * C), lnfMean: f(BT), lnfRstd: f(BT),
-      // backward scratch
-      dres: f(BT * C), dres2: f(BT * C), dbt: f(BT * C), dbt3: f(BT * 3 * C), dbt4: f(BT * 4 * C), dbt4b: f(BT * 4 * C), datt: f(B * NH * T * T),
-    };
+    this.layers = Array.from({ length: L }, () => blockActs(BT, C, H, { att: B * NH * T * T }));
+    this.final = { y: f(BT * C), mean: f(BT), rstd: f(BT) };
+    this.grads = null;
     this.shape = { B, T };
   }
 
-  /** Embedded inputs (B, T, C) → final-LayerNorm features (B, T, C), valid until the next call. */
+  private normForward(y: Float32Array, mean: Float32Array, rstd: Float32Array, x: Float32Array, name: string, rows: number): void {
+    const C = this.config.nEmbd;
+    if (this.norm === 'layernorm') kernels().layernormForward(y, mean, rstd, x, this.p(`${name}.weight`), this.p(`${name}.bias`), rows, C);
+    else kernels().rmsnormForward(y, rstd, x, this.p(`${name}.weight`), rows, C);
+  }
+
+  private normBackward(dx: Float32Array, dy: Float32Array, x: Float32Array, mean: Float32Array, rstd: Float32Array, name: string, rows: number): void {
+    const C = this.config.nEmbd;
+    if (this.norm === 'layernorm') kernels().layernormBackward(dx, this.g(`${name}.weight`), this.g(`${name}.bias`), dy, x, this.p(`${name}.weight`), mean, rstd, rows, C);
+    else kernels().rmsnormBackward(dx, this.g(`${name}.weight`), dy, x, this.p(`${name}.weight`), rstd, rows, C);
+  }
+
+  /** Block l over `rows` positions from x into a.res3; `attend` fills a.atty from a.qkv. */
+  private block(l: number, x: Float32Array, a: BlockActs, rows: number, attend: (atty: Float32Array, qkv: Float32Array) => void): void {
+    const C = this.config.nEmbd, H = this.hidden, gm = this.gemm, k = kernels();
+    const P = (n: string): Float32Array => this.p(`h.${l}.${n}`);
+    this.normForward(a.ln1, a.ln1Mean, a.ln1Rstd, x, `h.${l}.ln_1`, rows);
+    linearForward(gm, a.qkv, a.ln1, P('attn.c_attn.weight'), P('attn.c_attn.bias'), rows, C, 3 * C);
+    attend(a.atty, a.qkv);
+    linearForward(gm, a.attproj, a.atty, P('attn.c_proj.weight'), P('attn.c_proj.bias'), rows, C, C);
+    k.addInto(a.res2, x, a.attproj, rows * C);
+    this.normForward(a.ln2, a.ln2Mean, a.ln2Rstd, a.res2, `h.${l}.ln_2`, rows);
+    linearForward(gm, a.fch, a.ln2, P('mlp.c_fc.weight'), P('mlp.c_fc.bias'), rows, C, H);
+    k.geluForward(a.fchGelu, a.fch, rows * H, a.fchDeriv);
+    linearForward(gm, a.fcproj, a.fchGelu, P('mlp.c_proj.weight'), P('mlp.c_proj.bias'), rows, H, C);
+    k.addInto(a.res3, a.res2, a.fcproj, rows * C);
+  }
+
+  /** Embedded inputs (B, T, C) → final-norm features (B, T, C), valid until the next call. */
   forward(encoded: Float32Array, B: number, T: number): Float32Array {
     this.ensure(B, T);
     const { nLayer: L, nHead: NH, nEmbd: C } = this.config;
     const BT = B * T;
-    const a = this.acts;
-    const gm = this.gemm;
     const k = kernels();
     let x = encoded;
     for (let l = 0; l < L; l++) {
-      const P = (n: string): Float32Array => this.p(`h.${l}.${n}`);
-      const s = (k: string, w: number): Float32Array => a[k]!.subarray(l * BT * w, (l + 1) * BT * w);
-      const ln1 = s('ln1', C), qkv = s('qkv', 3 * C), atty = s('atty', C), attproj = s('attproj', C), res2 = s('residual2', C);
-      const ln2 = s('ln2', C), fch = s('fch', 4 * C), fchGelu = s('fchGelu', 4 * C), fcproj = s('fcproj', C), res3 = s('residual3', C);
-      k.layernormForward(ln1, a.ln1Mean!.subarray(l * BT, (l + 1) * BT), a.ln1Rstd!.subarray(l * BT, (l + 1) * BT), x, P('ln_1.weight'), P('ln_1.bias'), BT, C);
-      linearForward(gm, qkv, ln1, P('attn.c_attn.weight'), P('attn.c_attn.bias'), BT, C, 3 * C);
-      k.attentionForward(atty, a.att!.subarray(l * B * NH * T * T, (l + 1) * B * NH * T * T), qkv, B, T, C, NH);
-      linearForward(gm, attproj, atty, P('attn.c_proj.weight'), P('attn.c_proj.bias'), BT, C, C);
-      k.addInto(res2, x, attproj, BT * C);
-      k.layernormForward(ln2, a.ln2Mean!.subarray(l * BT, (l + 1) * BT), a.ln2Rstd!.subarray(l * BT, (l + 1) * BT), res2, P('ln_2.weight'), P('ln_2.bias'), BT, C);
-      linearForward(gm, fch, ln2, P('mlp.c_fc.weight'), P('mlp.c_fc.bias'), BT, C, 4 * C);
-      k.geluForward(fchGelu, fch, BT * 4 * C, s('fchDeriv', 4 * C));
-      linearForward(gm, fcproj, fchGelu, P('mlp.c_proj.weight'), P('mlp.c_proj.bias'), BT, 4 * C, C);
-      k.addInto(res3, res2, fcproj, BT * C);
-      x = res3;
+      const a = this.layers[l]!;
+      this.block(l, x, a, BT, (atty, qkv) => k.attentionForward(atty, a.att!, qkv, B, T, C, NH));
+      x = a.res3;
     }
-    k.layernormForward(a.lnf!, a.lnfMean!, a.lnfRstd!, x, this.p('ln_f.weight'), this.p('ln_f.bias'), BT, C);
+    this.normForward(this.final.y, this.final.mean, this.final.rstd, x, 'ln_f', BT);
     this.input = encoded;
-    return a.lnf!;
+    return this.final.y;
   }
 
   /** Back-propagates d(features) (B, T, C) of the last forward; accumulates the blocks' gradients and returns d(inputs). */
@@ -104,40 +147,67 @@ export class Trunk {
     if (!this.shape || !this.input) throw new Error('backward needs a forward pass first');
     const { B, T } = this.shape;
     const { nLayer: L, nHead: NH, nEmbd: C } = this.config;
-    const BT = B * T;
-    const a = this.acts;
+    const BT = B * T, H = this.hidden;
     const gm = this.gemm;
     const k = kernels();
-    const encoded = this.input;
-    const dres = a.dres!;
+    const f = (n: number): Float32Array => new Float32Array(n);
+    this.grads ??= { dres: f(BT * C), dln: f(BT * C), datty: f(BT * C), dqkv: f(BT * 3 * C), dmlp: f(BT * H), dfch: f(BT * H), datt: f(B * NH * T * T) };
+    const { dres, dln, datty, dqkv, dmlp, dfch, datt } = this.grads;
     dres.fill(0);
-    const xLast = L > 0 ? a.residual3!.subarray((L - 1) * BT * C, L * BT * C) : encoded;
-    k.layernormBackward(dres, this.g('ln_f.weight'), this.g('ln_f.bias'), dlnf, xLast, this.p('ln_f.weight'), a.lnfMean!, a.lnfRstd!, BT, C);
+    const xLast = L > 0 ? this.layers[L - 1]!.res3 : this.input;
+    this.normBackward(dres, dlnf, xLast, this.final.mean, this.final.rstd, 'ln_f', BT);
     for (let l = L - 1; l >= 0; l--) {
       const P = (n: string): Float32Array => this.p(`h.${l}.${n}`);
       const G = (n: string): Float32Array => this.g(`h.${l}.${n}`);
-      const s = (k: string, w: number): Float32Array => a[k]!.subarray(l * BT * w, (l + 1) * BT * w);
-      const x = l === 0 ? encoded : a.residual3!.subarray((l - 1) * BT * C, l * BT * C);
-      const ln1 = s('ln1', C), qkv = s('qkv', 3 * C), atty = s('atty', C), res2 = s('residual2', C);
-      const ln2 = s('ln2', C), fch = s('fch', 4 * C), fchGelu = s('fchGelu', 4 * C);
-      // x_{l+1} = res2 + mlp(ln2(res2)): dres (for x_{l+1}) flows into res2 directly and through the MLP.
-      const dres2 = a.dres2!;
-      dres2.set(dres);
-      linearBackward(gm, a.dbt4!, G('mlp.c_proj.weight'), G('mlp.c_proj.bias'), dres, fchGelu, P('mlp.c_proj.weight'), BT, 4 * C, C);
-      const dfch = a.dbt4b!;
+      const a = this.layers[l]!;
+      const x = l === 0 ? this.input : this.layers[l - 1]!.res3;
+      // x_{l+1} = res2 + mlp(ln2(res2)): dres holds d(x_{l+1}), which is also the skip path's share of
+      // d(res2); the MLP's share is accumulated onto it, so dres then holds d(res2).
+      dmlp.fill(0);
+      linearBackward(gm, dmlp, G('mlp.c_proj.weight'), G('mlp.c_proj.bias'), dres, a.fchGelu, P('mlp.c_proj.weight'), BT, H, C);
       dfch.fill(0);
-      k.geluBackward(dfch, fch, a.dbt4!, BT * 4 * C, s('fchDeriv', 4 * C));
-      linearBackward(gm, a.dbt!, G('mlp.c_fc.weight'), G('mlp.c_fc.bias'), dfch, ln2, P('mlp.c_fc.weight'), BT, C, 4 * C);
-      k.layernormBackward(dres2, G('ln_2.weight'), G('ln_2.bias'), a.dbt!, res2, P('ln_2.weight'), a.ln2Mean!.subarray(l * BT, (l + 1) * BT), a.ln2Rstd!.subarray(l * BT, (l + 1) * BT), BT, C);
-      // res2 = x + proj(attn(ln1(x))): dres2 flows into x directly and through attention.
-      dres.set(dres2);
-      linearBackward(gm, a.dbt!, G('attn.c_proj.weight'), G('attn.c_proj.bias'), dres2, atty, P('attn.c_proj.weight'), BT, C, C);
-      const dqkv = a.dbt3!;
+      k.geluBackward(dfch, a.fch, dmlp, BT * H, a.fchDeriv);
+      dln.fill(0);
+      linearBackward(gm, dln, G('mlp.c_fc.weight'), G('mlp.c_fc.bias'), dfch, a.ln2, P('mlp.c_fc.weight'), BT, C, H);
+      this.normBackward(dres, dln, a.res2, a.ln2Mean, a.ln2Rstd, `h.${l}.ln_2`, BT);
+      // res2 = x + proj(attn(ln1(x))): likewise, attention's share is accumulated onto d(res2) to give d(x).
+      datty.fill(0);
+      linearBackward(gm, datty, G('attn.c_proj.weight'), G('attn.c_proj.bias'), dres, a.atty, P('attn.c_proj.weight'), BT, C, C);
       dqkv.fill(0);
-      k.attentionBackward(dqkv, a.datt!, a.dbt!, qkv, a.att!.subarray(l * B * NH * T * T, (l + 1) * B * NH * T * T), B, T, C, NH);
-      linearBackward(gm, a.dbt!, G('attn.c_attn.weight'), G('attn.c_attn.bias'), dqkv, ln1, P('attn.c_attn.weight'), BT, C, 3 * C);
-      k.layernormBackward(dres, G('ln_1.weight'), G('ln_1.bias'), a.dbt!, x, P('ln_1.weight'), a.ln1Mean!.subarray(l * BT, (l + 1) * BT), a.ln1Rstd!.subarray(l * BT, (l + 1) * BT), BT, C);
+      k.attentionBackward(dqkv, datt, datty, a.qkv, a.att!, B, T, C, NH);
+      dln.fill(0);
+      linearBackward(gm, dln, G('attn.c_attn.weight'), G('attn.c_attn.bias'), dqkv, a.ln1, P('attn.c_attn.weight'), BT, C, 3 * C);
+      this.normBackward(dres, dln, x, a.ln1Mean, a.ln1Rstd, `h.${l}.ln_1`, BT);
     }
     return dres;
+  }
+
+  /** A KV cache for `rows` sequences of up to `capacity` positions, with the decode step's scratch. */
+  kvCache(rows: number, capacity: number): KvCache {
+    const { nLayer: L, nEmbd: C } = this.config;
+    return new KvCache(L, rows, capacity, C, blockActs(rows, C, this.hidden, null));
+  }
+
+  /**
+   * One new position for each of `A` rows: x (A, C) holds their embedded tokens, slots[b] the cache row
+   * batch slot b decodes, at that row's next position. The blocks are the training pass's; attention
+   * reads the keys and values cached for the row's earlier positions. Returns the final-norm features
+   * (A, C), valid until the next call; the caller advances the rows' positions.
+   */
+  decode(x: Float32Array, A: number, cache: KvCache, slots: readonly number[]): Float32Array {
+    const { nLayer: L, nHead: NH, nEmbd: C } = this.config;
+    const k = kernels();
+    const s = cache.scratch;
+    s.slots.set(slots);
+    for (let b = 0; b < A; b++) if (cache.pos[slots[b]!]! >= cache.capacity) throw new RangeError(`row ${slots[b]} is full (${cache.capacity} positions)`);
+    let input = x;
+    for (let l = 0; l < L; l++) {
+      const a = s.acts;
+      this.block(l, input, a, A, (atty, qkv) => k.attentionDecode(atty, qkv, cache.keys[l]!, cache.values[l]!, s.slots, cache.pos, A, cache.capacity, C, NH));
+      // The next block reads its input before it writes res3, so res3 can feed it in place.
+      input = a.res3;
+    }
+    this.normForward(s.y, s.mean, s.rstd, input, 'ln_f', A);
+    return s.y;
   }
 }

@@ -6,8 +6,14 @@
 export interface VerdictThresholds {
   /** Fewer points than this cannot support a fit with a residual and a back-test. */
   readonly minPoints: number;
-  /** A trend is real when the best scaling form beats a constant at this F-test level. */
+  /** A trend is real (and a curve leaves its chance band) at this level; an audit lowers it to its FDR cutoff. */
   readonly trendAlpha: number;
+  /**
+   * An emergent call needs its p-value (the larger of the trend's and the forecast miss's) at most
+   * this: a stricter level for the stronger claim, so that at most ~1% of curves without a jump read
+   * emergent (measured in docs/verdicts.md); an audit lowers it to its FDR cutoff.
+   */
+  readonly emergenceAlpha: number;
   /** Without a real trend, a curve is flat (not noisy) when its range is at most this share of the metric's fixed scale... */
   readonly flatShareOfScale: number;
   /** ...or, for metrics without fixed bounds, at most this share of its largest absolute value. */
@@ -34,6 +40,7 @@ export interface VerdictThresholds {
 export const DEFAULT_THRESHOLDS: VerdictThresholds = {
   minPoints: 4,
   trendAlpha: 0.05,
+  emergenceAlpha: 0.01,
   flatShareOfScale: 0.02,
   flatShareOfMax: 0.1,
   flatNoiseMultiple: 2,

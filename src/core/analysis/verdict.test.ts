@@ -66,7 +66,17 @@ describe('the trend test', () => {
   it('a perfectly ordered jump on 5 points is a trend (Mann–Kendall), even though a line fits it badly', () => {
     const v = verdictFor(curveFromArrays([1.25e8, 1.3e9, 2.7e9, 6e9, 2e10], [0.006, 0.0165, 0.054, 0.8305, 0.969], { metric: 'acc' }));
     expect(v.trendP!).toBeCloseTo((2 / 120) * 2, 12); // exact two-sided 1/60, Bonferroni ×2
+    // A trend, but without errors the miss is judged against the linear fit's scatter (0.33): on 5
+    // points neither the trend (1/30) nor the miss can carry an emergent call at 0.01.
+    expect(v.verdict).toBe('smooth');
+    expect(v.emergenceP!).toBeGreaterThan(0.01);
+    expect(v.reasons.join(' ')).toMatch(/but not significant: p = [\d.]+ > 0\.01/);
+  });
+  it('the same jump with binomial errors at n = 1000 is emergent', () => {
+    const c = curveFromArrays([1.25e8, 1.3e9, 2.7e9, 6e9, 2e10], [0.006, 0.0165, 0.054, 0.8305, 0.969], { metric: 'acc' });
+    const v = verdictFor({ ...c, points: c.points.map((p) => ({ ...p, n: 1000 })) });
     expect(v.verdict).toBe('emergent');
+    expect(v.emergenceP!).toBeLessThan(0.01);
   });
   it('five points with three tied zeros cannot establish a trend without error bars, and says what would help', () => {
     const v = verdictFor(curveFromArrays([1e7, 1e8, 1e9, 1e10, 1e11], [0, 0, 0, 0.4, 0.8], { metric: 'exact_match' }));
@@ -107,4 +117,48 @@ it('forecasts respect a metric\'s natural limits: a log-likelihood forecast neve
     expect(s.largestPredicted).toBeLessThanOrEqual(0);
     expect(s.nextPredicted).toBeLessThanOrEqual(0);
   }
+});
+
+describe('perplexity and chance (issue #28)', () => {
+  it('a clean 4-point power law in perplexity with reported errors reads smooth', () => {
+    const P4 = [7e7, 4e8, 1.4e9, 6.9e9];
+    const c = curveFromArrays(P4, P4.map((p) => 1 + 30 * (p / 7e7) ** -0.25), { metric: 'ppl', higherIsBetter: false });
+    const v = verdictFor({ ...c, points: c.points.map((p) => ({ ...p, stderr: 0.02 * p.value })) });
+    expect(v.verdict).toBe('smooth');
+    expect(v.trendP!).toBeLessThan(1e-10);
+  });
+  // BLOOM · hendrycksTest-elementary_mathematics · acc_norm, as in data/pythia_opt_bloom_final_evals.csv.
+  const bloomP = [5.6e8, 1.1e9, 1.7e9, 3e9, 7.1e9];
+  const bloomV = [0.2196, 0.2619, 0.2169, 0.2249, 0.2989];
+  const bloomSe = [0.0213, 0.0226, 0.0212, 0.0215, 0.0236];
+  const bloom = (task: string) => {
+    const c = curveFromArrays(bloomP, bloomV, { task, metric: 'acc_norm' });
+    return { ...c, points: c.points.map((p, i) => ({ ...p, stderr: bloomSe[i]! })) };
+  };
+  it('a 4-choice task whose every model is within the chance band reads at chance, not emergent', () => {
+    const v = verdictFor(bloom('hendrycksTest-elementary_mathematics'));
+    expect(v.verdict).toBe('at_chance');
+    expect(v.chance!.level).toBe(0.25);
+    // Hand computation: the farthest model is bloom-7b1, z = (0.2989 − 0.25)/0.0236 = 2.072,
+    // two-sided p = 0.03826, Šidák over 5 models: 1 − (1 − 0.03826)^5 = 0.1774.
+    expect(v.chance!.p).toBeCloseTo(0.1774, 3);
+  });
+  it('the same values on a task without a known chance level are judged on their shape', () => {
+    expect(verdictFor(bloom('some_task')).verdict).not.toBe('at_chance');
+    expect(verdictFor(bloom('some_task')).chance).toBeNull();
+  });
+  it('a chance level can come from a rule or from the data', () => {
+    const given = verdictFor(bloom('some_task'), { chance: [{ task: (t) => t === 'some_task', level: 0.25 }] });
+    expect(given.verdict).toBe('at_chance');
+    expect(given.chance!.source).toBe('given');
+    const c = bloom('some_task');
+    const data = verdictFor({ ...c, points: c.points.map((p) => ({ ...p, extra: { choices: '4' } })) });
+    expect(data.chance).toMatchObject({ level: 0.25, source: 'data' });
+  });
+  it('a curve that leaves the chance band is not at chance', () => {
+    const c = curveFromArrays(bloomP, [0.25, 0.24, 0.26, 0.25, 0.45], { task: 'hendrycksTest-x', metric: 'acc' });
+    const v = verdictFor({ ...c, points: c.points.map((p) => ({ ...p, n: 400 })) });
+    expect(v.verdict).not.toBe('at_chance');
+    expect(v.chance!.p).toBeLessThan(0.05);
+  });
 });

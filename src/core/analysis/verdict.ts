@@ -1,7 +1,8 @@
 import type { BacktestStep, Curve, EmergenceMeasures, ScalingFit, Verdict, VerdictClass } from '../types.js';
 import { bestFit, fitForms, fitQuadratic } from '../fit/index.js';
 import { totalSumOfSquares } from '../fit/goodness.js';
-import { chiSquareSurvival, fSurvival } from '../stats/special.js';
+import { chiSquareSurvival, fSurvival, studentTwoSidedP } from '../stats/special.js';
+import { normalCdf, normalQuantile } from '../stats/normal.js';
 import { spearman } from '../stats/describe.js';
 import { mannKendall } from '../stats/mann-kendall.js';
 import { backtest, reportedErrors } from './backtest.js';
@@ -9,11 +10,25 @@ import { shapeMeasures } from './measures.js';
 import { metricInfo } from './metric-info.js';
 import { reportedNoise } from './noise.js';
 import { DEFAULT_THRESHOLDS, type VerdictThresholds } from './thresholds.js';
+import { chanceLevel, type ChanceLevel, type ChanceRule } from './chance.js';
 
 export interface VerdictOptions {
   /** The headline back-test fits all but this many of the largest models. */
   readonly holdout?: number;
   readonly thresholds?: VerdictThresholds;
+  /** The user's chance levels by task (they come before the data's and the task table's). */
+  readonly chance?: readonly ChanceRule[];
+}
+
+/**
+ * The significance levels a call must meet. A lone curve uses the thresholds' own; an audit
+ * lowers them to its FDR cutoffs (audit.ts), so a call survives exactly when its q-value does.
+ */
+export interface VerdictGates {
+  readonly trendAlpha: number;
+  readonly emergenceAlpha: number;
+  /** Said in the reasons when a call fails the audit's cutoff but would pass alone. */
+  readonly fdr: { readonly q: number; readonly method: string } | null;
 }
 
 const fmt = (v: number): string => {
@@ -42,8 +57,53 @@ function boundsFor(curve: Curve): readonly [number, number] | null {
   return curve.points.every((p) => p.value >= b[0] && p.value <= b[1]) ? b : null;
 }
 
-/** Classify one curve: the analysis of DESIGN.md's Verdict noun. Pure. */
-export function verdictFor(curve: Curve, options: VerdictOptions = {}): Verdict {
+/** Upper-tail p of a one-sided test of z: normal when the noise is known, Student t on `df` when estimated. */
+function upperP(z: number, df: number | null): number {
+  if (!Number.isFinite(z)) return Number.isNaN(z) ? 1 : z > 0 ? 0 : 1;
+  if (df === null) return 1 - normalCdf(z);
+  const two = studentTwoSidedP(z, df);
+  return z > 0 ? two / 2 : 1 - two / 2;
+}
+
+/**
+ * Everything measured on one curve before any call is made: fits, measures, back-test and the
+ * p-values the calls rest on. The expensive part of a verdict; `classify` then decides cheaply,
+ * so an audit can compute every curve's p-values, control the FDR across them, and only then call.
+ */
+export interface CurveEvidence {
+  readonly curve: Curve;
+  readonly n: number;
+  readonly x: Float64Array;
+  readonly y: Float64Array;
+  readonly shape: ReturnType<typeof shapeMeasures>;
+  readonly bounds: readonly [number, number] | null;
+  readonly width: number | null;
+  readonly maxAbs: number;
+  readonly fits: readonly ScalingFit[];
+  readonly best: ScalingFit | null;
+  readonly sst: number;
+  readonly noise: number;
+  readonly noiseKnown: boolean;
+  readonly pointNoise: readonly number[];
+  readonly trendP: number | null;
+  readonly trendBy: string;
+  readonly measures: EmergenceMeasures;
+  readonly steps: readonly BacktestStep[];
+  readonly headline: BacktestStep | null;
+  readonly surprise: number | null;
+  readonly surpriseStep: BacktestStep | null;
+  /** Bonferroni p of the back-test miss that makes the curve surprising (null without a back-test). */
+  readonly surpriseP: number | null;
+  readonly surpriseStepP: BacktestStep | null;
+  /** Intersection–union p of "trend and unforeseen jump": max(trendP, surpriseP). */
+  readonly emergenceP: number | null;
+  readonly chance: ChanceLevel | null;
+  /** Šidák p of the model farthest from chance (two-sided), or null without a chance level. */
+  readonly chanceP: number | null;
+  readonly chanceWorst: number;
+}
+
+export function curveEvidence(curve: Curve, options: VerdictOptions = {}): CurveEvidence {
   const t = options.thresholds ?? DEFAULT_THRESHOLDS;
   const holdout = options.holdout ?? 2;
   const pts = curve.points;
@@ -64,7 +124,8 @@ export function verdictFor(curve: Curve, options: VerdictOptions = {}): Verdict 
   const fits = n >= 3 ? fitForms(x, y, yScale, bounds) : [];
   const best = bestFit(fits);
   const sst = totalSumOfSquares(y);
-  const rep = reportedNoise(pts, bounds !== null && bounds[0] === 0 && bounds[1] === 1);
+  const proportion = bounds !== null && bounds[0] === 0 && bounds[1] === 1;
+  const rep = reportedNoise(pts, proportion);
   let noise = 0;
   let noiseSource: EmergenceMeasures['noiseSource'] = 'none';
   if (rep !== null) {
@@ -74,6 +135,7 @@ export function verdictFor(curve: Curve, options: VerdictOptions = {}): Verdict 
     noise = Math.sqrt(best.rss / (best.n - best.k));
     noiseSource = 'residual';
   }
+  const noiseKnown = noiseSource === 'stderr' || noiseSource === 'seeds' || noiseSource === 'binomial';
   // Trend. With reported errors: χ² of the values against their inverse-variance weighted mean
   // (is the curve consistent with a constant, given its error bars?). Without: two tests,
   // Bonferroni-corrected (×2): Mann–Kendall asks whether the values move with size in any monotone
@@ -81,7 +143,6 @@ export function verdictFor(curve: Curve, options: VerdictOptions = {}): Verdict 
   // straight line cannot see a step and AICc cannot pick the sigmoid on few points, hence the rank test.
   // A proportion measured on n examples is never known better than its binomial error; floor each
   // point there (p̃ = (k + ½)/(n + 1), so 0 of n does not claim zero error, the Jeffreys idea).
-  const proportion = bounds !== null && bounds[0] === 0 && bounds[1] === 1;
   const pointNoise = pts.map((p) => {
     const se = p.stderr ?? noise;
     if (!proportion || p.n === null || p.n <= 0) return se;
@@ -129,7 +190,17 @@ export function verdictFor(curve: Curve, options: VerdictOptions = {}): Verdict 
   const headline = steps.find((s) => s.k === kHead) ?? null;
   let surprise: number | null = null;
   let surpriseStep: BacktestStep | null = null;
+  // The surprise test: is the miss at step k larger than the noise of the new point plus the
+  // uncertainty of extrapolating the k-point fit (the linear fit's leverage 1/k + (x − x̄)²/Sxx,
+  // a local approximation for the curved forms)? Normal with known noise; Student t on the best
+  // fit's residual degrees of freedom when the noise is the curve's own scatter. Bonferroni over
+  // the steps looked at; only steps whose miss is a large share of the range (the effect the
+  // verdict claims) compete, so the p-value and the share describe the same forecast.
+  let surpriseP: number | null = null;
+  let surpriseStepP: BacktestStep | null = null;
+  const df = noiseKnown ? null : best !== null && best.n > best.k ? best.n - best.k : null;
   if (steps.length > 0 && shape.range > 0) {
+    let minP = 1;
     for (const s of steps) {
       // Only a miss in the direction of improvement is a surprise: a model doing worse than forecast is not emergence.
       const miss = (sign * (s.nextActual - s.nextPredicted)) / shape.range;
@@ -137,9 +208,64 @@ export function verdictFor(curve: Curve, options: VerdictOptions = {}): Verdict 
         surprise = miss;
         surpriseStep = s;
       }
+      if (miss < t.surpriseShare || (!noiseKnown && df === null)) continue;
+      let xm = 0;
+      let fitVar = 0;
+      for (let i = 0; i < s.k; i++) {
+        xm += x[i]!;
+        fitVar += pointNoise[i]! ** 2;
+      }
+      xm /= s.k;
+      fitVar /= s.k;
+      let sxx = 0;
+      for (let i = 0; i < s.k; i++) sxx += (x[i]! - xm) ** 2;
+      const lev = 1 / s.k + (sxx > 0 ? (x[s.k]! - xm) ** 2 / sxx : 0);
+      const se = Math.sqrt(pointNoise[s.k]! ** 2 + fitVar * lev);
+      const p = se > 0 ? upperP((miss * shape.range) / se, df) : 0;
+      if (p < minP || surpriseStepP === null) {
+        minP = p;
+        surpriseStepP = s;
+      }
     }
+    surpriseP = surpriseStepP === null ? 1 : Math.min(1, minP * steps.length);
   }
+  const emergenceP = trendP === null || surpriseP === null ? null : Math.max(trendP, surpriseP);
 
+  // Chance band: with a chance level c, each model is tested against c (two-sided, its null error
+  // √(c(1−c)/n) when n is known, else its own error), Šidák-corrected over the curve's models.
+  const chance = proportion && curve.higherIsBetter ? chanceLevel(curve, options.chance) : null;
+  let chanceP: number | null = null;
+  let chanceWorst = -1;
+  if (chance !== null) {
+    let maxZ = 0;
+    for (let i = 0; i < n; i++) {
+      const c = chance.level;
+      const p = pts[i]!;
+      const se = p.n !== null && p.n > 0 ? Math.sqrt((c * (1 - c)) / p.n) : pointNoise[i]!;
+      const z = se > 0 ? Math.abs(y[i]! - c) / se : y[i] === c ? 0 : Infinity;
+      if (z > maxZ || chanceWorst < 0) {
+        maxZ = z;
+        chanceWorst = i;
+      }
+    }
+    const one = 2 * (1 - normalCdf(maxZ));
+    chanceP = 1 - Math.pow(1 - Math.min(1, one), n);
+  }
+  return {
+    curve, n, x, y, shape, bounds, width, maxAbs, fits, best, sst, noise, noiseKnown, pointNoise, trendP, trendBy,
+    measures, steps, headline, surprise, surpriseStep, surpriseP, surpriseStepP, emergenceP, chance, chanceP, chanceWorst,
+  };
+}
+
+/** The gates of a lone curve: the thresholds' own levels, no FDR. */
+export function curveGates(t: VerdictThresholds = DEFAULT_THRESHOLDS): VerdictGates {
+  return { trendAlpha: t.trendAlpha, emergenceAlpha: t.emergenceAlpha, fdr: null };
+}
+
+/** Decide a curve from its evidence at the given significance gates. Cheap; pure. */
+export function classify(ev: CurveEvidence, gates: VerdictGates, t: VerdictThresholds = DEFAULT_THRESHOLDS): Verdict {
+  const { curve, n, x, y, shape, bounds, width, maxAbs, best, sst, noise, noiseKnown, trendP, trendBy, measures, surprise, surpriseStep } = ev;
+  const pts = curve.points;
   const reasons: string[] = [];
   const done = (verdict: VerdictClass, qualifier: string | null = null): Verdict => ({
     key: curve.key,
@@ -147,11 +273,17 @@ export function verdictFor(curve: Curve, options: VerdictOptions = {}): Verdict 
     qualifier,
     reasons,
     measures,
-    fits,
+    fits: ev.fits,
     bestForm: best?.form ?? null,
     trendP,
-    backtest: steps,
-    headline,
+    surpriseP: ev.surpriseP,
+    emergenceP: ev.emergenceP,
+    trendQ: null,
+    emergenceQ: null,
+    chance: ev.chance === null ? null : { level: ev.chance.level, source: ev.chance.source, p: ev.chanceP! },
+    stability: null,
+    backtest: ev.steps,
+    headline: ev.headline,
     surprise,
   });
   const flatQualifier = (): string | null => {
@@ -163,12 +295,23 @@ export function verdictFor(curve: Curve, options: VerdictOptions = {}): Verdict 
     if (pts.every((p) => Math.abs(p.value - bestEnd) <= tol)) return 'at ceiling';
     return null;
   };
-  const noiseKnown = noiseSource === 'stderr' || noiseSource === 'seeds' || noiseSource === 'binomial';
   const diffSe = t.noiseZ * Math.SQRT2 * noise;
+  const fdrText = (p: number, alone: number, cutoff: number): string =>
+    gates.fdr !== null && p <= alone ? `; it would pass alone (≤ ${fmt(alone)}), but not the audit's ${gates.fdr.method.toUpperCase()} cutoff ${fmt(cutoff)} at q = ${gates.fdr.q}` : '';
 
   if (n < t.minPoints) {
     reasons.push(`${n} point${n === 1 ? '' : 's'} < ${t.minPoints}: no fit with a residual and no back-test`);
     return done('too_few_points');
+  }
+  if (ev.chance !== null && ev.chanceP !== null && ev.chanceP >= t.trendAlpha) {
+    const c = ev.chance;
+    const w = pts[ev.chanceWorst]!;
+    const zc = normalQuantile(1 - (1 - Math.pow(1 - t.trendAlpha, 1 / n)) / 2);
+    reasons.push(
+      `every model is within the chance band of ${fmt(c.level)} (${c.source === 'choices' ? `1/${Math.round(1 / c.level)} choices` : c.source === 'given' ? 'given' : "the data's chance level"}; ±${fmt(zc)} standard errors, Šidák over ${n} models at ${t.trendAlpha})`,
+      `farthest: ${w.model} at ${fmt(w.value)} (p = ${fmt(ev.chanceP)} after Šidák): no model is distinguishable from guessing, so no verdict on scaling`,
+    );
+    return done('at_chance');
   }
   if (shape.range <= 1e-12 * Math.max(maxAbs, 1)) {
     reasons.push(`every model scores ${fmt(y[0]!)}`);
@@ -181,7 +324,9 @@ export function verdictFor(curve: Curve, options: VerdictOptions = {}): Verdict 
   const bigDrop = shape.maxDrawdown >= t.nonMonotonicDrop * shape.range && (!noiseKnown || shape.maxDrawdown > diffSe);
   // With reported errors a drop is tested directly (more than z·√2 standard errors of a difference);
   // without, the curve must bend significantly: a quadratic in log-params that turns inside the data.
-  if (noiseKnown && bigDrop) {
+  // A shape needs a curve that is not a constant first: without that, the largest of n(n−1)/2 drops
+  // among noisy points clears 2·√2 standard errors too often (measured in docs/verdicts.md).
+  if (noiseKnown && bigDrop && trendP !== null && trendP <= t.trendAlpha) {
     reasons.push(`falls ${fmt(shape.maxDrawdown)} below its best (${pct(shape.maxDrawdown / shape.range)} of the range; ${fmt(shape.maxDrawdown / (Math.SQRT2 * noise))} standard errors of a difference)`);
     return done('non_monotonic');
   }
@@ -203,8 +348,8 @@ export function verdictFor(curve: Curve, options: VerdictOptions = {}): Verdict 
     : scaleShare !== null
       ? `range ${fmt(shape.range)} is ${pct(scaleShare)} of the metric's scale [${bounds![0]}, ${bounds![1]}]`
       : `range ${fmt(shape.range)} is ${pct(shape.range / maxAbs)} of the largest value`;
-  if (trendP === null || trendP >= t.trendAlpha) {
-    reasons.push(`no trend (${trendBy}: p = ${fmt(trendP ?? 1)})`);
+  if (trendP === null || trendP > gates.trendAlpha) {
+    reasons.push(`no trend (${trendBy}: p = ${fmt(trendP ?? 1)}${trendP === null ? '' : fdrText(trendP, t.trendAlpha, gates.trendAlpha)})`);
     if (smallRange) {
       reasons.push(smallRangeText);
       return done('flat', flatQualifier());
@@ -223,22 +368,36 @@ export function verdictFor(curve: Curve, options: VerdictOptions = {}): Verdict 
   const jumpFrom = shape.jumpFrom >= 0 ? pts[shape.jumpFrom]! : null;
   const jumpTo = shape.jumpTo >= 0 ? pts[shape.jumpTo]! : null;
   const sharp = shape.sharpness !== null && shape.sharpness >= t.sharpShare && (!noiseKnown || shape.largestJump > diffSe);
-  const surprising = surprise !== null && surprise >= t.surpriseShare && (!noiseKnown || surprise * shape.range > diffSe);
+  const bigMiss = surprise !== null && surprise >= t.surpriseShare;
+  const emP = ev.emergenceP;
+  const unforeseen = bigMiss && emP !== null && emP <= gates.emergenceAlpha;
   const jumpText =
     jumpFrom && jumpTo && shape.sharpness !== null
       ? `${pct(shape.sharpness)} of the improvement came within ${shape.jumpTo - shape.jumpFrom === 1 ? 'one step' : 'one decade'} (${jumpFrom.model} → ${jumpTo.model})`
       : 'no improvement';
+  const step = ev.surpriseStepP ?? surpriseStep;
+  const stepMiss = step === null ? null : ((curve.higherIsBetter ? 1 : -1) * (step.nextActual - step.nextPredicted)) / shape.range;
   const surpriseText =
-    surpriseStep && surprise !== null
-      ? `${pts[surpriseStep.k]!.model} beat the forecast from the ${surpriseStep.k} smaller models by ${pct(surprise)} of the range (${fmt(surpriseStep.nextActual)} vs ${fmt(surpriseStep.nextPredicted)})`
+    step && stepMiss !== null
+      ? `${pts[step.k]!.model} beat the forecast from the ${step.k} smaller models by ${pct(stepMiss)} of the range (${fmt(step.nextActual)} vs ${fmt(step.nextPredicted)}${ev.surpriseP !== null && bigMiss ? `; p = ${fmt(ev.surpriseP)}, Bonferroni over ${ev.steps.length} forecasts` : ''})`
       : 'no back-test';
-  if (shape.improvement > 0 && sharp && surprising) {
-    reasons.push(`sharp: ${jumpText}`, `unpredictable: ${surpriseText}`);
+  if (shape.improvement > 0 && sharp && unforeseen) {
+    reasons.push(`sharp: ${jumpText}`, `unpredictable: ${surpriseText}`, `emergent at p = ${fmt(emP!)} (the larger of the trend and forecast-miss p-values) ≤ ${fmt(gates.emergenceAlpha)}`);
     return done('emergent');
+  }
+  if (shape.improvement > 0 && sharp && bigMiss && emP !== null) {
+    reasons.push(`sharp: ${jumpText}`, `a large miss: ${surpriseText}`, `but not significant: p = ${fmt(emP)} > ${fmt(gates.emergenceAlpha)}${fdrText(emP, t.emergenceAlpha, gates.emergenceAlpha)}`);
+    return done('smooth');
   }
   reasons.push(
     sharp ? `sharp: ${jumpText}; but foreseen: ${surpriseText}` : `gradual: at most ${jumpText}`,
   );
   if (shape.improvement < 0) reasons.push('gets worse with scale');
   return done('smooth');
+}
+
+/** Classify one curve on its own (no FDR): the analysis of DESIGN.md's Verdict noun. Pure. */
+export function verdictFor(curve: Curve, options: VerdictOptions = {}): Verdict {
+  const t = options.thresholds ?? DEFAULT_THRESHOLDS;
+  return classify(curveEvidence(curve, options), curveGates(t), t);
 }

@@ -14,8 +14,8 @@ interface Golden {
   t_quantiles: { level: number; df: number; t: number }[];
 }
 // Reference: scipy least_squares with box bounds from many starts, lsq_linear on a dense exponent
-// grid, brentq on the profile, scipy.stats.t (test/fixtures/make_forecast_golden.py).
-const golden = JSON.parse(readFileSync(new URL('../../../test/golden/forecast.json', import.meta.url), 'utf8')) as Golden;
+// grid, brentq on the profile, scipy.stats.t (test/fixtures/make_fit_golden.py).
+const golden = JSON.parse(readFileSync(new URL('../../../test/golden/fit-intervals.json', import.meta.url), 'utf8')) as Golden;
 const B: [number, number] = [0, 1];
 
 describe('constrained fits against scipy (bounds [0, 1])', () => {

@@ -7,6 +7,7 @@
 import * as Plot from '@observablehq/plot';
 import { predict } from '../../core/fit/index.js';
 import type { ChartSection, LineChart, ReportCurve, ReportData } from '../report-data.js';
+import { crossoverSection } from './crossover-panel.js';
 
 const el = <K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Record<string, string> = {}, text?: string): HTMLElementTagNameMap[K] => {
   const e = document.createElement(tag);
@@ -131,7 +132,7 @@ function curvePlot(c: ReportCurve): HTMLElement {
   const cap = el('figcaption');
   const badge = el('span', { class: `badge verdict-${c.verdict}` }, c.qualifier ? `${c.verdict} (${c.qualifier})` : c.verdict);
   cap.append(el('strong', {}, c.key.metric), ' ', badge);
-  const facts = el('div', { class: 'facts' }, `B ${fmt(c.measures.breakthroughness)} · L ${fmt(c.measures.linearity)} · sharpness ${fmt(c.measures.sharpness)}${h ? ` · back-test: pred ${fmt(h.largestPredicted)}, real ${fmt(h.largestActual)} (err ${fmt(h.largestAbsError)}, ${h.form} fit ≤${fmtParams(h.trainedUpTo)})` : ''}`);
+  const facts = el('div', { class: 'facts' }, `B ${fmt(c.measures.breakthroughness)} · L ${fmt(c.measures.linearity)} · sharpness ${fmt(c.measures.sharpness)} · trend p ${fmt(c.trendP)}${c.trendQ === null ? '' : ` (q ${fmt(c.trendQ)})`} · emergence p ${fmt(c.emergenceP)}${c.emergenceQ === null ? '' : ` (q ${fmt(c.emergenceQ)})`}${h ? ` · back-test: pred ${fmt(h.largestPredicted)}, real ${fmt(h.largestActual)} (err ${fmt(h.largestAbsError)}, ${h.form} fit ≤${fmtParams(h.trainedUpTo)})` : ''}`);
   const ul = el('ul', { class: 'reasons' });
   for (const r of c.reasons) ul.append(el('li', {}, r));
   fig.append(plot, cap, facts, ul);
@@ -242,7 +243,7 @@ function main(): void {
     state.page++;
     render();
   });
-  root.append(...(data.sections ?? []).map(chartSection), bar, count, summary(), panels, more);
+  root.append(...(data.sections ?? []).map(chartSection), ...(data.crossovers ? [crossoverSection(data.crossovers)] : []), bar, count, summary(), panels, more);
   render();
   document.body.dataset.ready = 'true';
 }

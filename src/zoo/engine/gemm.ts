@@ -1,4 +1,5 @@
-import { nativeAddon } from './native.js';
+import { nativeAddon, type NativeAddon } from './native.js';
+import { threadsFor } from './gemm-threads.js';
 
 /**
  * C = alpha·op(A)·op(B) + beta·C for row-major Float32Arrays (op = transpose when asked):
@@ -10,7 +11,7 @@ import { nativeAddon } from './native.js';
 export interface Gemm {
   readonly kind: 'openblas' | 'typescript';
   sgemm(transA: boolean, transB: boolean, M: number, N: number, K: number, alpha: number, A: Float32Array, B: Float32Array, beta: number, C: Float32Array): void;
-  /** OpenBLAS threads (no-op for the TS kernel). */
+  /** The most OpenBLAS threads a product may use (no-op for the TS kernel); small ones use one (gemm-threads.ts). */
   setThreads(n: number): void;
 }
 
@@ -50,10 +51,35 @@ export function loadGemm(warn: (message: string) => void = () => {}): Gemm {
   if (cached) return cached;
   const { addon, why } = nativeAddon();
   if (addon) {
-    cached = { kind: 'openblas', sgemm: addon.sgemm, setThreads: (n) => addon.threads(n) };
+    cached = openblasGemm(addon, addon.maxThreads?.() ?? 2);
     return cached;
   }
   warn(`${why}: using the TypeScript GEMM, ~25x slower`);
   cached = tsGemm;
   return cached;
+}
+
+/**
+ * OpenBLAS's sgemm with the thread count chosen per product (threadsFor), changed only when it
+ * differs from the last call's. The ceiling starts at OPENBLAS_NUM_THREADS's value or the cores
+ * OpenBLAS found (`maxThreads`), and setThreads moves it.
+ */
+export function openblasGemm(addon: Pick<NativeAddon, 'sgemm' | 'threads'>, maxThreads = 2): Gemm & { readonly threadsNow: () => number } {
+  let max = Math.max(1, maxThreads);
+  let now = -1;
+  return {
+    kind: 'openblas',
+    threadsNow: () => now,
+    setThreads(n) {
+      max = Math.max(1, n);
+    },
+    sgemm(transA, transB, M, N, K, alpha, A, B, beta, C) {
+      const t = threadsFor(M, N, K, max);
+      if (t !== now) {
+        addon.threads(t);
+        now = t;
+      }
+      addon.sgemm(transA, transB, M, N, K, alpha, A, B, beta, C);
+    },
+  };
 }

@@ -1,4 +1,6 @@
-import { attentionBackwardTs, attentionForwardTs } from './layers/attention.js';
+import { attentionBackwardTs, attentionDecodeTs, attentionForwardTs } from './layers/attention.js';
+import { crossEntropyBackwardTs, crossEntropyForwardTs } from './layers/cross-entropy.js';
+import { rmsnormBackwardTs, rmsnormForwardTs } from './layers/rmsnorm.js';
 import { conv2dBackwardTs, conv2dForwardTs } from './layers/conv2d.js';
 import { maxpoolBackwardTs, maxpoolForwardTs, reluBackwardTs, reluForwardTs } from './layers/pool-relu.js';
 import { addIntoTs, adamwTs, biasRowsTs, columnSumsTs, scaleInPlaceTs, sumSquaresTs } from './layers/elementwise.js';
@@ -15,9 +17,11 @@ export type KernelsKind = 'native' | 'typescript';
 /** The TypeScript kernels; attention's products go through the best GEMM available. */
 export const tsKernels: Kernels = {
   geluForward: geluForwardTs, geluBackward: geluBackwardTs, layernormForward: layernormForwardTs, layernormBackward: layernormBackwardTs,
+  rmsnormForward: rmsnormForwardTs, rmsnormBackward: rmsnormBackwardTs,
   biasRows: biasRowsTs, columnSums: columnSumsTs, addInto: addIntoTs,
   attentionForward: (out, att, qkv, B, T, C, NH) => attentionForwardTs(loadGemm(), out, att, qkv, B, T, C, NH),
   attentionBackward: (dqkv, datt, dout, qkv, att, B, T, C, NH) => attentionBackwardTs(loadGemm(), dqkv, datt, dout, qkv, att, B, T, C, NH),
+  attentionDecode: attentionDecodeTs, crossEntropyForward: crossEntropyForwardTs, crossEntropyBackward: crossEntropyBackwardTs,
   adamw: adamwTs, sumSquares: sumSquaresTs, scaleInPlace: scaleInPlaceTs,
   conv2dForward: (out, cols, x, w, b, s) => conv2dForwardTs(loadGemm(), out, cols, x, w, b, s),
   conv2dBackward: (dx, dw, db, dcols, dout, cols, w, s) => conv2dBackwardTs(loadGemm(), dx, dw, db, dcols, dout, cols, w, s),
@@ -36,7 +40,7 @@ function nativeKernels(a: NativeAddon): Kernels {
 /** The native backend, or null with the reason (tests compare it with the fallback). */
 export function nativeKernelsOrNull(): Kernels | null {
   const { addon } = nativeAddon();
-  return addon && typeof addon.conv2dForward === 'function' ? nativeKernels(addon) : null;
+  return addon && typeof addon.attentionDecode === 'function' ? nativeKernels(addon) : null;
 }
 
 let active: { kind: KernelsKind; k: Kernels } | null = null;

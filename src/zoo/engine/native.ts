@@ -12,6 +12,8 @@ export interface NativeAddon extends Omit<Kernels, Conv> {
   conv2dBackward(dx: Float32Array | null, dw: Float32Array, db: Float32Array, dcols: Float32Array, dout: Float32Array, cols: Float32Array, w: Float32Array, B: number, Cin: number, H: number, W: number, Cout: number, K: number, P: number): void;
   sgemm(transA: boolean, transB: boolean, M: number, N: number, K: number, alpha: number, A: Float32Array, B: Float32Array, beta: number, C: Float32Array): void;
   threads(n: number): void;
+  /** OpenBLAS's thread count at load (OPENBLAS_NUM_THREADS, else the cores); absent in an addon built before it. */
+  maxThreads?(): number;
 }
 
 let loaded: { addon: NativeAddon | null; why: string | null } | null = null;

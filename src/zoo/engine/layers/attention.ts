@@ -1,4 +1,5 @@
 import type { Gemm } from '../gemm.js';
+import { softmaxInPlace } from './softmax.js';
 
 /**
  * Causal multi-head self-attention (Vaswani et al. 2017; GPT-2). qkv (B, T, 3C) holds queries, keys
@@ -19,12 +20,20 @@ function gatherQKV(Q: Float32Array, K: Float32Array, V: Float32Array, qkv: Float
   gather(V, qkv, base + 2 * C, 3 * C, T, hs);
 }
 
+/** Per-head (T, hs) blocks, grown as needed and reused across calls (the native kernels do the same). */
+let blocks = new Float32Array(0);
+function headBlocks(count: number, T: number, hs: number): Float32Array[] {
+  const n = T * hs;
+  if (blocks.length < count * n) blocks = new Float32Array(count * n);
+  return Array.from({ length: count }, (_, i) => blocks.subarray(i * n, (i + 1) * n));
+}
+
 export function attentionForwardTs(gemm: Gemm, out: Float32Array, att: Float32Array, qkv: Float32Array, B: number, T: number, C: number, NH: number): void {
   const hs = C / NH;
   if (!Number.isInteger(hs)) throw new RangeError(`attention: ${C} channels do not split into ${NH} heads`);
   const C3 = 3 * C;
   const scale = 1 / Math.sqrt(hs);
-  const Q = new Float32Array(T * hs), K = new Float32Array(T * hs), V = new Float32Array(T * hs), O = new Float32Array(T * hs);
+  const [Q, K, V, O] = headBlocks(4, T, hs) as [Float32Array, Float32Array, Float32Array, Float32Array];
   for (let b = 0; b < B; b++) {
     for (let h = 0; h < NH; h++) {
       const base = b * T * C3 + h * hs;
@@ -32,17 +41,8 @@ export function attentionForwardTs(gemm: Gemm, out: Float32Array, att: Float32Ar
       const A = att.subarray((b * NH + h) * T * T, (b * NH + h + 1) * T * T);
       gemm.sgemm(false, true, T, T, hs, scale, Q, K, 0, A);
       for (let t = 0; t < T; t++) {
-        const r = t * T;
-        let max = -Infinity;
-        for (let t2 = 0; t2 <= t; t2++) if (A[r + t2]! > max) max = A[r + t2]!;
-        let sum = 0;
-        for (let t2 = 0; t2 <= t; t2++) {
-          const e = Math.exp(A[r + t2]! - max);
-          A[r + t2] = e;
-          sum += e;
-        }
-        const inv = 1 / sum;
-        for (let t2 = 0; t2 < T; t2++) A[r + t2] = t2 <= t ? A[r + t2]! * inv : 0;
+        softmaxInPlace(A, t * T, t + 1);
+        A.fill(0, t * T + t + 1, (t + 1) * T);
       }
       gemm.sgemm(false, false, T, hs, T, 1, A, V, 0, O);
       for (let t = 0; t < T; t++) out.set(O.subarray(t * hs, (t + 1) * hs), b * T * C + t * C + h * hs);
@@ -55,8 +55,7 @@ export function attentionBackwardTs(gemm: Gemm, dqkv: Float32Array, datt: Float3
   const hs = C / NH;
   const C3 = 3 * C;
   const scale = 1 / Math.sqrt(hs);
-  const Q = new Float32Array(T * hs), K = new Float32Array(T * hs), V = new Float32Array(T * hs), dO = new Float32Array(T * hs);
-  const dQ = new Float32Array(T * hs), dK = new Float32Array(T * hs), dV = new Float32Array(T * hs);
+  const [Q, K, V, dO, dQ, dK, dV] = headBlocks(7, T, hs) as [Float32Array, Float32Array, Float32Array, Float32Array, Float32Array, Float32Array, Float32Array];
   for (let b = 0; b < B; b++) {
     for (let h = 0; h < NH; h++) {
       const base = b * T * C3 + h * hs;
@@ -81,6 +80,38 @@ export function attentionBackwardTs(gemm: Gemm, dqkv: Float32Array, datt: Float3
           dqkv[row + C + i] = dqkv[row + C + i]! + dK[t * hs + i]!;
           dqkv[row + 2 * C + i] = dqkv[row + 2 * C + i]! + dV[t * hs + i]!;
         }
+      }
+    }
+  }
+}
+
+let scores = new Float32Array(0);
+
+/**
+ * Attention for one new position per row against a KV cache: batch slot b decodes cache row
+ * r = slots[b] at position p = pos[r]; its key and value (from qkv (A, 3C)) are stored there, and its
+ * query attends over positions 0..p. keys, values (rows, capacity, C); y (A, C).
+ */
+export function attentionDecodeTs(y: Float32Array, qkv: Float32Array, keys: Float32Array, values: Float32Array, slots: Int32Array, pos: Int32Array, A: number, capacity: number, C: number, NH: number): void {
+  const hs = C / NH;
+  const scale = 1 / Math.sqrt(hs);
+  if (scores.length < capacity) scores = new Float32Array(capacity);
+  for (let b = 0; b < A; b++) {
+    const r = slots[b]!, p = pos[r]!, q = b * 3 * C, base = r * capacity * C;
+    if (p >= capacity) throw new RangeError(`attentionDecode: row ${r} is full (${capacity} positions)`);
+    keys.set(qkv.subarray(q + C, q + 2 * C), base + p * C);
+    values.set(qkv.subarray(q + 2 * C, q + 3 * C), base + p * C);
+    for (let h = 0; h < NH; h++) {
+      for (let t = 0; t <= p; t++) {
+        let d = 0;
+        for (let i = 0; i < hs; i++) d += qkv[q + h * hs + i]! * keys[base + t * C + h * hs + i]!;
+        scores[t] = d * scale;
+      }
+      softmaxInPlace(scores, 0, p + 1);
+      for (let i = 0; i < hs; i++) {
+        let acc = 0;
+        for (let t = 0; t <= p; t++) acc += scores[t]! * values[base + t * C + h * hs + i]!;
+        y[b * C + h * hs + i] = acc;
       }
     }
   }

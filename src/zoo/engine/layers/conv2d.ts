@@ -66,12 +66,11 @@ export function conv2dForwardTs(gemm: Gemm, out: Float32Array, cols: Float32Arra
   }
 }
 
-/** Accumulates dw, db; writes dx when given. `dcols` (Cin·K·K·Ho·Wo) is scratch. */
+/** Accumulates dw, db and dx when given. `dcols` (Cin·K·K·Ho·Wo) is scratch. */
 export function conv2dBackwardTs(gemm: Gemm, dx: Float32Array | null, dw: Float32Array, db: Float32Array, dcols: Float32Array, dout: Float32Array, cols: Float32Array, w: Float32Array, s: ConvShape): void {
   const { Ho, Wo } = convOut(s);
   const R = s.Cin * s.K * s.K;
   const N = Ho * Wo;
-  if (dx) dx.fill(0);
   for (let n = 0; n < s.B; n++) {
     const d = dout.subarray(n * s.Cout * N, (n + 1) * s.Cout * N);
     const col = cols.subarray(n * R * N, (n + 1) * R * N);

@@ -24,7 +24,9 @@ export function layernormForwardTs(y: Float32Array, mean: Float32Array, rstd: Fl
   }
 }
 
+/** Accumulates dx, dw and db; dw and db are summed over the rows in double and added once (as the native kernel does, by chunks). */
 export function layernormBackwardTs(dx: Float32Array, dw: Float32Array, db: Float32Array, dy: Float32Array, x: Float32Array, w: Float32Array, mean: Float32Array, rstd: Float32Array, BT: number, C: number): void {
+  const sw = new Float64Array(C), sb = new Float64Array(C);
   for (let i = 0; i < BT; i++) {
     const o = i * C;
     const m = mean[i]!;
@@ -42,9 +44,13 @@ export function layernormBackwardTs(dx: Float32Array, dw: Float32Array, db: Floa
     for (let c = 0; c < C; c++) {
       const xh = (x[o + c]! - m) * s;
       const d = dy[o + c]!;
-      db[c] = db[c]! + d;
-      dw[c] = dw[c]! + d * xh;
+      sb[c] = sb[c]! + d;
+      sw[c] = sw[c]! + d * xh;
       dx[o + c] = dx[o + c]! + s * (d * w[c]! - gMean - xh * gxMean);
     }
+  }
+  for (let c = 0; c < C; c++) {
+    dw[c] = dw[c]! + sw[c]!;
+    db[c] = db[c]! + sb[c]!;
   }
 }

@@ -3,7 +3,6 @@ import { makeRng } from '../../../core/random/rng.js';
 import { loadGemm, tsGemm } from '../gemm.js';
 import { adamwStep, clipGradNorm, ADAMW_DEFAULTS } from '../adamw.js';
 import { nativeKernelsOrNull, tsKernels, type Kernels } from '../kernels.js';
-import { crossEntropyBackward, crossEntropyForward } from './cross-entropy.js';
 import { embedBackward, embedForward } from './embedding.js';
 import { linearBackward, linearForward } from './linear.js';
 import { convOut } from './conv2d.js';
@@ -90,16 +89,26 @@ describe('gradients against central finite differences', () => {
     for (let i = 0; i < n; i++) expect(dx2[i]).toBeCloseTo(dx[i]!, 5);
   });
 
-  it('softmax cross-entropy, with ignored positions', () => {
+  it.each(BACKENDS)('softmax cross-entropy, with ignored positions (%s kernels)', (_n, k) => {
     const [N, V] = [5, 6];
     const logits = rand(N * V, 2), probs = new Float32Array(N * V);
     const targets = Int32Array.of(1, -1, 5, 0, 3);
-    const loss = (): number => crossEntropyForward(probs, logits, targets, N, V);
+    const loss = (): number => k.crossEntropyForward(probs, logits, targets, N, V);
     loss();
     const dl = new Float32Array(N * V);
-    crossEntropyBackward(dl, probs, targets, N, V);
+    k.crossEntropyBackward(dl, probs, targets, N, V);
     fdCheck('cross-entropy', { logits }, { logits: dl }, loss, 30);
     expect(Array.from(dl.subarray(V, 2 * V))).toEqual(new Array(V).fill(0));
+  });
+
+  it.each(BACKENDS)('RMSNorm (%s kernels)', (_n, k) => {
+    const [BT, C] = [4, 6];
+    const x = rand(BT * C, 2), w = rand(C), R = rand(BT * C), y = new Float32Array(BT * C), rstd = new Float32Array(BT);
+    const loss = (): number => (k.rmsnormForward(y, rstd, x, w, BT, C), dotLoss(y, R));
+    loss();
+    const dx = new Float32Array(x.length), dw = new Float32Array(C);
+    k.rmsnormBackward(dx, dw, R, x, w, rstd, BT, C);
+    fdCheck('rmsnorm', { x, w }, { x: dx, w: dw }, loss);
   });
 
   it('embedding (token + position)', () => {
@@ -153,6 +162,72 @@ describe('vision layers against central finite differences', () => {
     const dxr = new Float32Array(x.length);
     k.reluBackward(dxr, x, Ry, x.length);
     fdCheck('relu', { x }, { x: dxr }, lossR, 72);
+  });
+});
+
+describe('one backward convention: every backward kernel accumulates into its gradients', () => {
+  // Run each backward from zeroed gradients and from random ones: the second must be the first plus the start.
+  const cases = (k: Kernels): [string, Float32Array[], (g: Float32Array[]) => void][] => {
+    const [N, C] = [6, 8];
+    const x = rand(N * C), w = rand(C), dy = rand(N * C), st = new Float32Array(N), st2 = new Float32Array(N), tmp = new Float32Array(N * C);
+    k.layernormForward(tmp, st, st2, x, w, rand(C), N, C);
+    const rs = new Float32Array(N);
+    k.rmsnormForward(tmp, rs, x, w, N, C);
+    const arg = new Int32Array(N * C / 4);
+    k.maxpoolForward(new Float32Array(N * C / 4), arg, x, N, 2, C / 2);
+    const probs = new Float32Array(N * C), tg = Int32Array.of(0, 1, -1, 3, 4, 5);
+    k.crossEntropyForward(probs, x, tg, N, C);
+    const sh = { B: 1, Cin: 1, H: 4, W: 4, Cout: 2, K: 3, P: 1 }, cols = new Float32Array(9 * 16), cw = rand(18);
+    k.conv2dForward(new Float32Array(32), cols, rand(16), cw, rand(2), sh);
+    const qkv = rand(2 * 3 * 3 * 4), att = new Float32Array(2 * 2 * 3 * 3);
+    k.attentionForward(new Float32Array(2 * 3 * 4), att, qkv, 2, 3, 4, 2);
+    const dAtt = rand(2 * 3 * 4), dConv = rand(32), dPool = rand(N * C / 4);
+    return [
+      ['geluBackward', [new Float32Array(N * C)], ([dx]) => k.geluBackward(dx!, x, dy, N * C, null)],
+      ['layernormBackward', [new Float32Array(N * C), new Float32Array(C), new Float32Array(C)], ([dx, dw, db]) => k.layernormBackward(dx!, dw!, db!, dy, x, w, st, st2, N, C)],
+      ['rmsnormBackward', [new Float32Array(N * C), new Float32Array(C)], ([dx, dw]) => k.rmsnormBackward(dx!, dw!, dy, x, w, rs, N, C)],
+      ['attentionBackward', [new Float32Array(qkv.length)], ([dq]) => k.attentionBackward(dq!, new Float32Array(att.length), dAtt, qkv, att, 2, 3, 4, 2)],
+      ['crossEntropyBackward', [new Float32Array(N * C)], ([dl]) => k.crossEntropyBackward(dl!, probs, tg, N, C)],
+      ['conv2dBackward', [new Float32Array(16), new Float32Array(18), new Float32Array(2)], ([dx, dw, db]) => k.conv2dBackward(dx!, dw!, db!, new Float32Array(9 * 16), dConv, cols, cw, sh)],
+      ['maxpoolBackward', [new Float32Array(N * C)], ([dx]) => k.maxpoolBackward(dx!, dPool, arg, N * C / 4)],
+      ['reluBackward', [new Float32Array(N * C)], ([dx]) => k.reluBackward(dx!, x, dy, N * C)],
+      ['columnSums', [new Float32Array(C)], ([db]) => k.columnSums(db!, dy, N, C)],
+    ];
+  };
+  it.each(BACKENDS)('%s kernels', (_n, k) => {
+    for (const [name, zeros, run] of cases(k)) {
+      run(zeros);
+      const start = zeros.map((z) => rand(z.length));
+      const fromStart = start.map((st) => st.slice());
+      run(fromStart);
+      zeros.forEach((z, i) => {
+        for (let j = 0; j < z.length; j++) expect(fromStart[i]![j]!, `${name} output ${i}[${j}]`).toBeCloseTo(start[i]![j]! + z[j]!, 5);
+      });
+    }
+  });
+  it('linearBackward accumulates dx too', () => {
+    const [BT, C, OC] = [3, 4, 5];
+    const x = rand(BT * C), W = rand(OC * C), dy = rand(BT * OC);
+    const dx0 = new Float32Array(BT * C), start = rand(BT * C), dx1 = start.slice();
+    linearBackward(loadGemm(), dx0, new Float32Array(OC * C), null, dy, x, W, BT, C, OC);
+    linearBackward(loadGemm(), dx1, new Float32Array(OC * C), null, dy, x, W, BT, C, OC);
+    for (let i = 0; i < dx0.length; i++) expect(dx1[i]).toBeCloseTo(start[i]! + dx0[i]!, 5);
+  });
+});
+
+describe('attention decode against a KV cache', () => {
+  it.each(BACKENDS)('position by position it equals causal attention over the whole sequence (%s kernels)', (_n, k) => {
+    const [T, C, NH, cap] = [6, 8, 2, 9];
+    const qkv = rand(T * 3 * C);
+    const full = new Float32Array(T * C);
+    k.attentionForward(full, new Float32Array(NH * T * T), qkv, 1, T, C, NH);
+    // Two cache rows; the sequence goes through row 1 while row 0 holds something else.
+    const keys = rand(2 * cap * C), values = rand(2 * cap * C), pos = Int32Array.of(3, 0), y = new Float32Array(C);
+    for (let t = 0; t < T; t++) {
+      k.attentionDecode(y, qkv.subarray(t * 3 * C, (t + 1) * 3 * C), keys, values, Int32Array.of(1), pos, 1, cap, C, NH);
+      pos[1]!++;
+      for (let i = 0; i < C; i++) expect(y[i]).toBeCloseTo(full[t * C + i]!, 5);
+    }
   });
 });
 

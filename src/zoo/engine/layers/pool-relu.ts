@@ -20,8 +20,8 @@ export function maxpoolForwardTs(out: Float32Array, argmax: Int32Array, x: Float
   }
 }
 
+/** Accumulates each window's gradient into dx at its maximum. */
 export function maxpoolBackwardTs(dx: Float32Array, dout: Float32Array, argmax: Int32Array, n: number): void {
-  dx.fill(0);
   for (let o = 0; o < n; o++) dx[argmax[o]!] = dx[argmax[o]!]! + dout[o]!;
 }
 
@@ -29,7 +29,7 @@ export function reluForwardTs(y: Float32Array, x: Float32Array, n: number): void
   for (let i = 0; i < n; i++) y[i] = x[i]! > 0 ? x[i]! : 0;
 }
 
-/** dx = dy where x > 0 (written, not accumulated). */
+/** dx += dy where x > 0. */
 export function reluBackwardTs(dx: Float32Array, x: Float32Array, dy: Float32Array, n: number): void {
-  for (let i = 0; i < n; i++) dx[i] = x[i]! > 0 ? dy[i]! : 0;
+  for (let i = 0; i < n; i++) if (x[i]! > 0) dx[i] = dx[i]! + dy[i]!;
 }

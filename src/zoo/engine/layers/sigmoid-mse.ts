@@ -23,11 +23,11 @@ export function mseForward(pred: Float32Array, target: Float32Array, rows: numbe
   return total / (rows * dim);
 }
 
-/** d(mean squared error)/d(pre-sigmoid logits) = 2 (ŷ − y) ŷ (1 − ŷ) / (rows·dim). */
+/** Accumulates d(mean squared error)/d(pre-sigmoid logits) = 2 (ŷ − y) ŷ (1 − ŷ) / (rows·dim). */
 export function sigmoidMseBackward(dx: Float32Array, pred: Float32Array, target: Float32Array, n: number): void {
   const k = 2 / n;
   for (let i = 0; i < n; i++) {
     const p = pred[i]!;
-    dx[i] = k * (p - target[i]!) * p * (1 - p);
+    dx[i] = dx[i]! + k * (p - target[i]!) * p * (1 - p);
   }
 }

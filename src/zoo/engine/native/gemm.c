@@ -1,10 +1,13 @@
 // sgemm(transA, transB, M, N, K, alpha, A, B, beta, C): C = alpha·op(A)·op(B) + beta·C, row-major,
-// every matrix a Float32Array (a view is fine: its byte offset is honoured). threads(n) sets OpenBLAS's.
+// every matrix a Float32Array (a view is fine: its byte offset is honoured). threads(n) sets OpenBLAS's
+// thread count; maxThreads() is the count OpenBLAS started with (OPENBLAS_NUM_THREADS, else the cores).
 #define NAPI_VERSION 8
 #include <node_api.h>
 #include <cblas.h>
 
 extern void openblas_set_num_threads(int);
+extern int openblas_get_num_threads(void);
+static int start_threads = 0;
 
 static float *f32(napi_env env, napi_value v, size_t *len) {
   napi_typedarray_type t; void *data; napi_value buf; size_t off;
@@ -38,15 +41,24 @@ static napi_value threads(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
+static napi_value max_threads(napi_env env, napi_callback_info info) {
+  napi_value r;
+  napi_create_int32(env, start_threads, &r);
+  return r;
+}
+
 void register_kernels(napi_env env, napi_value exports);
 
 static napi_value init(napi_env env, napi_value exports) {
   napi_value f;
+  start_threads = openblas_get_num_threads();
   register_kernels(env, exports);
   napi_create_function(env, "sgemm", NAPI_AUTO_LENGTH, sgemm, NULL, &f);
   napi_set_named_property(env, exports, "sgemm", f);
   napi_create_function(env, "threads", NAPI_AUTO_LENGTH, threads, NULL, &f);
   napi_set_named_property(env, exports, "threads", f);
+  napi_create_function(env, "maxThreads", NAPI_AUTO_LENGTH, max_threads, NULL, &f);
+  napi_set_named_property(env, exports, "maxThreads", f);
   return exports;
 }
 NAPI_MODULE(NODE_GYP_MODULE_NAME, init)

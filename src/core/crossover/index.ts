@@ -1,0 +1,4 @@
+export { crossoverOfCurves, crossoverOfSamples, fitVariant, quantileWithInfinities } from './crossover.js';
+export type { Crossing, CrossingInterval, CrossoverOptions, CrossoverOutcome, CrossoverResult, DifferencePoint, ItemPoint, ItemVariant, NoiseSource } from './crossover.js';
+export { pairCurves, parseCompareSpec, fieldValue, type CompareSpec, type CurvePair, type Pairing } from './pair.js';
+export { signChanges, type CrossDirection, type Root, type SignScan } from './roots.js';

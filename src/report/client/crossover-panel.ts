@@ -1,0 +1,103 @@
+/**
+ * The crossover panels of the report (`audit --compare … --html`): per pair, both variants' points
+ * and fitted curves, then their difference against scale with its fit, the zero line, and each
+ * crossing's interval shaded. The page evaluates only the fits it is given.
+ */
+import * as Plot from '@observablehq/plot';
+import { predict } from '../../core/fit/index.js';
+import type { ReportData } from '../report-data.js';
+
+type Doc = NonNullable<ReportData['crossovers']>;
+type Entry = Doc['pairs'][number];
+
+const el = <K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Record<string, string> = {}, text?: string): HTMLElementTagNameMap[K] => {
+  const e = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, v);
+  if (text !== undefined) e.textContent = text;
+  return e;
+};
+const fmt = (v: number): string => String(Number(v.toPrecision(3)));
+const fmtParams = (p: number): string => {
+  for (const [u, s] of [[1e12, 'T'], [1e9, 'B'], [1e6, 'M'], [1e3, 'K']] as const) if (p >= u) return `${Number((p / u).toPrecision(3))}${s}`;
+  return String(p);
+};
+const A_COLOUR = '#7f7f7f';
+const B_COLOUR = '#d6336c';
+
+function outcomeText(e: Entry, doc: Doc): string {
+  const { a, b } = doc.compare;
+  const r = e.result;
+  const iv = (c: Entry['result']['crossings'][number]): string =>
+    `[${c.interval.low === null ? `<${fmtParams(r.range[0])}` : fmtParams(c.interval.low)}, ${c.interval.high === null ? `>${fmtParams(r.range[1])}` : fmtParams(c.interval.high)}]`;
+  const who = (c: Entry['result']['crossings'][number]): string => (c.direction === 'b_overtakes_a' ? `${b} overtakes ${a}` : `${a} overtakes ${b}`);
+  if (r.outcome === 'too_few_points') return 'too few points';
+  if (r.outcome === 'never_crosses') return r.ahead === null ? 'tied throughout' : `never crosses in range: ${r.ahead === 'b' ? b : a} ahead throughout`;
+  return r.crossings.map((c) => `${who(c)} at ${fmtParams(c.params)} ${iv(c)} (support ${Math.round(100 * c.support)}%)`).join('; ');
+}
+
+function grid(lo: number, hi: number): number[] {
+  return Array.from({ length: 60 }, (_, i) => lo + ((hi - lo) * i) / 59);
+}
+
+function panel(e: Entry, doc: Doc): HTMLElement {
+  const { a, b } = doc.compare;
+  const r = e.result;
+  const sec = el('section', { class: 'panel crossover', 'data-pair': e.id });
+  sec.append(el('h3', {}, `${e.label} · ${e.task} · ${e.metric}: ${outcomeText(e, doc)}`));
+  const row = el('div', { class: 'metrics' });
+  const lines: { params: number; value: number; variant: string }[] = [];
+  for (const [name, fit, pts] of [[a, r.fitA, e.a.points], [b, r.fitB, e.b.points]] as const) {
+    if (fit === null || pts.length === 0) continue;
+    const xs = pts.map((p) => Math.log10(p.params));
+    for (const x of grid(Math.min(...xs), Math.max(...xs))) lines.push({ params: 10 ** x, value: predict(fit, x), variant: name });
+  }
+  const dots = [...e.a.points.map((p) => ({ ...p, variant: a })), ...e.b.points.map((p) => ({ ...p, variant: b }))];
+  const colour = { legend: true, domain: [a, b], range: [A_COLOUR, B_COLOUR] };
+  const bands = r.crossings.map((c) => ({ x1: c.interval.low ?? r.range[0], x2: c.interval.high ?? r.range[1], params: c.params }));
+  row.append(
+    figure(Plot.plot({
+      width: 420, height: 250, marginLeft: 48, style: { fontSize: '10px' }, color: colour,
+      x: { type: 'log', label: 'parameters', tickFormat: (d: number) => fmtParams(d), ticks: 5 },
+      y: { label: `${e.metric}${e.higherIsBetter ? ' ↑' : ' ↓'}`, grid: true },
+      marks: [
+        Plot.rectX(bands, { x1: 'x1', x2: 'x2', fill: B_COLOUR, fillOpacity: 0.08 }),
+        Plot.ruleX(bands, { x: 'params', stroke: B_COLOUR, strokeDasharray: '3,3' }),
+        Plot.line(lines, { x: 'params', y: 'value', z: 'variant', stroke: 'variant', strokeOpacity: 0.8 }),
+        Plot.dot(dots, { x: 'params', y: 'value', fill: 'variant', r: 3.5 }),
+        Plot.tip(dots, Plot.pointer({ x: 'params', y: 'value', title: (d: (typeof dots)[number]) => `${d.model} (${d.variant})\nparams ${fmtParams(d.params)}\nvalue ${fmt(d.value)}` })),
+      ],
+    }), `${a} and ${b} with their fitted forms (${r.fitA?.form ?? '-'}, ${r.fitB?.form ?? '-'})`),
+    figure(Plot.plot({
+      width: 420, height: 250, marginLeft: 48, style: { fontSize: '10px' },
+      x: { type: 'log', label: 'parameters', tickFormat: (d: number) => fmtParams(d), ticks: 5 },
+      y: { label: `${b} − ${a}${e.higherIsBetter ? '' : ' (oriented: positive = better)'}`, grid: true },
+      marks: [
+        Plot.rectX(bands, { x1: 'x1', x2: 'x2', fill: B_COLOUR, fillOpacity: 0.12 }),
+        Plot.ruleY([0], { stroke: '#222' }),
+        Plot.line(r.fitted, { x: 'params', y: 'diff', stroke: B_COLOUR }),
+        Plot.dot(r.observed, { x: 'params', y: 'diff', fill: '#222', r: 3.5 }),
+        Plot.ruleX(bands, { x: 'params', stroke: B_COLOUR, strokeDasharray: '3,3' }),
+        Plot.tip(r.observed, Plot.pointer({ x: 'params', y: 'diff', title: (o: Entry['result']['observed'][number]) => `${o.model}\nparams ${fmtParams(o.params)}\n${a} ${fmt(o.a)}, ${b} ${fmt(o.b)}\ndifference ${fmt(o.diff)}` })),
+      ],
+    }), `the difference: observed (dots), fitted (line), ${Math.round(doc.level * 100)}% interval of each crossing (shaded)`),
+  );
+  sec.append(row);
+  return sec;
+}
+
+function figure(plot: Element, caption: string): HTMLElement {
+  const fig = el('figure', { class: 'line-chart' });
+  fig.append(plot, el('figcaption', {}, caption));
+  return fig;
+}
+
+export function crossoverSection(doc: Doc): HTMLElement {
+  const box = el('section', { class: 'chart-section', id: 'crossovers' });
+  const { field, a, b } = doc.compare;
+  box.append(
+    el('h2', {}, `Where ${b} overtakes ${a} (${field})`),
+    el('p', {}, `${doc.pairs.length} pairs. Crossovers are where the difference of the two fitted curves changes sign; intervals are ${Math.round(doc.level * 100)}% bootstrap percentile intervals (${doc.resamples} resamples, seed ${doc.seed}). The audit of every compared curve follows.`),
+  );
+  for (const e of doc.pairs) box.append(panel(e, doc));
+  return box;
+}

@@ -1,0 +1,40 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { loadGemm } from './engine/gemm.js';
+import { CotTrainer, sequenceLength, type CotTrainConfig } from './train-cot.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'emergence-cot-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const cfg = (style: CotTrainConfig['style'], steps = 40): CotTrainConfig => ({
+  style, minDigits: 1, maxDigits: 3, evalDigits: 4, model: { nLayer: 1, nHead: 2, nEmbd: 16 }, steps, batch: 16, lr: 3e-3, warmup: 5, weightDecay: 0.1, seed: 3,
+});
+
+describe('the chain-of-thought trainer', () => {
+  it('sizes its context for the longest asked problem and its training rows for the longest trained one', () => {
+    expect(sequenceLength('direct', 3)).toBe('999+999=1998\n'.length);
+    expect(sequenceLength('scratchpad', 2)).toBe('99+99=9+9+0=18,9+9+1=19,#198\n'.length);
+    const t = new CotTrainer(cfg('scratchpad'), loadGemm());
+    expect(t.model.config.blockSize).toBe(sequenceLength('scratchpad', 4) - 1);
+    expect(t.T).toBe(sequenceLength('scratchpad', 3) - 1);
+  });
+  it('the loss falls on both styles, and a resumed run ends exactly where an uninterrupted one does', () => {
+    for (const style of ['direct', 'scratchpad'] as const) {
+      const long = new CotTrainer(cfg(style, 150), loadGemm());
+      const losses = Array.from({ length: 150 }, () => long.trainStep());
+      const avg = (xs: number[]): number => xs.reduce((x, y) => x + y, 0) / xs.length;
+      expect(avg(losses.slice(-10)), style).toBeLessThan(0.75 * avg(losses.slice(0, 10)));
+      const a = new CotTrainer(cfg(style), loadGemm());
+      for (let s = 0; s < 40; s++) a.trainStep();
+      const b = new CotTrainer(cfg(style), loadGemm());
+      for (let s = 0; s < 15; s++) b.trainStep();
+      const file = join(dir, `${style}.safetensors`);
+      b.save(file);
+      const c = CotTrainer.resume(file, cfg(style), loadGemm());
+      while (c.step < 40) c.trainStep();
+      expect(Array.from(c.model.params)).toEqual(Array.from(a.model.params));
+    }
+  });
+});

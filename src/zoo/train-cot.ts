@@ -1,0 +1,100 @@
+import type { Rng } from '../core/random/rng.js';
+import { makeRng } from '../core/random/rng.js';
+import { deriveSeed } from '../core/random/derive-seed.js';
+import { completionFor, drawProblem, SCRATCHPAD_ALPHABET, type AnswerStyle } from '../tasks/scratchpad.js';
+import type { Gemm } from './engine/gemm.js';
+import { scheduledStep, type TrainSchedule } from './engine/adamw.js';
+import { CharTokenizer } from './char-tokenizer.js';
+import { Gpt, type GptConfig } from './gpt.js';
+import { saveCheckpoint } from './checkpoint.js';
+import { loadTrainingState } from './resumable.js';
+
+/**
+ * Trains a GPT on n-digit addition with n drawn uniformly from [minDigits, maxDigits] at every
+ * sequence, answering directly or through a scratchpad (tasks/scratchpad.ts); the loss is on
+ * everything after the prompt. Two members with the same seed see the same problems in the same
+ * order whatever their style: only the targets differ. The context holds evalDigits-digit problems,
+ * so the model can be asked beyond its training lengths (its later positions' embeddings are then
+ * untrained, which is what out of distribution means here).
+ */
+export interface CotTrainConfig extends TrainSchedule {
+  readonly style: AnswerStyle;
+  readonly minDigits: number;
+  readonly maxDigits: number;
+  readonly evalDigits: number;
+  readonly model: Omit<GptConfig, 'vocabSize' | 'blockSize'>;
+}
+
+/** The longest sequence of n-digit problems: "a+b=" and the completion, newline included. */
+export function sequenceLength(style: AnswerStyle, n: number): number {
+  const nines = '9'.repeat(n);
+  return 2 * n + 2 + completionFor(style, nines, nines).length;
+}
+
+export function cotModelConfig(cfg: CotTrainConfig): GptConfig {
+  return { ...cfg.model, vocabSize: SCRATCHPAD_ALPHABET.length, blockSize: sequenceLength(cfg.style, cfg.evalDigits) - 1 };
+}
+
+export class CotTrainer {
+  readonly tok = new CharTokenizer(SCRATCHPAD_ALPHABET);
+  readonly model: Gpt;
+  /** Positions of a training sequence: the longest maxDigits problem. */
+  readonly T: number;
+  private readonly m: Float32Array;
+  private readonly v: Float32Array;
+  step = 0;
+  private readonly rng: Rng;
+
+  constructor(readonly cfg: CotTrainConfig, gemm: Gemm, params?: Float32Array) {
+    if (!(cfg.minDigits >= 1 && cfg.minDigits <= cfg.maxDigits && cfg.maxDigits <= cfg.evalDigits)) throw new RangeError(`need 1 <= minDigits <= maxDigits <= evalDigits, got ${cfg.minDigits}, ${cfg.maxDigits}, ${cfg.evalDigits}`);
+    this.model = new Gpt(cotModelConfig(cfg), gemm, params);
+    if (!params) this.model.init(makeRng(deriveSeed(cfg.seed, 'init')));
+    this.m = new Float32Array(this.model.numParams);
+    this.v = new Float32Array(this.model.numParams);
+    this.rng = makeRng(deriveSeed(cfg.seed, 'problems'));
+    this.T = sequenceLength(cfg.style, cfg.maxDigits) - 1;
+  }
+
+  /** The RNG draws of one step: a digit count per sequence, then rejection-sampled operands. Replayed on resume. */
+  private batch(): { a: string; b: string }[] {
+    const span = this.cfg.maxDigits - this.cfg.minDigits + 1;
+    return Array.from({ length: this.cfg.batch }, () => drawProblem(this.cfg.minDigits + Math.floor(this.rng.next() * span), 'train', () => this.rng.next()));
+  }
+
+  restore(step: number, m: Float32Array, v: Float32Array): void {
+    this.m.set(m);
+    this.v.set(v);
+    for (let s = 0; s < step; s++) this.batch();
+    this.step = step;
+  }
+
+  trainStep(): number {
+    const B = this.cfg.batch, T = this.T;
+    const x = new Int32Array(B * T).fill(this.tok.encode('\n')[0]!);
+    const y = new Int32Array(B * T).fill(-1);
+    this.batch().forEach(({ a, b }, r) => {
+      const prompt = `${a}+${b}=`;
+      const ids = this.tok.encode(prompt + completionFor(this.cfg.style, a, b));
+      x.set(ids.subarray(0, Math.min(T, ids.length - 1)), r * T);
+      for (let t = prompt.length - 1; t < ids.length - 1; t++) y[r * T + t] = ids[t + 1]!;
+    });
+    this.model.zeroGrad();
+    const loss = this.model.forward(x, B, T, y);
+    this.model.backward();
+    this.step++;
+    scheduledStep(this.model, this.m, this.v, this.step, this.cfg);
+    return loss;
+  }
+
+  /** Writes the model, the optimiser moments, the run's settings and the tokenizer's alphabet (atomically). */
+  save(file: string, extraMeta: Record<string, unknown> = {}): void {
+    saveCheckpoint(file, this.model.params, { config: this.model.config, step: this.step, train: this.cfg, alphabet: SCRATCHPAD_ALPHABET, ...extraMeta }, { 'adamw.m': this.m, 'adamw.v': this.v });
+  }
+
+  static resume(file: string, cfg: CotTrainConfig, gemm: Gemm): CotTrainer {
+    const st = loadTrainingState(file, 'gpt', cotModelConfig(cfg));
+    const t = new CotTrainer(cfg, gemm, st.params);
+    t.restore(st.step, st.m, st.v);
+    return t;
+  }
+}
