@@ -85,6 +85,8 @@ export interface BacktestStep {
   readonly nextPredicted: number;
   readonly nextInterval: ForecastInterval;
   readonly nextActual: number;
+  /** The log-linear law's forecast of the next model from the same points: what the verdict's surprise is measured against. */
+  readonly trendNextPredicted: number;
   /** Prediction for the largest model, its interval, and its actual value. */
   readonly largestPredicted: number;
   readonly largestInterval: ForecastInterval;

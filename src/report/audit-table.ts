@@ -50,7 +50,7 @@ export function auditTable(doc: AuditDocument, opts: { showAll?: boolean; detail
       lines.push(`  measures: sharpness ${fmtNum(c.measures.sharpness)}, surprise ${fmtNum(c.surprise)}, noise ${fmtNum(c.measures.noise)} (${c.measures.noiseSource}), Spearman ${fmtNum(c.measures.spearman)}`);
       for (const s of c.backtest) {
         lines.push(
-          `  back-test k=${s.k} (≤${fmtParams(s.trainedUpTo)}, ${s.form}${s.trendP === null ? '' : `; flatness p = ${fmtNum(s.trendP)}`}; σ ${fmtNum(s.sigma)} ${s.sigmaFrom}): next ${fmtNum(s.nextPredicted)} ${intervalText(s.nextInterval)} vs ${fmtNum(s.nextActual)}; largest ${fmtNum(s.largestPredicted)} ${intervalText(s.largestInterval)} vs ${fmtNum(s.largestActual)} (err ${fmtNum(s.largestAbsError)})`,
+          `  back-test k=${s.k} (≤${fmtParams(s.trainedUpTo)}, ${s.form}${s.trendP === null ? '' : `; flatness p = ${fmtNum(s.trendP)}`}; σ ${fmtNum(s.sigma)} ${s.sigmaFrom}): next ${fmtNum(s.nextPredicted)} ${intervalText(s.nextInterval)}${s.form === 'linear' ? '' : ` (log-linear ${fmtNum(s.trendNextPredicted)})`} vs ${fmtNum(s.nextActual)}; largest ${fmtNum(s.largestPredicted)} ${intervalText(s.largestInterval)} vs ${fmtNum(s.largestActual)} (err ${fmtNum(s.largestAbsError)})`,
         );
       }
       parts.push(lines.join('\n'));

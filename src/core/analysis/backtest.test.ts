@@ -92,3 +92,19 @@ it('reported errors: stderr, else the seed spread, else the interval; a proporti
   expect(se[3]).toBeCloseTo(Math.sqrt((50.5 / 101) * (1 - 50.5 / 101) / 100), 14);
   expect(Number.isNaN(reportedErrors([{ ...c.points[0]!, stderr: null }], true)[0]!)).toBe(true);
 });
+
+it("each step carries the log-linear law's forecast of the next model, also when the step reads flat (the verdict's surprise is measured against it)", () => {
+  // 0.30, 0.35, 0.40 with stderr 0.05: χ² = 2 on 2 dof, p = 0.37, so k = 3 forecasts the mean 0.35;
+  // the line through them (slope 0.05 per decade) says 0.45 at x = 3.
+  const y = [0.3, 0.35, 0.4, 0.45, 0.5];
+  const steps = backtest([0, 1, 2, 3, 4], y, [1, 10, 100, 1000, 10000], [0, 1], 0.2, y.map(() => 0.05));
+  expect(steps[0]!.form).toBe('constant');
+  expect(steps[0]!.nextPredicted).toBeCloseTo(0.35, 12);
+  expect(steps[0]!.trendNextPredicted).toBeCloseTo(0.45, 12);
+  for (const s of steps) if (s.form === 'linear') expect(s.trendNextPredicted).toBeCloseTo(s.nextPredicted, 12);
+});
+
+it("the log-linear forecast the verdict tests against is clipped to the metric's bounds", () => {
+  const steps = backtest([0, 1, 2, 3], [0.2, 0.5, 0.8, 0.9], [1, 2, 3, 4], [0, 1], 1);
+  expect(steps[0]!.trendNextPredicted).toBe(1); // the line would say 1.1
+});

@@ -187,6 +187,7 @@ export function backtest(
     }
     const noise = forecastNoise(fit, reportedVariance, FORECAST_LEVEL);
     const nextPredicted = clip(predict(fit, x[k]!), bounds);
+    const trendNextPredicted = clip(predict(line(k), x[k]!), bounds);
     const largestPredicted = clip(predict(fit, x[last]!), bounds);
     const intervals = predictionIntervals(fit, xs, ys, k === last ? [x[k]!] : [x[k]!, x[last]!], bounds, yScale, noise, FORECAST_LEVEL);
     const nextInterval = intervals[0]!;
@@ -199,6 +200,7 @@ export function backtest(
       nextPredicted,
       nextInterval,
       nextActual: y[k]!,
+      trendNextPredicted,
       largestPredicted,
       largestInterval,
       largestActual: y[last]!,
