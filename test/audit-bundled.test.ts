@@ -54,7 +54,70 @@ describe('the back-test of pythia-12b LAMBADA from the models up to 2.8B', () =>
   it('the table shows the prediction beside the real value', () => {
     const table = emergence(['audit', 'data/pythia_opt_bloom_final_evals.csv', '--family', 'Pythia', '--task', 'lambada_openai', '--metric', 'acc', '--quiet']).stdout;
     const row = table.split('\n').find((l) => /^Pythia \[deduped=false,variant=standard\]\s+lambada_openai\s+acc\s+0 /.test(l))!;
-    expect(row).toMatch(/pred 0\.\d+, real 0\.705 at 11\.8B \(err 0\.\d+; \w+ fit ≤2\.78B\)/);
+    expect(row).toMatch(/pred 0\.\d+ \[0\.\d+–0\.\d+\], real 0\.705 at 11\.8B \(err 0\.\d+; \w+ fit ≤2\.78B\)/);
+  });
+});
+
+describe('forecasts on the Pythia, OPT and BLOOM final evaluations', () => {
+  const file = 'data/pythia_opt_bloom_final_evals.csv';
+  const out = join(tmp, 'finals.json'); // the document is larger than spawnSync's stdout buffer
+  emergence(['audit', file, '--json', '--quiet', '--out', out]);
+  const doc = JSON.parse(readFileSync(out, 'utf8')) as AuditDocument;
+  it('no forecast or interval leaves [0, 1] for accuracy, at any back-test step', () => {
+    let steps = 0;
+    for (const c of doc.curves.filter((c) => c.key.metric === 'acc' || c.key.metric === 'acc_norm')) {
+      for (const s of c.backtest) {
+        for (const v of [s.nextPredicted, s.largestPredicted, s.nextInterval.low, s.nextInterval.high, s.largestInterval.low, s.largestInterval.high]) {
+          expect(v).toBeGreaterThanOrEqual(0);
+          expect(v).toBeLessThanOrEqual(1);
+        }
+        expect(s.largestInterval.low).toBeLessThanOrEqual(s.largestPredicted);
+        expect(s.largestInterval.high).toBeGreaterThanOrEqual(s.largestPredicted);
+        steps++;
+      }
+    }
+    expect(steps).toBeGreaterThan(2000);
+  });
+  it('the deduped 5-shot MMLU computer-science curve, flat within its error bars up to 2.8B, forecasts its mean (it forecast 1.0)', () => {
+    const c = doc.curves.find((c) => c.key.family === 'Pythia' && c.key.task === 'hendrycksTest-high_school_computer_science' && c.key.metric === 'acc' && c.key.shots === 5 && c.key.labels.deduped === 'true')!;
+    const h = c.headline!;
+    expect(h.form).toBe('constant');
+    expect(h.largestPredicted).toBeCloseTo((0.19 + 0.21 + 0.21 + 0.19 + 0.22 + 0.31) / 6, 12);
+    expect(h.largestActual).toBeCloseTo(0.3, 12);
+    const table = emergence(['audit', file, '--task', 'hendrycksTest-high_school_computer_science', '--metric', 'acc', '--detail', '--quiet']).stdout;
+    const row = table.split('\n').find((l) => /^Pythia \[deduped=true,variant=standard\]\s+hendrycksTest-high_school_computer_science\s+acc\s+5 /.test(l))!;
+    expect(row).toMatch(/pred 0\.222 \[0\.\d+–0\.\d+\], real 0\.3 at 11\.8B/);
+  });
+  it('the scoreboard of the JSON agrees with the errors recomputed from the points (no change) and the steps', () => {
+    const sb = doc.scoreboard;
+    expect(sb.level).toBe(0.9);
+    const all = sb.rows.find((r) => r.taskFamily === '(all)' && r.unit === 'points')!;
+    const bounded = doc.curves.filter((c) => c.headline !== null && ['acc', 'acc_norm', 'pct_stereotype'].includes(c.key.metric));
+    expect(all.curves).toBe(bounded.length);
+    // numpy.percentile's default (linear interpolation) by hand
+    const p90 = (v: number[]): number => {
+      const s = [...v].sort((a, b) => a - b);
+      const h = 0.9 * (s.length - 1);
+      return s[Math.floor(h)]! + (h - Math.floor(h)) * (s[Math.ceil(h)]! - s[Math.floor(h)]!);
+    };
+    const noChange = bounded.map((c) => 100 * Math.abs(c.points[c.headline!.k - 1]!.value - c.points[c.points.length - 1]!.value));
+    expect(all.errors.no_change.p90).toBeCloseTo(p90(noChange), 9);
+    expect(all.errors.no_change.max).toBeCloseTo(Math.max(...noChange), 9);
+    expect(all.errors.forecast.p90).toBeCloseTo(p90(bounded.map((c) => 100 * c.headline!.largestAbsError)), 9);
+    const inside = bounded.filter((c) => c.headline!.largestActual >= c.headline!.largestInterval.low && c.headline!.largestActual <= c.headline!.largestInterval.high);
+    expect(all.coverage).toBeCloseTo(inside.length / bounded.length, 12);
+    expect(sb.rows.some((r) => r.taskFamily === 'hendrycksTest')).toBe(true);
+    expect(sb.rows.some((r) => r.unit === 'ppl')).toBe(true); // perplexity keeps its own units
+  });
+  it('--scoreboard prints the three distributions per task family', () => {
+    const text = emergence(['audit', file, '--family', 'Pythia', '--scoreboard', '--quiet']).stdout;
+    const at = text.indexOf('Forecast scoreboard');
+    expect(at).toBeGreaterThan(0);
+    const lines = text.slice(at).split('\n');
+    expect(lines[1]).toMatch(/^task family\s+unit\s+curves\s+forecast\s+no change\s+log-linear\s+beats no change\s+inside 90% interval\s+median width$/);
+    const num = '\\d+\\.\\d\\d';
+    expect(lines.find((l) => l.startsWith('hendrycksTest'))).toMatch(new RegExp(`^hendrycksTest\\s+points\\s+\\d+(\\s+${num} / ${num} / ${num}){3}\\s+\\d+\\.\\d%\\s+\\d+\\.\\d%\\s+${num}$`));
+    expect(emergence(['audit', file, '--family', 'Pythia', '--quiet']).stdout).not.toMatch(/Forecast scoreboard/);
   });
 });
 

@@ -24,7 +24,7 @@ export const AUDIT_HELP = `emergence audit [files…] [options]
 Reads scaling results, builds one curve per (family, task, metric, shots), and gives each a
 verdict (emergent, smooth, flat, non_monotonic, too_noisy, too_few_points) with its reasons,
 the metric swaps that change a verdict, a meta-analysis by metric, and back-tests of
-small→large prediction. With no files it audits the bundled data in data/.
+small→large prediction, each forecast with a 90% interval. With no files it audits the bundled data in data/.
 
 Inputs: tidy CSV (.csv), BIG-bench results JSON, lm-evaluation-harness results_*.json, and
 directories of a family's lm-eval runs (one folder per model with results_*.json and
@@ -60,6 +60,9 @@ Options:
 ${COMPARE_HELP}
   --all             also list curves with too few points
   --detail          print every shown curve's reasons, points, fits and back-test steps
+  --scoreboard      also print the forecast scoreboard: headline back-test errors (median, p90,
+                    max) of the forecast, no change and log-linear, per task family, and how often
+                    the real value fell inside the forecast's 90% interval (always in --json)
   --quiet           no progress or info on stderr (warnings still shown)
   -h, --help        this help
 
@@ -94,6 +97,7 @@ export async function runAudit(argv: string[], ctx: CliContext): Promise<number>
       seed: { type: 'string' },
       all: { type: 'boolean' },
       detail: { type: 'boolean' },
+      scoreboard: { type: 'boolean' },
       quiet: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
       ...COMPARE_OPTIONS,
@@ -186,7 +190,7 @@ export async function runAudit(argv: string[], ctx: CliContext): Promise<number>
     ? JSON.stringify(doc, jsonReplacer, 2) + '\n'
     : values.csv
       ? auditCsv(doc)
-      : auditTable(doc, { showAll: values.all ?? false, detail: values.detail ?? false });
+      : auditTable(doc, { showAll: values.all ?? false, detail: values.detail ?? false, scoreboard: values.scoreboard ?? false });
   if (values.html !== undefined) {
     const { auditHtml } = await import('../report/html.js');
     writeAtomic(values.html, auditHtml(doc));

@@ -59,7 +59,8 @@ export interface Curve {
   readonly axis?: import('./curves/axis.js').ScaleAxis;
 }
 
-export type FitForm = 'linear' | 'power' | 'sigmoid';
+/** 'constant' is the no-trend model: it competes in forecasts (a flat curve forecasts flat), not among the verdict's scaling forms. */
+export type FitForm = 'constant' | 'linear' | 'power' | 'sigmoid';
 
 /** A fitted scaling form against x = log10(params). */
 export interface ScalingFit {
@@ -76,20 +77,39 @@ export interface ScalingFit {
   readonly aicc: number;
 }
 
+/** A prediction interval: where the measured value of an unseen model should fall, at nominal `level`. */
+export interface ForecastInterval {
+  readonly low: number;
+  readonly high: number;
+  readonly level: number;
+}
+
 export interface BacktestStep {
   /** Number of smallest models used for the fit. */
   readonly k: number;
   /** Params of the largest model in the training prefix. */
   readonly trainedUpTo: number;
+  /** The law forecast from: 'constant' when the fitted points showed no trend (core/analysis/backtest.ts). */
   readonly form: FitForm;
-  /** Prediction for the next model (index k) and its actual value. */
+  /** p of the flatness test (χ² against the weighted mean) on the fitted points; null without reported errors. */
+  readonly trendP: number | null;
+  /** Prediction for the next model (index k), its interval, and its actual value. */
   readonly nextPredicted: number;
+  readonly nextInterval: ForecastInterval;
   readonly nextActual: number;
-  /** Prediction for the largest model and its actual value. */
+  /** The log-linear law's forecast of the next model from the same points: what the verdict's surprise is measured against. */
+  readonly trendNextPredicted: number;
+  /** Prediction for the largest model, its interval, and its actual value. */
   readonly largestPredicted: number;
+  readonly largestInterval: ForecastInterval;
   readonly largestActual: number;
   /** |predicted - actual| at the largest model, in the metric's units. */
   readonly largestAbsError: number;
+  /** σ of one measurement behind the intervals, and whether it came from reported errors or the fit's residual. */
+  readonly sigma: number;
+  readonly sigmaFrom: 'reported' | 'residual' | 'none';
+  /** Naive forecasts of the largest model from the same points, for the scoreboard: the last fitted value, and the log-linear law. */
+  readonly baselines: { readonly noChange: number; readonly logLinear: number };
   /** The fit the forecast came from (so a report can draw it without fitting again). */
   readonly fit: ScalingFit;
 }

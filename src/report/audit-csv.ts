@@ -5,7 +5,7 @@ const HEADER = [
   'higher_is_better', 'breakthroughness', 'linearity', 'sharpness', 'spearman', 'noise', 'noise_source', 'best_form', 'trend_p',
   'verdict', 'qualifier', 'backtest_k', 'backtest_form', 'backtest_predicted', 'backtest_actual', 'backtest_abs_error', 'surprise', 'reasons',
   'surprise_p', 'emergence_p', 'trend_q', 'emergence_q', 'chance', 'chance_p', 'fragile_leaning', 'fragile_flips',
-  'axis', 'min_x', 'max_x',
+  'axis', 'min_x', 'max_x', 'backtest_low', 'backtest_high',
 ];
 
 function cell(v: unknown): string {
@@ -32,7 +32,7 @@ export function auditCsv(doc: AuditDocument): string {
         h?.k, h?.form, h?.largestPredicted, h?.largestActual, h?.largestAbsError, c.surprise, c.reasons.join('; '),
         c.surpriseP, c.emergenceP, c.trendQ, c.emergenceQ, c.chance?.level, c.chance?.p,
         c.verdict === 'fragile' ? c.stability?.leaning : null, c.stability?.flips.map((f) => `${f.by}: ${f.verdict}`).join('; '),
-        doc.axis.name, Math.min(...xs), Math.max(...xs),
+        doc.axis.name, Math.min(...xs), Math.max(...xs), h?.largestInterval.low, h?.largestInterval.high,
       ].map(cell).join(','),
     );
   }

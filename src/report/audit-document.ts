@@ -1,5 +1,6 @@
 import type { Curve, Verdict } from '../core/types.js';
 import type { AuditReport, FdrSummary, MetricShare, MetricSwap } from '../core/analysis/audit.js';
+import type { Scoreboard } from '../core/analysis/scoreboard.js';
 import type { VerdictThresholds } from '../core/analysis/thresholds.js';
 import { curveId } from '../core/curves/key.js';
 import { PARAMS_AXIS, type ScaleAxis } from '../core/curves/axis.js';
@@ -24,6 +25,8 @@ export interface AuditDocument {
   readonly curves: readonly (Verdict & { readonly id: string; readonly higherIsBetter: boolean; readonly points: Curve['points']; readonly sources: readonly string[] })[];
   readonly swaps: readonly MetricSwap[];
   readonly meta: readonly MetricShare[];
+  /** Headline back-test errors of the forecast beside the naive ones, per task family (core/analysis/scoreboard.ts). */
+  readonly scoreboard: Scoreboard;
 }
 
 export function auditDocument(
@@ -51,5 +54,6 @@ export function auditDocument(
     })),
     swaps: report.swaps,
     meta: report.meta,
+    scoreboard: report.scoreboard,
   };
 }

@@ -2,20 +2,16 @@ import type { AuditDocument } from './audit-document.js';
 import { familyLabel } from '../core/curves/key.js';
 import { fmtAxis, fmtNum } from './format.js';
 
-type Row = string[];
+import { renderTable as render } from './render-table.js';
+import { scoreboardTable } from './scoreboard-table.js';
 
-function render(header: Row, rows: Row[], rightAlign: ReadonlySet<number>): string {
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => [...r[i]!].length)));
-  const line = (r: Row): string =>
-    r.map((c, i) => (rightAlign.has(i) ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join('  ').trimEnd();
-  return [line(header), widths.map((w) => '─'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
-}
-
+/** [0.15–0.29]: a forecast's interval (its level is the scoreboard's and the docs'). */
+const intervalText = (iv: { low: number; high: number }): string => `[${fmtNum(iv.low)}–${fmtNum(iv.high)}]`;
 const shotsText = (s: number | null): string => (s === null ? '-' : String(s));
 const verdictText = (v: string, q: string | null): string => (q ? `${v} (${q})` : v);
 
 /** The terminal table of `emergence audit`, then the metric-swap summary and the meta-analysis. */
-export function auditTable(doc: AuditDocument, opts: { showAll?: boolean; detail?: boolean } = {}): string {
+export function auditTable(doc: AuditDocument, opts: { showAll?: boolean; detail?: boolean; scoreboard?: boolean } = {}): string {
   const shown = doc.curves.filter((c) => opts.showAll || c.verdict !== 'too_few_points');
   const hidden = doc.curves.length - shown.length;
   const header = ['family', 'task', 'metric', 'shots', 'pts', 'range', 'B', 'L', 'verdict', `back-test: fit all but the ${doc.holdout} largest, predict the largest`];
@@ -25,7 +21,7 @@ export function auditTable(doc: AuditDocument, opts: { showAll?: boolean; detail
     const last = c.points[c.points.length - 1];
     const bt =
       h && last
-        ? `pred ${fmtNum(h.largestPredicted)}, real ${fmtNum(h.largestActual)} at ${fmtAxis(doc.axis, last.params)} (err ${fmtNum(h.largestAbsError)}; ${h.form} fit ≤${fmtAxis(doc.axis, h.trainedUpTo)})`
+        ? `pred ${fmtNum(h.largestPredicted)} ${intervalText(h.largestInterval)}, real ${fmtNum(h.largestActual)} at ${fmtAxis(doc.axis, last.params)} (err ${fmtNum(h.largestAbsError)}; ${h.form} fit ≤${fmtAxis(doc.axis, h.trainedUpTo)})`
         : '-';
     return [
       familyLabel(c.key),
@@ -55,7 +51,7 @@ export function auditTable(doc: AuditDocument, opts: { showAll?: boolean; detail
       lines.push(`  measures: sharpness ${fmtNum(c.measures.sharpness)}, surprise ${fmtNum(c.surprise)}, noise ${fmtNum(c.measures.noise)} (${c.measures.noiseSource}), Spearman ${fmtNum(c.measures.spearman)}`);
       for (const s of c.backtest) {
         lines.push(
-          `  back-test k=${s.k} (≤${fmtAxis(doc.axis, s.trainedUpTo)}, ${s.form}): next ${fmtNum(s.nextPredicted)} vs ${fmtNum(s.nextActual)}; largest ${fmtNum(s.largestPredicted)} vs ${fmtNum(s.largestActual)} (err ${fmtNum(s.largestAbsError)})`,
+          `  back-test k=${s.k} (≤${fmtAxis(doc.axis, s.trainedUpTo)}, ${s.form}${s.trendP === null ? '' : `; flatness p = ${fmtNum(s.trendP)}`}; σ ${fmtNum(s.sigma)} ${s.sigmaFrom}): next ${fmtNum(s.nextPredicted)} ${intervalText(s.nextInterval)}${s.form === 'linear' ? '' : ` (log-linear ${fmtNum(s.trendNextPredicted)})`} vs ${fmtNum(s.nextActual)}; largest ${fmtNum(s.largestPredicted)} ${intervalText(s.largestInterval)} vs ${fmtNum(s.largestActual)} (err ${fmtNum(s.largestAbsError)})`,
         );
       }
       parts.push(lines.join('\n'));
@@ -89,5 +85,6 @@ export function auditTable(doc: AuditDocument, opts: { showAll?: boolean; detail
   const totalCurves = doc.meta.reduce((s, m) => s + m.curves, 0);
   parts.push(`\nMeta-analysis: ${totalEmergent} of ${totalCurves} curves read emergent; by metric:`);
   parts.push(render(['metric', 'curves', 'emergent', 'share', 'of all emergent'], metaRows, new Set([1, 2, 3, 4])));
+  if (opts.scoreboard) parts.push(scoreboardTable(doc.scoreboard, doc.holdout).trimEnd());
   return parts.join('\n') + '\n';
 }

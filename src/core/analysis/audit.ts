@@ -6,6 +6,7 @@ import { makeRng, type Rng } from '../random/rng.js';
 import { DEFAULT_THRESHOLDS, type VerdictThresholds } from './thresholds.js';
 import { BACKTEST_MIN_TRAIN } from './backtest.js';
 import { classify, curveEvidence, curveGates, type CurveEvidence, type VerdictGates, type VerdictOptions } from './verdict.js';
+import { scoreboard, type Scoreboard } from './scoreboard.js';
 
 /** For one (family, task, shots, labels): the verdict under each metric, and whether they disagree. */
 export interface MetricSwap {
@@ -37,6 +38,8 @@ export interface AuditReport {
   readonly verdicts: Verdict[];
   readonly swaps: MetricSwap[];
   readonly meta: MetricShare[];
+  /** The headline back-tests' errors beside naive forecasts, per task family. */
+  readonly scoreboard: Scoreboard;
   /** What FDR control did, or null when it was off. */
   readonly fdr: FdrSummary | null;
 }
@@ -189,7 +192,8 @@ function stabilityOf(v: Verdict, ev: CurveEvidence, options: AuditOptions, t: Ve
 }
 
 /**
- * The whole analysis of `emergence audit`: a verdict per curve, the metric swaps, the meta-analysis.
+ * The whole analysis of `emergence audit`: a verdict per curve, the metric swaps, the meta-analysis,
+ * the forecast scoreboard.
  * Every curve's p-values come first; the trend (smooth) and emergent calls are then held to the
  * Benjamini–Hochberg (or –Yekutieli) cutoffs across the audit's tested curves, each no looser
  * than the per-curve level; then each emergent call is re-judged under small perturbations.
@@ -249,5 +253,5 @@ export function audit(curves: readonly Curve[], options: AuditOptions = {}): Aud
   if (options.stability ?? true) {
     verdicts = verdicts.map((v, i) => (v.verdict === 'emergent' ? stabilityOf(v, evidence[i]!, options, t) : v));
   }
-  return { verdicts, swaps: metricSwaps(verdicts), meta: metaAnalysis(verdicts), fdr };
+  return { verdicts, swaps: metricSwaps(verdicts), meta: metaAnalysis(verdicts), fdr, scoreboard: scoreboard(curves, verdicts) };
 }

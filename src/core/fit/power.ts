@@ -1,17 +1,22 @@
 import type { ScalingFit } from '../types.js';
-import { affineRss, fitAffine } from './affine.js';
+import { asymptoteRss, fitAsymptoteBounded } from './bounded-affine.js';
 import { makeFit } from './goodness.js';
 import { goldenMinimize } from './minimize.js';
 
 /**
- * Saturating power law in params: y = c + a·(N/N0)^b, N0 the smallest model
- * (the form of Kaplan et al. 2020 and Hoffmann et al. 2022 with an irreducible term c).
- * With x = log10 N: (N/N0)^b = 10^(b·(x - x0)). For a fixed exponent b the model is
- * affine in (c, a), so b is found by a grid and golden-section search and (c, a) in closed form.
+ * Saturating power law in params: y = c + a·(N/N0)^b with b < 0, N0 the smallest model (the form
+ * of Kaplan et al. 2020 and Hoffmann et al. 2022 with an irreducible term c). With x = log10 N:
+ * (N/N0)^b = 10^(b·(x − x0)). A negative exponent makes it what its name says: monotone in N, and
+ * approaching the asymptote c as N → ∞. When the metric has bounds, c must lie inside them, so a
+ * forecast never passes the best (or worst) value the metric can take. (A positive exponent would
+ * be exponential growth in log N: it once forecast an MMLU subject's accuracy of 1.0 from a
+ * noisy climb of 0.19 → 0.31.) For a fixed b the model is affine in (c, a), so b is found by a
+ * grid over log|b| and a golden-section search, and (c, a) in closed form under the bound on c.
  * Params: c, a, b, x0.
  */
-const B_MIN = -3;
-const B_MAX = 3;
+export const B_MIN = -3;
+/** Closest to zero the exponent may come: beyond it the law is a straight line with c far away. */
+export const B_MAX = -0.01;
 const GRID = 31;
 
 /** out_i = 10^(b·(x_i − x0)) = exp(b·d_i) with d_i = ln10·(x_i − x0) precomputed (exp is much cheaper than pow). */
@@ -20,29 +25,45 @@ function basis(d: Float64Array, b: number, out: Float64Array): Float64Array {
   return out;
 }
 
-export function fitPower(x: ArrayLike<number>, y: ArrayLike<number>, yScale: number): ScalingFit {
+/** `bounds`: the metric's scale (or natural limits; either end may be infinite), which holds the asymptote c. */
+export function fitPower(
+  x: ArrayLike<number>,
+  y: ArrayLike<number>,
+  yScale: number,
+  bounds: readonly [number, number] | null = null,
+): ScalingFit {
   const n = x.length;
   if (n < 3) throw new RangeError(`fitPower needs >= 3 points, got ${n}`);
+  const lo = bounds?.[0] ?? -Infinity;
+  const hi = bounds?.[1] ?? Infinity;
   let x0 = Infinity;
   for (let i = 0; i < n; i++) x0 = Math.min(x0, x[i]!);
   const g = new Float64Array(n);
   const d = new Float64Array(n);
   for (let i = 0; i < n; i++) d[i] = Math.LN10 * (x[i]! - x0);
-  const rssAt = (b: number): number => (Math.abs(b) < 1e-6 ? Infinity : affineRss(basis(d, b, g), y));
-  let bestB = B_MIN;
+  // Searched in t = ln(−b): exponents from −0.01 to −3 span 2.5 orders of magnitude.
+  const tLo = Math.log(-B_MAX);
+  const tHi = Math.log(-B_MIN);
+  const rssAt = (t: number): number => asymptoteRss(basis(d, -Math.exp(t), g), y, lo, hi);
+  let bestT = tLo;
   let bestRss = Infinity;
-  const step = (B_MAX - B_MIN) / (GRID - 1);
+  const step = (tHi - tLo) / (GRID - 1);
   for (let i = 0; i < GRID; i++) {
-    const b = B_MIN + i * step + (i === (GRID - 1) / 2 ? step / 2 : 0); // b = 0 is degenerate (constant basis)
-    const r = rssAt(b);
+    const t = tLo + i * step;
+    const r = rssAt(t);
     if (r < bestRss) {
       bestRss = r;
-      bestB = b;
+      bestT = t;
     }
   }
-  const b = goldenMinimize(rssAt, Math.max(B_MIN, bestB - step), Math.min(B_MAX, bestB + step), 30);
-  const f = fitAffine(basis(d, b, g), y);
-  return makeFit('power', { c: f.c, a: f.a, b, x0 }, y, 3, f.rss, yScale);
+  const t = goldenMinimize(rssAt, Math.max(tLo, bestT - step), Math.min(tHi, bestT + step), 30);
+  const tFinal = rssAt(t) <= bestRss ? t : bestT;
+  const b = -Math.exp(tFinal);
+  basis(d, b, g);
+  const f = fitAsymptoteBounded(g, y, lo, hi);
+  let rss = 0;
+  for (let i = 0; i < n; i++) rss += (y[i]! - f.p - f.q * g[i]!) ** 2;
+  return makeFit('power', { c: f.p, a: f.q, b, x0 }, y, 3, rss, yScale);
 }
 
 export function predictPower(p: Readonly<Record<string, number>>, x: number): number {

@@ -1,14 +1,17 @@
 import type { ScalingFit } from '../types.js';
-import { affineRss, fitAffine } from './affine.js';
+import { fitTwoLevelsBounded, twoLevelsRss } from './bounded-affine.js';
 import { makeFit } from './goodness.js';
 import { nelderMead2 } from './minimize.js';
 
 /**
  * Logistic in log-params: y = lo + height / (1 + exp(-steepness·(x - mid))), x = log10 N.
  * The shape an "emergent" jump takes when it is resolved (a phase change at N = 10^mid).
- * For fixed (mid, steepness) the model is affine in (lo, height): grid over the two,
- * then a Nelder–Mead refinement. Steepness is capped: beyond ~40 per decade
- * the curve is a step between two adjacent models and the data cannot tell it apart.
+ * Monotone by construction (steepness > 0), it saturates at both ends; when the metric has
+ * bounds, both levels (lo and lo + height) must lie inside them, so the curve can only approach
+ * values the metric can take. For fixed (mid, steepness) the model is affine in its two levels,
+ * solved in closed form under those bounds: grid over (mid, steepness), then a Nelder–Mead
+ * refinement. Steepness is capped: beyond ~40 per decade the curve is a step between two
+ * adjacent models and the data cannot tell it apart.
  * Params: lo, height, mid, steepness (per decade).
  */
 const S_MIN = 0.25;
@@ -19,8 +22,15 @@ function basis(x: ArrayLike<number>, mid: number, s: number, out: Float64Array):
   return out;
 }
 
-export function fitSigmoid(x: ArrayLike<number>, y: ArrayLike<number>, yScale: number): ScalingFit {
+export function fitSigmoid(
+  x: ArrayLike<number>,
+  y: ArrayLike<number>,
+  yScale: number,
+  bounds: readonly [number, number] | null = null,
+): ScalingFit {
   const n = x.length;
+  const lo = bounds?.[0] ?? -Infinity;
+  const hi = bounds?.[1] ?? Infinity;
   if (n < 4) throw new RangeError(`fitSigmoid needs >= 4 points, got ${n}`);
   let xMin = Infinity;
   let xMax = -Infinity;
@@ -32,7 +42,7 @@ export function fitSigmoid(x: ArrayLike<number>, y: ArrayLike<number>, yScale: n
   const midLo = xMin - 0.5 * span;
   const midHi = xMax + 0.5 * span;
   const g = new Float64Array(n);
-  const rssAt = (mid: number, logS: number): number => affineRss(basis(x, mid, Math.exp(logS), g), y);
+  const rssAt = (mid: number, logS: number): number => twoLevelsRss(basis(x, mid, Math.exp(logS), g), y, lo, hi);
 
   const M = 14;
   const S = 6;
@@ -56,10 +66,16 @@ export function fitSigmoid(x: ArrayLike<number>, y: ArrayLike<number>, yScale: n
   const dm = (midHi - midLo) / (M - 1);
   const ds = (lsHi - lsLo) / (S - 1);
   const clampLs = (l: number): number => Math.min(lsHi, Math.max(lsLo, l));
-  [bestMid, bestLs] = nelderMead2((m, l) => rssAt(m, clampLs(l)), [bestMid, bestLs], [dm / 2, ds / 2], 100, 1e-9);
-  bestLs = clampLs(bestLs);
-  const f = fitAffine(basis(x, bestMid, Math.exp(bestLs), g), y);
-  return makeFit('sigmoid', { lo: f.c, height: f.a, mid: bestMid, steepness: Math.exp(bestLs) }, y, 4, f.rss, yScale);
+  const [m, l] = nelderMead2((m, l) => rssAt(m, clampLs(l)), [bestMid, bestLs], [dm / 2, ds / 2], 100, 1e-9);
+  if (rssAt(m, clampLs(l)) <= best) {
+    bestMid = m;
+    bestLs = clampLs(l);
+  }
+  basis(x, bestMid, Math.exp(bestLs), g);
+  const f = fitTwoLevelsBounded(g, y, lo, hi);
+  let rss = 0;
+  for (let i = 0; i < n; i++) rss += (y[i]! - f.p - (f.q - f.p) * g[i]!) ** 2;
+  return makeFit('sigmoid', { lo: f.p, height: f.q - f.p, mid: bestMid, steepness: Math.exp(bestLs) }, y, 4, rss, yScale);
 }
 
 export function predictSigmoid(p: Readonly<Record<string, number>>, x: number): number {

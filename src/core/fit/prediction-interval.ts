@@ -1,0 +1,277 @@
+import type { ForecastInterval, ScalingFit } from '../types.js';
+import { normalQuantile } from '../stats/normal.js';
+import { studentTwoSidedQuantile } from '../stats/student-quantile.js';
+import { FORMS, predict, type Bounds } from './index.js';
+import { asymptoteRssFromSums } from './bounded-affine.js';
+import { B_MAX, B_MIN } from './power.js';
+
+/**
+ * How far a forecast may be off: a prediction interval for the value a new, larger model will be
+ * measured at, by profile likelihood (Kalbfleisch 1971; the "predictive profile" of Mathiasen
+ * 1979). The unseen measurement v is treated as one more point at x*, with the same noise as
+ * the others; v is inside the interval when refitting the form with (x*, v) added raises the RSS
+ * by at most q·σ²:
+ *
+ *   D(v) = min over the form's parameters of [RSS(θ) + (v − f(x*; θ))²] − RSS_min ≤ q·σ².
+ *
+ * For the constant and the straight line this is exactly the textbook interval
+ * ŷ ± √q·σ·√(1 + h), h the leverage of x* (Draper & Smith §1.4); for the power law and the
+ * logistic it follows the curvature and the bounds of the form (an interval can be one-sided
+ * against an asymptote), where a Wald interval would be symmetric by fiat. It is chosen over a
+ * bootstrap because back-tests fit six or so points: a resample of six points with replacement
+ * has four or fewer distinct models 2/3 of the time, too few for a 3- or 4-parameter form, and
+ * the refits would cost a hundredfold more on every curve of every audit.
+ *
+ * σ: the points' reported standard errors when they are known (a point cannot be known better
+ * than its sampling error), raised to the residual scatter RSS/(n − k) when the curve scatters
+ * more than its error bars; q = z² when the reported errors are used, t²(n − k) when σ is the
+ * residual estimate. What this does not cover — the uncertainty of which form was chosen, and
+ * a law that holds on the small models but bends beyond them — is why the interval's coverage is
+ * measured on the back-tests (docs/forecasts.md) rather than assumed.
+ */
+export interface ForecastNoise {
+  /** σ of one measurement, in the metric's units (Infinity when nothing can estimate it). */
+  readonly sigma: number;
+  readonly from: 'reported' | 'residual' | 'none';
+  /** √q: the half-width of the interval in σ when the form is a constant fitted to many points. */
+  readonly multiplier: number;
+}
+
+/** σ and its multiplier for a fit; `reportedVariance`: the mean squared reported standard error of the fitted points, or null. */
+export function forecastNoise(fit: ScalingFit, reportedVariance: number | null, level: number): ForecastNoise {
+  const dof = fit.n - fit.k;
+  const residual = dof > 0 ? fit.rss / dof : NaN;
+  const reported = reportedVariance !== null && reportedVariance > 0 ? reportedVariance : null;
+  if (reported !== null && !(residual > reported)) {
+    return { sigma: Math.sqrt(reported), from: 'reported', multiplier: normalQuantile((1 + level) / 2) };
+  }
+  if (dof > 0) return { sigma: Math.sqrt(residual), from: 'residual', multiplier: studentTwoSidedQuantile(level, dof) };
+  return { sigma: Infinity, from: 'none', multiplier: Infinity };
+}
+
+const clip = (v: number, b: Bounds): number => (b === null ? v : Math.min(b[1], Math.max(b[0], v)));
+
+/** Leverage of x* for the form's closed-form cases (constant, line), or null for the nonlinear forms. */
+function closedFormLeverage(fit: ScalingFit, x: ArrayLike<number>, xStar: number): number | null {
+  const n = x.length;
+  if (fit.form === 'constant') return 1 / n;
+  if (fit.form !== 'linear') return null;
+  let m = 0;
+  for (let i = 0; i < n; i++) m += x[i]!;
+  m /= n;
+  let sxx = 0;
+  for (let i = 0; i < n; i++) sxx += (x[i]! - m) ** 2;
+  return sxx > 0 ? 1 / n + (xStar - m) ** 2 / sxx : Infinity;
+}
+
+/** The exponent grid of the power law's profile, in t = ln(−b); 241 points, 0.024 apart. */
+const PROFILE_GRID = 241;
+
+/**
+ * Smallest value of r over the grid, refined by the parabola through the smallest and its two
+ * neighbours (the grid is even in t).
+ */
+function gridMin(r: Float64Array): number {
+  let i = 0;
+  for (let j = 1; j < r.length; j++) if (r[j]! < r[i]!) i = j;
+  if (i === 0 || i === r.length - 1) return r[i]!;
+  const a = r[i - 1]!, b = r[i]!, c = r[i + 1]!;
+  const curvature = a - 2 * b + c;
+  return curvature > 0 ? Math.max(b - (a - c) ** 2 / (8 * curvature), 0) : b;
+}
+
+/**
+ * D(v) for the saturating power law without refitting: for each exponent on a fine grid, the sums
+ * over the fitted points are computed once per fit, and adding the point (x*, v) updates them in
+ * O(1); the minimum over the grid (refined by a parabola) is compared with the same minimum without
+ * the point, so the two approximations cancel. It makes an interval ~100× cheaper than refits.
+ */
+class PowerProfile {
+  private readonly n: number;
+  private readonly my: number;
+  private readonly sy: number;
+  private readonly syy: number;
+  private readonly l: number;
+  private readonly h: number;
+  private readonly b = new Float64Array(PROFILE_GRID);
+  private readonly sg = new Float64Array(PROFILE_GRID);
+  private readonly sgg = new Float64Array(PROFILE_GRID);
+  private readonly sgy = new Float64Array(PROFILE_GRID);
+  private readonly r = new Float64Array(PROFILE_GRID);
+  private readonly x0: number;
+  private readonly rssMin: number;
+
+  constructor(fit: ScalingFit, x: ArrayLike<number>, y: ArrayLike<number>, bounds: Bounds) {
+    const n = x.length;
+    this.n = n;
+    this.x0 = fit.params.x0!;
+    let my = 0;
+    for (let i = 0; i < n; i++) my += y[i]!;
+    my /= n;
+    let sy = 0, syy = 0;
+    for (let i = 0; i < n; i++) {
+      sy += y[i]! - my;
+      syy += (y[i]! - my) ** 2;
+    }
+    this.my = my;
+    this.sy = sy;
+    this.syy = syy;
+    this.l = (bounds?.[0] ?? -Infinity) - my;
+    this.h = (bounds?.[1] ?? Infinity) - my;
+    const tLo = Math.log(-B_MAX);
+    const tHi = Math.log(-B_MIN);
+    for (let j = 0; j < PROFILE_GRID; j++) {
+      const b = -Math.exp(tLo + ((tHi - tLo) * j) / (PROFILE_GRID - 1));
+      let a1 = 0, a2 = 0, a3 = 0;
+      for (let i = 0; i < n; i++) {
+        const g = Math.exp(b * Math.LN10 * (x[i]! - this.x0));
+        a1 += g;
+        a2 += g * g;
+        a3 += g * (y[i]! - my);
+      }
+      this.b[j] = b;
+      this.sg[j] = a1;
+      this.sgg[j] = a2;
+      this.sgy[j] = a3;
+      this.r[j] = asymptoteRssFromSums(n, a1, a2, sy, a3, syy, this.l, this.h);
+    }
+    this.rssMin = gridMin(this.r);
+  }
+
+  /** D(·) at x*. */
+  at(xStar: number): (v: number) => number {
+    const gs = new Float64Array(PROFILE_GRID);
+    for (let j = 0; j < PROFILE_GRID; j++) gs[j] = Math.exp(this.b[j]! * Math.LN10 * (xStar - this.x0));
+    const { n, sy, syy, l, h, sg, sgg, sgy, r } = this;
+    return (v: number): number => {
+      const w = v - this.my;
+      for (let j = 0; j < PROFILE_GRID; j++) {
+        const g = gs[j]!;
+        r[j] = asymptoteRssFromSums(n + 1, sg[j]! + g, sgg[j]! + g * g, sy + w, sgy[j]! + g * w, syy + w * w, l, h);
+      }
+      return gridMin(r) - this.rssMin;
+    };
+  }
+}
+
+/**
+ * The prediction interval at xStar for `fit` (fitted to x, y under `bounds`), clipped to the bounds.
+ * For the power law D(v) comes from precomputed sums (powerExcess); for the logistic each
+ * evaluation is one refit on n + 1 points. Each end is a root
+ * of √D(v) − √q·σ, which is close to linear in v (D is close to quadratic), so regula falsi
+ * (Illinois variant) from the straight line's interval finds it in a few refits.
+ */
+export function predictionInterval(
+  fit: ScalingFit,
+  x: ArrayLike<number>,
+  y: ArrayLike<number>,
+  xStar: number,
+  bounds: Bounds,
+  yScale: number,
+  noise: ForecastNoise,
+  level: number,
+): ForecastInterval {
+  return predictionIntervals(fit, x, y, [xStar], bounds, yScale, noise, level)[0]!;
+}
+
+/** The same at several x* from one fit: the power law's profile sums are shared. */
+export function predictionIntervals(
+  fit: ScalingFit,
+  x: ArrayLike<number>,
+  y: ArrayLike<number>,
+  xStars: readonly number[],
+  bounds: Bounds,
+  yScale: number,
+  noise: ForecastNoise,
+  level: number,
+): ForecastInterval[] {
+  const profile = fit.form === 'power' && Number.isFinite(noise.sigma) && noise.sigma > 0 ? new PowerProfile(fit, x, y, bounds) : null;
+  return xStars.map((xStar) => intervalAt(fit, x, y, xStar, bounds, yScale, noise, level, profile));
+}
+
+function intervalAt(
+  fit: ScalingFit,
+  x: ArrayLike<number>,
+  y: ArrayLike<number>,
+  xStar: number,
+  bounds: Bounds,
+  yScale: number,
+  noise: ForecastNoise,
+  level: number,
+  profile: PowerProfile | null,
+): ForecastInterval {
+  const lo = bounds?.[0] ?? -Infinity;
+  const hi = bounds?.[1] ?? Infinity;
+  const centre = predict(fit, xStar);
+  if (!Number.isFinite(noise.sigma) || !Number.isFinite(noise.multiplier)) return { low: lo, high: hi, level };
+  const half = noise.multiplier * noise.sigma;
+  const h = closedFormLeverage(fit, x, xStar);
+  if (h !== null) {
+    const w = half * Math.sqrt(1 + h);
+    return { low: clip(centre - w, bounds), high: clip(centre + w, bounds), level };
+  }
+  if (!(half > 0)) return { low: clip(centre, bounds), high: clip(centre, bounds), level };
+  let excess: (v: number) => number;
+  if (profile !== null) excess = profile.at(xStar);
+  else {
+    const n = x.length;
+    const xa = new Float64Array(n + 1);
+    const ya = new Float64Array(n + 1);
+    for (let i = 0; i < n; i++) {
+      xa[i] = x[i]!;
+      ya[i] = y[i]!;
+    }
+    xa[n] = xStar;
+    const def = FORMS[fit.form];
+    excess = (v: number): number => {
+      ya[n] = v;
+      return def.fit(xa, ya, yScale, bounds).rss - fit.rss;
+    };
+  }
+  const f = (v: number): number => Math.sqrt(Math.max(excess(v), 0)) - half;
+  const first = half * Math.sqrt(1 + (closedFormLeverage({ ...fit, form: 'linear' }, x, xStar) ?? 1));
+  const tol = 1e-3 * noise.sigma;
+  const start = clip(centre, bounds);
+  const end = (dir: 1 | -1): number => {
+    const limit = dir > 0 ? hi : lo;
+    const beyond = (v: number): boolean => (dir > 0 ? v >= limit : v <= limit);
+    // Bracket: a inside (f < 0), b outside (f >= 0), widening from the line's interval.
+    let a = start;
+    let fa = -half;
+    let b = start + dir * first;
+    let fb = NaN;
+    for (let i = 0; i < 60; i++) {
+      if (beyond(b)) {
+        b = limit;
+        fb = f(b);
+        if (fb < 0) return limit;
+        break;
+      }
+      fb = f(b);
+      if (fb >= 0) break;
+      a = b;
+      fa = fb;
+      b = start + 2 * (b - start);
+    }
+    if (!(fb >= 0)) return limit;
+    let side = 0;
+    for (let i = 0; i < 40 && Math.abs(b - a) > tol; i++) {
+      const c = b - (fb * (b - a)) / (fb - fa);
+      const fc = f(c);
+      if (Math.abs(fc) <= 1e-3 * half) return c;
+      if (fc < 0) {
+        a = c;
+        fa = fc;
+        if (side === -1) fb /= 2;
+        side = -1;
+      } else {
+        b = c;
+        fb = fc;
+        if (side === 1) fa /= 2;
+        side = 1;
+      }
+    }
+    return (a + b) / 2;
+  };
+  return { low: end(-1), high: end(1), level };
+}
