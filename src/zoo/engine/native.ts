@@ -26,6 +26,11 @@ export function nativeAddon(): { addon: NativeAddon | null; why: string | null }
   const file = join(packageRoot(), 'dist', 'native', 'gemm.node');
   if (!existsSync(file)) loaded = { addon: null, why: 'the OpenBLAS addon is not built (scripts/build-native.mjs)' };
   else {
+    // OpenBLAS's idle workers spin for 2^28 cycles (~0.1 s) after each threaded product by default,
+    // holding the second core the kernels' pool needs between products: 2^10 cycles, read when
+    // OpenBLAS loads, gave the transformer step 97 ms instead of 109 here (docs/engine.md). A value the
+    // user set is kept.
+    process.env.OPENBLAS_THREAD_TIMEOUT ??= '10';
     try {
       loaded = { addon: createRequire(import.meta.url)(file) as NativeAddon, why: null };
     } catch (e) {
