@@ -122,7 +122,7 @@ describe('icl experiment, end to end', () => {
     const list = emergence(['experiment', 'list']);
     expect(list.code).toBe(0);
     expect(list.stdout).toMatch(/^icl {2,}Does a transformer pretrained/m);
-    expect(list.stdout).toMatch(/--budget full: about 3.5 hours/);
+    expect(list.stdout).toMatch(/--budget full: about 2.8 hours/);
     const help = emergence(['experiment', 'icl', '--help']);
     expect(help.stdout).toMatch(/--eval-prompts N +held-out prompts per evaluation set, the same for every predictor\s+\(1\.\.100000; quick 256, full 512\)/);
     expect(help.stdout).toMatch(/--sizes LIST +transformer sizes of the family \(comma-separated, of nano, micro/);
