@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { afterAll, describe, expect, it } from 'vitest';
+import { storeRows } from './store-rows.js';
 import { CLI, emergence, emergenceAsync } from './cli.js';
 import { startTestServer, type Fault } from './openai-test-server.js';
 
@@ -22,15 +23,6 @@ function config(url: string | string[], o: { count?: number; models?: [string, n
   const f = fresh('.yaml');
   writeFileSync(f, `family: toy\nmodels:\n${models}\ntasks:\n${o.tasks ?? `  - name: add3\n    arithmetic: { digits: 3, operation: add, count: ${o.count ?? 40}, seed: 1 }`}\nshots: 2\nseed: 0\n${o.extra ?? ''}`);
   return f;
-}
-
-async function storeRows(path: string, sql: string): Promise<Record<string, unknown>[]> {
-  const inst = await DuckDBInstance.create(path, { access_mode: 'READ_ONLY' });
-  const c = await inst.connect();
-  const r = (await c.runAndReadAll(sql)).getRowObjects() as Record<string, unknown>[];
-  c.closeSync();
-  inst.closeSync();
-  return r;
 }
 
 describe('emergence eval against an OpenAI-compatible server on 127.0.0.1', () => {

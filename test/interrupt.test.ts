@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { afterAll, describe, expect, it } from 'vitest';
+import { storeRows } from './store-rows.js';
 import { CLI, ROOT, emergenceAsync } from './cli.js';
 import { startTestServer } from './openai-test-server.js';
 import { loadCheckpoint } from '../src/zoo/checkpoint.js';
@@ -27,15 +28,6 @@ const until = async (ok: () => boolean, ms = 30_000): Promise<void> => {
     await new Promise((r) => setTimeout(r, 25));
   }
 };
-
-async function rows(path: string, sql: string): Promise<Record<string, unknown>[]> {
-  const inst = await DuckDBInstance.create(path, { access_mode: 'READ_ONLY' });
-  const c = await inst.connect();
-  const r = (await c.runAndReadAll(sql)).getRowObjects() as Record<string, unknown>[];
-  c.closeSync();
-  inst.closeSync();
-  return r;
-}
 
 describe('Ctrl-C', () => {
   it('train saves a checkpoint at the step it reached and says how to resume', async () => {
@@ -67,11 +59,11 @@ describe('Ctrl-C', () => {
     const n = Number(m![1]);
     expect(n).toBeGreaterThan(0);
     expect(n).toBeLessThan(300);
-    expect(Number((await rows(store, 'SELECT count(*) AS n FROM samples'))[0]!.n)).toBe(n);
+    expect(Number((await storeRows(store, 'SELECT count(*) AS n FROM samples'))[0]!.n)).toBe(n);
     const again = await emergenceAsync(m![2]!.split(' ').slice(1).concat('--quiet'));
     await server.close();
     expect(again.code).toBe(0);
-    expect((await rows(store, 'SELECT count(*) AS n, count(DISTINCT sample_id) AS d, count(error) AS e FROM samples'))[0]).toEqual({ n: 300n, d: 300n, e: 0n });
+    expect((await storeRows(store, 'SELECT count(*) AS n, count(DISTINCT sample_id) AS d, count(error) AS e FROM samples'))[0]).toEqual({ n: 300n, d: 300n, e: 0n });
   }, 60_000);
 
   it('an interrupted export --out leaves neither the file nor its temporary', async () => {
