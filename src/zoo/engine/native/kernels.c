@@ -40,6 +40,8 @@ static int arg_f64(napi_env env, napi_value v, double *out) { return napi_get_va
 #define PAR_CHUNKS 8
 static int chunks_for(size_t work) { return work >= PAR_MIN ? PAR_CHUNKS : 1; }
 static size_t chunk_lo(size_t n, int chunks, int c) { return n * (size_t)c / (size_t)chunks; }
+/** Chunks of whole rows: as for chunks_for(work), but never more than the rows. */
+static int row_chunks(int32_t rows, size_t work) { int c = chunks_for(work); return c > rows ? (rows > 0 ? rows : 1) : c; }
 
 static const double GELU_S = 0.7978845608028654; // sqrt(2/pi)
 
@@ -148,8 +150,7 @@ static void layernorm_forward_chunk(void *arg, int c, int tid) {
 static napi_value layernorm_forward(napi_env env, napi_callback_info info) {
   ARGS(8) ARG_F(0, y, 0) ARG_F(1, mean, 0) ARG_F(2, rstd, 0) ARG_F(3, x, 0) ARG_F(4, w, 0) ARG_F(5, b, 0) ARG_I(6, BT) ARG_I(7, C)
   NEED(y, (size_t)BT * C) NEED(x, (size_t)BT * C) NEED(mean, BT) NEED(rstd, BT) NEED(w, C) NEED(b, C)
-  NormJob j = { .y = y.p, .mean = mean.p, .rstd = rstd.p, .x = x.p, .w = w.p, .b = b.p, .BT = BT, .C = C, .chunks = chunks_for((size_t)BT * C) };
-  if (j.chunks > BT) j.chunks = BT > 0 ? BT : 1;
+  NormJob j = { .y = y.p, .mean = mean.p, .rstd = rstd.p, .x = x.p, .w = w.p, .b = b.p, .BT = BT, .C = C, .chunks = row_chunks(BT, (size_t)BT * C) };
   pool_run(layernorm_forward_chunk, &j, j.chunks);
   return NULL;
 }
@@ -185,8 +186,7 @@ static void layernorm_backward_chunk(void *arg, int c, int tid) {
 static napi_value layernorm_backward(napi_env env, napi_callback_info info) {
   ARGS(10) ARG_F(0, dx, 0) ARG_F(1, dw, 0) ARG_F(2, db, 0) ARG_F(3, dy, 0) ARG_F(4, x, 0) ARG_F(5, w, 0) ARG_F(6, mean, 0) ARG_F(7, rstd, 0) ARG_I(8, BT) ARG_I(9, C)
   NEED(dx, (size_t)BT * C) NEED(dy, (size_t)BT * C) NEED(x, (size_t)BT * C) NEED(dw, C) NEED(db, C) NEED(w, C) NEED(mean, BT) NEED(rstd, BT)
-  NormJob j = { .dx = dx.p, .dy = dy.p, .x = x.p, .w = w.p, .mean = mean.p, .rstd = rstd.p, .BT = BT, .C = C, .chunks = chunks_for((size_t)BT * C) };
-  if (j.chunks > BT) j.chunks = BT > 0 ? BT : 1;
+  NormJob j = { .dx = dx.p, .dy = dy.p, .x = x.p, .w = w.p, .mean = mean.p, .rstd = rstd.p, .BT = BT, .C = C, .chunks = row_chunks(BT, (size_t)BT * C) };
   j.part = calloc((size_t)j.chunks * 2 * C, sizeof(double));
   if (!j.part) { napi_throw_error(env, NULL, "layernormBackward: out of memory"); return NULL; }
   pool_run(layernorm_backward_chunk, &j, j.chunks);
@@ -214,8 +214,7 @@ static void rmsnorm_forward_chunk(void *arg, int c, int tid) {
 static napi_value rmsnorm_forward(napi_env env, napi_callback_info info) {
   ARGS(6) ARG_F(0, y, 0) ARG_F(1, rstd, 0) ARG_F(2, x, 0) ARG_F(3, w, 0) ARG_I(4, BT) ARG_I(5, C)
   NEED(y, (size_t)BT * C) NEED(x, (size_t)BT * C) NEED(rstd, BT) NEED(w, C)
-  NormJob j = { .y = y.p, .rstd = rstd.p, .x = x.p, .w = w.p, .BT = BT, .C = C, .chunks = chunks_for((size_t)BT * C) };
-  if (j.chunks > BT) j.chunks = BT > 0 ? BT : 1;
+  NormJob j = { .y = y.p, .rstd = rstd.p, .x = x.p, .w = w.p, .BT = BT, .C = C, .chunks = row_chunks(BT, (size_t)BT * C) };
   pool_run(rmsnorm_forward_chunk, &j, j.chunks);
   return NULL;
 }
@@ -243,8 +242,7 @@ static void rmsnorm_backward_chunk(void *arg, int c, int tid) {
 static napi_value rmsnorm_backward(napi_env env, napi_callback_info info) {
   ARGS(8) ARG_F(0, dx, 0) ARG_F(1, dw, 0) ARG_F(2, dy, 0) ARG_F(3, x, 0) ARG_F(4, w, 0) ARG_F(5, rstd, 0) ARG_I(6, BT) ARG_I(7, C)
   NEED(dx, (size_t)BT * C) NEED(dy, (size_t)BT * C) NEED(x, (size_t)BT * C) NEED(dw, C) NEED(w, C) NEED(rstd, BT)
-  NormJob j = { .dx = dx.p, .dy = dy.p, .x = x.p, .w = w.p, .rstd = rstd.p, .BT = BT, .C = C, .chunks = chunks_for((size_t)BT * C) };
-  if (j.chunks > BT) j.chunks = BT > 0 ? BT : 1;
+  NormJob j = { .dx = dx.p, .dy = dy.p, .x = x.p, .w = w.p, .rstd = rstd.p, .BT = BT, .C = C, .chunks = row_chunks(BT, (size_t)BT * C) };
   j.part = calloc((size_t)j.chunks * C, sizeof(double));
   if (!j.part) { napi_throw_error(env, NULL, "rmsnormBackward: out of memory"); return NULL; }
   pool_run(rmsnorm_backward_chunk, &j, j.chunks);
@@ -263,8 +261,7 @@ static void bias_rows_chunk(void *arg, int c, int tid) {
 static napi_value bias_rows(napi_env env, napi_callback_info info) {
   ARGS(4) ARG_F(0, y, 0) ARG_F(1, b, 0) ARG_I(2, rows) ARG_I(3, n)
   NEED(y, (size_t)rows * n) NEED(b, n)
-  RowsJob j = { .out = y.p, .b = b.p, .rows = (size_t)rows, .n = (size_t)n, .chunks = chunks_for((size_t)rows * n) };
-  if ((size_t)j.chunks > j.rows) j.chunks = rows > 0 ? rows : 1;
+  RowsJob j = { .out = y.p, .b = b.p, .rows = (size_t)rows, .n = (size_t)n, .chunks = row_chunks(rows, (size_t)rows * n) };
   pool_run(bias_rows_chunk, &j, j.chunks);
   return NULL;
 }
