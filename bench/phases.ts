@@ -1,7 +1,8 @@
 /**
  * bench/phases: where a training step's time goes, kernel by kernel. Each GEMM and each element-wise
  * kernel call of the active backend is timed over `--steps` steps of bench/train's transformer
- * (4 layers, d_model 128, batch 64 × 32) and of LeNet-5 (batch 64); what no kernel accounts for is
+ * (4 layers, d_model 128, batch 64 × 32), of LeNet-5 (batch 64) and of bench/icl's in-context
+ * regressor (6 × 128, d = 20, 41 points, batch 64); what no kernel accounts for is
  * TypeScript (embedding, cross-entropy, copies). Prints ms/step and the share of the step, largest first.
  *   node dist/bench/phases.js [--steps N] [--kernels native|typescript]
  */
@@ -12,6 +13,8 @@ import { loadGemm, type Gemm } from '../src/zoo/engine/gemm.js';
 import { kernels, kernelsKind, useKernels } from '../src/zoo/engine/kernels.js';
 import { Gpt } from '../src/zoo/gpt.js';
 import { Lenet } from '../src/zoo/lenet.js';
+import { IclTransformer, iclTokens } from '../src/zoo/icl-transformer.js';
+import { samplePrompt } from '../src/tasks/function-classes.js';
 
 const { values } = parseArgs({ options: { steps: { type: 'string' }, kernels: { type: 'string' } } });
 const steps = Number(values.steps ?? 20);
@@ -67,3 +70,8 @@ lenet.init(makeRng(3));
 const images = Float32Array.from({ length: 64 * 784 }, () => rng.normal());
 const labels = Int32Array.from({ length: 64 }, () => Math.floor(rng.next() * 10));
 profile('LeNet-5', lenet, () => lenet.forward(images, 64, labels));
+const icl = new IclTransformer({ nLayer: 6, nHead: 4, nEmbd: 128, dims: 20, points: 41 }, gemm);
+icl.init(makeRng(4));
+const prompts = Array.from({ length: 64 }, () => samplePrompt([{ name: 'dense', cls: { kind: 'dense_linear' }, weight: 1 }], { d: 20, points: 41 }, rng));
+const it = iclTokens(prompts, 20, 41);
+profile('in-context regressor 6 x 128', icl, () => icl.forward(it.tokens, 64, it.T, it.targets));
