@@ -1,6 +1,6 @@
-import type { BacktestStep, CurvePoint, ScalingFit } from '../types.js';
+import type { BacktestStep, CurvePoint, ForecastInterval, ScalingFit } from '../types.js';
 import { fitConstant, fitLinear, fitPower, predict, type Bounds } from '../fit/index.js';
-import { forecastNoise, predictionIntervals } from '../fit/prediction-interval.js';
+import { forecastNoise, intervalsOf, type ForecastNoise } from '../fit/prediction-interval.js';
 import { chiSquareSurvival } from '../stats/special.js';
 import { DEFAULT_THRESHOLDS } from './thresholds.js';
 
@@ -151,6 +151,124 @@ function prefix(v: ArrayLike<number>, k: number): Float64Array {
   return out;
 }
 
+/** What every step of one back-test reads: the curve, its bounds and errors, and the prefix fits of both laws. */
+interface BacktestData {
+  readonly x: Float64Array;
+  readonly y: Float64Array;
+  readonly bounds: Bounds;
+  readonly yScale: number;
+  readonly stderr: ArrayLike<number> | null;
+  readonly line: PrefixFits;
+  readonly power: PrefixFits;
+}
+
+/**
+ * Back-test step k. A verdict reads only the log-linear forecast of the next model; the chosen
+ * law (power fits on every prefix) and above all its intervals (the power law's profile) cost
+ * most of a back-test, so they are computed when first read (a report, the scoreboard's headline
+ * step) and kept, the same values an eager computation gives. They are getters on the class, so a
+ * step is one small object (an audit keeps every curve's steps); `toJSON` writes every field, and
+ * a copy must be made with `stepFields`, not a spread.
+ */
+class LazyStep implements BacktestStep {
+  readonly trainedUpTo: number;
+  readonly nextActual: number;
+  readonly trendNextPredicted: number;
+  readonly largestActual: number;
+  readonly baselines: { readonly noChange: number; readonly logLinear: number };
+  private chosen: ForecastChoice | null = null;
+  private noise: ForecastNoise | null = null;
+  private intervalAt: ((xStar: number) => ForecastInterval) | null = null;
+  private next: ForecastInterval | null = null;
+  private largest: ForecastInterval | null = null;
+
+  constructor(
+    private readonly d: BacktestData,
+    readonly k: number,
+    params: ArrayLike<number>,
+  ) {
+    const { x, y, bounds, line } = d;
+    const last = x.length - 1;
+    this.trainedUpTo = params[k - 1]!;
+    this.nextActual = y[k]!;
+    this.trendNextPredicted = clip(predict(line(k), x[k]!), bounds);
+    this.largestActual = y[last]!;
+    this.baselines = { noChange: y[k - 1]!, logLinear: clip(predict(line(k), x[last]!), bounds) };
+  }
+
+  private choice(): ForecastChoice {
+    const { x, y, bounds, yScale, stderr, line, power } = this.d;
+    return (this.chosen ??= choose(x, y, this.k, yScale, line, power, bounds, stderr === null ? null : prefix(stderr, this.k), DEFAULT_THRESHOLDS.trendAlpha));
+  }
+  get fit(): ScalingFit { return this.choice().fit; }
+  get form(): BacktestStep['form'] { return this.choice().fit.form; }
+  get trendP(): number | null { return this.choice().trendP; }
+  get nextPredicted(): number { return clip(predict(this.fit, this.d.x[this.k]!), this.d.bounds); }
+  get largestPredicted(): number { return clip(predict(this.fit, this.d.x[this.d.x.length - 1]!), this.d.bounds); }
+  get largestAbsError(): number { return Math.abs(this.largestPredicted - this.largestActual); }
+
+  /** σ of one measurement and the interval function, shared by the two intervals (each its own root search). */
+  private spread(): ForecastNoise {
+    if (this.noise !== null) return this.noise;
+    const { x, y, bounds, yScale, stderr } = this.d;
+    const k = this.k;
+    const fit = this.fit;
+    // σ of one measurement from the reported errors needs every fitted point's.
+    let reportedVariance: number | null = 0;
+    for (let i = 0; i < k && reportedVariance !== null; i++) {
+      const se = stderr === null ? NaN : stderr[i]!;
+      reportedVariance = se > 0 && Number.isFinite(se) ? reportedVariance + se ** 2 / k : null;
+    }
+    this.noise = forecastNoise(fit, reportedVariance, FORECAST_LEVEL);
+    this.intervalAt = intervalsOf(fit, x.subarray(0, k), y.subarray(0, k), bounds, yScale, this.noise, FORECAST_LEVEL);
+    return this.noise;
+  }
+  get sigma(): number { return this.spread().sigma; }
+  get sigmaFrom(): BacktestStep['sigmaFrom'] { return this.spread().from; }
+  get nextInterval(): ForecastInterval {
+    if (this.next === null) {
+      this.spread();
+      this.next = this.intervalAt!(this.d.x[this.k]!);
+    }
+    return this.next;
+  }
+  get largestInterval(): ForecastInterval {
+    const last = this.d.x.length - 1;
+    if (this.k === last) return this.nextInterval;
+    if (this.largest === null) {
+      this.spread();
+      this.largest = this.intervalAt!(this.d.x[last]!);
+    }
+    return this.largest;
+  }
+
+  toJSON(): BacktestStep {
+    return stepFields(this);
+  }
+}
+
+/** A plain copy of a step with every field (a spread of a back-test's steps would miss the computed ones). */
+export function stepFields(s: BacktestStep): BacktestStep {
+  return {
+    k: s.k,
+    trainedUpTo: s.trainedUpTo,
+    form: s.form,
+    trendP: s.trendP,
+    nextPredicted: s.nextPredicted,
+    nextInterval: s.nextInterval,
+    nextActual: s.nextActual,
+    trendNextPredicted: s.trendNextPredicted,
+    largestPredicted: s.largestPredicted,
+    largestInterval: s.largestInterval,
+    largestActual: s.largestActual,
+    largestAbsError: s.largestAbsError,
+    sigma: s.sigma,
+    sigmaFrom: s.sigmaFrom,
+    baselines: s.baselines,
+    fit: s.fit,
+  };
+}
+
 function clip(v: number, bounds: Bounds): number {
   return bounds === null ? v : Math.min(bounds[1], Math.max(bounds[0], v));
 }
@@ -170,49 +288,11 @@ export function backtest(
 ): BacktestStep[] {
   const n = x.length;
   const steps: BacktestStep[] = [];
-  const last = n - 1;
   const xAll = Float64Array.from(x);
   const yAll = Float64Array.from(y);
   const line = prefixFits((a, b) => fitLinear(a, b, yScale), xAll, yAll);
   const power = prefixFits((a, b) => fitPower(a, b, yScale, bounds), xAll, yAll);
-  for (let k = BACKTEST_MIN_TRAIN; k <= n - 1; k++) {
-    const xs = prefix(x, k);
-    const ys = prefix(y, k);
-    const se = stderr === null ? null : prefix(stderr, k);
-    const { fit, trendP } = choose(xAll, yAll, k, yScale, line, power, bounds, se, DEFAULT_THRESHOLDS.trendAlpha);
-    // σ of one measurement from the reported errors needs every fitted point's.
-    let reportedVariance: number | null = 0;
-    for (let i = 0; i < k && reportedVariance !== null; i++) {
-      reportedVariance = se !== null && se[i]! > 0 && Number.isFinite(se[i]!) ? reportedVariance + se[i]! ** 2 / k : null;
-    }
-    const noise = forecastNoise(fit, reportedVariance, FORECAST_LEVEL);
-    const nextPredicted = clip(predict(fit, x[k]!), bounds);
-    const trendNextPredicted = clip(predict(line(k), x[k]!), bounds);
-    const largestPredicted = clip(predict(fit, x[last]!), bounds);
-    const intervals = predictionIntervals(fit, xs, ys, k === last ? [x[k]!] : [x[k]!, x[last]!], bounds, yScale, noise, FORECAST_LEVEL);
-    const nextInterval = intervals[0]!;
-    const largestInterval = intervals[1] ?? nextInterval;
-    steps.push({
-      k,
-      trainedUpTo: params[k - 1]!,
-      form: fit.form,
-      trendP,
-      nextPredicted,
-      nextInterval,
-      nextActual: y[k]!,
-      trendNextPredicted,
-      largestPredicted,
-      largestInterval,
-      largestActual: y[last]!,
-      largestAbsError: Math.abs(largestPredicted - y[last]!),
-      sigma: noise.sigma,
-      sigmaFrom: noise.from,
-      baselines: {
-        noChange: y[k - 1]!,
-        logLinear: clip(predict(line(k), x[last]!), bounds),
-      },
-      fit,
-    });
-  }
+  const data: BacktestData = { x: xAll, y: yAll, bounds, yScale, stderr, line, power };
+  for (let k = BACKTEST_MIN_TRAIN; k <= n - 1; k++) steps.push(new LazyStep(data, k, params));
   return steps;
 }

@@ -129,7 +129,7 @@ export function asymptoteRss(g: ArrayLike<number>, y: ArrayLike<number>, lo: num
   return asymptoteRssFromSums(n, sg, sgg, sy, sgy, syy, lo - my, hi - my);
 }
 
-/** Only the RSS of fitTwoLevelsBounded, allocation-free: the logistic's search calls it ~180 times a fit. */
+/** Only the RSS of fitTwoLevelsBounded, allocation-free. */
 export function twoLevelsRss(g: ArrayLike<number>, y: ArrayLike<number>, lo: number, hi: number): number {
   const n = y.length;
   let my = 0;
@@ -142,8 +142,15 @@ export function twoLevelsRss(g: ArrayLike<number>, y: ArrayLike<number>, lo: num
     const yi = y[i]! - my;
     suu += ui * ui; sug += ui * gi; sgg += gi * gi; suy += ui * yi; sgy += gi * yi; syy += yi * yi;
   }
-  const l = lo - my;
-  const h = hi - my;
+  return twoLevelsRssFromSums(suu, sug, sgg, suy, sgy, syy, lo - my, hi - my);
+}
+
+/**
+ * The same from the sums over the points of u² , u·g, g², u·y, g·y and y² (u = 1 − g, y and the
+ * bounds l, h centred on ȳ): the logistic's search (~180 evaluations a fit) forms them in the loop
+ * that computes g, with ȳ and Σy² taken once.
+ */
+export function twoLevelsRssFromSums(suu: number, sug: number, sgg: number, suy: number, sgy: number, syy: number, l: number, h: number): number {
   const det = suu * sgg - sug * sug;
   if (det > 1e-12 * suu * sgg && det > 0) {
     const p = (suy * sgg - sgy * sug) / det;

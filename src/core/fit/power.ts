@@ -1,7 +1,7 @@
 import type { ScalingFit } from '../types.js';
-import { asymptoteRss, fitAsymptoteBounded } from './bounded-affine.js';
+import { asymptoteRssFromSums, fitAsymptoteBounded } from './bounded-affine.js';
 import { makeFit } from './goodness.js';
-import { goldenMinimize } from './minimize.js';
+import { brentMinimize } from './minimize.js';
 
 /**
  * Saturating power law in params: y = c + a·(N/N0)^b with b < 0, N0 the smallest model (the form
@@ -11,7 +11,7 @@ import { goldenMinimize } from './minimize.js';
  * forecast never passes the best (or worst) value the metric can take. (A positive exponent would
  * be exponential growth in log N: it once forecast an MMLU subject's accuracy of 1.0 from a
  * noisy climb of 0.19 → 0.31.) For a fixed b the model is affine in (c, a), so b is found by a
- * grid over log|b| and a golden-section search, and (c, a) in closed form under the bound on c.
+ * grid over log|b| and Brent's method, and (c, a) in closed form under the bound on c.
  * Params: c, a, b, x0.
  */
 export const B_MIN = -3;
@@ -44,7 +44,28 @@ export function fitPower(
   // Searched in t = ln(−b): exponents from −0.01 to −3 span 2.5 orders of magnitude.
   const tLo = Math.log(-B_MAX);
   const tHi = Math.log(-B_MIN);
-  const rssAt = (t: number): number => asymptoteRss(basis(d, -Math.exp(t), g), y, lo, hi);
+  // y centred once; each evaluation forms the basis and its sums in one pass (asymptoteRss's arithmetic, in its order).
+  let my = 0;
+  for (let i = 0; i < n; i++) my += y[i]!;
+  my /= n;
+  const yc = new Float64Array(n);
+  let syy = 0, sy = 0;
+  for (let i = 0; i < n; i++) {
+    yc[i] = y[i]! - my;
+    syy += yc[i]! * yc[i]!;
+    sy += yc[i]!;
+  }
+  const lc = lo - my;
+  const hc = hi - my;
+  const rssAt = (t: number): number => {
+    const b = -Math.exp(t);
+    let sg = 0, sgg = 0, sgy = 0;
+    for (let i = 0; i < n; i++) {
+      const gi = Math.exp(b * d[i]!);
+      sg += gi; sgg += gi * gi; sgy += gi * yc[i]!;
+    }
+    return asymptoteRssFromSums(n, sg, sgg, sy, sgy, syy, lc, hc);
+  };
   let bestT = tLo;
   let bestRss = Infinity;
   const step = (tHi - tLo) / (GRID - 1);
@@ -56,8 +77,9 @@ export function fitPower(
       bestT = t;
     }
   }
-  const t = goldenMinimize(rssAt, Math.max(tLo, bestT - step), Math.min(tHi, bestT + step), 30);
-  const tFinal = rssAt(t) <= bestRss ? t : bestT;
+  // Refined inside the grid cells around the best point; 1e-7 in t is 1e-7 relative in b.
+  const refined = brentMinimize(rssAt, Math.max(tLo, bestT - step), Math.min(tHi, bestT + step), 1e-7);
+  const tFinal = refined.fx <= bestRss ? refined.x : bestT;
   const b = -Math.exp(tFinal);
   basis(d, b, g);
   const f = fitAsymptoteBounded(g, y, lo, hi);

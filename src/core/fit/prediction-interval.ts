@@ -85,66 +85,96 @@ function gridMin(r: Float64Array): number {
  * over the fitted points are computed once per fit, and adding the point (x*, v) updates them in
  * O(1); the minimum over the grid (refined by a parabola) is compared with the same minimum without
  * the point, so the two approximations cancel. It makes an interval ~100× cheaper than refits.
+ * The grid's arrays are one module-wide scratch set, claimed by the profile being read: an audit
+ * builds a profile per curve, and fresh arrays for each were most of its garbage. Everything here
+ * is synchronous, and a profile whose grid was taken by another refills it when read again.
  */
+const scratch = {
+  b: new Float64Array(PROFILE_GRID),
+  sg: new Float64Array(PROFILE_GRID),
+  sgg: new Float64Array(PROFILE_GRID),
+  sgy: new Float64Array(PROFILE_GRID),
+  r: new Float64Array(PROFILE_GRID),
+  gs: new Float64Array(PROFILE_GRID),
+  owner: null as PowerProfile | null,
+  gsAt: NaN,
+};
+
 class PowerProfile {
   private readonly n: number;
   private readonly my: number;
+  private readonly yc: Float64Array;
   private readonly sy: number;
   private readonly syy: number;
   private readonly l: number;
   private readonly h: number;
-  private readonly b = new Float64Array(PROFILE_GRID);
-  private readonly sg = new Float64Array(PROFILE_GRID);
-  private readonly sgg = new Float64Array(PROFILE_GRID);
-  private readonly sgy = new Float64Array(PROFILE_GRID);
-  private readonly r = new Float64Array(PROFILE_GRID);
   private readonly x0: number;
   private readonly rssMin: number;
 
-  constructor(fit: ScalingFit, x: ArrayLike<number>, y: ArrayLike<number>, bounds: Bounds) {
+  constructor(
+    fit: ScalingFit,
+    private readonly x: ArrayLike<number>,
+    y: ArrayLike<number>,
+    bounds: Bounds,
+  ) {
     const n = x.length;
     this.n = n;
     this.x0 = fit.params.x0!;
     let my = 0;
     for (let i = 0; i < n; i++) my += y[i]!;
     my /= n;
+    this.yc = new Float64Array(n);
     let sy = 0, syy = 0;
     for (let i = 0; i < n; i++) {
-      sy += y[i]! - my;
-      syy += (y[i]! - my) ** 2;
+      this.yc[i] = y[i]! - my;
+      sy += this.yc[i]!;
+      syy += this.yc[i]! ** 2;
     }
     this.my = my;
     this.sy = sy;
     this.syy = syy;
     this.l = (bounds?.[0] ?? -Infinity) - my;
     this.h = (bounds?.[1] ?? Infinity) - my;
+    this.fill();
+    this.rssMin = gridMin(scratch.r);
+  }
+
+  /** Puts this profile's sums on the shared grid (r: the RSS at each exponent without the new point). */
+  private fill(): void {
+    scratch.owner = this;
+    scratch.gsAt = NaN;
+    const { n, x, x0, yc, sy, syy, l, h } = this;
     const tLo = Math.log(-B_MAX);
     const tHi = Math.log(-B_MIN);
     for (let j = 0; j < PROFILE_GRID; j++) {
       const b = -Math.exp(tLo + ((tHi - tLo) * j) / (PROFILE_GRID - 1));
       let a1 = 0, a2 = 0, a3 = 0;
       for (let i = 0; i < n; i++) {
-        const g = Math.exp(b * Math.LN10 * (x[i]! - this.x0));
+        const g = Math.exp(b * Math.LN10 * (x[i]! - x0));
         a1 += g;
         a2 += g * g;
-        a3 += g * (y[i]! - my);
+        a3 += g * yc[i]!;
       }
-      this.b[j] = b;
-      this.sg[j] = a1;
-      this.sgg[j] = a2;
-      this.sgy[j] = a3;
-      this.r[j] = asymptoteRssFromSums(n, a1, a2, sy, a3, syy, this.l, this.h);
+      scratch.b[j] = b;
+      scratch.sg[j] = a1;
+      scratch.sgg[j] = a2;
+      scratch.sgy[j] = a3;
+      scratch.r[j] = asymptoteRssFromSums(n, a1, a2, sy, a3, syy, l, h);
     }
-    this.rssMin = gridMin(this.r);
   }
 
   /** D(·) at x*. */
   at(xStar: number): (v: number) => number {
-    const gs = new Float64Array(PROFILE_GRID);
-    for (let j = 0; j < PROFILE_GRID; j++) gs[j] = Math.exp(this.b[j]! * Math.LN10 * (xStar - this.x0));
-    const { n, sy, syy, l, h, sg, sgg, sgy, r } = this;
+    const { n, sy, syy, l, h } = this;
     return (v: number): number => {
+      if (scratch.owner !== this) this.fill();
+      const { gs, sg, sgg, sgy, r } = scratch;
+      if (scratch.gsAt !== xStar) {
+        scratch.gsAt = xStar;
+        for (let j = 0; j < PROFILE_GRID; j++) gs[j] = Math.exp(scratch.b[j]! * Math.LN10 * (xStar - this.x0));
+      }
       const w = v - this.my;
+      // r is overwritten with the RSS with the point: rssMin, the minimum without it, was taken at construction.
       for (let j = 0; j < PROFILE_GRID; j++) {
         const g = gs[j]!;
         r[j] = asymptoteRssFromSums(n + 1, sg[j]! + g, sgg[j]! + g * g, sy + w, sgy[j]! + g * w, syy + w * w, l, h);
@@ -185,8 +215,22 @@ export function predictionIntervals(
   noise: ForecastNoise,
   level: number,
 ): ForecastInterval[] {
-  const profile = fit.form === 'power' && Number.isFinite(noise.sigma) && noise.sigma > 0 ? new PowerProfile(fit, x, y, bounds) : null;
-  return xStars.map((xStar) => intervalAt(fit, x, y, xStar, bounds, yScale, noise, level, profile));
+  return xStars.map(intervalsOf(fit, x, y, bounds, yScale, noise, level));
+}
+
+/** The interval at any x* from one fit, the power law's profile built on the first call and shared by the rest. */
+export function intervalsOf(
+  fit: ScalingFit,
+  x: ArrayLike<number>,
+  y: ArrayLike<number>,
+  bounds: Bounds,
+  yScale: number,
+  noise: ForecastNoise,
+  level: number,
+): (xStar: number) => ForecastInterval {
+  const profiled = fit.form === 'power' && Number.isFinite(noise.sigma) && noise.sigma > 0;
+  let profile: PowerProfile | null = null;
+  return (xStar) => intervalAt(fit, x, y, xStar, bounds, yScale, noise, level, profiled ? (profile ??= new PowerProfile(fit, x, y, bounds)) : null);
 }
 
 function intervalAt(

@@ -1,5 +1,5 @@
 import type { ScalingFit } from '../types.js';
-import { fitTwoLevelsBounded, twoLevelsRss } from './bounded-affine.js';
+import { fitTwoLevelsBounded, twoLevelsRssFromSums } from './bounded-affine.js';
 import { makeFit } from './goodness.js';
 import { nelderMead2 } from './minimize.js';
 
@@ -42,7 +42,29 @@ export function fitSigmoid(
   const midLo = xMin - 0.5 * span;
   const midHi = xMax + 0.5 * span;
   const g = new Float64Array(n);
-  const rssAt = (mid: number, logS: number): number => twoLevelsRss(basis(x, mid, Math.exp(logS), g), y, lo, hi);
+  // y centred once; each evaluation forms the basis and its sums in one pass (twoLevelsRss's arithmetic, in its order).
+  let my = 0;
+  for (let i = 0; i < n; i++) my += y[i]!;
+  my /= n;
+  const yc = new Float64Array(n);
+  let syy = 0;
+  for (let i = 0; i < n; i++) {
+    yc[i] = y[i]! - my;
+    syy += yc[i]! * yc[i]!;
+  }
+  const lc = lo - my;
+  const hc = hi - my;
+  const rssAt = (mid: number, logS: number): number => {
+    const s = Math.exp(logS);
+    let suu = 0, sug = 0, sgg = 0, suy = 0, sgy = 0;
+    for (let i = 0; i < n; i++) {
+      const gi = 1 / (1 + Math.exp(-s * (x[i]! - mid)));
+      const ui = 1 - gi;
+      const yi = yc[i]!;
+      suu += ui * ui; sug += ui * gi; sgg += gi * gi; suy += ui * yi; sgy += gi * yi;
+    }
+    return twoLevelsRssFromSums(suu, sug, sgg, suy, sgy, syy, lc, hc);
+  };
 
   const M = 14;
   const S = 6;
@@ -51,15 +73,42 @@ export function fitSigmoid(
   let bestMid = midLo;
   let bestLs = lsLo;
   let best = Infinity;
+  // On the grid, exp(−s(x − mid)) = exp(−s(x − xc))·exp(s(mid − xc)), xc the centre of the data:
+  // n exponentials per steepness instead of per grid point. Both factors stay far from overflow
+  // while s·span ≤ 40·span is; beyond ~12 decades of scale each point is computed directly.
+  const xc = (xMin + xMax) / 2;
+  const separable = S_MAX * 1.5 * span < 600;
+  const ex = new Float64Array(n);
+  const grid = new Float64Array(M * S);
+  for (let j = 0; j < S; j++) {
+    const ls = lsLo + ((lsHi - lsLo) * j) / (S - 1);
+    const sj = Math.exp(ls);
+    if (separable) for (let t = 0; t < n; t++) ex[t] = Math.exp(-sj * (x[t]! - xc));
+    for (let i = 0; i < M; i++) {
+      const mid = midLo + ((midHi - midLo) * i) / (M - 1);
+      if (!separable) {
+        grid[i * S + j] = rssAt(mid, ls);
+        continue;
+      }
+      const em = Math.exp(sj * (mid - xc));
+      let suu = 0, sug = 0, sgg = 0, suy = 0, sgy = 0;
+      for (let t = 0; t < n; t++) {
+        const gi = 1 / (1 + ex[t]! * em);
+        const ui = 1 - gi;
+        const yi = yc[t]!;
+        suu += ui * ui; sug += ui * gi; sgg += gi * gi; suy += ui * yi; sgy += gi * yi;
+      }
+      grid[i * S + j] = twoLevelsRssFromSums(suu, sug, sgg, suy, sgy, syy, lc, hc);
+    }
+  }
+  // Scanned mid-major, so ties go where they always went.
   for (let i = 0; i < M; i++) {
-    const mid = midLo + ((midHi - midLo) * i) / (M - 1);
     for (let j = 0; j < S; j++) {
-      const ls = lsLo + ((lsHi - lsLo) * j) / (S - 1);
-      const r = rssAt(mid, ls);
+      const r = grid[i * S + j]!;
       if (r < best) {
         best = r;
-        bestMid = mid;
-        bestLs = ls;
+        bestMid = midLo + ((midHi - midLo) * i) / (M - 1);
+        bestLs = lsLo + ((lsHi - lsLo) * j) / (S - 1);
       }
     }
   }

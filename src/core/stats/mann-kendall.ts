@@ -12,7 +12,18 @@ export interface MannKendall {
   readonly exact: boolean;
 }
 
-/** Mahonian numbers M(n, ·) as probabilities (divided by n!), by the standard recurrence. */
+/** Mahonian numbers M(n, ·) as probabilities (divided by n!), by the standard recurrence; cumulated, and kept per n (an audit asks for the same few n on every curve). */
+const cumulative: Float64Array[] = [];
+function inversionCdf(n: number): Float64Array {
+  let c = cumulative[n];
+  if (c === undefined) {
+    c = inversionDistribution(n);
+    for (let k = 1; k < c.length; k++) c[k]! += c[k - 1]!;
+    cumulative[n] = c;
+  }
+  return c;
+}
+
 function inversionDistribution(n: number): Float64Array {
   let dist = Float64Array.of(1);
   for (let m = 2; m <= n; m++) {
@@ -40,12 +51,10 @@ export function mannKendall(y: ArrayLike<number>): MannKendall {
     }
   }
   if (!ties && n <= 60) {
-    const dist = inversionDistribution(n);
     const total = (n * (n - 1)) / 2;
     // |S| >= |s|  ⇔  inversions <= (N − |s|)/2  or  inversions >= (N + |s|)/2 (symmetric).
-    const kLow = (total - Math.abs(s)) / 2;
-    let tail = 0;
-    for (let k = 0; k <= kLow; k++) tail += dist[k]!;
+    const kLow = Math.floor((total - Math.abs(s)) / 2);
+    const tail = kLow >= 0 ? inversionCdf(n)[kLow]! : 0;
     return { s, p: Math.min(1, s === 0 ? 1 : 2 * tail), exact: true };
   }
   const counts = new Map<number, number>();
