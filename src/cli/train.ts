@@ -158,6 +158,8 @@ export async function runTrain(argv: string[], ctx: CliContext): Promise<number>
       const t0 = performance.now();
       const startStep = trainer.step;
       at[index] = from[index] = startStep;
+      // The phase's clock starts now, not at the first step (which would time one step by the ms).
+      log.progress({ phase: 'training', unit: 'steps', done: sum((i) => at[i]!), total: totalSteps, skipped: sum((i) => from[i]!), detail: `${run.name} starting at step ${startStep}` });
       let avg = NaN;
       let yielded = performance.now();
       while (trainer.step < run.cfg.steps) {

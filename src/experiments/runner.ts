@@ -113,6 +113,8 @@ export async function runExperiment<S extends ParamSchema, P extends { readonly 
     const stopped = (): void => {
       trainingLine = null;
     };
+    // The training clock starts with the pool (worker start-up is part of the run's time).
+    status({ line: `0/${jobs.length} trained; starting the workers`, etaSeconds: null, trained: 0, members: jobs.length, stepsDone: 0, stepsSkipped: 0, stepsTotal: jobs.reduce((n, j) => n + jobKind(j).steps, 0) });
     return trainPool(jobs, lanesFor(jobs.length), status, (r) => opts.log(describe(r))).finally(stopped).then((results) => {
       opts.log(`training done in ${((performance.now() - t0) / 1000).toFixed(0)} s`);
       return specs.map((m, i): TrainedMember => {
