@@ -100,7 +100,8 @@ describe('progress with stderr sent to a log file', () => {
       const waiting = lines.filter((l) => l.text.startsWith('evaluating: 0/2 samples (0.0%), ETA unknown · 1 request in flight'));
       expect(waiting.length).toBeGreaterThanOrEqual(2);
       expect(lines.some((l) => / 1 retry \(last: toy-4 attempt 2: HTTP 503/.test(l.text))).toBe(true);
-      expect(lines.some((l) => /^evaluating: 1\/2 samples \(50\.0%\), [\d.]+ s\/sample, ETA \d+ s/.test(l.text))).toBe(true);
+      // Read live at each draw: once the first sample is done, the second one's request is in flight.
+      expect(lines.some((l) => /^evaluating: 1\/2 samples \(50\.0%\), [\d.]+ s\/sample, ETA \d+ s · 1 request in flight/.test(l.text))).toBe(true);
     } finally {
       await server.close();
     }

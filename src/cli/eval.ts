@@ -21,6 +21,7 @@ import { loadTaskFile } from '../tasks/load-task.js';
 import { DEFAULT_TOKENIZER, checkTokenizerId, tokenizerById } from '../tokenizers/index.js';
 import { probeServer } from '../providers/preflight.js';
 import type { Tokenizer } from '../core/types.js';
+import type { ProgressUpdate } from '../core/progress/progress.js';
 import { auditDocument } from '../report/audit-document.js';
 import { auditTable } from '../report/audit-table.js';
 import { fmtNum, jsonReplacer } from '../report/format.js';
@@ -174,7 +175,7 @@ export async function runEvalCommand(argv: string[], ctx: CliContext): Promise<n
     const pools = new Map<string, HttpPool>();
     const running = new Map<string, string>();
     let lastRetry = '';
-    const show = (): void => {
+    const snapshot = (): ProgressUpdate => {
       let done = 0;
       let skipped = 0;
       let total = 0;
@@ -192,11 +193,13 @@ export async function runEvalCommand(argv: string[], ctx: CliContext): Promise<n
         retries += p.stats.retries;
       }
       const now = [...running.values()].join(', ');
-      log.progress({
+      return {
         phase: 'evaluating', unit: 'samples', done, total, skipped,
         detail: `${count(inFlight, 'request')} in flight, ${count(retries, 'retry', 'retries')}${lastRetry ? ` (last: ${lastRetry})` : ''}, ${count(errors, 'error')}${now ? ` · ${now}` : ''}`,
-      });
+      };
     };
+    // A function: the heartbeat reads the requests in flight and the retries as they are when it draws.
+    const show = (): void => log.progress(snapshot);
     await Promise.all(cfg.models.map(async (model) => {
       const rng = makeRng(deriveSeed(cfg.seed, 'retry-jitter', model.name));
       const pool = new HttpPool({
@@ -233,7 +236,7 @@ export async function runEvalCommand(argv: string[], ctx: CliContext): Promise<n
         stored += r.done;
         if (interrupt.signal.aborted) break;
         running.delete(model.name);
-        log.info(`${model.name} · ${task.id}: ${r.done}/${r.total} samples (${r.skipped} from an earlier run), ${r.errors} errors, ${pool.stats.retries} retries`);
+        log.info(`${model.name} · ${task.id}: ${r.done}/${r.total} samples (${r.skipped} from an earlier run), ${count(r.errors, 'error')}, ${count(pool.stats.retries, 'retry', 'retries')}`);
         totalErrors += r.errors;
         if (r.errors > 0) {
           const rows = await store.query('SELECT error FROM samples WHERE run_id = $1 AND error IS NOT NULL LIMIT 1', [runId]);

@@ -68,6 +68,19 @@ describe('progress off a TTY (a log file)', () => {
     expect(at).toEqual([1010, 2010, 3010]);
   });
 
+  it('a function is read again at every draw: the heartbeat shows live figures', () => {
+    const { out, stream } = sink(false);
+    const log = makeLogger(stream, { plainEveryMs: 1_000, now });
+    let inFlight = 0;
+    const snapshot = () => ({ phase: 'evaluating', done: 0, total: 4, unit: 'samples', detail: `${inFlight} in flight` });
+    log.progress(snapshot);
+    inFlight = 8; // requests went out; no update was sent
+    vi.advanceTimersByTime(1_000);
+    inFlight = 3;
+    vi.advanceTimersByTime(1_000);
+    expect(out).toEqual(['evaluating: 0/4 samples (0.0%), ETA unknown · 8 in flight\n', 'evaluating: 0/4 samples (0.0%), ETA unknown · 3 in flight\n']);
+  });
+
   it('a resume: skipped units count as done but not in the rate', () => {
     const { out, stream } = sink(false);
     const log = makeLogger(stream, { plainEveryMs: 10_000, now });

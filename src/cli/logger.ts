@@ -8,9 +8,10 @@ export interface Logger {
    * The one progress line (core/progress/progress.ts; a string is a phase with no count). On a TTY it
    * is redrawn in place, with a bar; elsewhere (a log file, CI) it is written as a plain line every
    * `plainEveryMs` while the step lasts, repeated as a heartbeat when nothing has finished meanwhile,
-   * so a long step is never silent and a short one adds nothing.
+   * so a long step is never silent and a short one adds nothing. A function is read again at every
+   * draw, so a heartbeat shows live figures (requests in flight) rather than those of the last update.
    */
-  progress(update: ProgressUpdate | string): void;
+  progress(update: ProgressUpdate | string | (() => ProgressUpdate)): void;
   /** End the progress line. */
   done(): void;
 }
@@ -39,6 +40,7 @@ export function makeLogger(stderr: Writable, opts: LoggerOptions = {}): Logger {
   const tty = stderr.isTTY === true;
   const meter = new ProgressMeter();
   let current: ProgressUpdate | null = null;
+  let source: (() => ProgressUpdate) | null = null;
   let activeSince = 0;
   let lastWrite = -Infinity;
   let drawn = false;
@@ -53,6 +55,10 @@ export function makeLogger(stderr: Writable, opts: LoggerOptions = {}): Logger {
   };
   const render = (): void => {
     if (current === null) return;
+    if (source !== null) {
+      current = source();
+      meter.read(current, now());
+    }
     lastWrite = now();
     if (!tty) {
       stderr.write(`${line()}\n`);
@@ -81,6 +87,7 @@ export function makeLogger(stderr: Writable, opts: LoggerOptions = {}): Logger {
     if (timer !== null) clearTimeout(timer);
     timer = null;
     current = null;
+    source = null;
     clearLine();
   };
   return {
@@ -97,7 +104,8 @@ export function makeLogger(stderr: Writable, opts: LoggerOptions = {}): Logger {
     },
     progress(m) {
       if (opts.quiet) return;
-      const u: ProgressUpdate = typeof m === 'string' ? { phase: m } : m;
+      source = typeof m === 'function' ? m : null;
+      const u: ProgressUpdate = typeof m === 'string' ? { phase: m } : typeof m === 'function' ? m() : m;
       const t = now();
       const fresh = current === null;
       const newPhase = fresh || current!.phase !== u.phase;
