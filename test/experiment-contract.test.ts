@@ -5,6 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { DataError } from '../src/core/errors.js';
 import { deriveSeed } from '../src/core/random/derive-seed.js';
 import { defineExperiment, type MemberSpec, type TrainedMember } from '../src/experiments/contract.js';
+import type { ProgressUpdate } from '../src/core/progress/progress.js';
 import { memberIdentity, runExperiment } from '../src/experiments/runner.js';
 import { arithmeticExamples } from '../src/tasks/arithmetic.js';
 import { readArithCorpus, sha256, writeArithCorpus } from '../src/tasks/arithmetic-corpus.js';
@@ -32,7 +33,7 @@ const allZero = defineExperiment({
   about: 'Trains an adder on a corpus whose every answer is 0.',
   parameters: { steps: { kind: 'int', min: 1, max: 10_000, help: 'training steps' } },
   budgets: {
-    quick: { params: { steps: 150 }, expected: 'seconds', jobs: 1 },
+    quick: { params: { steps: 150 }, expected: 'an hour (not measured: the progress line\'s overall ETA is read below)', expectedSeconds: 3600, jobs: 1 },
     full: { params: { steps: 150 }, expected: 'seconds', jobs: 1 },
   },
   audit: { resamples: 10 },
@@ -57,8 +58,17 @@ const allZero = defineExperiment({
 describe('the experiment contract', () => {
   it('an experiment can train members in rounds on data from outside the generator (ctx.train with a corpus)', async () => {
     const logs: string[] = [];
-    const run = () => runExperiment(allZero, { budget: 'quick', seed: 3, dir, gemm: loadGemm(), log: (m) => logs.push(m), progress: () => {} });
+    const updates: ProgressUpdate[] = [];
+    const run = () => runExperiment(allZero, { budget: 'quick', seed: 3, dir, gemm: loadGemm(), log: (m) => logs.push(m), progress: (u) => updates.push(u) });
     const r = await run();
+    // Training progress is in steps from the pool's workers, with the pool's ETA and, beside it, the
+    // whole run's from the budget's time (an hour here, so ~59 min is left whatever the pool says).
+    const training = updates.filter((u) => u.phase === 'training');
+    expect(training.length).toBeGreaterThan(0);
+    expect(training.at(-1)).toMatchObject({ unit: 'steps', done: 150, total: 150, skipped: 0, etaSeconds: 0 });
+    expect(training.some((u) => u.done! > 0 && u.done! < 150)).toBe(true);
+    expect(training.at(-1)!.detail).toMatch(/^1\/1 trained · overall ETA ~(59|60) min \d\d s \(1 h 00 min measured for this budget\)$/);
+    expect(updates.at(-1)!.phase).toBe('auditing the family from the store');
     const out = r.findings.data as { zero: number; exact: number; student: TrainedMember };
     // Taught only zeros, the student answers 000 to held-out problems, and never their sum.
     expect(out.zero, r.findings.lines[0]).toBeGreaterThan(0.9);
@@ -68,6 +78,8 @@ describe('the experiment contract', () => {
     logs.length = 0;
     const again = await run();
     expect(logs.some((l) => /^student: [\d,]+ params, reused/.test(l))).toBe(true);
+    // Reused steps count as done, not as work of this run.
+    expect(updates.filter((u) => u.phase === 'training').at(-1)).toMatchObject({ done: 150, total: 150, skipped: 150 });
     expect((again.findings.data as { zero: number }).zero).toBe(out.zero);
   }, 120_000);
 

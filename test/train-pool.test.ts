@@ -26,7 +26,12 @@ describe('training pool', () => {
     const list = [job('a', cfg(8, 1), 'pool'), job('b', cfg(16, 2), 'pool'), job('c', cfg(8, 3), 'pool')];
     const seen: string[] = [];
     const etas: (number | null)[] = [];
-    const results = await trainPool(list, 2, (s) => { seen.push(s.line); etas.push(s.etaSeconds); });
+    const steps: [number, number, number][] = [];
+    const results = await trainPool(list, 2, (s) => { seen.push(s.line); etas.push(s.etaSeconds); steps.push([s.stepsDone, s.stepsSkipped, s.stepsTotal]); });
+    // Steps over the three jobs, none of them resumed, rising to 120 of 120.
+    expect(steps.at(-1)).toEqual([120, 0, 120]);
+    expect(steps.some(([d]) => d > 0 && d < 120)).toBe(true);
+    expect(steps.every(([d], i) => i === 0 || d >= steps[i - 1]![0])).toBe(true);
     expect(results.map((r) => [r.name, r.stepsRun])).toEqual([['a', 40], ['b', 40], ['c', 40]]);
     expect(results.every((r) => r.loss !== null && Number.isFinite(r.loss) && r.seconds > 0)).toBe(true);
     expect(seen.some((s) => /b \d+\/40 \(loss [\d.]+\)/.test(s))).toBe(true);

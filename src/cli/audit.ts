@@ -163,7 +163,7 @@ export async function runAudit(argv: string[], ctx: CliContext): Promise<number>
   const list = (v: string[] | undefined): string[] | undefined => v?.flatMap((x) => x.split(',')).map((x) => x.trim()).filter((x) => x !== '');
   const columns = { ...(values['split-by'] ? { splitBy: list(values['split-by'])! } : {}), ...(values.ignore ? { ignore: list(values.ignore)! } : {}) };
   const scaleAxis = values.x === undefined ? undefined : parseAxis(values.x);
-  const loaded = loadCurves(plain, { ...(models ? { models } : {}), ...(scaleAxis ? { axis: scaleAxis } : {}), bigbenchParams: axis, seed, columns, ...(tokenizer ? { tokenizer } : {}) }, (f, i) => log.progress(`reading ${i + 1}/${plain.length} ${f}`), fromStores);
+  const loaded = loadCurves(plain, { ...(models ? { models } : {}), ...(scaleAxis ? { axis: scaleAxis } : {}), bigbenchParams: axis, seed, columns, ...(tokenizer ? { tokenizer } : {}) }, (f, i) => log.progress({ phase: 'reading', done: i, total: plain.length, unit: 'files', skipped: 0, detail: f }), fromStores);
   log.done();
   for (const w of loaded.warnings) log.warn(w);
   const fam = makeMatcher(values.family);

@@ -67,7 +67,7 @@ export async function runCompare(
   const t0 = performance.now();
   const doc = crossoverDocument(curves, spec, out.inputs, {
     level, resamples, seed: out.seed, items,
-    onPair: (d, n) => log.progress(`crossovers: ${d}/${n} pairs, ETA ${Math.round((((performance.now() - t0) / d) * (n - d)) / 1000)} s`),
+    onPair: (d, n) => log.progress({ phase: 'crossovers', done: d, total: n, unit: 'pairs', skipped: 0 }),
   });
   log.done();
   if (doc.pairs.length === 0) log.warn(`no pair of curves with ${spec.field}=${spec.a} and ${spec.field}=${spec.b} that agree on everything else`);

@@ -21,6 +21,7 @@ import { loadTaskFile } from '../tasks/load-task.js';
 import { DEFAULT_TOKENIZER, checkTokenizerId, tokenizerById } from '../tokenizers/index.js';
 import { probeServer } from '../providers/preflight.js';
 import type { Tokenizer } from '../core/types.js';
+import type { ProgressUpdate } from '../core/progress/progress.js';
 import { auditDocument } from '../report/audit-document.js';
 import { auditTable } from '../report/audit-table.js';
 import { fmtNum, jsonReplacer } from '../report/format.js';
@@ -40,7 +41,9 @@ Options:
   --resume             continue runs already in the store (skip stored samples)
   --retry-errors       with --resume: redo samples stored with an error
   --json               print the final scores and audit as one JSON document
-  --quiet              no progress on stderr
+  --quiet              no progress on stderr (otherwise samples done, rate, ETA, requests in flight
+                       and retries: a bar on a terminal, a line every 10 s in a log file;
+                       EMERGENCE_PROGRESS_INTERVAL=seconds changes it)
   -h, --help
 
 Exit codes: 0 ok; 1 internal error; 2 bad config or input, or samples still failing after their
@@ -49,6 +52,8 @@ retries (they are stored as errors: rerun with --resume --retry-errors), or no s
 
 Example eval.yaml:
 ${EXAMPLE_CONFIG}`;
+
+const count = (n: number, one: string, many = `${one}s`): string => `${n} ${n === 1 ? one : many}`;
 
 function version(ctx: CliContext): Record<string, string> {
   return { node: process.version, 'emergence-lab': '0.1.0', ...(ctx.env.GIT_SHA ? { git: ctx.env.GIT_SHA } : {}) };
@@ -163,8 +168,38 @@ export async function runEvalCommand(argv: string[], ctx: CliContext): Promise<n
       }
     }
     // Models run at once (each has its own servers and its own concurrency); tasks of a model in turn.
-    const progress = new Map<string, string>();
-    const show = (): void => log.progress([...progress.values()].join(' | '));
+    // One progress line for the whole run: samples over every (model, task), with the requests in
+    // flight and the retries, so a slow or failing server shows as such rather than as silence.
+    const key = (model: string, task: string): string => `${model}\u0000${task}`;
+    const counts = new Map(cfg.models.flatMap((model) => tasks.map((task) => [key(model.name, task.id), { done: 0, skipped: 0, total: Math.min(limit ?? Infinity, task.examples.length), errors: 0 }] as const)));
+    const pools = new Map<string, HttpPool>();
+    const running = new Map<string, string>();
+    let lastRetry = '';
+    const snapshot = (): ProgressUpdate => {
+      let done = 0;
+      let skipped = 0;
+      let total = 0;
+      let errors = 0;
+      for (const c of counts.values()) {
+        done += c.done;
+        skipped += c.skipped;
+        total += c.total;
+        errors += c.errors;
+      }
+      let inFlight = 0;
+      let retries = 0;
+      for (const p of pools.values()) {
+        inFlight += p.requestsInFlight;
+        retries += p.stats.retries;
+      }
+      const now = [...running.values()].join(', ');
+      return {
+        phase: 'evaluating', unit: 'samples', done, total, skipped,
+        detail: `${count(inFlight, 'request')} in flight, ${count(retries, 'retry', 'retries')}${lastRetry ? ` (last: ${lastRetry})` : ''}, ${count(errors, 'error')}${now ? ` · ${now}` : ''}`,
+      };
+    };
+    // A function: the heartbeat reads the requests in flight and the retries as they are when it draws.
+    const show = (): void => log.progress(snapshot);
     await Promise.all(cfg.models.map(async (model) => {
       const rng = makeRng(deriveSeed(cfg.seed, 'retry-jitter', model.name));
       const pool = new HttpPool({
@@ -178,32 +213,30 @@ export async function runEvalCommand(argv: string[], ctx: CliContext): Promise<n
         retryMaxMs: Math.max(model.provider.retryBaseMs, 30_000),
         rng,
         onRetry: (r) => {
-          progress.set(`${model.name}:retry`, `retry ${r.attempt}: ${r.reason}`);
+          lastRetry = `${model.name} attempt ${r.attempt + 1}: ${r.reason}`;
           show();
         },
       });
+      pools.set(model.name, pool);
       const cache = cfg.cache ? await cachedPoster(pool, store, `${model.provider.baseUrls.join(',')}|${model.provider.model}`) : null;
       const poster = cache ?? pool;
       const provider = openAICompat({ name: model.name, model: model.provider.model, api: model.provider.api, pool: poster });
       for (const task of tasks) {
         const runId = runIdFor(cfgAbs, model, task);
-        const started = performance.now();
+        const c = counts.get(key(model.name, task.id))!;
         const r = await runModelTask(cfgAbs, { model, task, runId }, provider, store, tokenizers.get(model.name)!, {
           limit, retryErrors: values['retry-errors'] ?? false, concurrency, versions: version(ctx), signal: interrupt.signal,
           onProgress: (p) => {
-            const secs = (performance.now() - started) / 1000;
-            const rate = (p.done - p.skipped) / Math.max(secs, 1e-3);
-            const eta = rate > 0 ? (p.total - p.done) / rate : 0;
-            progress.set(model.name, `${p.label}: ${p.done}/${p.total} (${((100 * p.done) / Math.max(p.total, 1)).toFixed(1)}%), ${rate.toFixed(0)}/s, ETA ${eta.toFixed(0)} s, errors ${p.errors}`);
+            Object.assign(c, { done: p.done, skipped: p.skipped, total: p.total, errors: p.errors });
+            running.set(model.name, `${p.label} ${p.done}/${p.total}`);
             show();
           },
         });
         await cache?.flush();
         stored += r.done;
         if (interrupt.signal.aborted) break;
-        progress.delete(model.name);
-        progress.delete(`${model.name}:retry`);
-        log.info(`${model.name} · ${task.id}: ${r.done}/${r.total} samples (${r.skipped} from an earlier run), ${r.errors} errors, ${pool.stats.retries} retries`);
+        running.delete(model.name);
+        log.info(`${model.name} · ${task.id}: ${r.done}/${r.total} samples (${r.skipped} from an earlier run), ${count(r.errors, 'error')}, ${count(pool.stats.retries, 'retry', 'retries')}`);
         totalErrors += r.errors;
         if (r.errors > 0) {
           const rows = await store.query('SELECT error FROM samples WHERE run_id = $1 AND error IS NOT NULL LIMIT 1', [runId]);

@@ -151,7 +151,7 @@ export async function runForecast(argv: string[], ctx: CliContext): Promise<numb
   if (method === 'ladder') {
     const inputs = files.length > 0 ? files : [bundled.ladder, bundled.ladderCheckpoints];
     if (files.length === 0) log.info(`no files given: the bundled OLMo ladder (${inputs.map(show).join(', ')})`);
-    const loaded = await readInputs(inputs, (f, i) => log.progress(`reading ${i + 1}/${inputs.length} ${show(f)}`));
+    const loaded = await readInputs(inputs, (f, i) => log.progress({ phase: 'reading', done: i, total: inputs.length, unit: 'files', skipped: 0, detail: show(f) }));
     log.done();
     const obs = loaded.observations.filter(keep);
     const { finals, checkpoints } = splitCheckpoints(obs);
@@ -191,7 +191,7 @@ export async function runForecast(argv: string[], ctx: CliContext): Promise<numb
     const baseFile = values.base ?? bundled.obsBase;
     if (files.length === 0 || values.base === undefined) log.info(`inputs: base ${show(baseFile)}, targets ${targetFiles.map(show).join(', ')}`);
     const base = await readInputs([baseFile]);
-    const tg = await readInputs(targetFiles, (f, i) => log.progress(`reading ${i + 1}/${targetFiles.length} ${show(f)}`));
+    const tg = await readInputs(targetFiles, (f, i) => log.progress({ phase: 'reading', done: i, total: targetFiles.length, unit: 'files', skipped: 0, detail: show(f) }));
     log.done();
     const benchmarks = list(values.benchmarks) ?? [...OBS_BASE_BENCHMARKS];
     const present = new Set(base.observations.map((o) => o.task));

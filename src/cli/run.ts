@@ -61,7 +61,14 @@ export async function runCli(
     io.stderr.write(`emergence: unknown command "${cmd}"\n\n${await usage()}\n`);
     return 2;
   }
-  const logger = makeLogger(io.stderr, { quiet: rest.includes('--quiet') });
+  const interval = io.env.EMERGENCE_PROGRESS_INTERVAL;
+  const seconds = interval === undefined || interval === '' ? 10 : Number(interval);
+  if (!(seconds > 0) || !Number.isFinite(seconds)) {
+    io.stderr.write(`emergence ${cmd}: error: EMERGENCE_PROGRESS_INTERVAL: expected seconds > 0, got ${JSON.stringify(interval)}\n`);
+    return 2;
+  }
+  // Off a TTY (a log file) the progress line comes every `seconds`: 10 by default, shorter for tests.
+  const logger = makeLogger(io.stderr, { quiet: rest.includes('--quiet'), plainEveryMs: seconds * 1000 });
   try {
     const command = await load();
     return await command(rest, { ...io, logger });

@@ -89,7 +89,7 @@ export async function runScore(argv: string[], ctx: CliContext): Promise<number>
   let done = 0;
   for (const [key, samples] of groups) {
     const [model, task] = key.split('\u0000') as [string, string];
-    ctx.logger.progress(`scoring ${model} · ${task} (${++done}/${groups.size})`);
+    ctx.logger.progress({ phase: 'scoring', done: done++, total: groups.size, unit: 'model-task groups', skipped: 0, detail: `${model} · ${task}` });
     const metrics = requested.length > 0 ? requested : defaultMetricsForSamples(samples);
     const scores = scoreSamples(samples, metrics, { tokenizer });
     for (const m of metrics) {

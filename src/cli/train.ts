@@ -7,14 +7,17 @@ import { loadGemm } from '../zoo/engine/gemm.js';
 import { ArithmeticTrainer, type ArithTrainConfig } from '../zoo/train-arith.js';
 import { loadCheckpoint } from '../zoo/checkpoint.js';
 import { NAMED_SIZES } from '../zoo/gpt.js';
+import { TRAINERS } from '../zoo/trainer.js';
+import { etaFromRate } from '../core/progress/progress.js';
 import type { CliContext } from './context.js';
 import { catchInterrupt, exitCodeFor } from './interrupt.js';
 
 export const TRAIN_HELP = `emergence train --config train.yaml [--resume]
 
 Trains one model or a ladder of sizes on n-digit arithmetic with the lab's CPU engine (OpenBLAS
-GEMMs), reporting step, loss, tokens/s and ETA on stderr and held-out exact match and per-digit
-accuracy every eval_every steps. Checkpoints (safetensors, with optimiser state and the loss curve)
+GEMMs), reporting steps done, steps/s, loss, tokens/s and ETA on stderr (a bar on a terminal, a
+line every 10 s in a log file; EMERGENCE_PROGRESS_INTERVAL=seconds changes it; --quiet: none) and
+held-out exact match and per-digit accuracy every eval_every steps. Checkpoints (safetensors, with optimiser state and the loss curve)
 go to out/<name>.safetensors; --resume continues each model from its last checkpoint. Ctrl-C saves
 one at the step reached and exits 130.
 
@@ -127,8 +130,16 @@ export async function runTrain(argv: string[], ctx: CliContext): Promise<number>
   // Ctrl-C saves the model being trained at the step it reached (weights and optimiser state), so
   // --resume continues from there instead of from the last checkpoint_every.
   const interrupt = catchInterrupt();
+  // Progress is in steps over the whole ladder; the ETA weighs each model's steps by their cost (a big
+  // model's step is slower), from the work done so far in this process (resumed steps are not counted).
+  const costs = plan.runs.map((r) => TRAINERS.arith.costPerStep({ cfg: r.cfg }));
+  const at = plan.runs.map(() => 0);
+  const from = plan.runs.map(() => 0);
+  const tStart = performance.now();
+  const sum = (f: (i: number) => number): number => plan.runs.reduce((s, _r, i) => s + f(i), 0);
+  const totalSteps = sum((i) => plan.runs[i]!.cfg.steps);
   try {
-    for (const run of plan.runs) {
+    for (const [index, run] of plan.runs.entries()) {
       const ckpt = join(plan.out, `${run.name}.safetensors`);
       let trainer: ArithmeticTrainer;
       let history: { step: number; loss: number; exact?: number; perDigit?: number }[] = [];
@@ -146,6 +157,9 @@ export async function runTrain(argv: string[], ctx: CliContext): Promise<number>
       const save = (): void => trainer.save(ckpt, { history });
       const t0 = performance.now();
       const startStep = trainer.step;
+      at[index] = from[index] = startStep;
+      // The phase's clock starts now, not at the first step (which would time one step by the ms).
+      log.progress({ phase: 'training', unit: 'steps', done: sum((i) => at[i]!), total: totalSteps, skipped: sum((i) => from[i]!), detail: `${run.name} starting at step ${startStep}` });
       let avg = NaN;
       let yielded = performance.now();
       while (trainer.step < run.cfg.steps) {
@@ -166,8 +180,13 @@ export async function runTrain(argv: string[], ctx: CliContext): Promise<number>
         const done = trainer.step - startStep;
         const secs = (performance.now() - t0) / 1000;
         const tps = (done * run.cfg.batch * (trainer.seqLen - 1)) / secs;
-        const eta = (secs / done) * (run.cfg.steps - trainer.step);
-        if (trainer.step % 10 === 0) log.progress(`${run.name}: step ${trainer.step}/${run.cfg.steps} loss ${avg.toFixed(4)} ${Math.round(tps).toLocaleString('en')} tokens/s ETA ${eta.toFixed(0)} s`);
+        at[index] = trainer.step;
+        const eta = etaFromRate(sum((i) => costs[i]! * (at[i]! - from[i]!)), sum((i) => costs[i]! * (plan.runs[i]!.cfg.steps - at[i]!)), (performance.now() - tStart) / 1000);
+        const which = plan.runs.length > 1 ? ` (model ${index + 1}/${plan.runs.length})` : '';
+        log.progress({
+          phase: 'training', unit: 'steps', done: sum((i) => at[i]!), total: totalSteps, skipped: sum((i) => from[i]!), etaSeconds: eta,
+          detail: `${run.name}${which} step ${trainer.step}/${run.cfg.steps}, loss ${avg.toFixed(4)}, ${Math.round(tps).toLocaleString('en')} tokens/s`,
+        });
         const entry: (typeof history)[number] = { step: trainer.step, loss };
         if (run.cfg.evalEvery > 0 && (trainer.step % run.cfg.evalEvery === 0 || trainer.step === run.cfg.steps)) {
           const e = trainer.evaluate();

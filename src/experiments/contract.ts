@@ -1,4 +1,5 @@
 import type { AuditReport } from '../core/analysis/audit.js';
+import type { ProgressUpdate } from '../core/progress/progress.js';
 import type { Curve, Tokenizer } from '../core/types.js';
 import type { ChartSection } from '../report/report-data.js';
 import type { DuckStore } from '../store/duckdb-store.js';
@@ -29,6 +30,8 @@ export interface BudgetDef<S extends ParamSchema> {
   readonly params: ParamsOf<S>;
   /** The measured wall time on the lab's 2-core machine, in words (`--help` and `experiment list` print it). */
   readonly expected: string;
+  /** The same in seconds, measured or estimated as `expected` says: the progress line's overall ETA (unset: the stage ETAs alone). */
+  readonly expectedSeconds?: number;
   /** Members trained at once, each lane a process (capped at the cores and the members). */
   readonly jobs: number;
 }
@@ -71,7 +74,8 @@ export interface SampleContext {
   /** Marks a run as this plan's: once samples are in, the runner drops the store's other runs. */
   keep(runId: string): void;
   log(message: string): void;
-  progress(message: string): void;
+  /** The progress line: a phase in words, or counts (members evaluated, samples) for a rate and an ETA. */
+  progress(update: ProgressUpdate | string): void;
 }
 
 /** What an experiment shows: text around the audit table, charts above it in the HTML, and its data. */

@@ -67,9 +67,9 @@ export const icl = defineExperiment({
   about: 'Transformers pretrained on prompts from a mixture of dense linear, sparse linear and sinusoid functions (with Garg et al.\'s curriculum); squared error against the number of in-context examples beside exact baselines (least squares, ridge, Lasso, kNN, averaging, the Bayes posterior mean), inside and outside the mixture, and where intermediate sparsity lands between the dense and sparse solutions.',
   parameters,
   budgets: {
-    quick: { params: { d: 5, points: 15, sizes: ['nano', 'micro', 'tiny', 'slim'], steps: 11_000, batch: 64, lr: 4e-3, warmup: 1000, evalPrompts: 256, curriculumEvery: 250 }, expected: 'about 6 minutes on 2 cores (360 s measured), 2 sizes at a time', jobs: 2 },
+    quick: { params: { d: 5, points: 15, sizes: ['nano', 'micro', 'tiny', 'slim'], steps: 11_000, batch: 64, lr: 4e-3, warmup: 1000, evalPrompts: 256, curriculumEvery: 250 }, expected: 'about 6 minutes on 2 cores (360 s measured), 2 sizes at a time', expectedSeconds: 360, jobs: 2 },
     // One at a time: the 6 × 128 products are big enough for OpenBLAS to use both cores.
-    full: { params: { d: 20, points: 41, sizes: ['tiny', 'small', 'standard'], steps: 20_000, batch: 64, lr: 2e-3, warmup: 1000, evalPrompts: 512, curriculumEvery: 1000 }, expected: 'about 2.8 hours on 2 cores, estimated from bench/icl (0.38 s a step of the 6 x 128); not run here, resumable', jobs: 1 },
+    full: { params: { d: 20, points: 41, sizes: ['tiny', 'small', 'standard'], steps: 20_000, batch: 64, lr: 2e-3, warmup: 1000, evalPrompts: 512, curriculumEvery: 1000 }, expected: 'about 2.8 hours on 2 cores, estimated from bench/icl (0.38 s a step of the 6 x 128); not run here, resumable', expectedSeconds: 10_080, jobs: 1 },
   },
   audit: { resamples: 200 },
   plan(p, seed): IclPlan {
@@ -103,12 +103,13 @@ export const icl = defineExperiment({
       }
     }
     const between: Between[] = [];
-    for (const member of await ctx.trained()) {
+    const members = await ctx.trained();
+    for (const [index, member] of members.entries()) {
       const m = member as TrainedMember & { arch: 'icl' };
       const t = ctx.load(m);
-      for (const set of plan.sets) {
+      for (const [si, set] of plan.sets.entries()) {
         const ps = prompts.get(set.name)!;
-        ctx.progress(`${m.name} on ${set.name}`);
+        ctx.progress({ phase: 'evaluating members', unit: 'prompt sets', done: index * plan.sets.length + si, total: members.length * plan.sets.length, detail: `${m.name} on ${set.name}` });
         const preds = t.predict(ps);
         const errs = errorsOf(ps, d, (_p, k, i) => preds[i]![k]!);
         const sol = solutions.get(set.name);

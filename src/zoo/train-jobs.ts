@@ -20,6 +20,8 @@ export interface JobProgress {
   /** Bias-corrected moving average of the training loss. */
   readonly loss: number;
   readonly params: number;
+  /** The step this run began at (above 0 when it resumed a checkpoint). */
+  readonly from: number;
 }
 
 /** One job's progress in a few words, as the pool's status line and the in-process trainer show it. */
@@ -55,12 +57,13 @@ export function jobKind(job: TrainJob): Bound {
   }
 }
 
-/** Trains (or resumes, or reuses) one job's model; reports progress every 10 steps. */
+/** Trains (or resumes, or reuses) one job's model; reports progress every 10 steps, and at least every second when steps are slow. */
 export function runTrainJob(job: TrainJob, gemm: Gemm, onProgress: (p: JobProgress) => void = () => {}): JobResult & { trainer: Trainer } {
   const kind = jobKind(job);
   mkdirSync(dirname(job.file), { recursive: true });
   let avg = 0;
   let n = 0;
+  let reported = performance.now();
   const r = trainResumable({
     file: job.file, identity: job.identity, steps: kind.steps, saveEvery: job.saveEvery,
     fresh: () => kind.fresh(gemm),
@@ -68,7 +71,10 @@ export function runTrainJob(job: TrainJob, gemm: Gemm, onProgress: (p: JobProgre
     onStep: (t, loss) => {
       avg = 0.98 * avg + 0.02 * loss;
       n++;
-      if (t.step % 10 === 0 || t.step === kind.steps) onProgress({ step: t.step, steps: kind.steps, loss: avg / (1 - 0.98 ** n), params: t.model.numParams });
+      if (t.step % 10 === 0 || t.step === kind.steps || performance.now() - reported >= 1000) {
+        reported = performance.now();
+        onProgress({ step: t.step, steps: kind.steps, loss: avg / (1 - 0.98 ** n), params: t.model.numParams, from: t.step - n });
+      }
     },
   });
   return { name: job.name, params: r.trainer.model.numParams, seconds: r.seconds, loss: r.loss, stepsRun: r.stepsRun, trainer: r.trainer };

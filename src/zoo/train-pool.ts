@@ -9,6 +9,12 @@ import type { WorkerMessage, WorkerRequest } from './train-worker.js';
 /** What the pool reports as it goes: one status line of the jobs in flight and the time left. */
 export interface PoolStatus {
   readonly line: string;
+  readonly trained: number;
+  readonly members: number;
+  /** Steps reached over every job, those resumed from a checkpoint (not trained here) among them. */
+  readonly stepsDone: number;
+  readonly stepsSkipped: number;
+  readonly stepsTotal: number;
   /** Seconds until every job is done, from the work done so far (null until there is a rate). */
   readonly etaSeconds: number | null;
 }
@@ -39,17 +45,23 @@ export async function trainPool(list: readonly TrainJob[], lanes: number, onProg
   const show = (): void => {
     let done = 0;
     let left = 0;
+    let stepsDone = 0;
+    let stepsSkipped = 0;
+    let stepsTotal = 0;
     for (const j of list) {
       const c = cost.get(j.name)!;
       const finished = results.get(j.name);
       const at = finished ? c.steps : (status.get(j.name)?.step ?? from.get(j.name) ?? 0);
       done += c.perStep * Math.max(0, at - (from.get(j.name) ?? at));
       left += c.perStep * (c.steps - at);
+      stepsDone += at;
+      stepsSkipped += finished && finished.stepsRun === 0 ? c.steps : (from.get(j.name) ?? 0);
+      stepsTotal += c.steps;
     }
     const secs = (performance.now() - t0) / 1000;
     const etaSeconds = done > 0 ? (left / done) * secs : null;
     const line = [...status].map(([name, p]) => describeProgress(name, p)).join(' · ');
-    onProgress({ line: `${results.size}/${list.length} trained${line ? `; ${line}` : ''}`, etaSeconds });
+    onProgress({ line: `${results.size}/${list.length} trained${line ? `; ${line}` : ''}`, etaSeconds, trained: results.size, members: list.length, stepsDone, stepsSkipped, stepsTotal });
   };
   const children = new Set<ChildProcess>();
   const lane = (): Promise<void> => new Promise((resolve, reject) => {

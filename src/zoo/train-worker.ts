@@ -13,7 +13,7 @@ export type WorkerRequest = { readonly type: 'job'; readonly job: TrainJob; read
 
 export type WorkerMessage =
   | { type: 'start'; name: string; step: number; steps: number }
-  | { type: 'progress'; name: string; step: number; steps: number; loss: number; params: number }
+  | { type: 'progress'; name: string; step: number; steps: number; loss: number; params: number; from: number }
   | { type: 'done'; name: string; params: number; seconds: number; loss: number | null; stepsRun: number }
   | { type: 'error'; name: string; message: string; code: string | null; file: string | null };
 
@@ -24,7 +24,7 @@ const send = (m: WorkerMessage): void => {
 process.on('disconnect', () => process.exit(1));
 // A job trains synchronously, so 'disconnect' is not heard until it ends: after a kill -9 of the parent
 // the worker would train on, orphaned, and write checkpoints beside the next run. Its parent's pid
-// changes when it is reparented; the progress callback (every 10 steps) checks it.
+// changes when it is reparented; the progress callback (every 10 steps, at least once a second) checks it.
 const parent = process.ppid;
 const orphaned = (): boolean => process.ppid !== parent;
 process.on('message', (req: WorkerRequest) => {
@@ -35,7 +35,7 @@ process.on('message', (req: WorkerRequest) => {
     let started = false;
     const { trainer: _t, ...result } = runTrainJob(job, gemm, (p) => {
       if (orphaned()) process.exit(1);
-      if (!started) send({ type: 'start', name: job.name, step: p.step - Math.min(10, p.step), steps: p.steps });
+      if (!started) send({ type: 'start', name: job.name, step: p.from, steps: p.steps });
       started = true;
       send({ type: 'progress', name: job.name, ...p });
     });
