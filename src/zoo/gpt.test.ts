@@ -48,6 +48,39 @@ describe('the GPT model', () => {
     }
   });
 
+  it('rows shifted in the position table: gradients reach only the positions used, and agree with finite differences', () => {
+    const big = { ...cfg, blockSize: 9 };
+    const m = new Gpt(big, loadGemm());
+    const rng = makeRng(8);
+    m.init(rng);
+    for (let i = 0; i < m.params.length; i++) m.params[i] = m.params[i]! + 0.3 * rng.normal();
+    const tokens = Int32Array.of(1, 2, 3, 4, 0, 3, 3, 2);
+    const targets = Int32Array.of(2, 3, 4, -1, 3, 3, 2, 1);
+    const shift = Int32Array.of(3, 5);
+    m.zeroGrad();
+    const loss = m.forward(tokens, 2, 4, targets, shift);
+    m.backward();
+    const wpeGrad = Float32Array.from(m.g('wpe'));
+    const C = big.nEmbd;
+    // Row 0 uses positions 3–6, row 1 positions 5–8: rows 0–2 of the table get no gradient.
+    for (let p = 0; p < 3; p++) for (let c = 0; c < C; c++) expect(wpeGrad[p * C + c]).toBe(0);
+    expect(wpeGrad.subarray(3 * C).some((g) => g !== 0)).toBe(true);
+    // Finite differences through the shifted embedding.
+    const wpe = m.p('wpe');
+    for (const i of [3 * C + 1, 6 * C + 2, 8 * C + 5]) {
+      const old = wpe[i]!;
+      wpe[i] = old + 1e-2;
+      const lp = m.forward(tokens, 2, 4, targets, shift);
+      wpe[i] = old - 1e-2;
+      const lm = m.forward(tokens, 2, 4, targets, shift);
+      wpe[i] = old;
+      const num = (lp - lm) / 2e-2;
+      expect(Math.abs(num - wpeGrad[i]!)).toBeLessThanOrEqual(5e-4 + 2e-2 * Math.abs(num));
+    }
+    expect(Number.isFinite(loss)).toBe(true);
+    expect(() => m.forward(tokens, 2, 4, targets, Int32Array.of(0, 6))).toThrow(/shift 6 needs 10 positions; the table has 9/);
+  });
+
   it('a short training run on a fixed pattern: the loss falls', () => {
     const m = new Gpt({ vocabSize: 10, blockSize: 8, nLayer: 2, nHead: 2, nEmbd: 32 }, loadGemm());
     m.init(makeRng(1));

@@ -40,6 +40,7 @@ export class Gpt extends ParamModel {
   private acts: Record<string, Float32Array> = {};
   private shape: { B: number; T: number } | null = null;
   private lastTokens: Int32Array | null = null;
+  private lastShift: Int32Array | null = null;
   private lastTargets: Int32Array | null = null;
   /** The trunk's output of the last forward pass: what the head read. */
   private features: Float32Array = new Float32Array(0);
@@ -69,13 +70,17 @@ export class Gpt extends ParamModel {
     this.shape = { B, T };
   }
 
-  /** Forward pass over tokens (B, T); with targets (−1 = ignore), returns the mean cross-entropy. */
-  forward(tokens: Int32Array, B: number, T: number, targets: Int32Array | null = null): number {
+  /**
+   * Forward pass over tokens (B, T); with targets (−1 = ignore), returns the mean cross-entropy.
+   * `shift` (B): each row's first position (default 0; see embedForward).
+   */
+  forward(tokens: Int32Array, B: number, T: number, targets: Int32Array | null = null, shift: Int32Array | null = null): number {
     this.ensure(B, T);
     const { nEmbd: C, vocabSize: V } = this.config;
     const BT = B * T;
     const a = this.acts;
-    embedForward(a.encoded!, tokens, this.p('wte'), this.p('wpe'), B, T, C, V);
+    embedForward(a.encoded!, tokens, this.p('wte'), this.p('wpe'), B, T, C, V, shift);
+    this.lastShift = shift;
     const lnf = this.trunk.forward(a.encoded!, B, T);
     this.features = lnf;
     linearForward(this.gemm, a.logits!, lnf, this.p('wte'), null, BT, C, V);
@@ -101,7 +106,7 @@ export class Gpt extends ParamModel {
     kernels().crossEntropyBackward(a.dlogits!, this.probs, this.lastTargets, BT, V);
     linearBackward(this.gemm, a.dlnf!, this.g('wte'), null, a.dlogits!, this.features, this.p('wte'), BT, C, V);
     const dres = this.trunk.backward(a.dlnf!);
-    embedBackward(this.g('wte'), this.g('wpe'), dres, this.lastTokens, B, T, C);
+    embedBackward(this.g('wte'), this.g('wpe'), dres, this.lastTokens, B, T, C, this.lastShift);
   }
 
   /** A KV cache for `rows` sequences of up to the block size, for `decode`. */

@@ -37,4 +37,36 @@ describe('the chain-of-thought trainer', () => {
       expect(Array.from(c.model.params)).toEqual(Array.from(a.model.params));
     }
   });
+  it('with shifted positions every position of the table is trained, and a resumed run still ends where an uninterrupted one does', () => {
+    const plain = new CotTrainer(cfg('scratchpad'), loadGemm());
+    const shifted = new CotTrainer({ ...cfg('scratchpad'), shiftPositions: true }, loadGemm());
+    const C = 16;
+    const T = plain.T;
+    const rowsTrained = (t: CotTrainer): number => {
+      const g = t.model.g('wpe');
+      let n = 0;
+      for (let p = 0; p < t.model.config.blockSize; p++) if (g.subarray(p * C, (p + 1) * C).some((v) => v !== 0)) n++;
+      return n;
+    };
+    let seenPlain = 0;
+    let seenShifted = 0;
+    for (let s = 0; s < 20; s++) {
+      plain.trainStep();
+      shifted.trainStep();
+      seenPlain = Math.max(seenPlain, rowsTrained(plain));
+      seenShifted = Math.max(seenShifted, rowsTrained(shifted));
+    }
+    expect(seenPlain).toBe(T);
+    expect(T).toBeLessThan(plain.model.config.blockSize);
+    expect(seenShifted).toBe(shifted.model.config.blockSize);
+    const a = new CotTrainer({ ...cfg('scratchpad'), shiftPositions: true }, loadGemm());
+    for (let s = 0; s < 30; s++) a.trainStep();
+    const b = new CotTrainer({ ...cfg('scratchpad'), shiftPositions: true }, loadGemm());
+    for (let s = 0; s < 12; s++) b.trainStep();
+    const file = join(dir, 'shifted.safetensors');
+    b.save(file);
+    const c = CotTrainer.resume(file, { ...cfg('scratchpad'), shiftPositions: true }, loadGemm());
+    while (c.step < 30) c.trainStep();
+    expect(Array.from(c.model.params)).toEqual(Array.from(a.model.params));
+  });
 });

@@ -15,14 +15,19 @@ import { loadTrainingState } from './resumable.js';
  * sequence, answering directly or through a scratchpad (tasks/scratchpad.ts); the loss is on
  * everything after the prompt. Two members with the same seed see the same problems in the same
  * order whatever their style: only the targets differ. The context holds evalDigits-digit problems,
- * so the model can be asked beyond its training lengths (its later positions' embeddings are then
- * untrained, which is what out of distribution means here).
+ * so the model can be asked beyond its training lengths. With `shiftPositions`, every training row
+ * starts at a random place in the position table (uniform over the places where it fits; its own
+ * seed stream, so the problems stay the same): every position embedding is trained on short
+ * problems, and a longer test problem asks for a longer algorithm, not for untrained embeddings.
+ * Without it, positions past the training lengths are never trained.
  */
 export interface CotTrainConfig extends TrainSchedule {
   readonly style: AnswerStyle;
   readonly minDigits: number;
   readonly maxDigits: number;
   readonly evalDigits: number;
+  /** Start each training row at a random position (randomized positions); absent means false. */
+  readonly shiftPositions?: boolean;
   readonly model: Omit<GptConfig, 'vocabSize' | 'blockSize'>;
 }
 
@@ -45,6 +50,7 @@ export class CotTrainer {
   private readonly v: Float32Array;
   step = 0;
   private readonly rng: Rng;
+  private readonly positions: Rng;
 
   constructor(readonly cfg: CotTrainConfig, gemm: Gemm, params?: Float32Array) {
     if (!(cfg.minDigits >= 1 && cfg.minDigits <= cfg.maxDigits && cfg.maxDigits <= cfg.evalDigits)) throw new RangeError(`need 1 <= minDigits <= maxDigits <= evalDigits, got ${cfg.minDigits}, ${cfg.maxDigits}, ${cfg.evalDigits}`);
@@ -53,13 +59,17 @@ export class CotTrainer {
     this.m = new Float32Array(this.model.numParams);
     this.v = new Float32Array(this.model.numParams);
     this.rng = makeRng(deriveSeed(cfg.seed, 'problems'));
+    this.positions = makeRng(deriveSeed(cfg.seed, 'positions'));
     this.T = sequenceLength(cfg.style, cfg.maxDigits) - 1;
   }
 
-  /** The RNG draws of one step: a digit count per sequence, then rejection-sampled operands. Replayed on resume. */
-  private batch(): { a: string; b: string }[] {
+  /** The RNG draws of one step: a digit count per sequence, then rejection-sampled operands, and each row's first position. Replayed on resume. */
+  private batch(): { problems: { a: string; b: string }[]; shift: Int32Array | null } {
     const span = this.cfg.maxDigits - this.cfg.minDigits + 1;
-    return Array.from({ length: this.cfg.batch }, () => drawProblem(this.cfg.minDigits + Math.floor(this.rng.next() * span), 'train', () => this.rng.next()));
+    const problems = Array.from({ length: this.cfg.batch }, () => drawProblem(this.cfg.minDigits + Math.floor(this.rng.next() * span), 'train', () => this.rng.next()));
+    if (!this.cfg.shiftPositions) return { problems, shift: null };
+    const places = this.model.config.blockSize - this.T + 1;
+    return { problems, shift: Int32Array.from(problems, () => Math.floor(this.positions.next() * places)) };
   }
 
   restore(step: number, m: Float32Array, v: Float32Array): void {
@@ -73,14 +83,15 @@ export class CotTrainer {
     const B = this.cfg.batch, T = this.T;
     const x = new Int32Array(B * T).fill(this.tok.encode('\n')[0]!);
     const y = new Int32Array(B * T).fill(-1);
-    this.batch().forEach(({ a, b }, r) => {
+    const { problems, shift } = this.batch();
+    problems.forEach(({ a, b }, r) => {
       const prompt = `${a}+${b}=`;
       const ids = this.tok.encode(prompt + completionFor(this.cfg.style, a, b));
       x.set(ids.subarray(0, Math.min(T, ids.length - 1)), r * T);
       for (let t = prompt.length - 1; t < ids.length - 1; t++) y[r * T + t] = ids[t + 1]!;
     });
     this.step++;
-    return lmStep(this.model, this.m, this.v, this.step, this.cfg, x, y, B, T);
+    return lmStep(this.model, this.m, this.v, this.step, this.cfg, x, y, B, T, shift);
   }
 
   /** Writes the model, the optimiser moments, the run's settings and the tokenizer's alphabet (atomically). */
