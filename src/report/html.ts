@@ -36,11 +36,13 @@ header p { margin: 0 0 6px; color: #555; font-size: 12px; }
 #summary h2 { font-size: 13px; margin: 2px 0 4px; } #summary .note { font-size: 11px; color: #666; margin: 0 0 4px; }
 #swaps { font-size: 11px; margin: 0; padding-left: 16px; }
 #scoreboard { border-collapse: collapse; font-size: 11px; } #scoreboard td, #scoreboard th { padding: 1px 4px; text-align: right; border-bottom: 1px solid #f1f3f5; }
-#scoreboard td:first-child, #scoreboard th:first-child { text-align: left; overflow-wrap: anywhere; } #scoreboard th { font-weight: 600; }
+#scoreboard td:first-child, #scoreboard th:first-child { text-align: left; } #scoreboard td:first-child { max-width: 105px; white-space: nowrap; overflow: hidden; text-overflow: ellipsis; } #scoreboard th { font-weight: 600; } #scoreboard .unit { color: #888; font-size: 10px; }
 /* The small multiples: as many columns of at least 230 px as fit (five at 1280 px). */
 #panels { display: grid; grid-template-columns: repeat(auto-fill, minmax(230px, 1fr)); gap: 10px 12px; }
 figure.curve { margin: 0; min-width: 0; border: 1px solid #eee; border-radius: 6px; padding: 4px 6px; }
-figure.curve h3 { font-size: 12px; font-weight: 600; margin: 0; line-height: 15px; height: 30px; overflow: hidden; display: -webkit-box; -webkit-line-clamp: 2; -webkit-box-orient: vertical; word-break: break-word; }
+figure.curve h3 { font-size: 12px; font-weight: 600; margin: 0; line-height: 15px; }
+figure.curve h3 .fam, figure.curve h3 .what { display: block; white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }
+figure.curve h3 .sep { display: none; } figure.curve h3 .fam { color: #555; }
 figure.curve .head { display: flex; justify-content: space-between; align-items: center; margin: 2px 0; }
 figure.curve .pts { font-size: 11px; color: #777; }
 figure.curve svg { width: 100%; height: auto; display: block; }
@@ -52,7 +54,7 @@ figure.curve svg { width: 100%; height: auto; display: block; }
 .badge.verdict-flat { background: #e9ecef; } .badge.verdict-non_monotonic { background: #d0ebff; }
 .badge.verdict-too_noisy { background: #fff3bf; } .badge.verdict-too_few_points { background: #f1f3f5; }
 .badge.verdict-at_chance { background: #e9ecef; } .badge.verdict-fragile { background: #ffe3e3; }
-#more { margin: 16px 0; }
+#more { margin: 16px 0; } #panels .empty { font-size: 13px; color: #555; }
 .chart-section h2 { font-size: 15px; margin: 14px 0 4px; } .chart-section p { font-size: 12px; color: #555; margin: 0 0 8px; }
 .charts { display: flex; flex-wrap: wrap; gap: 14px; }
 .panel.crossover h3 { font-size: 14px; margin: 6px 0; } .metrics { display: flex; flex-wrap: wrap; gap: 14px; }

@@ -83,6 +83,9 @@ export function curvePanel(c: ReportCurve, data: ReportData, ax: Axis): HTMLElem
   const ul = el('ul', { class: 'reasons' });
   for (const r of c.reasons) ul.append(el('li', {}, r));
   why.append(ul);
-  fig.append(el('h3', { title }, title), head, plot, why);
+  // Two lines, each cut with an ellipsis on its own, so a long family label never hides the task and metric.
+  const h3 = el('h3', { title });
+  h3.append(el('span', { class: 'fam' }, familyLabel(c.key)), el('span', { class: 'sep' }, ' · '), el('span', { class: 'what' }, title.slice(familyLabel(c.key).length + 3)));
+  fig.append(h3, head, plot, why);
   return fig;
 }

@@ -36,7 +36,7 @@ function main(): void {
     const shown: ReportCurve[] = fields.filter((c) => c.points.length >= state.minPoints);
     const hidden = fields.length - shown.length;
     const visible = shown.slice(0, state.page * PAGE);
-    panels.replaceChildren(...visible.map((c) => curvePanel(c, data, ax)));
+    panels.replaceChildren(...(visible.length > 0 ? visible.map((c) => curvePanel(c, data, ax)) : [el('p', { class: 'empty' }, hidden > 0 ? `No curve with at least ${state.minPoints} points passes the filters.` : 'No curve passes the filters.')]));
     sums.replaceChildren(...summary(shown, data));
     if (data.crossovers) pairs.replaceChildren(crossoverSection(data.crossovers, data.crossovers.pairs.filter((e) => pairMatches(e, state))));
     count.replaceChildren(

@@ -59,7 +59,7 @@ function backtestCard(curves: readonly ReportCurve[], holdout: number): HTMLElem
   const beats = all.reduce((s, r) => s + r.beatsNoChange, 0);
   const card = el('div', { class: 'card', id: 'backtests', 'data-curves': String(tested), 'data-beats': String(beats) });
   card.append(el('h2', {}, `Back-tests: the forecast beats "no change" in ${beats} of ${tested} curves`));
-  card.append(el('p', { class: 'note' }, `Fit all but the ${holdout} largest, predict the largest: median |error| in points of the metric's scale (or, in brackets, its own units) beside no change and a log-linear law, and the share of real values inside the ${sb.level === null ? '' : `${Math.round(100 * sb.level)}% `}interval.`));
+  card.append(el('p', { class: 'note' }, `Fit all but the ${holdout} largest, predict the largest: median |error| in points of the metric's scale (or in its own units, named in grey) beside no change and a log-linear law, and the share of real values inside the ${sb.level === null ? '' : `${Math.round(100 * sb.level)}% `}interval.`));
   if (rows.length > 0) {
     const table = el('table', { id: 'scoreboard' });
     const tr = el('tr');
@@ -67,8 +67,10 @@ function backtestCard(curves: readonly ReportCurve[], holdout: number): HTMLElem
     table.append(tr);
     for (const r of rows) {
       const row = el('tr');
-      const name = r.unit === 'points' ? r.taskFamily : `${r.taskFamily} (${r.unit})`;
-      for (const v of [name, String(r.curves), fmt(r.errors.forecast.median), fmt(r.errors.no_change.median), fmt(r.errors.log_linear.median), pct(r.coverage)]) row.append(el('td', {}, v));
+      const name = el('td', { title: r.unit === 'points' ? r.taskFamily : `${r.taskFamily}, in ${r.unit}` }, r.taskFamily);
+      if (r.unit !== 'points') name.append(el('span', { class: 'unit' }, ` (${r.unit})`));
+      row.append(name);
+      for (const v of [String(r.curves), fmt(r.errors.forecast.median), fmt(r.errors.no_change.median), fmt(r.errors.log_linear.median), pct(r.coverage)]) row.append(el('td', {}, v));
       table.append(row);
     }
     card.append(table);
