@@ -169,6 +169,18 @@ describe('what a researcher meets first in the report of the bundled data (issue
     expect(errors).toEqual([]);
   });
 
+  it('"show more" adds the next 60 panels and keeps the page in the URL', async () => {
+    const { page, errors } = await open();
+    expect(await page.locator('figure.curve').count()).toBe(60);
+    const first = await page.locator('figure.curve').first().getAttribute('data-curve');
+    await page.click('#more');
+    expect(await page.locator('figure.curve').count()).toBe(120);
+    expect(await page.locator('figure.curve').first().getAttribute('data-curve')).toBe(first);
+    expect(page.url()).toContain('page=2');
+    expect(await page.locator('#count').textContent()).toMatch(/drawing the first 120$/);
+    expect(errors).toEqual([]);
+  });
+
   it('lays the panels out as a grid of small multiples: ten on a 1280 × 900 screen', async () => {
     const { page, errors } = await open();
     const boxes = await page.locator('figure.curve').evaluateAll((figs) => figs.slice(0, 30).map((f) => f.getBoundingClientRect()).map((r) => ({ x: Math.round(r.left), top: r.top, bottom: r.bottom })));

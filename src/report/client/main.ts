@@ -30,29 +30,39 @@ function main(): void {
   const pairs = el('div', { id: 'crossover-box' });
   const panels = el('main', { id: 'panels' });
   const more = el('button', { id: 'more', type: 'button' }, 'show more');
+  let shown: ReportCurve[] = [];
+  let hidden = 0;
+  const drawCount = (drawn: number): void => {
+    count.replaceChildren(
+      `${shown.length} of ${data.curves.length} curves shown`,
+      ...(hidden > 0 ? [el('span', { id: 'hidden-count', 'data-hidden': String(hidden) }, `; ${hidden} with fewer than ${state.minPoints} point${state.minPoints === 1 ? '' : 's'} hidden (lower "min points" to see them)`)] : []),
+      drawn < shown.length ? `; drawing the first ${drawn}` : '',
+    );
+    more.hidden = drawn >= shown.length;
+  };
+  /** A filter changed: every section is drawn again from the curves the state keeps. */
   const render = (): void => {
     writeState(state, data.minPoints);
     const fields = data.curves.filter((c) => matchesFields(c, state));
-    const shown: ReportCurve[] = fields.filter((c) => c.points.length >= state.minPoints);
-    const hidden = fields.length - shown.length;
+    shown = fields.filter((c) => c.points.length >= state.minPoints);
+    hidden = fields.length - shown.length;
     const visible = shown.slice(0, state.page * PAGE);
     panels.replaceChildren(...(visible.length > 0 ? visible.map((c) => curvePanel(c, data, ax)) : [el('p', { class: 'empty' }, hidden > 0 ? `No curve with at least ${state.minPoints} points passes the filters.` : 'No curve passes the filters.')]));
     sums.replaceChildren(...summary(shown, data));
     if (data.crossovers) pairs.replaceChildren(crossoverSection(data.crossovers, data.crossovers.pairs.filter((e) => pairMatches(e, state))));
-    count.replaceChildren(
-      `${shown.length} of ${data.curves.length} curves shown`,
-      ...(hidden > 0 ? [el('span', { id: 'hidden-count', 'data-hidden': String(hidden) }, `; ${hidden} with fewer than ${state.minPoints} point${state.minPoints === 1 ? '' : 's'} hidden (lower "min points" to see them)`)] : []),
-      visible.length < shown.length ? `; drawing the first ${visible.length}` : '',
-    );
-    more.hidden = visible.length >= shown.length;
+    drawCount(visible.length);
   };
   const bar = controls(data.curves, state, () => {
     readControls(state);
     render();
   });
+  // The next page only adds panels: the curves, and so the summaries, are the same.
   more.addEventListener('click', () => {
     state.page++;
-    render();
+    writeState(state, data.minPoints);
+    const next = shown.slice((state.page - 1) * PAGE, state.page * PAGE);
+    panels.append(...next.map((c) => curvePanel(c, data, ax)));
+    drawCount(Math.min(shown.length, state.page * PAGE));
   });
   root.append(...(data.sections ?? []).map(chartSection), bar, count, sums, pairs, panels, more);
   render();
