@@ -24,7 +24,7 @@ describe('the static report of the bundled data, in Chromium', () => {
   beforeAll(() => {
     const r = emergence(['audit', '--quiet', '--html', html]);
     expect(r.code).toBe(0);
-  });
+  }, 60_000);
 
   it('renders panels, the summary and the verdicts with no console error', async () => {
     const { page, errors } = await watchedPage(browser);
@@ -85,11 +85,7 @@ describe('the static report of the bundled data, in Chromium', () => {
 
 /** The bundled audit as `--json` writes it: what the page's sections must agree with. */
 interface JsonCurve { key: { family: string; task: string; metric: string; shots: number | null; labels: Record<string, string> }; verdict: string; points: unknown[]; headline: unknown }
-const bundledJson = (): { curves: JsonCurve[]; meta: { curves: number; emergent: number }[] } => {
-  const out = join(dir, 'bundled.json');
-  expect(emergence(['audit', '--quiet', '--json', '--out', out]).code).toBe(0);
-  return JSON.parse(readFileSync(out, 'utf8')) as { curves: JsonCurve[]; meta: { curves: number; emergent: number }[] };
-};
+interface JsonDoc { curves: JsonCurve[]; meta: { curves: number; emergent: number }[] }
 const numbers = async (page: Page, sel: string, re: RegExp): Promise<number[]> => {
   const text = (await page.locator(sel).allTextContents()).join('\n');
   const m = re.exec(text);
@@ -112,11 +108,13 @@ describe('what a researcher meets first in the report of the bundled data (issue
   // REPORT_HTML_UNDER_TEST: an already written report (e.g. an older build's), to show these tests fail on it.
   const given = process.env.REPORT_HTML_UNDER_TEST;
   const html = given ?? join(dir, 'report-grid.html');
-  let doc: ReturnType<typeof bundledJson>;
+  let doc: JsonDoc;
   beforeAll(() => {
-    if (!given) expect(emergence(['audit', '--quiet', '--html', html]).code).toBe(0);
-    doc = bundledJson();
-  });
+    // One audit writes both, so the page and the JSON it is checked against come from the same run.
+    const json = join(dir, 'bundled.json');
+    expect(emergence(['audit', '--quiet', '--json', '--out', json, ...(given ? [] : ['--html', html])]).code).toBe(0);
+    doc = JSON.parse(readFileSync(json, 'utf8')) as JsonDoc;
+  }, 120_000);
   const open = async (hash = '', viewport = { width: 1280, height: 900 }): Promise<{ page: Page; errors: string[] }> => {
     const w = await watchedPage(browser, viewport);
     await w.page.goto(pathToFileURL(html).href + hash);
