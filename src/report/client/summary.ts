@@ -24,7 +24,8 @@ function metaCard(curves: readonly ReportCurve[], data: ReportData): HTMLElement
   card.append(el('p', { class: 'note' }, `By metric, over the curves shown with a verdict. ${data.fdrTests === null ? 'No FDR control (--no-fdr).' : `Verdicts are the audit's, FDR-controlled across all ${data.fdrTests} tested curves.`}`));
   if (meta.length > 0) {
     card.append(Plot.plot({
-      width: 400, height: 44 + 15 * meta.length, marginLeft: 150, marginRight: 56, marginTop: 24, marginBottom: 4, style: { fontSize: '10px' },
+      // Room for the longest metric id at 10 px (about 5.6 px a character), so none is cut.
+      width: 400, height: 44 + 15 * meta.length, marginLeft: Math.min(230, 12 + 5.6 * Math.max(...meta.map((m) => m.metric.length))), marginRight: 56, marginTop: 24, marginBottom: 4, style: { fontSize: '10px' },
       x: { label: null, domain: [0, 1], tickFormat: '.0%', grid: true, ticks: 4, axis: 'top' }, y: { label: null },
       marks: [
         Plot.barX(meta, { x: 'share', y: 'metric', sort: { y: '-x' }, fill: '#ef8a00' }),
@@ -60,7 +61,8 @@ function backtestCard(curves: readonly ReportCurve[], holdout: number): HTMLElem
   const card = el('div', { class: 'card', id: 'backtests', 'data-curves': String(tested), 'data-beats': String(beats) });
   card.append(el('h2', {}, `Back-tests: the forecast beats "no change" in ${beats} of ${tested} curves`));
   card.append(el('p', { class: 'note' }, `Fit all but the ${holdout} largest, predict the largest: median |error| in points of the metric's scale (or in its own units, named in grey) beside no change and a log-linear law, and the share of real values inside the ${sb.level === null ? '' : `${Math.round(100 * sb.level)}% `}interval.`));
-  if (rows.length > 0) {
+  if (rows.length === 0) card.append(el('p', { class: 'note' }, 'No curve shown has a headline back-test (too few models to hold some out).'));
+  else {
     const table = el('table', { id: 'scoreboard' });
     const tr = el('tr');
     for (const h of ['task family', 'curves', 'forecast', 'no change', 'log-linear', 'inside']) tr.append(el('th', {}, h));
