@@ -26,7 +26,8 @@ export function axisOf(data: ReportData): Axis {
   return { toX: (pos) => pos, scale: { type: 'log' }, name: a?.name ?? 'params', label: a?.label ?? 'parameters', tick: (v) => (step ? String(Math.round(v)) : a?.kind === 'flops' ? v.toExponential(0) : fmtParams(v)) };
 }
 
-export const curveTitle = (c: ReportCurve): string => `${familyLabel(c.key)} · ${c.key.task}${c.key.shots === null ? '' : ` · ${c.key.shots}-shot`} · ${c.key.metric}`;
+/** What a panel is of, after its family: task · shots · metric. */
+const subject = (c: ReportCurve): string => `${c.key.task}${c.key.shots === null ? '' : ` · ${c.key.shots}-shot`} · ${c.key.metric}`;
 
 interface PlotPoint { model: string; params: number; value: number; lo: number | null; hi: number | null; n: number | null; heldOut: boolean; href: string | null }
 
@@ -71,7 +72,7 @@ export function curvePanel(c: ReportCurve, data: ReportData, ax: Axis): HTMLElem
     y: { label: `${c.key.metric}${c.higherIsBetter ? ' ↑' : ' ↓'}`, grid: true, domain, ticks: 4 },
     marks,
   });
-  const title = curveTitle(c);
+  const title = `${familyLabel(c.key)} · ${subject(c)}`;
   const badge = el('span', { class: `badge verdict-${c.verdict}` }, c.qualifier ? `${c.verdict} (${c.qualifier})` : c.verdict);
   const head = el('div', { class: 'head' });
   head.append(badge, el('span', { class: 'pts' }, `${c.points.length} pts`));
@@ -85,7 +86,7 @@ export function curvePanel(c: ReportCurve, data: ReportData, ax: Axis): HTMLElem
   why.append(ul);
   // Two lines, each cut with an ellipsis on its own, so a long family label never hides the task and metric.
   const h3 = el('h3', { title });
-  h3.append(el('span', { class: 'fam' }, familyLabel(c.key)), el('span', { class: 'sep' }, ' · '), el('span', { class: 'what' }, title.slice(familyLabel(c.key).length + 3)));
+  h3.append(el('span', { class: 'fam' }, familyLabel(c.key)), el('span', { class: 'sep' }, ' · '), el('span', { class: 'what' }, subject(c)));
   fig.append(h3, head, plot, why);
   return fig;
 }
