@@ -119,8 +119,13 @@ describe('the report panel, in Chromium', () => {
     expect(await page.locator('#crossovers section.crossover').count()).toBe(3);
     expect(await page.locator('#crossovers section.crossover svg').count()).toBeGreaterThanOrEqual(6);
     expect(await page.locator('#crossovers h3').allTextContents()).toEqual(expect.arrayContaining([expect.stringMatching(/^OPT · gsm8k · exact_match\/flexible-extract: /)]));
-    expect(await page.locator('#panels section.panel').count()).toBe(6);
+    expect(await page.locator('#panels figure.curve').count()).toBe(6);
     await page.screenshot({ path: join(ROOT, 'test-output', 'report-crossover.png'), fullPage: true });
+    // The page's filters apply to the crossover pairs as to every other section.
+    await page.selectOption('#f-family', 'OPT');
+    expect(await page.locator('#crossovers section.crossover').count()).toBe(1);
+    expect(await page.locator('#crossovers h3').allTextContents()).toEqual([expect.stringMatching(/^OPT · gsm8k · /)]);
+    expect(await page.locator('#panels figure.curve').count()).toBe(2);
     expect(errors).toEqual([]);
   });
 });

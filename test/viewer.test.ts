@@ -79,7 +79,9 @@ describe('emergence view, in Chromium', () => {
     await page.waitForSelector('body[data-ready="true"]', { timeout: 10_000 }).catch(() => {
       throw new Error(`report did not render: ${errors.join(' | ')}`);
     });
-    expect(await page.locator('section.panel').count()).toBe(1);
+    const titles = await page.locator('figure.curve h3').allTextContents();
+    expect(titles.length).toBeGreaterThan(1); // one panel per metric of the one (family, task)
+    for (const t of titles) expect(t).toMatch(/^toy · add3 · 2-shot · /);
     await page.screenshot({ path: join(shots, 'viewer-report.png') });
     const fig = page.locator('figure.curve', { hasText: 'exact_match' }).first();
     const href = await fig.locator('svg g[aria-label="dot"] a').nth(1).getAttribute('href');

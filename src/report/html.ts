@@ -23,31 +23,42 @@ export function clientBundle(): string {
 
 const STYLE = `
 :root { font-family: system-ui, -apple-system, "Segoe UI", sans-serif; color: #222; }
-body { margin: 0 auto; max-width: 1500px; padding: 0 16px 40px; }
-header h1 { font-size: 20px; margin: 16px 0 4px; }
-header p { margin: 0 0 12px; color: #555; font-size: 13px; }
-#controls { position: sticky; top: 0; background: #fff; padding: 8px 0; display: flex; gap: 12px; flex-wrap: wrap; align-items: center; border-bottom: 1px solid #ddd; z-index: 2; }
-#controls label { font-size: 13px; } #controls select, #controls input { font-size: 13px; padding: 3px; }
-#f-q { min-width: 260px; }
-#count { font-size: 13px; color: #555; }
-#summary h2 { font-size: 15px; margin: 14px 0 6px; }
-#swaps { font-size: 12px; max-height: 180px; overflow: auto; }
-.panel { border-top: 1px solid #eee; padding-top: 6px; }
-.panel h3 { font-size: 14px; margin: 6px 0; }
-.metrics { display: flex; flex-wrap: wrap; gap: 14px; }
-figure.curve { margin: 0; width: 340px; }
-figcaption { font-size: 12px; }
+body { margin: 0 auto; max-width: 1800px; padding: 0 16px 40px; }
+header h1 { font-size: 19px; margin: 12px 0 2px; }
+header p { margin: 0 0 6px; color: #555; font-size: 12px; }
+#controls { position: sticky; top: 0; background: #fff; padding: 6px 0; display: flex; gap: 10px; flex-wrap: wrap; align-items: center; border-bottom: 1px solid #ddd; z-index: 2; }
+#controls label { font-size: 13px; } #controls select, #controls input { font-size: 13px; padding: 2px; max-width: 190px; }
+#f-pts { width: 4em; } #f-q { width: 230px; }
+#count { font-size: 13px; color: #555; margin: 6px 0; }
+#hidden-count { color: #a61e4d; }
+#summary { display: grid; grid-template-columns: repeat(auto-fit, minmax(360px, 1fr)); gap: 12px; margin-bottom: 10px; }
+#summary .card { border: 1px solid #e9ecef; border-radius: 6px; padding: 6px 10px; max-height: 210px; overflow: auto; }
+#summary h2 { font-size: 13px; margin: 2px 0 4px; } #summary .note { font-size: 11px; color: #666; margin: 0 0 4px; }
+#swaps { font-size: 11px; margin: 0; padding-left: 16px; }
+#scoreboard { border-collapse: collapse; font-size: 11px; } #scoreboard td, #scoreboard th { padding: 1px 4px; text-align: right; border-bottom: 1px solid #f1f3f5; }
+#scoreboard td:first-child, #scoreboard th:first-child { text-align: left; } #scoreboard td:first-child { max-width: 105px; white-space: nowrap; overflow: hidden; text-overflow: ellipsis; } #scoreboard th { font-weight: 600; } #scoreboard .unit { color: #888; font-size: 10px; }
+/* The small multiples: as many columns of at least 230 px as fit (five at 1280 px). */
+#panels { display: grid; grid-template-columns: repeat(auto-fill, minmax(230px, 1fr)); gap: 10px 12px; }
+figure.curve { margin: 0; min-width: 0; border: 1px solid #eee; border-radius: 6px; padding: 4px 6px; }
+figure.curve h3 { font-size: 12px; font-weight: 600; margin: 0; line-height: 15px; }
+figure.curve h3 .fam, figure.curve h3 .what { display: block; white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }
+figure.curve h3 .sep { display: none; } figure.curve h3 .fam { color: #555; }
+figure.curve .head { display: flex; justify-content: space-between; align-items: center; margin: 2px 0; }
+figure.curve .pts { font-size: 11px; color: #777; }
+figure.curve svg { width: 100%; height: auto; display: block; }
+.why { font-size: 11px; } .why summary { cursor: pointer; color: #555; }
 .facts { font-size: 11px; color: #555; margin-top: 2px; }
 .reasons { font-size: 11px; color: #333; margin: 4px 0 0; padding-left: 16px; }
-.badge { padding: 1px 6px; border-radius: 8px; font-size: 11px; background: #eee; }
+.badge { padding: 1px 6px; border-radius: 8px; font-size: 11px; background: #eee; white-space: nowrap; overflow: hidden; text-overflow: ellipsis; max-width: 80%; }
 .badge.verdict-emergent { background: #ffd8a8; } .badge.verdict-smooth { background: #d3f9d8; }
 .badge.verdict-flat { background: #e9ecef; } .badge.verdict-non_monotonic { background: #d0ebff; }
 .badge.verdict-too_noisy { background: #fff3bf; } .badge.verdict-too_few_points { background: #f1f3f5; }
 .badge.verdict-at_chance { background: #e9ecef; } .badge.verdict-fragile { background: #ffe3e3; }
-#more { margin: 16px 0; }
+#more { margin: 16px 0; } #panels .empty { font-size: 13px; color: #555; }
 .chart-section h2 { font-size: 15px; margin: 14px 0 4px; } .chart-section p { font-size: 12px; color: #555; margin: 0 0 8px; }
 .charts { display: flex; flex-wrap: wrap; gap: 14px; }
-figure.line-chart { margin: 0; width: 450px; } figure.line-chart figcaption { font-weight: 600; }
+.panel.crossover h3 { font-size: 14px; margin: 6px 0; } .metrics { display: flex; flex-wrap: wrap; gap: 14px; }
+figure.line-chart { margin: 0; width: 450px; } figure.line-chart figcaption { font-weight: 600; font-size: 12px; }
 `;
 
 export function auditHtml(doc: AuditDocument, title = 'Emergence audit', links?: Readonly<Record<string, string>>, sections?: readonly ChartSection[], crossovers?: CrossoverDocument): string {

@@ -1,12 +1,13 @@
-import { metricInfo } from '../core/analysis/metric-info.js';
+import { metricScale } from '../core/analysis/metric-info.js';
 import type { AuditDocument } from './audit-document.js';
 import type { CrossoverDocument } from './crossover-document.js';
 
 /**
  * What the web page needs of an audit document: every curve's points, verdict, reasons and
- * measures, its best fit and its headline back-test (with the fit the forecast came from), plus
- * the swaps and the meta-analysis. A projection of the same model `--json` writes: nothing is
- * computed again, the page only evaluates the fits it is given.
+ * measures, its best fit and its headline back-test (with the fit the forecast came from). A
+ * projection of the same model `--json` writes: no curve is judged again. The page evaluates the
+ * fits it is given and rebuilds the summaries across curves (meta-analysis, metric swaps,
+ * scoreboard) with the audit's own functions for whichever curves its filters keep.
  */
 export type ReportCurve = Pick<AuditDocument['curves'][number], 'id' | 'key' | 'verdict' | 'qualifier' | 'reasons' | 'measures' | 'bestForm' | 'trendP' | 'trendQ' | 'emergenceP' | 'emergenceQ' | 'headline' | 'surprise' | 'higherIsBetter' | 'points'> & {
   readonly bestFit: AuditDocument['curves'][number]['fits'][number] | null;
@@ -46,9 +47,11 @@ export interface ReportData {
   readonly holdout: number;
   /** The scale axis the panels are drawn against (absent: parameters). */
   readonly axis?: AuditDocument['axis'];
+  /** The audit's minimum number of points for a verdict: the page's default filter, so it opens on what the table shows. */
+  readonly minPoints: number;
+  /** Curves FDR control ran across (null under --no-fdr): the page's summaries keep the audit's verdicts. */
+  readonly fdrTests: number | null;
   readonly curves: readonly ReportCurve[];
-  readonly swaps: AuditDocument['swaps'];
-  readonly meta: AuditDocument['meta'];
 }
 
 export function reportData(doc: AuditDocument, title: string, links?: Readonly<Record<string, string>>, sections?: readonly ChartSection[], crossovers?: CrossoverDocument): ReportData {
@@ -59,15 +62,15 @@ export function reportData(doc: AuditDocument, title: string, links?: Readonly<R
     ...(crossovers ? { crossovers } : {}),
     inputs: doc.inputs,
     holdout: doc.holdout,
+    minPoints: doc.thresholds.minPoints,
+    fdrTests: doc.fdr === null ? null : doc.fdr.tests,
     ...(doc.axis && doc.axis.kind !== 'params' ? { axis: doc.axis } : {}),
     curves: doc.curves.map((c) => ({
       id: c.id, key: c.key, verdict: c.verdict, qualifier: c.qualifier, reasons: c.reasons, measures: c.measures, bestForm: c.bestForm, trendQ: c.trendQ, emergenceP: c.emergenceP, emergenceQ: c.emergenceQ,
       trendP: c.trendP, headline: c.headline, surprise: c.surprise, higherIsBetter: c.higherIsBetter,
       points: c.points.map((p) => ({ ...p, extra: {} })),
       bestFit: c.fits.find((f) => f.form === c.bestForm) ?? null,
-      limits: ((i) => (i === null ? null : (i.bounds ?? i.limits ?? null)))(metricInfo(c.key.metric)),
+      limits: metricScale(c.key.metric),
     })),
-    swaps: doc.swaps,
-    meta: doc.meta,
   };
 }

@@ -1,5 +1,6 @@
 import type { Curve, Verdict, VerdictClass } from '../types.js';
-import { curveId, swapGroupId } from '../curves/key.js';
+import { curveId } from '../curves/key.js';
+import { metaAnalysis, metricSwaps, type MetricShare, type MetricSwap } from './meta-analysis.js';
 import { fdrCutoff, fdrQValues, type FdrMethod } from '../stats/fdr.js';
 import { deriveSeed } from '../random/derive-seed.js';
 import { makeRng, type Rng } from '../random/rng.js';
@@ -8,31 +9,7 @@ import { BACKTEST_MIN_TRAIN } from './backtest.js';
 import { classify, curveEvidence, curveGates, type CurveEvidence, type VerdictGates, type VerdictOptions } from './verdict.js';
 import { scoreboard, type Scoreboard } from './scoreboard.js';
 
-/** For one (family, task, shots, labels): the verdict under each metric, and whether they disagree. */
-export interface MetricSwap {
-  readonly family: string;
-  readonly task: string;
-  readonly shots: number | null;
-  readonly labels: Readonly<Record<string, string>>;
-  readonly entries: readonly { readonly metric: string; readonly verdict: VerdictClass; readonly qualifier: string | null }[];
-  /** True when the metrics give different verdicts (too_few_points ignored). */
-  readonly changes: boolean;
-  /** Metrics under which the curve reads emergent, and under which it does not. */
-  readonly emergentUnder: readonly string[];
-  readonly notEmergentUnder: readonly string[];
-}
-
-/** Meta-analysis row, in the spirit of Schaeffer et al. 2023 §4: emergence counted by metric. */
-export interface MetricShare {
-  readonly metric: string;
-  /** Curves with enough points for a verdict. */
-  readonly curves: number;
-  readonly emergent: number;
-  /** emergent / curves. */
-  readonly share: number;
-  /** This metric's share of all emergent curves. */
-  readonly shareOfEmergent: number;
-}
+export { metaAnalysis, metricSwaps, type MetricShare, type MetricSwap };
 
 export interface AuditReport {
   readonly verdicts: Verdict[];
@@ -42,59 +19,6 @@ export interface AuditReport {
   readonly scoreboard: Scoreboard;
   /** What FDR control did, or null when it was off. */
   readonly fdr: FdrSummary | null;
-}
-
-const judged = (v: Verdict): boolean => v.verdict !== 'too_few_points';
-
-export function metricSwaps(verdicts: readonly Verdict[]): MetricSwap[] {
-  const groups = new Map<string, Verdict[]>();
-  for (const v of verdicts) {
-    const id = swapGroupId(v.key);
-    const g = groups.get(id);
-    if (g) g.push(v);
-    else groups.set(id, [v]);
-  }
-  const out: MetricSwap[] = [];
-  for (const g of groups.values()) {
-    if (g.length < 2) continue;
-    const k = g[0]!.key;
-    const classes = new Set(g.filter(judged).map((v) => v.verdict));
-    out.push({
-      family: k.family,
-      task: k.task,
-      shots: k.shots,
-      labels: k.labels,
-      entries: g.map((v) => ({ metric: v.key.metric, verdict: v.verdict, qualifier: v.qualifier })),
-      changes: classes.size > 1,
-      emergentUnder: g.filter((v) => v.verdict === 'emergent').map((v) => v.key.metric),
-      notEmergentUnder: g.filter((v) => judged(v) && v.verdict !== 'emergent').map((v) => v.key.metric),
-    });
-  }
-  return out;
-}
-
-export function metaAnalysis(verdicts: readonly Verdict[]): MetricShare[] {
-  const by = new Map<string, { curves: number; emergent: number }>();
-  let totalEmergent = 0;
-  for (const v of verdicts) {
-    if (!judged(v)) continue;
-    const row = by.get(v.key.metric) ?? { curves: 0, emergent: 0 };
-    row.curves++;
-    if (v.verdict === 'emergent') {
-      row.emergent++;
-      totalEmergent++;
-    }
-    by.set(v.key.metric, row);
-  }
-  return [...by.entries()]
-    .map(([metric, r]) => ({
-      metric,
-      curves: r.curves,
-      emergent: r.emergent,
-      share: r.emergent / r.curves,
-      shareOfEmergent: totalEmergent > 0 ? r.emergent / totalEmergent : 0,
-    }))
-    .sort((a, b) => b.share - a.share || b.curves - a.curves || a.metric.localeCompare(b.metric));
 }
 
 export interface AuditOptions extends VerdictOptions {

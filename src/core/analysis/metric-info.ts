@@ -62,3 +62,9 @@ export function metricInfo(metric: string): MetricInfo | null {
   if (/^(pass|subset_accuracy|independent_subset_accuracy|mse_below)@[\d.e-]+$/i.test(metric)) return FRACTION;
   return null;
 }
+
+/** The range a metric's values can take: its fixed bounds, else its natural limits, else null. Plots and forecasts keep to it. */
+export function metricScale(metric: string): readonly [number, number] | null {
+  const i = metricInfo(metric);
+  return i === null ? null : (i.bounds ?? i.limits ?? null);
+}

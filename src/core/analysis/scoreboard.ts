@@ -70,8 +70,11 @@ interface Entry {
   readonly width: number;
 }
 
-/** `curves[i]` is the curve of `verdicts[i]` (for the bounds check on its points). */
-export function scoreboard(curves: readonly Curve[], verdicts: readonly Verdict[]): Scoreboard {
+/**
+ * `curves[i]` is the curve of `verdicts[i]` (for the bounds check on its points). Only the key, the
+ * headline back-test and the points are read, so the report's page can rebuild it for a filtered subset.
+ */
+export function scoreboard(curves: readonly Pick<Curve, 'points'>[], verdicts: readonly Pick<Verdict, 'key' | 'headline'>[]): Scoreboard {
   const groups = new Map<string, { taskFamily: string; unit: string; entries: Entry[] }>();
   let level: number | null = null;
   const add = (taskFamilyName: string, unit: string, e: Entry): void => {

@@ -6,21 +6,13 @@
 import * as Plot from '@observablehq/plot';
 import { predict } from '../../core/fit/index.js';
 import type { ReportData } from '../report-data.js';
+import { el, fmt, fmtParams } from './dom.js';
+import { clipTo, yDomain } from './y-domain.js';
+import { metricScale } from '../../core/analysis/metric-info.js';
 
 type Doc = NonNullable<ReportData['crossovers']>;
 type Entry = Doc['pairs'][number];
 
-const el = <K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Record<string, string> = {}, text?: string): HTMLElementTagNameMap[K] => {
-  const e = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, v);
-  if (text !== undefined) e.textContent = text;
-  return e;
-};
-const fmt = (v: number): string => String(Number(v.toPrecision(3)));
-const fmtParams = (p: number): string => {
-  for (const [u, s] of [[1e12, 'T'], [1e9, 'B'], [1e6, 'M'], [1e3, 'K']] as const) if (p >= u) return `${Number((p / u).toPrecision(3))}${s}`;
-  return String(p);
-};
 const A_COLOUR = '#7f7f7f';
 const B_COLOUR = '#d6336c';
 
@@ -46,10 +38,14 @@ function panel(e: Entry, doc: Doc): HTMLElement {
   sec.append(el('h3', {}, `${e.label} · ${e.task} · ${e.metric}: ${outcomeText(e, doc)}`));
   const row = el('div', { class: 'metrics' });
   const lines: { params: number; value: number; variant: string }[] = [];
+  // The axis keeps to the metric's scale when both sides share one (compared metrics may not).
+  const sa = metricScale(e.a.key.metric);
+  const sb = metricScale(e.b.key.metric);
+  const limits = sa !== null && sb !== null && sa[0] === sb[0] && sa[1] === sb[1] ? sa : null;
   for (const [name, fit, pts] of [[a, r.fitA, e.a.points], [b, r.fitB, e.b.points]] as const) {
     if (fit === null || pts.length === 0) continue;
     const xs = pts.map((p) => Math.log10(p.params));
-    for (const x of grid(Math.min(...xs), Math.max(...xs))) lines.push({ params: 10 ** x, value: predict(fit, x), variant: name });
+    for (const x of grid(Math.min(...xs), Math.max(...xs))) lines.push({ params: 10 ** x, value: clipTo(limits, predict(fit, x)), variant: name });
   }
   const dots = [...e.a.points.map((p) => ({ ...p, variant: a })), ...e.b.points.map((p) => ({ ...p, variant: b }))];
   const colour = { legend: true, domain: [a, b], range: [A_COLOUR, B_COLOUR] };
@@ -58,7 +54,7 @@ function panel(e: Entry, doc: Doc): HTMLElement {
     figure(Plot.plot({
       width: 420, height: 250, marginLeft: 48, style: { fontSize: '10px' }, color: colour,
       x: { type: 'log', label: 'parameters', tickFormat: (d: number) => fmtParams(d), ticks: 5 },
-      y: { label: `${e.metric}${e.higherIsBetter ? ' ↑' : ' ↓'}`, grid: true },
+      y: { label: `${e.metric}${e.higherIsBetter ? ' ↑' : ' ↓'}`, grid: true, domain: yDomain(dots.map((d) => d.value), lines.map((l) => l.value), limits) },
       marks: [
         Plot.rectX(bands, { x1: 'x1', x2: 'x2', fill: B_COLOUR, fillOpacity: 0.08 }),
         Plot.ruleX(bands, { x: 'params', stroke: B_COLOUR, strokeDasharray: '3,3' }),
@@ -91,13 +87,14 @@ function figure(plot: Element, caption: string): HTMLElement {
   return fig;
 }
 
-export function crossoverSection(doc: Doc): HTMLElement {
+/** The pairs the page's filters keep (both curves must pass), of all the document's pairs. */
+export function crossoverSection(doc: Doc, pairs: readonly Entry[]): HTMLElement {
   const box = el('section', { class: 'chart-section', id: 'crossovers' });
   const { field, a, b } = doc.compare;
   box.append(
     el('h2', {}, `Where ${b} overtakes ${a} (${field})`),
-    el('p', {}, `${doc.pairs.length} pairs. Crossovers are where the difference of the two fitted curves changes sign; intervals are ${Math.round(doc.level * 100)}% bootstrap percentile intervals (${doc.resamples} resamples, seed ${doc.seed}). The audit of every compared curve follows.`),
+    el('p', {}, `${pairs.length} of ${doc.pairs.length} pairs shown. Crossovers are where the difference of the two fitted curves changes sign; intervals are ${Math.round(doc.level * 100)}% bootstrap percentile intervals (${doc.resamples} resamples, seed ${doc.seed}). The audit of every compared curve follows.`),
   );
-  for (const e of doc.pairs) box.append(panel(e, doc));
+  for (const e of pairs) box.append(panel(e, doc));
   return box;
 }
