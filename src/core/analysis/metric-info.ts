@@ -59,6 +59,10 @@ const KNOWN: Record<string, MetricInfo> = {
 export function metricInfo(metric: string): MetricInfo | null {
   const direct = KNOWN[metric] ?? KNOWN[metric.toLowerCase()];
   if (direct) return direct;
+  // lm-eval's filtered metrics (`exact_match/strict-match`, `exact_match/flexible-extract`) are the
+  // base metric computed on a filtered answer: same scale, same direction.
+  const slash = metric.indexOf('/');
+  if (slash > 0) return metricInfo(metric.slice(0, slash));
   if (/^(pass|subset_accuracy|independent_subset_accuracy|mse_below)@[\d.e-]+$/i.test(metric)) return FRACTION;
   return null;
 }
