@@ -19,7 +19,7 @@ const OPTIONS = {
   store: { type: 'string', arg: 'PATH', help: "this worker's DuckDB shard (default ./emergence-shards/<host>-<pid>.duckdb); one writer per shard" },
   models: { type: 'string', arg: 'DIR', help: 'trained members (default ./emergence-models): on several machines, one folder they all reach' },
   'lock-ms': { type: 'string', arg: 'MS', help: "a job's lease, renewed every half of it: a dead worker's job is retried elsewhere after about this (default 30000)" },
-  verbose: { type: 'boolean', arg: '', help: 'also log every write to the shard' },
+  verbose: { type: 'boolean', arg: '', help: 'also log every write to the shard and the training steps' },
   quiet: { type: 'boolean', arg: '', help: 'no log lines on stderr' },
   help: { type: 'boolean', arg: '', short: 'h', help: 'this help' },
 } as const satisfies OptionTable;
@@ -66,7 +66,9 @@ export async function runWorker(argv: string[], ctx: CliContext): Promise<number
   const w = startWorker(redis, {
     queue: values.queue ?? DEFAULT_QUEUE, concurrency, lockMs, name,
     run: async (job) => {
-      const r = await runSweepJob(job, env);
+      // --verbose shows a member's training as it goes (every 10 steps); an eval's progress is its write lines.
+      const progress = values.verbose && job.kind === 'train' ? (m: string): void => log.info(`${name}: ${m}`) : (): void => {};
+      const r = await runSweepJob(job, { ...env, progress });
       log.info(`${name}: ${describeJob(job)}: ${r.ran ? `done in ${r.seconds.toFixed(2)} s${job.kind === 'eval' ? `, ${r.samples} samples (${r.skipped} stored by an earlier attempt)` : ''}` : 'already in this shard'}`);
     },
     onEvent: (e) => {
