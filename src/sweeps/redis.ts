@@ -27,6 +27,8 @@ export async function connectRedis(url: string, timeoutMs = 5000): Promise<Redis
   let last: Error | null = null;
   const redis = new Redis(url, {
     lazyConnect: true, maxRetriesPerRequest: null, connectTimeout: timeoutMs, enableOfflineQueue: true,
+    // ioredis waits this long for a socket to close on disconnect; a refused one never reports it, so the process would linger.
+    disconnectTimeout: 200,
     retryStrategy: (times) => (connected ? Math.min(200 * times, 5000) : null),
   });
   redis.on('error', (e: Error) => {
