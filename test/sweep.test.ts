@@ -129,6 +129,23 @@ function startWorker(shard: string, models: string): Worker {
   return w;
 }
 
+/** `emergence view` with the sweep's page; resolves with its URL once it listens. */
+function startView(args: string[]): Promise<{ url: string; proc: ChildProcess }> {
+  const proc = spawn(process.execPath, [CLI, 'view', '--port', '0', ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, CI: 'true' } });
+  procs.add(proc);
+  return new Promise((res, rej) => {
+    let out = '';
+    let err = '';
+    proc.stdout!.on('data', (d: Buffer) => {
+      out += d.toString();
+      const m = /(http:\/\/127\.0\.0\.1:\d+)\//.exec(out);
+      if (m) res({ url: m[1]!, proc });
+    });
+    proc.stderr!.on('data', (d: Buffer) => (err += d.toString()));
+    proc.on('exit', (code) => rej(new Error(`view exited ${code}: ${err}`)));
+  });
+}
+
 const exited = (p: ChildProcess): Promise<void> => (p.exitCode !== null || p.signalCode !== null ? Promise.resolve() : new Promise((r) => p.once('exit', () => r())));
 
 interface Status { kinds: { kind: string; total: number; done: number; failed: number; running: number; queued: number; waiting: number }[]; etaSeconds: number | null }
@@ -193,6 +210,17 @@ describe('emergence sweep on BullMQ with three workers', () => {
       { kind: 'eval', total: EVAL_JOBS, done: EVAL_JOBS, running: 0, queued: 0, waiting: 0, failed: 0, meanSeconds: expect.any(Number) },
     ]);
     expect(s.etaSeconds).toBe(0);
+    // The viewer shows the sweep's progress, from the queue and (for the local run) from its store.
+    const fromQueue = await startView(['--store', local, '--sweep', file, '--redis', redisUrl]);
+    const fromStore = await startView(['--store', local, '--sweep', file]);
+    const pages = await Promise.all([fromQueue, fromStore].map(async (v) => (await fetch(`${v.url}/sweep`)).text()));
+    for (const v of [fromQueue, fromStore]) v.proc.kill('SIGTERM');
+    for (const html of pages) {
+      expect(html).toContain(`<span id="done">${TRAIN_JOBS + EVAL_JOBS}/${TRAIN_JOBS + EVAL_JOBS}</span>`);
+      expect(html).toContain(`<tr><td>eval</td><td class="num">${EVAL_JOBS}</td><td class="num">${EVAL_JOBS}</td>`);
+    }
+    expect(pages[0]).toContain(`workers connected`);
+    expect(pages[0]).toContain(redisUrl);
     for (const w of live) w.proc.kill('SIGTERM');
     await Promise.all(live.map((w) => exited(w.proc)));
     for (const w of live) expect(w.proc.exitCode, w.lines.slice(-3).join('\n')).toBe(0);

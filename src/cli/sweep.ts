@@ -64,7 +64,8 @@ Exit codes: 0 ok; 1 internal error; 2 bad config, Redis unreachable, or jobs tha
 Example sweep.yaml:
 ${EXAMPLE_SWEEP}`;
 
-function readSweep(path: string, ctx: CliContext): { cfg: SweepConfig; jobs: SweepJob[] } {
+/** The sweep file and its jobs (the viewer's --sweep reads it too). */
+export function readSweep(path: string, ctx: CliContext): { cfg: SweepConfig; jobs: SweepJob[] } {
   const file = resolve(ctx.cwd, path);
   let text: string;
   try {

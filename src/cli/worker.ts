@@ -71,6 +71,7 @@ export async function runWorker(argv: string[], ctx: CliContext): Promise<number
       const r = await runSweepJob(job, { ...env, progress });
       log.info(`${name}: ${describeJob(job)}: ${r.ran ? `done in ${r.seconds.toFixed(2)} s${job.kind === 'eval' ? `, ${r.samples} samples (${r.skipped} stored by an earlier attempt)` : ''}` : 'already in this shard'}`);
     },
+    onError: (e) => log.warn(`${name}: the queue: ${e.message.replaceAll(values.redis!, redactUrl(values.redis!))}`),
     onEvent: (e) => {
       if (e.type === 'start') log.info(`${name}: ${describeJob(e.job)}: started (${e.job.id})`);
       else if (e.type === 'failed') log.warn(`${name}: ${describeJob(e.job)} failed: ${e.error?.message ?? 'unknown'}`);

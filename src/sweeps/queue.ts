@@ -71,6 +71,8 @@ export interface WorkerOptions {
   readonly name: string;
   readonly run: (job: SweepJob) => Promise<void>;
   readonly onEvent: (e: { readonly type: 'start' | 'done' | 'failed'; readonly job: SweepJob; readonly error?: Error }) => void;
+  /** The queue's own errors (Redis gone for a while): the worker reconnects and goes on. */
+  readonly onError?: (e: Error) => void;
 }
 
 /** Pulls jobs until closed; a finished train job enqueues the eval jobs that waited for it. */
@@ -90,6 +92,8 @@ export function startWorker(redis: Redis, o: WorkerOptions): { close(): Promise<
   worker.on('failed', (job: Job<SweepJob> | undefined, error: Error) => {
     if (job) o.onEvent({ type: 'failed', job: job.data, error });
   });
+  // An 'error' event nobody hears would end the process; a lost connection is reported and retried.
+  worker.on('error', (e: Error) => o.onError?.(e));
   return {
     worker,
     close: async () => {
