@@ -172,6 +172,9 @@ describe('emergence sweep on BullMQ with three workers', () => {
     const l = await emergenceAsync(['sweep', '--config', file, '--store', local, '--models', join(dir, 'models-local'), '--quiet', '--json']);
     expect(l.code, l.stderr).toBe(0);
     expect(JSON.parse(l.stdout).ran).toEqual({ train: TRAIN_JOBS, eval: EVAL_JOBS });
+    // Rerun: the store records every job done, so nothing runs again.
+    const l2 = await emergenceAsync(['sweep', '--config', file, '--store', local, '--models', join(dir, 'models-local'), '--quiet', '--json']);
+    expect(JSON.parse(l2.stdout)).toMatchObject({ ran: { train: 0, eval: 0 }, skipped: TRAIN_JOBS + EVAL_JOBS, samples: 0 });
 
     const submit = await emergenceAsync(['sweep', '--config', file, '--redis', redisUrl, '--json']);
     expect(submit.code, submit.stderr).toBe(0);
@@ -184,7 +187,10 @@ describe('emergence sweep on BullMQ with three workers', () => {
     const models = join(dir, 'models-shared');
     mkdirSync(shards, { recursive: true });
     const shardOf = (i: number): string => join(shards, `w${i}.duckdb`);
-    const workers = [0, 1, 2].map((i) => startWorker(shardOf(i), models));
+    // Worker 0 connects first, so the first train job is its own.
+    const first = startWorker(shardOf(0), models);
+    await first.waitFor(/pulling jobs/);
+    const workers = [first, ...[1, 2].map((i) => startWorker(shardOf(i), models))];
     // Worker 0 dies while it trains a member (its training child notices and stops); worker 1 while it writes a batch.
     const trainLine = await workers[0]!.waitFor(/started \(train-/);
     // At step 10 of 80, just after its first checkpoint: the retry resumes from it.
@@ -202,7 +208,7 @@ describe('emergence sweep on BullMQ with three workers', () => {
     let s = await status(file);
     const t0 = Date.now();
     while (s.kinds.some((k) => k.done + k.failed < k.total) && Date.now() - t0 < 150_000) {
-      await new Promise((r) => setTimeout(r, 500));
+      await new Promise((r) => setTimeout(r, 1000));
       s = await status(file);
     }
     expect(s.kinds).toEqual([
