@@ -118,13 +118,14 @@ export interface KindStatus {
 export interface SweepStatus {
   readonly kinds: readonly KindStatus[];
   readonly workers: number;
+  /** Null while nothing runs, or before a kind with work left has a finished job to time. */
   readonly etaSeconds: number | null;
   /** The first failure's reason, if any job failed. */
   readonly failure: { readonly id: string; readonly reason: string } | null;
 }
 
 /** Counts per job kind of this sweep's jobs, and the time left. */
-export async function sweepStatus(redis: Redis, jobs: readonly SweepJob[], queueName = DEFAULT_QUEUE, now = Date.now()): Promise<SweepStatus> {
+export async function sweepStatus(redis: Redis, jobs: readonly SweepJob[], queueName = DEFAULT_QUEUE): Promise<SweepStatus> {
   const queue = new Queue(queueName, { connection: redis });
   try {
     const states = await statesOf(queue, jobs.map((j) => j.id));
@@ -132,14 +133,7 @@ export async function sweepStatus(redis: Redis, jobs: readonly SweepJob[], queue
     const failedIds = jobs.filter((j) => states.get(j.id) === 'failed').map((j) => j.id);
     const firstFailed = failedIds.length > 0 ? await queue.getJob(failedIds[0]!) : null;
     const durations = new Map<JobKind, number[]>(JOB_KINDS.map((k) => [k, []]));
-    let first = Infinity;
-    let last = -Infinity;
-    for (const j of finished) {
-      if (!j?.processedOn || !j.finishedOn) continue;
-      durations.get(j.name as JobKind)?.push(j.finishedOn - j.processedOn);
-      first = Math.min(first, j.processedOn);
-      last = Math.max(last, j.finishedOn);
-    }
+    for (const j of finished) if (j?.processedOn && j.finishedOn) durations.get(j.name as JobKind)?.push(j.finishedOn - j.processedOn);
     const kinds = JOB_KINDS.map((kind): KindStatus => {
       const mine = jobs.filter((j) => j.kind === kind);
       const n = (pred: (s: State) => boolean): number => mine.filter((j) => pred(states.get(j.id)!)).length;
@@ -151,9 +145,8 @@ export async function sweepStatus(redis: Redis, jobs: readonly SweepJob[], queue
         meanSeconds: d.length === 0 ? null : d.reduce((a, b) => a + b, 0) / d.length / 1000,
       };
     });
-    const running = kinds.some((k) => k.running > 0 || k.queued > 0);
-    const wall = (running ? now : last) - first;
-    const etaSeconds = sweepEtaSeconds(kinds.map((k) => ({ remaining: k.total - k.done - k.failed, durationsMs: durations.get(k.kind)! })), Number.isFinite(wall) ? wall : 0);
+    const running = kinds.reduce((a, k) => a + k.running, 0);
+    const etaSeconds = sweepEtaSeconds(kinds.map((k) => ({ remaining: k.total - k.done - k.failed, durationsMs: durations.get(k.kind)! })), running);
     const workers = await queue.getWorkersCount();
     return { kinds, workers, etaSeconds, failure: firstFailed ? { id: firstFailed.id ?? failedIds[0]!, reason: firstFailed.failedReason } : null };
   } finally {

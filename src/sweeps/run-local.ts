@@ -25,10 +25,10 @@ export async function runSweepLocally(jobs: readonly SweepJob[], env: Omit<JobEn
   const failed: { job: string; message: string }[] = [];
   const failedTrains = new Set<string>();
   let samples = 0;
-  const t0 = performance.now();
+  let running = 0;
   const show = (): void => {
     const left = JOB_KINDS.map((k) => ({ remaining: todo.filter((j) => j.kind === k).length - ran[k], durationsMs: durations.get(k)! }));
-    const eta = sweepEtaSeconds(left, performance.now() - t0);
+    const eta = sweepEtaSeconds(left, Math.max(1, running));
     env.progress(`sweep: ${ran.train + ran.eval}/${todo.length} jobs (train ${ran.train}, eval ${ran.eval})${eta === null ? '' : `, ETA ${formatEta(eta)}`}`);
   };
   const lanes = (n: number, dflt: number): number => Math.max(1, Math.min(o.jobs ?? dflt, n));
@@ -39,6 +39,7 @@ export async function runSweepLocally(jobs: readonly SweepJob[], env: Omit<JobEn
         const job = list[next++]!;
         if (job.kind === 'eval' && job.member && failedTrains.has(job.member.trainId)) continue;
         const started = performance.now();
+        running++;
         try {
           const r = await runSweepJob(job, env);
           samples += r.samples;
@@ -49,6 +50,8 @@ export async function runSweepLocally(jobs: readonly SweepJob[], env: Omit<JobEn
           if (job.kind === 'train') failedTrains.add(job.id);
           failed.push({ job: job.id, message: `${describeJob(job)}: ${(e as Error).message}` });
           o.log(`${describeJob(job)} failed: ${(e as Error).message}`);
+        } finally {
+          running--;
         }
       }
     }));
