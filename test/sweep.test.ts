@@ -172,6 +172,8 @@ describe('emergence sweep on BullMQ with three workers', () => {
     const l = await emergenceAsync(['sweep', '--config', file, '--store', local, '--models', join(dir, 'models-local'), '--quiet', '--json']);
     expect(l.code, l.stderr).toBe(0);
     expect(JSON.parse(l.stdout).ran).toEqual({ train: TRAIN_JOBS, eval: EVAL_JOBS });
+    const ls = await emergenceAsync(['sweep', 'status', '--config', file, '--store', local]);
+    expect(ls.stdout).toContain(`${TRAIN_JOBS + EVAL_JOBS}/${TRAIN_JOBS + EVAL_JOBS} jobs done`);
     // Rerun: the store records every job done, so nothing runs again.
     const l2 = await emergenceAsync(['sweep', '--config', file, '--store', local, '--models', join(dir, 'models-local'), '--quiet', '--json']);
     expect(JSON.parse(l2.stdout)).toMatchObject({ ran: { train: 0, eval: 0 }, skipped: TRAIN_JOBS + EVAL_JOBS, samples: 0 });

@@ -4,7 +4,7 @@ import { ConfigError } from '../core/errors.js';
 import { optionTableHelp, parseOptionTable, type OptionTable } from '../experiments/options.js';
 import { loadTask } from '../harness/load-tasks.js';
 import { mergeShards, shardFiles } from '../store/merge-shards.js';
-import { openStoreForWriting } from './open-store.js';
+import { openExistingStore, openStoreForWriting } from './open-store.js';
 import { DEFAULT_QUEUE, submitSweep, sweepStatus } from '../sweeps/queue.js';
 import { connectRedis, redactUrl } from '../sweeps/redis.js';
 import { jobEnv } from '../sweeps/run-job.js';
@@ -12,6 +12,7 @@ import { runSweepLocally } from '../sweeps/run-local.js';
 import { EXAMPLE_SWEEP, parseSweepConfig, type SweepConfig } from '../sweeps/sweep-config.js';
 import { expandSweep, type SweepJob } from '../sweeps/sweep-jobs.js';
 import { statusTable } from '../sweeps/status-table.js';
+import { statusView, storeView } from '../sweeps/sweep-view.js';
 import { jsonReplacer } from '../report/format.js';
 import { loadGemm } from '../zoo/engine/gemm.js';
 import type { CliContext } from './context.js';
@@ -29,7 +30,8 @@ const RUN_OPTIONS = {
 } as const satisfies OptionTable;
 
 const STATUS_OPTIONS = {
-  config: RUN_OPTIONS.config, redis: { type: 'string', arg: 'URL', help: 'the Redis the sweep was submitted to' }, queue: RUN_OPTIONS.queue,
+  config: RUN_OPTIONS.config, redis: { type: 'string', arg: 'URL', help: 'the Redis the sweep was submitted to; without it, the progress of a local sweep from its store' }, queue: RUN_OPTIONS.queue,
+  store: { type: 'string', arg: 'PATH', help: "without --redis: the local sweep's store (default: the config's store, else ./sweep.duckdb)" },
   json: RUN_OPTIONS.json, quiet: RUN_OPTIONS.quiet, help: RUN_OPTIONS.help,
 } as const satisfies OptionTable;
 
@@ -40,7 +42,7 @@ const COLLECT_OPTIONS = {
 } as const satisfies OptionTable;
 
 export const SWEEP_HELP = `emergence sweep --config sweep.yaml [--redis URL] [options]
-emergence sweep status --config sweep.yaml --redis URL
+emergence sweep status --config sweep.yaml [--redis URL]
 emergence sweep collect --store PATH SHARD|DIR...
 
 Expands a sweep (families × models × tasks × seeds × settings) into train and eval jobs whose ids
@@ -112,7 +114,7 @@ export async function runSweep(argv: string[], ctx: CliContext): Promise<number>
   }
   const jobsAtOnce = values.jobs === undefined ? null : Number(values.jobs);
   if (jobsAtOnce !== null && (!Number.isInteger(jobsAtOnce) || jobsAtOnce < 1)) throw new ConfigError(`expected a whole number >= 1, got ${JSON.stringify(values.jobs)}`, { code: 'USAGE', field: '--jobs' });
-  const storePath = values.store !== undefined ? resolve(ctx.cwd, values.store) : cfg.store !== null ? resolve(dirname(cfg.file), cfg.store) : resolve(ctx.cwd, 'sweep.duckdb');
+  const storePath = storePathOf(cfg, values.store, ctx);
   const gemm = loadGemm((m) => ctx.logger.warn(m));
   const store = await openStoreForWriting(storePath, { field: values.store !== undefined ? '--store' : 'store' });
   ctx.logger.info(`sweep ${cfg.name}: ${counts}, into ${storePath}`);
@@ -141,18 +143,30 @@ async function status(argv: string[], ctx: CliContext): Promise<number> {
     return 0;
   }
   const { cfg, jobs } = readSweep(need(values.config, '--config'), ctx);
-  const redis = await connectRedis(need(values.redis, '--redis'));
+  if (values.redis === undefined) {
+    // A local sweep: its store records each job when done (read from a snapshot while the sweep writes it).
+    const store = await openExistingStore(storePathOf(cfg, values.store, ctx), { field: values.store !== undefined ? '--store' : 'store', hint: 'a sweep on a queue: pass --redis' });
+    try {
+      const v = await storeView(cfg.name, store, jobs);
+      ctx.stdout.write(values.json ? JSON.stringify({ kind: 'emergence-sweep-status', version: 1, sweep: cfg.name, ...v }, null, 2) + '\n' : statusTable(v));
+    } finally {
+      store.close();
+    }
+    return 0;
+  }
+  const redis = await connectRedis(values.redis);
   try {
     const s = await sweepStatus(redis, jobs, values.queue ?? DEFAULT_QUEUE);
-    if (values.json) {
-      ctx.stdout.write(JSON.stringify({ kind: 'emergence-sweep-status', version: 1, sweep: cfg.name, ...s }, null, 2) + '\n');
-      return 0;
-    }
-    ctx.stdout.write(statusTable(cfg.name, redactUrl(values.redis!), s));
+    ctx.stdout.write(values.json ? JSON.stringify({ kind: 'emergence-sweep-status', version: 1, sweep: cfg.name, ...s }, null, 2) + '\n' : statusTable(statusView(cfg.name, redactUrl(values.redis), s)));
     return 0;
   } finally {
     redis.disconnect();
   }
+}
+
+/** A local sweep's store: --store, else the file's store (relative to it), else ./sweep.duckdb. */
+function storePathOf(cfg: SweepConfig, store: string | undefined, ctx: CliContext): string {
+  return store !== undefined ? resolve(ctx.cwd, store) : cfg.store !== null ? resolve(dirname(cfg.file), cfg.store) : resolve(ctx.cwd, 'sweep.duckdb');
 }
 
 async function collect(argv: string[], ctx: CliContext): Promise<number> {

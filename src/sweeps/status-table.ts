@@ -1,19 +1,19 @@
-import { formatEta } from '../experiments/eta.js';
-import type { SweepStatus } from './queue.js';
+import type { SweepView } from '../report/viewer-pages.js';
 
 /** `sweep status` as a table: one row per job kind, then the time left and the first failure. */
-export function statusTable(sweep: string, where: string, s: SweepStatus): string {
+export function statusTable(v: SweepView): string {
+  const show = (x: number | null): string => (x === null ? '-' : String(x));
   const rows = [
-    ['kind', 'total', 'done', 'running', 'queued', 'not queued', 'failed', 'mean s'],
-    ...s.kinds.map((k) => [k.kind, k.total, k.done, k.running, k.queued, k.waiting, k.failed, k.meanSeconds === null ? '-' : k.meanSeconds.toFixed(2)].map(String)),
+    ['kind', 'total', 'done', 'running', 'queued', 'not queued', 'failed'],
+    ...v.rows.map((k) => [k.kind, String(k.total), String(k.done), show(k.running), show(k.queued), show(k.waiting), show(k.failed)]),
   ];
   const w = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
-  const done = s.kinds.reduce((a, k) => a + k.done, 0);
-  const total = s.kinds.reduce((a, k) => a + k.total, 0);
+  const done = v.rows.reduce((a, k) => a + k.done, 0);
+  const total = v.rows.reduce((a, k) => a + k.total, 0);
   return [
-    `sweep ${sweep} on ${where}: ${done}/${total} jobs done, ${s.workers} workers connected, ETA ${s.etaSeconds === null ? 'unknown' : formatEta(s.etaSeconds)}`,
+    `sweep ${v.name} (${v.source}): ${done}/${total} jobs done${v.workers === null ? '' : `, ${v.workers} workers connected`}, ETA ${v.eta}`,
     ...rows.map((r) => r.map((c, i) => (i === 0 ? c.padEnd(w[i]!) : c.padStart(w[i]!))).join('  ')),
-    '(not queued: evals waiting for their member to be trained, or jobs not submitted)',
-    ...(s.failure ? [`first failure: ${s.failure.id}: ${s.failure.reason}`] : []),
+    ...(v.workers === null ? [] : ['(not queued: evals waiting for their member to be trained, or jobs not submitted)']),
+    ...(v.failure ? [`first failure: ${v.failure}`] : []),
   ].join('\n') + '\n';
 }
