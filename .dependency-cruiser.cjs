@@ -37,9 +37,16 @@ module.exports = {
     },
     {
       name: 'only-cli-imports-experiments',
+      comment: 'sweeps sit between cli and experiments: they reuse the member identity and provenance',
       severity: 'error',
-      from: { pathNot: '^src/(cli|experiments)/' },
+      from: { pathNot: '^src/(cli|experiments|sweeps)/' },
       to: { path: layer('experiments') },
+    },
+    {
+      name: 'only-cli-imports-sweeps',
+      severity: 'error',
+      from: { pathNot: '^src/(cli|sweeps)/' },
+      to: { path: layer('sweeps') },
     },
     {
       name: 'adapters-only-need-core',

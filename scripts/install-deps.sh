@@ -2,10 +2,11 @@
 # Every Debian package the lab needs, in one idempotent step (a no-op when all are present):
 #   libopenblas-dev, libopenblas0-pthread, gcc  the training engine's native GEMM (scripts/build-native.mjs)
 #   chromium                                    the browser tests and report screenshots (playwright-core drives it)
+#   redis-server                                the sweep queue's tests and bench (BullMQ); a local sweep needs no Redis
 # Without root it says what to run and exits 0: the product then installs and audits as usual, and the
 # engine falls back to its pure-TypeScript GEMM (~25x slower) with a warning.
 set -euo pipefail
-PACKAGES=(libopenblas-dev libopenblas0-pthread gcc chromium)
+PACKAGES=(libopenblas-dev libopenblas0-pthread gcc chromium redis-server)
 missing=()
 for p in "${PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")

@@ -1,25 +1,19 @@
 import { readFileSync, statSync } from 'node:fs';
-import { dirname, isAbsolute, resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import type { Task } from '../core/types.js';
 import { ConfigError } from '../core/errors.js';
-import { makeRng } from '../core/random/rng.js';
-import { deriveSeed } from '../core/random/derive-seed.js';
 import { assembleCurves } from '../core/curves/assemble.js';
 import { audit } from '../core/analysis/audit.js';
 import { DEFAULT_THRESHOLDS } from '../core/analysis/thresholds.js';
 import { EXAMPLE_CONFIG, parseEvalConfig, type EvalConfig } from '../harness/config.js';
 import { runIdFor, runModelTask } from '../harness/run-eval.js';
 import { cachedPoster } from '../harness/cached-poster.js';
-import { HttpPool } from '../providers/http-pool.js';
-import { openAICompat } from '../providers/openai-compat.js';
+import { loadTasks } from '../harness/load-tasks.js';
+import { authHeaders, modelPool, modelProvider, modelTokenizer } from '../harness/model-provider.js';
+import { checkTokenizerId } from '../tokenizers/index.js';
 import { openStoreForWriting } from './open-store.js';
 import { catchInterrupt, exitCodeFor } from './interrupt.js';
 import { observationsFromStore } from '../store/store-curves.js';
-import { arithmeticTask } from '../tasks/arithmetic.js';
-import { loadTaskFile } from '../tasks/load-task.js';
-import { DEFAULT_TOKENIZER, checkTokenizerId, tokenizerById } from '../tokenizers/index.js';
-import { probeServer } from '../providers/preflight.js';
 import type { Tokenizer } from '../core/types.js';
 import type { ProgressUpdate } from '../core/progress/progress.js';
 import { auditDocument } from '../report/audit-document.js';
@@ -57,17 +51,6 @@ const count = (n: number, one: string, many = `${one}s`): string => `${n} ${n ==
 
 function version(ctx: CliContext): Record<string, string> {
   return { node: process.version, 'emergence-lab': '0.1.0', ...(ctx.env.GIT_SHA ? { git: ctx.env.GIT_SHA } : {}) };
-}
-
-function loadTasks(cfg: EvalConfig): Task[] {
-  const base = dirname(cfg.file);
-  return cfg.tasks.map((t) => {
-    if (t.source.kind === 'arithmetic') {
-      const s = t.source;
-      return arithmeticTask(t.name, { digits: s.digits, operation: s.operation, count: s.count, seed: s.seed, padAnswer: s.padAnswer });
-    }
-    return loadTaskFile(isAbsolute(t.source.path) ? t.source.path : resolve(base, t.source.path), t.name);
-  });
 }
 
 export async function runEvalCommand(argv: string[], ctx: CliContext): Promise<number> {
@@ -112,37 +95,11 @@ export async function runEvalCommand(argv: string[], ctx: CliContext): Promise<n
   const cfgAbs: EvalConfig = { ...cfg, file };
   const tasks = loadTasks(cfgAbs);
   // Keys come from the environment, by the name the config gives; they go only into request headers.
-  const headersFor = (envName: string | null): Record<string, string> => {
-    if (envName === null) return {};
-    const key = ctx.env[envName];
-    if (key === undefined || key === '') throw new ConfigError(`environment variable ${envName} is not set`, { code: 'CONFIG_ENV', file: values.config, field: 'api_key_env' });
-    return { authorization: `Bearer ${key}` };
-  };
+  const headersFor = (envName: string | null): Record<string, string> => authHeaders(ctx.env, envName, values.config!);
   if (cfg.tokenizer !== null) checkTokenizerId(cfg.tokenizer);
-  // Is anything listening? Checked for every replica before the store opens, so a server that is not
-  // up is one line in a second, not minutes of retries; the answer also names each model's tokenizer.
-  const log0 = ctx.logger;
+  // Every replica is probed before the store opens; the answer also names each model's tokenizer.
   const tokenizers = new Map<string, Tokenizer>();
-  for (const model of cfg.models) {
-    const probes = await Promise.all(model.provider.baseUrls.map((u) => probeServer(u, headersFor(model.provider.apiKeyEnv), Math.min(5000, model.provider.timeoutMs)).then((r) => r, (e: unknown) => e as Error)));
-    const up = probes.filter((p): p is Exclude<typeof p, Error> => !(p instanceof Error));
-    if (up.length === 0) throw probes[0] as Error;
-    for (const p of probes) if (p instanceof Error) log0.warn(`${model.name}: ${p.message}; using the other replicas`);
-    for (const p of up) if (p.warning) log0.warn(`${model.name}: ${p.warning}`);
-    const listed = up.flatMap((p) => (p.models ?? []).filter((m) => m.id === model.provider.model));
-    // Not listed is no error: llama.cpp's server lists its file name and answers to any model name.
-    const reported = [...new Set(listed.map((m) => m.tokenizer).filter((t): t is string => t !== null))];
-    let id = cfg.tokenizer ?? DEFAULT_TOKENIZER;
-    if (cfg.tokenizer === null && reported.length === 1) {
-      try {
-        checkTokenizerId(reported[0]!);
-        id = reported[0]!;
-      } catch {
-        log0.warn(`${model.name}: the server reports tokenizer "${reported[0]}", which the lab does not have; token metrics use ${DEFAULT_TOKENIZER}`);
-      }
-    }
-    tokenizers.set(model.name, await tokenizerById(id));
-  }
+  for (const model of cfg.models) tokenizers.set(model.name, await modelTokenizer(model, cfg.tokenizer, headersFor(model.provider.apiKeyEnv), (m) => ctx.logger.warn(m)));
   const storePath = values.store ?? (cfg.store === null ? resolve(ctx.cwd, 'emergence.duckdb') : resolve(dirname(file), cfg.store));
   const store = await openStoreForWriting(storePath, { field: values.store !== undefined ? '--store' : 'store' });
   const log = ctx.logger;
@@ -201,17 +158,8 @@ export async function runEvalCommand(argv: string[], ctx: CliContext): Promise<n
     // A function: the heartbeat reads the requests in flight and the retries as they are when it draws.
     const show = (): void => log.progress(snapshot);
     await Promise.all(cfg.models.map(async (model) => {
-      const rng = makeRng(deriveSeed(cfg.seed, 'retry-jitter', model.name));
-      const pool = new HttpPool({
-        baseUrls: model.provider.baseUrls,
-        headers: headersFor(model.provider.apiKeyEnv),
-        concurrency: concurrency ?? model.provider.concurrency,
-        ...(model.provider.rps > 0 ? { rps: model.provider.rps } : {}),
-        timeoutMs: model.provider.timeoutMs,
-        maxRetries: model.provider.maxRetries,
-        retryBaseMs: model.provider.retryBaseMs,
-        retryMaxMs: Math.max(model.provider.retryBaseMs, 30_000),
-        rng,
+      const pool = modelPool(model, {
+        headers: headersFor(model.provider.apiKeyEnv), concurrency, seed: cfg.seed,
         onRetry: (r) => {
           lastRetry = `${model.name} attempt ${r.attempt + 1}: ${r.reason}`;
           show();
@@ -220,7 +168,7 @@ export async function runEvalCommand(argv: string[], ctx: CliContext): Promise<n
       pools.set(model.name, pool);
       const cache = cfg.cache ? await cachedPoster(pool, store, `${model.provider.baseUrls.join(',')}|${model.provider.model}`) : null;
       const poster = cache ?? pool;
-      const provider = openAICompat({ name: model.name, model: model.provider.model, api: model.provider.api, pool: poster });
+      const provider = modelProvider(model, poster);
       for (const task of tasks) {
         const runId = runIdFor(cfgAbs, model, task);
         const c = counts.get(key(model.name, task.id))!;

@@ -20,6 +20,9 @@ Commands:
   serve --models D the trained models over the OpenAI API (127.0.0.1)
   experiment NAME  a named experiment end to end; 'experiment list' lists them:
                    ${experiments}
+  sweep --config F families × tasks × seeds × settings as train and eval jobs: here, or on a
+                   BullMQ queue (--redis) for workers; 'sweep status', 'sweep collect'
+  worker --redis U pull sweep jobs from the queue into this worker's store shard
 
 Run 'emergence <command> --help' for a command's options.`;
 
@@ -41,6 +44,8 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   train: async () => (await import('./train.js')).runTrain,
   serve: async () => (await import('./serve.js')).runServe,
   experiment: async () => (await import('./experiment.js')).runExperiment,
+  sweep: async () => (await import('./sweep.js')).runSweep,
+  worker: async () => (await import('./worker.js')).runWorker,
 };
 
 /**

@@ -5,8 +5,9 @@ import { openExistingStore } from './open-store.js';
 import { startViewer } from '../report/viewer-server.js';
 import { DEFAULT_TOKENIZER, tokenizerById } from '../tokenizers/index.js';
 import type { CliContext } from './context.js';
+import type { DuckStore } from '../store/duckdb-store.js';
 
-export const VIEW_HELP = `emergence view [--store PATH] [--port N] [--host HOST]
+export const VIEW_HELP = `emergence view [--store PATH] [--port N] [--host HOST] [--sweep FILE [--redis URL]]
 
 Browses the store in a web browser: runs, the family's report (click a point for its samples), every
 sample with its prompt, output, targets, per-token log-probabilities and each metric's score.
@@ -16,10 +17,14 @@ Options:
   --store PATH   DuckDB file (default ./emergence.duckdb)
   --port N       port (default 8470; 0 picks a free one)
   --host HOST    address to bind (default 127.0.0.1; anything else only when given here)
-  --tokenizer T  for token-level metrics (default: each run's own, else ${DEFAULT_TOKENIZER})`;
+  --tokenizer T  for token-level metrics (default: each run's own, else ${DEFAULT_TOKENIZER})
+  --sweep FILE   also show this sweep's progress at /sweep (per job kind, reloading while jobs are left):
+                 from the store a local sweep writes, or from the queue with --redis
+  --redis URL    the Redis the sweep was submitted to (with --sweep)
+  --queue NAME   its queue (default emergence-sweep)`;
 
 export async function runView(argv: string[], ctx: CliContext): Promise<number> {
-  const { values } = parseArgs({ args: argv, options: { store: { type: 'string' }, port: { type: 'string' }, host: { type: 'string' }, tokenizer: { type: 'string' }, quiet: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } } });
+  const { values } = parseArgs({ args: argv, options: { store: { type: 'string' }, port: { type: 'string' }, host: { type: 'string' }, tokenizer: { type: 'string' }, sweep: { type: 'string' }, redis: { type: 'string' }, queue: { type: 'string' }, quiet: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } } });
   if (values.help) {
     ctx.stdout.write(VIEW_HELP + '\n');
     return 0;
@@ -43,9 +48,25 @@ export async function runView(argv: string[], ctx: CliContext): Promise<number> 
     if (!noted) ctx.logger.info(`${m} (and again whenever a page is built while it writes)`);
     noted = true;
   };
-  const { server, url } = await startViewer(() => openExistingStore(storePath, place, note), { host, port, ...(values.tokenizer !== undefined ? { tokenizer: await tokenizerById(values.tokenizer) } : {}) });
-  ctx.stdout.write(`emergence view: ${url}/ (store ${storePath})\n`);
+  if (values.redis !== undefined && values.sweep === undefined) throw new ConfigError('--redis goes with --sweep', { code: 'USAGE', field: '--redis' });
+  // Loaded only when asked for: the viewer alone never pays for the queue's client.
+  const sweep = values.sweep === undefined ? null : await (async () => {
+    const { readSweep } = await import('./sweep.js');
+    const { cfg, jobs } = readSweep(values.sweep!, ctx);
+    if (values.redis === undefined) {
+      const { storeView } = await import('../sweeps/sweep-view.js');
+      return { view: (store: DuckStore) => storeView(cfg.name, store, jobs), close: () => {} };
+    }
+    const [{ queueView }, { connectRedis, redactUrl }, { DEFAULT_QUEUE }] = await Promise.all([import('../sweeps/sweep-view.js'), import('../sweeps/redis.js'), import('../sweeps/queue.js')]);
+    const redis = await connectRedis(values.redis);
+    return { view: () => queueView(cfg.name, redactUrl(values.redis!), redis, jobs, values.queue ?? DEFAULT_QUEUE), close: () => redis.disconnect() };
+  })();
+  const { server, url } = await startViewer(() => openExistingStore(storePath, place, note), {
+    host, port, ...(values.tokenizer !== undefined ? { tokenizer: await tokenizerById(values.tokenizer) } : {}), ...(sweep ? { sweep: sweep.view } : {}),
+  });
+  ctx.stdout.write(`emergence view: ${url}/ (store ${storePath})${sweep ? `; the sweep's progress: ${url}/sweep` : ''}\n`);
   await stopped;
+  sweep?.close();
   // Close every connection (browsers keep them alive) so the process can end.
   server.closeAllConnections();
   await new Promise<void>((r) => server.close(() => r()));

@@ -32,6 +32,32 @@ export interface ExperimentOptions {
   readonly help: boolean;
 }
 
+/**
+ * One command-line option: its type, the word shown for its value, and its help. A command declares
+ * a table of them; the same table makes its --help and its parser (`parseOptionTable`).
+ */
+export interface OptionDef {
+  readonly type: 'string' | 'boolean';
+  readonly arg: string;
+  readonly help: string;
+  readonly short?: string;
+}
+export type OptionTable = Readonly<Record<string, OptionDef>>;
+export type OptionValues<T extends OptionTable> = { readonly [K in keyof T]?: T[K]['type'] extends 'boolean' ? boolean : string };
+
+/** Parses argv against a table: unknown options and stray arguments are usage errors (exit 2). */
+export function parseOptionTable<T extends OptionTable>(table: T, argv: readonly string[], o: { positionals?: boolean } = {}): { values: OptionValues<T>; positionals: string[] } {
+  const options: Record<string, { type: 'string' | 'boolean'; short?: string }> = {};
+  for (const [k, d] of Object.entries(table)) options[k] = { type: d.type, ...(d.short ? { short: d.short } : {}) };
+  const { values, positionals } = parseArgs({ args: [...argv], options, allowPositionals: o.positionals ?? false, strict: true });
+  return { values: values as OptionValues<T>, positionals };
+}
+
+/** The options part of a command's --help, from its table. */
+export function optionTableHelp(t: OptionTable): string {
+  return table(Object.entries(t).map(([k, d]): [string, string] => [`${d.short ? `-${d.short}, ` : ''}--${k}${d.arg ? ` ${d.arg}` : ''}`, d.help]));
+}
+
 const COMMON = {
   budget: { type: 'string', arg: 'quick|full', help: 'the parameter preset (default quick)' },
   seed: { type: 'string', arg: 'N', help: 'the root of the seed tree: same seed, same numbers (default 1)' },
@@ -42,7 +68,7 @@ const COMMON = {
   json: { type: 'boolean', arg: '', help: 'print the JSON document to stdout instead of the tables' },
   quiet: { type: 'boolean', arg: '', help: 'no progress or log lines on stderr' },
   help: { type: 'boolean', arg: '', help: 'this help' },
-} as const;
+} as const satisfies OptionTable;
 
 export const kebab = (key: string): string => key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
 

@@ -56,7 +56,7 @@ export interface ExperimentRun {
 }
 
 /** Checkpoints are written about this often (in steps) so that a kill loses little. */
-const saveEvery = (steps: number): number => Math.min(1000, Math.max(10, Math.ceil(steps / 20)));
+export const saveEvery = (steps: number): number => Math.min(1000, Math.max(10, Math.ceil(steps / 20)));
 
 /** The identity of a member: everything that determines its trained weights, hashed. */
 export const memberIdentity = (m: MemberSpec): string => contentId({ arch: m.arch, spec: m.spec });

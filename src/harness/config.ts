@@ -107,14 +107,22 @@ function padAnswer(a: Record<string, unknown>, field: string): boolean {
 }
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 
-export function parseEvalConfig(text: string, file: string): EvalConfig {
-  let doc: unknown;
+/** A YAML file's document, or a ConfigError naming the file and line of the syntax error. */
+export function parseYamlFile(text: string, file: string): unknown {
   try {
-    doc = parseYaml(text);
+    return parseYaml(text);
   } catch (e) {
     if (e instanceof YAMLParseError) throw new ConfigError(e.message.split('\n')[0]!, { code: 'CONFIG_SYNTAX', file, ...(e.linePos ? { line: e.linePos[0].line } : {}) });
     throw e;
   }
+}
+
+export function parseEvalConfig(text: string, file: string): EvalConfig {
+  return parseEvalDoc(parseYamlFile(text, file), file);
+}
+
+/** An eval config from its parsed document (a sweep builds one per family, setting and seed). */
+export function parseEvalDoc(doc: unknown, file: string): EvalConfig {
   const fail = (field: string, message: string, hint?: string): ConfigError => new ConfigError(message, { code: 'CONFIG_FIELD', file, field, ...(hint ? { hint } : {}) });
   const kind = (v: unknown): string => (v === null ? 'null' : Array.isArray(v) ? 'a list' : typeof v);
   const only = (o: Obj, at: string, allowed: readonly string[]): void => {

@@ -70,3 +70,26 @@ ${choices}
 <h2>Scores</h2><table id="scores"><tr><th>metric</th><th>value</th><th>tokenizer</th></tr>${sc}</table>
 <p>latency ${esc(raw.latencyMs.toFixed(1))} ms</p>`);
 }
+
+/** A sweep's progress as the viewer shows it: one row per job kind (whatever the source: the queue or the store). */
+export interface SweepView {
+  readonly name: string;
+  /** Where the counts come from: the queue's URL (password masked) or the store. */
+  readonly source: string;
+  readonly rows: readonly { readonly kind: string; readonly total: number; readonly done: number; readonly running: number | null; readonly queued: number | null; readonly waiting: number | null; readonly failed: number | null }[];
+  readonly eta: string;
+  readonly workers: number | null;
+  readonly failure: string | null;
+}
+
+/** The running sweep, reloading itself every few seconds while jobs are left. */
+export function sweepPage(v: SweepView, refreshSeconds = 3): string {
+  const cell = (x: number | null): string => `<td class="num">${x === null ? '-' : esc(x)}</td>`;
+  const rows = v.rows.map((r) => `<tr><td>${esc(r.kind)}</td>${cell(r.total)}${cell(r.done)}${cell(r.running)}${cell(r.queued)}${cell(r.waiting)}${cell(r.failed)}<td><progress max="${r.total}" value="${r.done}"></progress></td></tr>`).join('');
+  const done = v.rows.reduce((a, r) => a + r.done, 0);
+  const total = v.rows.reduce((a, r) => a + r.total, 0);
+  const body = `<p>Sweep <b>${esc(v.name)}</b> from <code>${esc(v.source)}</code>: <span id="done">${done}/${total}</span> jobs done${v.workers === null ? '' : `, ${esc(v.workers)} workers connected`}, ETA ${esc(v.eta)}.</p>
+<table id="sweep"><tr><th>kind</th><th>total</th><th>done</th><th>running</th><th>queued</th><th>not queued</th><th>failed</th><th></th></tr>${rows}</table>${v.failure ? `<p>First failure: <code>${esc(v.failure)}</code></p>` : ''}`;
+  const html = page(`Sweep ${v.name}`, body);
+  return done < total ? html.replace('<head>', `<head><meta http-equiv="refresh" content="${refreshSeconds}">`) : html;
+}

@@ -10,7 +10,7 @@ import { loadStoredSamples, type DuckStore } from '../store/duckdb-store.js';
 import { observationsFromStore, storedRuns, tokenizerForRun } from '../store/store-curves.js';
 import { auditDocument } from './audit-document.js';
 import { auditHtml } from './html.js';
-import { page, runPage, runsPage, samplePage, type RunRow } from './viewer-pages.js';
+import { page, runPage, runsPage, samplePage, sweepPage, type RunRow, type SweepView } from './viewer-pages.js';
 
 /**
  * `emergence view`: a local web server over the store: the runs, the family's report (each point
@@ -18,7 +18,10 @@ import { page, runPage, runsPage, samplePage, type RunRow } from './viewer-pages
  * Given a function rather than an open store, it opens the store for each page and closes it
  * after, so DuckDB's lock is held only while a page is built: an eval can write between pages.
  */
-export async function startViewer(source: DuckStore | (() => Promise<DuckStore>), opts: { host: string; port: number; tokenizer?: Tokenizer }): Promise<{ server: Server; url: string }> {
+export async function startViewer(
+  source: DuckStore | (() => Promise<DuckStore>),
+  opts: { host: string; port: number; tokenizer?: Tokenizer; /** A running sweep's progress, for /sweep. */ sweep?: (store: DuckStore) => Promise<SweepView> },
+): Promise<{ server: Server; url: string }> {
   const runRow = async (store: DuckStore, runId: string): Promise<RunRow | null> => {
     const rows = await store.query(
       `SELECT r.run_id, r.family, r.model, r.params, r.task, count(s.sample_id) AS samples, count(s.error) AS errors
@@ -47,6 +50,10 @@ export async function startViewer(source: DuckStore | (() => Promise<DuckStore>)
            FROM runs r LEFT JOIN samples s USING (run_id) GROUP BY ALL ORDER BY r.family, r.params, r.model, r.task`,
         );
         return send(200, runsPage(rows.map((r) => ({ run_id: String(r.run_id), family: String(r.family), model: String(r.model), params: Number(r.params), task: String(r.task), samples: Number(r.samples), errors: Number(r.errors) })), store.path));
+      }
+      if (parts[0] === 'sweep' && parts.length === 1) {
+        if (!opts.sweep) return send(404, page('No sweep', '<p>Start the viewer with --sweep sweep.yaml (and --redis URL for a queued sweep).</p>'));
+        return send(200, sweepPage(await opts.sweep(store)));
       }
       if (parts[0] === 'report' && parts.length === 1) {
         const { observations } = await observationsFromStore(store, { tokenizer: opts.tokenizer, seed: 0, resamples: 300 });

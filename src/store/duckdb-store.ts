@@ -46,7 +46,21 @@ ALTER TABLE samples ADD COLUMN IF NOT EXISTS sq_error DOUBLE;
 CREATE TABLE IF NOT EXISTS scores (
   run_id VARCHAR, sample_id VARCHAR, metric VARCHAR, value DOUBLE, tokenizer VARCHAR, PRIMARY KEY (run_id, sample_id, metric));
 CREATE TABLE IF NOT EXISTS cache (key VARCHAR PRIMARY KEY, response VARCHAR);
+CREATE TABLE IF NOT EXISTS sweep_jobs (
+  job_id VARCHAR PRIMARY KEY, kind VARCHAR, worker VARCHAR, seconds DOUBLE, finished TIMESTAMP DEFAULT current_timestamp);
 `;
+
+/** A sweep job as its worker records it once done: the store then says which jobs it holds. */
+export interface JobRecord {
+  readonly jobId: string;
+  readonly kind: string;
+  readonly worker: string;
+  readonly seconds: number;
+}
+
+/** The tables a shard brings to the collected store, in an order where a run precedes its samples. */
+export const MERGED_TABLES = ['runs', 'samples', 'scores', 'cache', 'sweep_jobs'] as const;
+export type MergedTable = (typeof MERGED_TABLES)[number];
 
 const j = (v: unknown): string | null => (v === null || v === undefined ? null : JSON.stringify(v));
 
@@ -59,7 +73,10 @@ export class DuckStore {
    */
   private queue: Promise<unknown> = Promise.resolve();
 
-  private constructor(private readonly instance: DuckDBInstance, private readonly conn: DuckDBConnection, readonly path: string, private readonly onClose?: () => void) {}
+  private constructor(
+    private readonly instance: DuckDBInstance, private readonly conn: DuckDBConnection, readonly path: string,
+    private readonly onClose?: () => void, private readonly onWrite?: (what: string) => void,
+  ) {}
 
   private exclusive<T>(f: () => Promise<T>): Promise<T> {
     const run = this.queue.then(f, f);
@@ -69,7 +86,8 @@ export class DuckStore {
 
   /** A write that fails is one error naming the store (exit 2), not DuckDB's stack. */
   private writing<T>(what: string, f: () => Promise<T>): Promise<T> {
-    return this.exclusive(f).catch((e: unknown) => {
+    const run = this.onWrite ? (): Promise<T> => (this.onWrite!(what), f()) : f;
+    return this.exclusive(run).catch((e: unknown) => {
       const msg = (e instanceof Error ? e.message : String(e)).split('\n')[0];
       throw new ConfigError(`the store could not be written (${what}): ${msg}`, { code: 'STORE_WRITE', file: this.path, hint: 'is the disk full or the file read-only? what was written before is kept: rerun with --resume' });
     });
@@ -78,13 +96,14 @@ export class DuckStore {
   /**
    * Read-only opens share the file with other readers; a writer holds it alone (DuckDB's file lock).
    * `file` is what is opened, `path` what the store is called (a snapshot is named for its source);
-   * `onClose` runs after the database is closed (a snapshot removes its copy).
+   * `onClose` runs after the database is closed (a snapshot removes its copy); `onWrite` hears each
+   * write as it starts (a sweep worker's --verbose trace).
    */
-  static async open(file: string, opts: { readOnly?: boolean; path?: string; onClose?: () => void } = {}): Promise<DuckStore> {
+  static async open(file: string, opts: { readOnly?: boolean; path?: string; onClose?: () => void; onWrite?: (what: string) => void } = {}): Promise<DuckStore> {
     const instance = await DuckDBInstance.create(file, opts.readOnly ? { access_mode: 'READ_ONLY' } : {});
     const conn = await instance.connect();
     if (!opts.readOnly) await conn.run(SCHEMA);
-    return new DuckStore(instance, conn, opts.path ?? file, opts.onClose);
+    return new DuckStore(instance, conn, opts.path ?? file, opts.onClose, opts.onWrite);
   }
 
   close(): void {
@@ -182,6 +201,52 @@ export class DuckStore {
     }
     await this.conn.run(`INSERT INTO ${table} SELECT * FROM ${stage} ON CONFLICT DO NOTHING`);
     await this.conn.run(`DELETE FROM ${stage}`);
+  }
+
+  /** Records a sweep job as done in this store (a repeat, from a retried job, is ignored). */
+  recordJob(r: JobRecord): Promise<void> {
+    return this.writing('the job record', async () => {
+      await this.conn.run('INSERT INTO sweep_jobs (job_id, kind, worker, seconds) VALUES ($1,$2,$3,$4) ON CONFLICT DO NOTHING', [r.jobId, r.kind, r.worker, r.seconds]);
+    });
+  }
+
+  async doneJobIds(): Promise<Set<string>> {
+    const r = await this.exclusive(() => this.conn.runAndReadAll('SELECT job_id FROM sweep_jobs'));
+    return new Set(r.getRows().map((row) => String(row[0])));
+  }
+
+  /**
+   * Merges another store (a worker's shard) into this one in one transaction, keyed as every write
+   * is: a row whose key is already here is skipped, so a job retried on two workers, or a shard
+   * merged twice, counts once. A sample stored without an error wins over an errored copy of it.
+   * Returns the rows each table gained.
+   */
+  mergeFrom(shard: string): Promise<Readonly<Record<MergedTable, number>>> {
+    return this.writing(`merging ${shard}`, async () => {
+      await this.conn.run(`ATTACH '${shard.replace(/'/g, "''")}' AS shard (READ_ONLY)`);
+      try {
+        await this.conn.run('BEGIN TRANSACTION');
+        try {
+          const gained = {} as Record<MergedTable, number>;
+          const count = async (t: string): Promise<number> => Number((await this.conn.runAndReadAll(`SELECT count(*) FROM ${t}`)).getRows()[0]![0]);
+          // Errored copies first leave the way for a clean copy in the shard: drop them where the shard has one.
+          await this.conn.run(`DELETE FROM scores WHERE (run_id, sample_id) IN (SELECT s.run_id, s.sample_id FROM samples s JOIN shard.samples o USING (run_id, sample_id) WHERE s.error IS NOT NULL AND o.error IS NULL)`);
+          await this.conn.run(`DELETE FROM samples WHERE (run_id, sample_id) IN (SELECT s.run_id, s.sample_id FROM samples s JOIN shard.samples o USING (run_id, sample_id) WHERE s.error IS NOT NULL AND o.error IS NULL)`);
+          for (const t of MERGED_TABLES) {
+            const before = await count(t);
+            await this.conn.run(`INSERT INTO ${t} BY NAME SELECT * FROM shard.${t} ON CONFLICT DO NOTHING`);
+            gained[t] = (await count(t)) - before;
+          }
+          await this.conn.run('COMMIT');
+          return gained;
+        } catch (e) {
+          await this.conn.run('ROLLBACK').catch(() => undefined);
+          throw e;
+        }
+      } finally {
+        await this.conn.run('DETACH shard');
+      }
+    });
   }
 
   async cacheGet(key: string): Promise<string | null> {
