@@ -21,3 +21,11 @@ export { auditCsv } from './report/audit-csv.js';
 export { crossoverDocument, type CrossoverDocument, type CrossoverEntry } from './report/crossover-document.js';
 export { crossoverTable } from './report/crossover-table.js';
 export { runCli } from './cli/run.js';
+export { referenceMetric, porterStem } from './tokenizers/porter-stemmer.js';
+export {
+  createReferenceMetric, REFERENCE_METRICS, REFERENCE_METRIC_NAMES,
+  type ReferenceMetricName, type ReferenceResult, type ReferenceInputs, type ReferenceOptions,
+} from './core/metrics/reference-metric.js';
+export { wilsonInterval, clopperPearsonInterval, type ProportionInterval } from './core/stats/proportion.js';
+export { mcnemar, mcnemarFromCounts, type McNemarResult } from './core/stats/mcnemar.js';
+export { pairedBootstrap } from './core/stats/bootstrap.js';

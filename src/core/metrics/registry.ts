@@ -1,5 +1,5 @@
 import type { Sample, SampleKind, Tokenizer } from '../types.js';
-import { brierScore, expectedCalibrationError, mcAccuracy, mcAccuracyNorm, mcConfidence, oneHot } from './choice.js';
+import { brierScore, expectedCalibrationError, mcAccuracy, mcAccuracyBytes, mcAccuracyNorm, mcConfidence, oneHot } from './choice.js';
 import { corpusBleu, bleuStats, bleuFromStats } from './bleu.js';
 import { corpusChrf, chrfStats, chrfFromStats } from './chrf.js';
 import { passAtK, expectedSubsetAccuracy } from './counting.js';
@@ -8,6 +8,7 @@ import { caseInsensitiveMatch, exactMatch, numericMatch } from './exact-match.js
 import { tokenF1 } from './f1.js';
 import { corpusPerplexity, perTokenAccuracy, perTokenPerplexity, targetLoglik } from './loglik.js';
 import { rouge } from './rouge.js';
+import { corpusTer, terFromStats, terStats } from './ter.js';
 
 /**
  * Every per-sample metric, in one record keyed by id (STYLE.md; ids follow lm-evaluation-harness
@@ -27,6 +28,8 @@ export interface MetricDef {
   readonly range: readonly [number, number] | null;
   readonly kinds: readonly SampleKind[];
   readonly usesTokenizer: boolean;
+  /** Computed only when asked for by name, never among the defaults (added after the defaults were fixed, so existing reports stay as they were). */
+  readonly optIn?: boolean;
   /** The value for one sample, or null when the sample lacks what the metric needs. */
   readonly perSample: ((s: Sample, ctx: MetricContext) => number | null) | null;
   /**
@@ -78,6 +81,8 @@ const textMetric = (
   perSample: (s) => { const o = gen(s); return o === null ? null : f(o, s.targets); },
 });
 
+const optIn = (d: MetricDef): MetricDef => ({ ...d, optIn: true });
+
 export const METRICS: Record<string, MetricDef> = {
   exact_match: textMetric('exact_match', 'output equals a target exactly', false, true, [0, 1], (o, t) => exactMatch(o, t)),
   case_insensitive_match: textMetric('case_insensitive_match', 'exact match after lowercasing and trimming', false, true, [0, 1], caseInsensitiveMatch),
@@ -87,10 +92,12 @@ export const METRICS: Record<string, MetricDef> = {
   rouge1: textMetric('rouge1', 'ROUGE-1 F (rouge_score tokenization), 0–100', true, true, [0, 100], (o, t) => rouge('rouge1', o, t)),
   rouge2: textMetric('rouge2', 'ROUGE-2 F, 0–100', true, true, [0, 100], (o, t) => rouge('rouge2', o, t)),
   rougeL: textMetric('rougeL', 'ROUGE-L F (longest common subsequence), 0–100', true, true, [0, 100], (o, t) => rouge('rougeL', o, t)),
+  rougeLsum: optIn(textMetric('rougeLsum', 'ROUGE-Lsum F (summary-level union LCS over newline-split sentences), 0–100', true, true, [0, 100],
+    (o, t) => rouge('rougeLsum', o, t))),
   f1: textMetric('f1', 'SQuAD word-overlap F1', true, true, [0, 1], (o, t) => tokenF1(o, t)),
   bleu: {
     ...textMetric('bleu', 'sacreBLEU BLEU (13a, exp smoothing), 0–100; per sample: sentence BLEU; aggregate: corpus BLEU', true, true, [0, 100],
-      (o, t) => bleuFromStats(bleuStats(o, t), true)),
+      (o, t) => bleuFromStats(bleuStats(o, t), { effectiveOrder: true })),
     corpus: { stats: (s) => { const o = gen(s); return o === null ? null : bleuStats(o, s.targets); }, combine: corpusBleu },
   },
   chrf: {
@@ -98,6 +105,16 @@ export const METRICS: Record<string, MetricDef> = {
       (o, t) => chrfFromStats(chrfStats(o, t))),
     corpus: { stats: (s) => { const o = gen(s); return o === null ? null : chrfStats(o, s.targets); }, combine: corpusChrf },
   },
+  chrf_plus_plus: optIn({
+    ...textMetric('chrf_plus_plus', 'sacreBLEU chrF++ (char 6-grams + word 2-grams, β = 2), 0–100; aggregate: corpus chrF++', true, true, [0, 100],
+      (o, t) => chrfFromStats(chrfStats(o, t, { wordOrder: 2 }))),
+    corpus: { stats: (s) => { const o = gen(s); return o === null ? null : chrfStats(o, s.targets, { wordOrder: 2 }); }, combine: (st) => corpusChrf(st) },
+  }),
+  ter: optIn({
+    ...textMetric('ter', 'sacreBLEU TER (edits with block shifts / reference words), 0–100, lower is better; aggregate: corpus TER', true, false, null,
+      (o, t) => terFromStats(terStats(o, t))),
+    corpus: { stats: (s) => { const o = gen(s); return o === null ? null : terStats(o, s.targets); }, combine: corpusTer },
+  }),
   token_edit_distance: {
     id: 'token_edit_distance', description: 'Levenshtein distance in tokens (best target)', continuous: true, higherIsBetter: false,
     range: null, kinds: ['generate'], usesTokenizer: true, perSample: (s, ctx) => tokenEdit(s, ctx, false),
@@ -120,6 +137,11 @@ export const METRICS: Record<string, MetricDef> = {
     kinds: ['multiple_choice'], usesTokenizer: false,
     perSample: (s) => { const l = mc(s); return l === null || s.choices === null ? null : mcAccuracyNorm(l, s.choices, s.gold!); },
   },
+  acc_bytes: optIn({
+    id: 'acc_bytes', description: 'the highest likelihood per UTF-8 byte of the choice is gold (lm-eval)', continuous: false, higherIsBetter: true,
+    range: [0, 1], kinds: ['multiple_choice'], usesTokenizer: false,
+    perSample: (s) => { const l = mc(s); return l === null || s.choices === null ? null : mcAccuracyBytes(l, s.choices, s.gold!); },
+  }),
   brier_score: {
     id: 'brier_score', description: 'Σ (softmax p − target)² over choices, in [0, 2]', continuous: true, higherIsBetter: false, range: [0, 2],
     kinds: ['multiple_choice'], usesTokenizer: false,
@@ -218,5 +240,5 @@ export const METRIC_IDS = Object.keys(METRICS);
 
 /** The metrics that apply to a sample kind by default (parameterized ones are asked for by name). */
 export function defaultMetricsFor(kind: SampleKind): string[] {
-  return METRIC_IDS.filter((id) => METRICS[id]!.kinds.includes(kind) && (kind !== 'multiple_choice' || id !== 'per_token_perplexity'));
+  return METRIC_IDS.filter((id) => !METRICS[id]!.optIn && METRICS[id]!.kinds.includes(kind) && (kind !== 'multiple_choice' || id !== 'per_token_perplexity'));
 }
