@@ -196,7 +196,7 @@ function docCounts(i: Read, count: (d: string) => number): [number[], number[]] 
 
 export const REFERENCE_METRICS = {
   bleu_corpus: {
-    reference: 'sacreBLEU 2.5 (BLEU.corpus_score)',
+    reference: 'sacreBLEU 2.6 (BLEU.corpus_score)',
     inputs: [['hypotheses', 'references']],
     options: BLEU_OPTIONS,
     run: (i, o) => {
@@ -206,7 +206,7 @@ export const REFERENCE_METRICS = {
     },
   },
   bleu_sentence: {
-    reference: 'sacreBLEU 2.5 (sentence_bleu: effective order on by default)',
+    reference: 'sacreBLEU 2.6 (sentence_bleu: effective order on by default)',
     inputs: [['hypothesis', 'references']],
     options: BLEU_OPTIONS,
     run: (i, o) => {
@@ -215,7 +215,7 @@ export const REFERENCE_METRICS = {
     },
   },
   bleu_from_stats: {
-    reference: 'sacreBLEU 2.5 (BLEU.compute_bleu: smooth_method defaults to none there)',
+    reference: 'sacreBLEU 2.6 (BLEU.compute_bleu: smooth_method defaults to none there)',
     inputs: [['correct', 'total', 'sys_len', 'ref_len']],
     options: ['smooth_method', 'smooth_value', 'effective_order', 'max_ngram_order'],
     run: (i, o) => {
@@ -232,10 +232,10 @@ export const REFERENCE_METRICS = {
       return bleuResult([i.num('sys_len'), i.num('ref_len'), ...correct.slice(0, order), ...total.slice(0, order)], opts);
     },
   },
-  chrf: { reference: 'sacreBLEU 2.5 (CHRF, word_order 0)', inputs: SEGMENT_INPUTS, options: CHRF_OPTIONS, run: (i, o) => chrf(i, o, 0) },
-  chrf_plus_plus: { reference: 'sacreBLEU 2.5 (CHRF, word_order 2)', inputs: SEGMENT_INPUTS, options: CHRF_OPTIONS, run: (i, o) => chrf(i, o, 2) },
+  chrf: { reference: 'sacreBLEU 2.6 (CHRF, word_order 0)', inputs: SEGMENT_INPUTS, options: CHRF_OPTIONS, run: (i, o) => chrf(i, o, 0) },
+  chrf_plus_plus: { reference: 'sacreBLEU 2.6 (CHRF, word_order 2)', inputs: SEGMENT_INPUTS, options: CHRF_OPTIONS, run: (i, o) => chrf(i, o, 2) },
   ter: {
-    reference: 'sacreBLEU 2.5 (TER)',
+    reference: 'sacreBLEU 2.6 (TER)',
     inputs: SEGMENT_INPUTS,
     options: ['normalized', 'no_punct', 'asian_support', 'case_sensitive'],
     run: (i, o) => {
