@@ -43,7 +43,8 @@ function check(c: Case, i: number): void {
     ws.forEach((w, k) => {
       const h = hs[k]!;
       const d = Math.abs(h - w);
-      maxDiff.set(c.metric, Math.max(maxDiff.get(c.metric) ?? 0, d));
+      const key = `${c.metric} ${c.kind}`;
+      maxDiff.set(key, Math.max(maxDiff.get(key) ?? 0, d));
       if (c.format !== undefined) expect(h.toFixed(c.format), `${where}: got ${h}`).toBe(w.toFixed(c.format));
       else {
         const tol = c.kind === 'computed' ? c.tol * Math.max(1, Math.abs(w)) : c.tol;
