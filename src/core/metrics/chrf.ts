@@ -58,9 +58,24 @@ export function chrfWords(sent: string): string[] {
 }
 
 function allNgrams(line: string, charOrder: number, wordOrder: number, whitespace: boolean): Map<string, number>[] {
-  const cps = Array.from(whitespace ? line : pySplit(line).join(''));
+  const text = whitespace ? line : pySplit(line).join('');
+  // Code-point boundaries in UTF-16 units, so an n-gram is one substring (Python slices code points).
+  const starts: number[] = [];
+  for (let k = 0; k < text.length; k++) {
+    const c = text.charCodeAt(k);
+    if (c < 0xdc00 || c > 0xdfff || k === 0 || (text.charCodeAt(k - 1) & 0xfc00) !== 0xd800) starts.push(k);
+  }
+  starts.push(text.length);
+  const nCp = starts.length - 1;
   const out: Map<string, number>[] = [];
-  for (let n = 1; n <= charOrder; n++) out.push(counts(cps, n, ''));
+  for (let n = 1; n <= charOrder; n++) {
+    const m = new Map<string, number>();
+    for (let i = 0; i + n <= nCp; i++) {
+      const k = text.slice(starts[i]!, starts[i + n]!);
+      m.set(k, (m.get(k) ?? 0) + 1);
+    }
+    out.push(m);
+  }
   if (wordOrder > 0) {
     const words = chrfWords(line);
     for (let n = 1; n <= wordOrder; n++) out.push(counts(words, n, ' '));
