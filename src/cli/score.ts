@@ -31,7 +31,7 @@ Options:
   --resamples N     bootstrap resamples (default 2000; 0 for none)
   --interval M      interval of a 0/1 metric's mean (exact_match, acc, …): wilson (default), clopper-pearson or
                     bootstrap; Wilson and Clopper–Pearson are never [0, 0] at 0% or [1, 1] at 100%
-  --paired          compare every two models on each task item by item: McNemar for 0/1 metrics, a paired
+  --paired          compare every two models on each task item by item (table and --json): McNemar for 0/1 metrics, a paired
                     bootstrap of the mean difference otherwise (per-sample metrics; corpus ones are skipped)
   --mcnemar M       exact (default: binomial on the discordant pairs) or chi-square (with continuity correction)
   --json | --csv    machine-readable output (stdout or --out)
