@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { referenceMetric, porterStem } from './porter-stemmer.js';
-import { REFERENCE_METRIC_NAMES } from '../core/metrics/reference-metric.js';
+import { REFERENCE_METRIC_NAMES, createReferenceMetric } from '../core/metrics/reference-metric.js';
 
 /*
  * referenceMetric against its references (test/fixtures/make_reference_golden.py): the values the
@@ -105,6 +105,10 @@ describe('misuse is an error naming what is wrong', () => {
     expect(() => referenceMetric('bleu_sentence', { hypothesis: 'a', references: ['a'] }, { smoothing: 'exp' })).toThrow(/unknown option "smoothing".*smooth_method/);
     expect(() => referenceMetric('chrf', { hypothesis: 'a', references: ['a'] }, { n_word_order: 2 })).toThrow(/unknown option "n_word_order"/);
     expect(() => referenceMetric('rouge1', { target: 'a' })).toThrow(/missing inputs/);
+  });
+  it('use_stemmer without a stemmer is refused, not silently unstemmed', () => {
+    expect(() => createReferenceMetric()('rouge1', { target: 'running', prediction: 'runs' }, { use_stemmer: true })).toThrow(/no stemmer/);
+    expect(referenceMetric('rouge1', { target: 'running', prediction: 'runs' }, { use_stemmer: true }).fmeasure).toBe(1);
   });
   it('bad values name the field', () => {
     expect(() => referenceMetric('bleu_sentence', { hypothesis: 'a', references: ['a'] }, { tokenize: 'zh' })).toThrow(/option "tokenize": expected one of none, 13a, intl, char/);
