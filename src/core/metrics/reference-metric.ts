@@ -186,7 +186,7 @@ export const REFERENCE_METRICS = {
   rougeL: rougeSpec('rougeL'),
   rougeLsum: rougeSpec('rougeLsum'),
   exact_match: {
-    reference: 'HF evaluate exact_match (as lm-evaluation-harness uses it)',
+    reference: 'lm-evaluation-harness exact_match_hf_evaluate (HF evaluate exact_match as lm-eval copied it)',
     inputs: [['predictions', 'references']],
     options: ['regexes_to_ignore', 'ignore_case', 'ignore_punctuation', 'ignore_numbers'],
     run: (i, o) => {
