@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { DataError } from '../core/errors.js';
 import { importLmEvalSamples, taskFromSampleFile } from './lm-eval-samples.js';
+import { scoreSamples } from '../core/metrics/score.js';
+import { charTokenizer } from '../core/metrics/tokenizers.js';
 
 const mcLine = (over: Record<string, unknown> = {}): string =>
   JSON.stringify({
@@ -25,6 +27,19 @@ describe('lm-eval sample logs', () => {
     const s = r.samples[0]!;
     expect(s).toMatchObject({ kind: 'multiple_choice', task: 'arc_easy', choices: ['short', 'a much longer one'], choiceLogliks: [-5, -4], gold: [1] });
     expect(r.logged.get(s.id)).toEqual({ acc: 1, acc_norm: 0 });
+  });
+  it("acc_mutual_info logs: the appended unconditional (\"\", choice) requests are not choices (lm-eval's test_acc_mutual_info_different_predictions)", () => {
+    const lls = [-1, -2, -3, -0.5, -2, -3];
+    const line = mcLine({
+      metrics: ['acc', 'acc_mutual_info'], acc: 0, acc_mutual_info: 1, acc_norm: undefined,
+      arguments: Object.fromEntries(['A', 'B', 'C'].flatMap((c, j) => [[`gen_args_${j}`, { arg_0: 'Q:', arg_1: ` ${c}` }], [`gen_args_${j + 3}`, { arg_0: '', arg_1: c }]])),
+      resps: lls.map((l) => [[String(l), 'False']]), filtered_resps: lls.map((l) => [String(l), 'False']),
+    });
+    const r = importLmEvalSamples(line, 'samples_x_2026-01-01T00-00-00.jsonl', { model: 'm' });
+    const smp = r.samples[0]!;
+    expect(smp).toMatchObject({ choices: ['A', 'B', 'C'], choiceLogliks: [-1, -2, -3], choiceLogliksUnconditional: [-0.5, -2, -3], gold: [1] });
+    const scores = scoreSamples(r.samples, ['acc', 'acc_mutual_info'], { tokenizer: charTokenizer });
+    expect(scores.map((x) => [x.metric, x.value])).toEqual([['acc', r.logged.get(smp.id)!.acc], ['acc_mutual_info', r.logged.get(smp.id)!.acc_mutual_info]]);
   });
   it('gold given as the choice text', () => {
     expect(importLmEvalSamples(mcLine({ target: 'short' }), 'f.jsonl', { model: 'm' }).samples[0]!.gold).toEqual([0]);

@@ -1,5 +1,5 @@
 import type { Sample, SampleKind, Tokenizer } from '../types.js';
-import { brierScore, expectedCalibrationError, mcAccuracy, mcAccuracyBytes, mcAccuracyNorm, mcConfidence, oneHot } from './choice.js';
+import { brierScore, expectedCalibrationError, mcAccuracy, mcAccuracyBytes, mcAccuracyMutualInfo, mcAccuracyNorm, mcConfidence, oneHot } from './choice.js';
 import { corpusBleu, bleuStats, bleuFromStats } from './bleu.js';
 import { corpusChrf, chrfStats, chrfFromStats } from './chrf.js';
 import { passAtK, expectedSubsetAccuracy } from './counting.js';
@@ -142,6 +142,15 @@ export const METRICS: Record<string, MetricDef> = {
     range: [0, 1], kinds: ['multiple_choice'], usesTokenizer: false,
     perSample: (s) => { const l = mc(s); return l === null || s.choices === null ? null : mcAccuracyBytes(l, s.choices, s.gold!); },
   }),
+  acc_mutual_info: {
+    id: 'acc_mutual_info', description: 'argmax of log P(choice | ctx) − log P(choice) is gold (lm-eval; needs the unconditional log-likelihoods)',
+    continuous: false, higherIsBetter: true, range: [0, 1], kinds: ['multiple_choice'], usesTokenizer: false,
+    perSample: (s) => {
+      const l = mc(s);
+      const u = s.choiceLogliksUnconditional;
+      return l === null || u === undefined || u === null ? null : mcAccuracyMutualInfo(l, u, s.gold!);
+    },
+  },
   brier_score: {
     id: 'brier_score', description: 'Σ (softmax p − target)² over choices, in [0, 2]', continuous: true, higherIsBetter: false, range: [0, 2],
     kinds: ['multiple_choice'], usesTokenizer: false,
