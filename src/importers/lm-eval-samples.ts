@@ -14,6 +14,9 @@ import { forEachJsonlObject } from './jsonl.js';
  *   continuations without the task's target_delimiter (lm-eval's doc_to_choice, which acc_norm's
  *   lengths use); gold from target (an index, a choice's text, or a list of indices).
  * - loglikelihood (one argument, continuation without generation kwargs, one `[loglik, is_greedy]`).
+ * - loglikelihood_rolling (one argument holding only the document, arg_0; one log-likelihood per
+ *   document): a loglikelihood sample whose target is the document, for word/byte perplexity and
+ *   bits per byte.
  * - multiple_choice logged for acc_mutual_info: lm-eval appends one unconditional request
  *   ("", choice) per choice (api/task.py construct_requests), so the second half of the arguments
  *   has an empty context and the bare choices; those log-likelihoods become
@@ -97,7 +100,13 @@ export function importLmEvalSamples(text: string, file: string, opts: SampleLogO
       source: { file, line },
     };
     let sample: Sample;
-    if (isGeneration) {
+    const isRolling = argPairs.length === 1 && argPairs[0]!.arg_1 === undefined;
+    if (isRolling) {
+      const raw = Array.isArray(fr[0]) ? (fr[0] as Json[])[0] : fr[0];
+      const ll = typeof raw === 'number' ? raw : typeof raw === 'string' && /^-?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(raw.trim()) ? Number(raw) : NaN;
+      if (!Number.isFinite(ll) || ll > 1e-9) throw err('filtered_resps', `expected the document's log-likelihood (a finite number <= 0), got ${JSON.stringify(fr[0])?.slice(0, 40)}`);
+      sample = { ...base, kind: 'loglikelihood', targets: [prompt], targetLoglik: ll };
+    } else if (isGeneration) {
       const out = fr[0];
       if (typeof out !== 'string') throw err('filtered_resps', `expected the generated text, got ${JSON.stringify(out)?.slice(0, 40)}`);
       const t = doc.target;

@@ -7,6 +7,7 @@ import { charEditDistance, levenshtein } from './edit-distance.js';
 import { caseInsensitiveMatch, exactMatch, numericMatch } from './exact-match.js';
 import { tokenF1 } from './f1.js';
 import { corpusPerplexity, perTokenAccuracy, perTokenPerplexity, targetLoglik } from './loglik.js';
+import { bitsPerByte, countBytes, countWords, weightedPerplexity } from './lm-eval-aggregates.js';
 import { rouge } from './rouge.js';
 import { corpusTer, terFromStats, terStats } from './ter.js';
 
@@ -82,6 +83,18 @@ const textMetric = (
 });
 
 const optIn = (d: MetricDef): MetricDef => ({ ...d, optIn: true });
+
+/** A corpus metric of whole documents' log-likelihoods (lm-eval loglikelihood_rolling): Σ ll over Σ count of the document. */
+function rollingMetric(
+  id: string, description: string, count: (doc: string) => number, combine: (lls: number[], counts: number[]) => number,
+): MetricDef {
+  const stats = (s: Sample): [number, number] | null => (s.kind === 'loglikelihood' && s.targetLoglik !== null && s.targets.length === 1 ? [s.targetLoglik, count(s.targets[0]!)] : null);
+  return {
+    id, description, continuous: true, higherIsBetter: false, range: null, kinds: ['loglikelihood'], usesTokenizer: false,
+    perSample: (s) => { const st = stats(s); return st === null || st[1] === 0 ? null : combine([st[0]], [st[1]]); },
+    corpus: { stats, combine: (st) => combine(st.map((v) => v[0]!), st.map((v) => v[1]!)) },
+  };
+}
 
 export const METRICS: Record<string, MetricDef> = {
   exact_match: textMetric('exact_match', 'output equals a target exactly', false, true, [0, 1], (o, t) => exactMatch(o, t)),
@@ -183,6 +196,9 @@ export const METRICS: Record<string, MetricDef> = {
       combine: (st) => corpusPerplexity(st.map((v) => v[0]!), st.map((v) => v[1]!)),
     },
   },
+  word_perplexity: optIn(rollingMetric('word_perplexity', 'lm-eval word perplexity of loglikelihood_rolling documents: exp(−Σ ll / Σ words)', countWords, weightedPerplexity)),
+  byte_perplexity: optIn(rollingMetric('byte_perplexity', 'lm-eval byte perplexity: exp(−Σ ll / Σ UTF-8 bytes)', countBytes, weightedPerplexity)),
+  bits_per_byte: optIn(rollingMetric('bits_per_byte', 'lm-eval bits per byte: −Σ ll / Σ UTF-8 bytes / ln 2', countBytes, bitsPerByte)),
   mse: {
     id: 'mse', description: 'regression: squared error of the prediction, averaged over its dimensions', continuous: true,
     higherIsBetter: false, range: null, kinds: ['regression'], usesTokenizer: false, perSample: (s) => s.squaredError ?? null,
