@@ -29,7 +29,7 @@ export {
 export { wilsonInterval, clopperPearsonInterval, type ProportionInterval } from './core/stats/proportion.js';
 export { mcnemar, mcnemarFromCounts, type McNemarResult } from './core/stats/mcnemar.js';
 export { pairedBootstrap } from './core/stats/bootstrap.js';
-export { comparePaired, type PairedComparison } from './core/metrics/paired-comparison.js';
+export { comparePaired, comparePairedCorpus, type PairedComparison } from './core/metrics/paired-comparison.js';
 export { computeBleu, bleuStats, sentenceBleu, corpusBleu, type BleuOptions, type BleuResult } from './core/metrics/bleu.js';
 export { chrfStats, sentenceChrf, corpusChrf, type ChrfOptions } from './core/metrics/chrf.js';
 export { terStats, sentenceTer, corpusTer, type TerOptions } from './core/metrics/ter.js';

@@ -5,7 +5,7 @@ import { metricDef } from '../core/metrics/registry.js';
 import { defaultMetricsForSamples } from '../core/metrics/default-metrics.js';
 import { scoreSamples } from '../core/metrics/score.js';
 import { summarizeMetric, PROPORTION_INTERVAL_METHODS, type MetricSummary, type ProportionIntervalMethod } from '../core/metrics/aggregate.js';
-import { comparePaired, type PairedComparison } from '../core/metrics/paired-comparison.js';
+import { comparePaired, comparePairedCorpus, type PairedComparison } from '../core/metrics/paired-comparison.js';
 import { makeRng } from '../core/random/rng.js';
 import { deriveSeed } from '../core/random/derive-seed.js';
 import { resolution } from '../core/stats/resolution.js';
@@ -24,7 +24,8 @@ intervals, and checks the result against lm-eval's own logged per-sample values.
 
 Options:
   --metric M        metrics to compute (comma list; default: all that apply to each sample kind and answer type,
-                    no BLEU, ROUGE or chrF on numeric answers; pass@k and subset_accuracy@K by name)
+                    no BLEU, ROUGE or chrF on numeric answers; by name only: pass@k, subset_accuracy@K, rougeLsum,
+                    chrf_plus_plus, ter, acc_bytes, word_perplexity, byte_perplexity, bits_per_byte)
   --tokenizer T     for token-level metrics: ${TOKENIZER_IDS.join(', ')} (default ${DEFAULT_TOKENIZER})
   --model NAME      model name (default: from results_*.json beside the file, else the folder name)
   --seed N          bootstrap seed (default 0)
@@ -32,7 +33,7 @@ Options:
   --interval M      interval of a 0/1 metric's mean (exact_match, acc, …): wilson (default), clopper-pearson or
                     bootstrap; Wilson and Clopper–Pearson are never [0, 0] at 0% or [1, 1] at 100%
   --paired          compare every two models on each task item by item (table and --json): McNemar for 0/1 metrics, a paired
-                    bootstrap of the mean difference otherwise (per-sample metrics; corpus ones are skipped)
+                    bootstrap of the mean difference otherwise, and of the recombined statistic for corpus BLEU/chrF/TER
   --mcnemar M       exact (default: binomial on the discordant pairs) or chi-square (with continuity correction)
   --json | --csv    machine-readable output (stdout or --out)
   --out FILE        write atomically to FILE
@@ -103,14 +104,14 @@ export async function runScore(argv: string[], ctx: CliContext): Promise<number>
     else groups.set(k, [s]);
   }
   const rows: ScoreRow[] = [];
-  const scoresByGroup = new Map<string, { model: string; task: string; metrics: string[]; scores: Score[] }>();
+  const scoresByGroup = new Map<string, { model: string; task: string; metrics: string[]; scores: Score[]; samples: Sample[] }>();
   let done = 0;
   for (const [key, samples] of groups) {
     const [model, task] = key.split('\u0000') as [string, string];
     ctx.logger.progress(`scoring ${model} · ${task} (${++done}/${groups.size})`);
     const metrics = requested.length > 0 ? requested : defaultMetricsForSamples(samples);
     const scores = scoreSamples(samples, metrics, { tokenizer });
-    scoresByGroup.set(key, { model, task, metrics, scores });
+    scoresByGroup.set(key, { model, task, metrics, scores, samples });
     for (const m of metrics) {
       // A per-group seed so adding a model or task does not change another's interval.
       const rng = makeRng(deriveSeed(seed, 'bootstrap', model, task, m));
@@ -138,16 +139,18 @@ export async function runScore(argv: string[], ctx: CliContext): Promise<number>
   }
   const comparisons: (PairedComparison & { readonly task: string })[] = [];
   if (values.paired) {
-    const byTask = new Map<string, { model: string; metrics: string[]; scores: Score[] }[]>();
+    const byTask = new Map<string, { model: string; metrics: string[]; scores: Score[]; samples: Sample[] }[]>();
     for (const g of scoresByGroup.values()) byTask.set(g.task, [...(byTask.get(g.task) ?? []), g]);
     for (const [task, groups] of byTask) {
       for (let i = 0; i < groups.length; i++) {
         for (let j = i + 1; j < groups.length; j++) {
           const A = groups[i]!;
           const B = groups[j]!;
-          for (const m of A.metrics.filter((x) => B.metrics.includes(x) && metricDef(x)!.perSample !== null && !metricDef(x)!.corpus)) {
+          for (const m of A.metrics.filter((x) => B.metrics.includes(x))) {
             const rng = makeRng(deriveSeed(seed, 'paired', task, A.model, B.model, m));
-            const c = comparePaired(m, { name: A.model, scores: A.scores }, { name: B.model, scores: B.scores }, { rng, resamples, exact: mcnemarMethod === 'exact' });
+            const c = metricDef(m)!.corpus
+              ? comparePairedCorpus(m, { name: A.model, samples: A.samples }, { name: B.model, samples: B.samples }, { tokenizer }, { rng, resamples })
+              : comparePaired(m, { name: A.model, scores: A.scores }, { name: B.model, scores: B.scores }, { rng, resamples, exact: mcnemarMethod === 'exact' });
             if (c) comparisons.push({ ...c, task });
           }
         }
@@ -184,12 +187,12 @@ function scoreTable(rows: readonly ScoreRow[]): string {
 function pairedTable(cs: readonly (PairedComparison & { readonly task: string })[], resamples: number): string {
   const header = ['task', 'metric', 'A', 'B', 'n', 'A', 'B', 'A − B', 'test', 'p', 'note'];
   const body = cs.map((c) => [
-    c.task, c.metric, c.a, c.b, String(c.n), fmtNum(c.meanA, 4), fmtNum(c.meanB, 4), fmtNum(c.difference, 4), c.method, c.method === 'paired-bootstrap' && c.p === 0 ? `< ${fmtNum(1 / resamples, 2)}` : fmtNum(c.p, 3),
+    c.task, c.metric, c.a, c.b, String(c.n), fmtNum(c.meanA, 4), fmtNum(c.meanB, 4), fmtNum(c.difference, 4), c.method, c.method !== 'mcnemar-exact' && c.method !== 'mcnemar-chi-square' && c.p === 0 ? `< ${fmtNum(1 / resamples, 2)}` : fmtNum(c.p, 3),
     c.discordant ? `A only ${c.discordant.aOnly}, B only ${c.discordant.bOnly}` : c.low !== null ? `95% [${fmtNum(c.low, 4)}, ${fmtNum(c.high!, 4)}]` : '',
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...body.map((b) => [...b[i]!].length)));
   const line = (r: string[]): string => r.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd();
-  return ['Paired comparisons (same items; A − B; McNemar for 0/1 metrics, paired bootstrap otherwise):', line(header), widths.map((w) => '─'.repeat(w)).join('  '), ...body.map(line)].join('\n') + '\n';
+  return ['Paired comparisons (same items; A − B; McNemar for 0/1 metrics, paired bootstrap otherwise, of the corpus statistic for corpus metrics):', line(header), widths.map((w) => '─'.repeat(w)).join('  '), ...body.map(line)].join('\n') + '\n';
 }
 
 function scoreCsv(rows: readonly ScoreRow[]): string {
