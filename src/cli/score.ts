@@ -25,7 +25,7 @@ intervals, and checks the result against lm-eval's own logged per-sample values.
 Options:
   --metric M        metrics to compute (comma list; default: all that apply to each sample kind and answer type,
                     no BLEU, ROUGE or chrF on numeric answers; by name only: pass@k, subset_accuracy@K, rougeLsum,
-                    chrf_plus_plus, ter, acc_bytes, word_perplexity, byte_perplexity, bits_per_byte)
+                    chrf_plus_plus, ter, acc_bytes, acc_mutual_info, word_perplexity, byte_perplexity, bits_per_byte)
   --tokenizer T     for token-level metrics: ${TOKENIZER_IDS.join(', ')} (default ${DEFAULT_TOKENIZER})
   --model NAME      model name (default: from results_*.json beside the file, else the folder name)
   --seed N          bootstrap seed (default 0)

@@ -96,7 +96,7 @@ describe('the registry', () => {
 
 describe('metrics added for reference parity (issue #24)', () => {
   it('are opt-in: asked for by name, never among the defaults', () => {
-    for (const id of ['rougeLsum', 'chrf_plus_plus', 'ter', 'acc_bytes']) {
+    for (const id of ['rougeLsum', 'chrf_plus_plus', 'ter', 'acc_bytes', 'acc_mutual_info', 'word_perplexity', 'byte_perplexity', 'bits_per_byte']) {
       expect(METRICS[id]!.optIn).toBe(true);
       expect(defaultMetricsFor(METRICS[id]!.kinds[0]!)).not.toContain(id);
     }

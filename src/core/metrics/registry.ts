@@ -155,7 +155,7 @@ export const METRICS: Record<string, MetricDef> = {
     range: [0, 1], kinds: ['multiple_choice'], usesTokenizer: false,
     perSample: (s) => { const l = mc(s); return l === null || s.choices === null ? null : mcAccuracyBytes(l, s.choices, s.gold!); },
   }),
-  acc_mutual_info: {
+  acc_mutual_info: optIn({
     id: 'acc_mutual_info', description: 'argmax of log P(choice | ctx) − log P(choice) is gold (lm-eval; needs the unconditional log-likelihoods)',
     continuous: false, higherIsBetter: true, range: [0, 1], kinds: ['multiple_choice'], usesTokenizer: false,
     perSample: (s) => {
@@ -163,7 +163,7 @@ export const METRICS: Record<string, MetricDef> = {
       const u = s.choiceLogliksUnconditional;
       return l === null || u === undefined || u === null ? null : mcAccuracyMutualInfo(l, u, s.gold!);
     },
-  },
+  }),
   brier_score: {
     id: 'brier_score', description: 'Σ (softmax p − target)² over choices, in [0, 2]', continuous: true, higherIsBetter: false, range: [0, 2],
     kinds: ['multiple_choice'], usesTokenizer: false,
