@@ -1,9 +1,11 @@
 /**
- * bench/score: 1,000,000 samples through exact match, token edit distance, BLEU and ROUGE-L;
+ * bench/score: 1,000,000 samples through exact match, token edit distance, BLEU and ROUGE-L, and
+ * the first 100,000 (--slow-samples) through chrF++, TER and ROUGE-Lsum (two lines per sentence);
  * prints samples/s per metric on one core, and in the same run the Python reference's samples/s
  * where Debian packages one (python3-levenshtein for edit distance, python3-nltk for BLEU; plain
- * Python for exact match), with the ratio. Target: >= 1x the reference, per core.
- *   node dist/bench/score.js [--samples N] [--python-samples N] [--seed S]
+ * Python for exact match; Debian packages neither sacreBLEU nor rouge-score), with the ratio.
+ * Target: >= 1x the reference, per core.
+ *   node dist/bench/score.js [--samples N] [--slow-samples N] [--python-samples N] [--seed S]
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -15,11 +17,14 @@ import { exactMatch } from '../src/core/metrics/exact-match.js';
 import { levenshtein } from '../src/core/metrics/edit-distance.js';
 import { sentenceBleu } from '../src/core/metrics/bleu.js';
 import { rouge } from '../src/core/metrics/rouge.js';
+import { sentenceChrf } from '../src/core/metrics/chrf.js';
+import { sentenceTer } from '../src/core/metrics/ter.js';
 import { tokenizerById } from '../src/tokenizers/index.js';
 
-const { values } = parseArgs({ options: { samples: { type: 'string' }, 'python-samples': { type: 'string' }, seed: { type: 'string' } } });
+const { values } = parseArgs({ options: { samples: { type: 'string' }, 'slow-samples': { type: 'string' }, 'python-samples': { type: 'string' }, seed: { type: 'string' } } });
 const N = Number(values.samples ?? 1_000_000);
 const NPY = Number(values['python-samples'] ?? 100_000);
+const NSLOW = Math.min(N, Number(values['slow-samples'] ?? 100_000));
 const rng = makeRng(Number(values.seed ?? 1));
 
 // Half arithmetic answers (the mirage task), half 8–24-word sentences with a few edits.
@@ -50,14 +55,17 @@ const tokenizer = await tokenizerById('r50k_base');
 const predIds = preds.map((p) => tokenizer.encode(p));
 const refIds = refs.map((r) => tokenizer.encode(r));
 
-function time(label: string, f: (i: number) => number): number {
-  for (let i = 0; i < Math.min(N, 20_000); i++) f(i); // warm up
+// ROUGE-Lsum scores newline-separated sentences: break each sentence after its sixth word.
+const lines = (s: string): string => s.split(' ').map((w, k) => (k === 6 ? `\n${w}` : w)).join(' ');
+
+function time(label: string, f: (i: number) => number, n = N): number {
+  for (let i = 0; i < Math.min(n, 20_000); i++) f(i); // warm up
   let sink = 0;
   const t0 = performance.now();
-  for (let i = 0; i < N; i++) sink += f(i);
+  for (let i = 0; i < n; i++) sink += f(i);
   const s = (performance.now() - t0) / 1000;
   if (Number.isNaN(sink)) throw new Error('NaN');
-  const rate = N / s;
+  const rate = n / s;
   process.stderr.write(`  ${label}: ${Math.round(rate).toLocaleString('en')} samples/s\n`);
   return rate;
 }
@@ -70,6 +78,9 @@ const ts = {
   token_edit_distance_e2e: time('token_edit_distance (including BPE encoding)', (i) => levenshtein(tokenizer.encode(preds[i]!), tokenizer.encode(refs[i]!), row)),
   bleu: time('bleu (sacreBLEU sentence BLEU)', (i) => sentenceBleu(preds[i]!, [refs[i]!])),
   rougeL: time('rougeL', (i) => rouge('rougeL', preds[i]!, [refs[i]!])),
+  chrfPlusPlus: time('chrf_plus_plus (sacreBLEU chrF++)', (i) => sentenceChrf(preds[i]!, [refs[i]!], { wordOrder: 2 }), NSLOW),
+  ter: time('ter (sacreBLEU TER)', (i) => sentenceTer(preds[i]!, [refs[i]!]), NSLOW),
+  rougeLsum: time('rougeLsum (two lines per sentence)', (i) => rouge('rougeLsum', lines(preds[i]!), [lines(refs[i]!)]), NSLOW),
 };
 
 // The Python references, on the first NPY samples of the same data.
@@ -119,4 +130,7 @@ line('token_edit_distance (ids)', ts.token_edit_distance, 'token_edit_distance',
 line('token_edit_distance (with BPE)', ts.token_edit_distance_e2e, '-', '');
 line('bleu', ts.bleu, 'bleu', String(ref?.bleu_impl ?? 'nltk'));
 line('rougeL', ts.rougeL, '-', '');
-console.log(`\nPython figures measured on the first ${NPY.toLocaleString('en')} samples; rouge_score is not packaged by Debian.`);
+line(`chrf_plus_plus (first ${NSLOW.toLocaleString('en')})`, ts.chrfPlusPlus, '-', '');
+line(`ter (first ${NSLOW.toLocaleString('en')})`, ts.ter, '-', '');
+line(`rougeLsum (first ${NSLOW.toLocaleString('en')})`, ts.rougeLsum, '-', '');
+console.log(`\nPython figures measured on the first ${NPY.toLocaleString('en')} samples; Debian packages neither rouge_score nor sacreBLEU (chrF++, TER).`);

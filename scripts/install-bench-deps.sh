@@ -2,10 +2,11 @@
 # Debian packages the benchmarks and fixture scripts need beyond the product's (scripts/install-deps.sh):
 # python3-torch (bench/ times PyTorch's step on the same model in the same run; the *.torch.test fixtures
 # come from it) with python3-numpy, and the scipy/sklearn/nltk/Levenshtein references the test/fixtures/make_*.py
-# scripts compare against. Not needed to build, run or test the lab. Idempotent; without root
+# scripts compare against (statsmodels for the proportion intervals and McNemar, regex for sacreBLEU run from source
+# by make_reference_golden.py). Not needed to build, run or test the lab. Idempotent; without root
 # it says what to run.
 set -euo pipefail
-PACKAGES=(python3-torch python3-numpy python3-scipy python3-sklearn python3-nltk python3-levenshtein libopenblas0-pthread)
+PACKAGES=(python3-torch python3-numpy python3-scipy python3-sklearn python3-nltk python3-levenshtein python3-statsmodels python3-regex libopenblas0-pthread)
 missing=()
 for p in "${PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")

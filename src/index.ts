@@ -21,3 +21,16 @@ export { auditCsv } from './report/audit-csv.js';
 export { crossoverDocument, type CrossoverDocument, type CrossoverEntry } from './report/crossover-document.js';
 export { crossoverTable } from './report/crossover-table.js';
 export { runCli } from './cli/run.js';
+export { referenceMetric, porterStem } from './tokenizers/porter-stemmer.js';
+export {
+  createReferenceMetric, REFERENCE_METRICS, REFERENCE_METRIC_NAMES,
+  type ReferenceMetricName, type ReferenceResult, type ReferenceInputs, type ReferenceOptions,
+} from './core/metrics/reference-metric.js';
+export { wilsonInterval, clopperPearsonInterval, type ProportionInterval } from './core/stats/proportion.js';
+export { mcnemar, mcnemarFromCounts, type McNemarResult } from './core/stats/mcnemar.js';
+export { pairedBootstrap } from './core/stats/bootstrap.js';
+export { comparePaired, comparePairedCorpus, type PairedComparison } from './core/metrics/paired-comparison.js';
+export { computeBleu, bleuStats, sentenceBleu, corpusBleu, type BleuOptions, type BleuResult } from './core/metrics/bleu.js';
+export { chrfStats, sentenceChrf, corpusChrf, type ChrfOptions } from './core/metrics/chrf.js';
+export { terStats, sentenceTer, corpusTer, type TerOptions } from './core/metrics/ter.js';
+export { rougeScore, rougeScoreMulti, type RougeScore, type RougeType } from './core/metrics/rouge.js';

@@ -44,6 +44,53 @@ describe('emergence score: round trip with lm-eval', () => {
   });
 });
 
+describe('emergence score: proportion intervals and paired comparisons', () => {
+  const lambada = (m: string): string => join(FAMILY, m, readdirSync(join(FAMILY, m)).find((f) => f.startsWith('samples_toy_lambada'))!);
+  const loggedAcc = (m: string): Map<number, number> =>
+    new Map(readFileSync(lambada(m), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { doc_id: number; acc: number }).map((d) => [d.doc_id, d.acc]));
+  it('a 0/1 metric gets a Wilson interval by default: 0 of 80 is not [0, 0]', () => {
+    const r = emergence(['score', lambada('toy-lm-14m'), '--json', '--quiet', '--metric', 'acc']);
+    const row = (JSON.parse(r.stdout) as ScoreDoc).rows[0]!;
+    expect(row.value).toBe(0);
+    const z = 1.959963984540054;
+    expect(row.interval!.low).toBe(0);
+    expect(row.interval!.high).toBeCloseTo((2 * (z * z) / 160) / (1 + (z * z) / 80), 12); // Wilson at k = 0, by hand
+    const boot = JSON.parse(emergence(['score', lambada('toy-lm-14m'), '--json', '--quiet', '--metric', 'acc', '--interval', 'bootstrap']).stdout) as ScoreDoc;
+    expect([boot.rows[0]!.interval!.low, boot.rows[0]!.interval!.high]).toEqual([0, 0]);
+    expect(emergence(['score', lambada('toy-lm-14m'), '--interval', 'normal']).stderr).toMatch(/"--interval": unknown interval "normal"/);
+  });
+  it("--paired: McNemar on lm-eval's own per-sample acc, exact binomial p by hand", () => {
+    const r = emergence(['score', lambada('toy-lm-410m'), lambada('toy-lm-70m'), '--json', '--quiet', '--paired', '--metric', 'acc,target_loglik', '--resamples', '500']);
+    expect(r.code).toBe(0);
+    const doc = JSON.parse(r.stdout) as { comparisons: { metric: string; a: string; b: string; n: number; difference: number; method: string; p: number; discordant: { aOnly: number; bOnly: number } | null; better: string }[] };
+    const c = doc.comparisons.find((x) => x.metric === 'acc')!;
+    const a = loggedAcc('toy-lm-410m');
+    const b = loggedAcc('toy-lm-70m');
+    let aOnly = 0;
+    let bOnly = 0;
+    for (const [id, v] of a) {
+      if (v === 1 && b.get(id) === 0) aOnly++;
+      if (v === 0 && b.get(id) === 1) bOnly++;
+    }
+    expect([c.a, c.b, c.n, c.method]).toEqual(['toy/toy-lm-410m', 'toy/toy-lm-70m', 80, 'mcnemar-exact']);
+    expect(c.discordant).toEqual({ aOnly, bOnly });
+    expect(c.difference).toBeCloseTo((aOnly - bOnly) / 80, 14);
+    // 2 · P(X <= min) for X ~ Bin(aOnly + bOnly, 1/2), in exact integers.
+    const nd = aOnly + bOnly;
+    let num = 0n;
+    let choose = 1n;
+    for (let i = 0; i <= Math.min(aOnly, bOnly); i++) {
+      num += choose;
+      choose = (choose * BigInt(nd - i)) / BigInt(i + 1);
+    }
+    expect(c.p).toBeCloseTo(Math.min(1, (2 * Number(num)) / 2 ** nd), 14);
+    expect(c.better).toBe(aOnly > bOnly ? 'a' : 'b');
+    const ll = doc.comparisons.find((x) => x.metric === 'target_loglik')!;
+    expect(ll.method).toBe('paired-bootstrap');
+    expect(ll.better).toBe('a'); // the larger model's target log-likelihood is higher on these items
+  });
+});
+
 describe('emergence audit on a directory of a family\'s lm-eval runs', () => {
   const r = emergence(['audit', FAMILY, '--json', '--quiet']);
   const doc = JSON.parse(r.stdout) as AuditDocument;

@@ -1,10 +1,11 @@
 import { parseArgs } from 'node:util';
-import type { Sample } from '../core/types.js';
+import type { Sample, Score } from '../core/types.js';
 import { ConfigError } from '../core/errors.js';
 import { metricDef } from '../core/metrics/registry.js';
 import { defaultMetricsForSamples } from '../core/metrics/default-metrics.js';
 import { scoreSamples } from '../core/metrics/score.js';
-import { summarizeMetric, type MetricSummary } from '../core/metrics/aggregate.js';
+import { summarizeMetric, PROPORTION_INTERVAL_METHODS, type MetricSummary, type ProportionIntervalMethod } from '../core/metrics/aggregate.js';
+import { comparePaired, comparePairedCorpus, type PairedComparison } from '../core/metrics/paired-comparison.js';
 import { makeRng } from '../core/random/rng.js';
 import { deriveSeed } from '../core/random/derive-seed.js';
 import { resolution } from '../core/stats/resolution.js';
@@ -23,11 +24,17 @@ intervals, and checks the result against lm-eval's own logged per-sample values.
 
 Options:
   --metric M        metrics to compute (comma list; default: all that apply to each sample kind and answer type,
-                    no BLEU, ROUGE or chrF on numeric answers; pass@k and subset_accuracy@K by name)
+                    no BLEU, ROUGE or chrF on numeric answers; by name only: pass@k, subset_accuracy@K, rougeLsum,
+                    chrf_plus_plus, ter, acc_bytes, acc_mutual_info, word_perplexity, byte_perplexity, bits_per_byte)
   --tokenizer T     for token-level metrics: ${TOKENIZER_IDS.join(', ')} (default ${DEFAULT_TOKENIZER})
   --model NAME      model name (default: from results_*.json beside the file, else the folder name)
   --seed N          bootstrap seed (default 0)
   --resamples N     bootstrap resamples (default 2000; 0 for none)
+  --interval M      interval of a 0/1 metric's mean (exact_match, acc, …): wilson (default), clopper-pearson or
+                    bootstrap; Wilson and Clopper–Pearson are never [0, 0] at 0% or [1, 1] at 100%
+  --paired          compare every two models on each task item by item (table and --json): McNemar for 0/1 metrics, a paired
+                    bootstrap of the mean difference otherwise, and of the recombined statistic for corpus BLEU/chrF/TER
+  --mcnemar M       exact (default: binomial on the discordant pairs) or chi-square (with continuity correction)
   --json | --csv    machine-readable output (stdout or --out)
   --out FILE        write atomically to FILE
   --quiet           no progress on stderr
@@ -52,6 +59,9 @@ export async function runScore(argv: string[], ctx: CliContext): Promise<number>
       model: { type: 'string' },
       seed: { type: 'string' },
       resamples: { type: 'string' },
+      interval: { type: 'string' },
+      paired: { type: 'boolean' },
+      mcnemar: { type: 'string' },
       json: { type: 'boolean' },
       csv: { type: 'boolean' },
       out: { type: 'string' },
@@ -72,6 +82,14 @@ export async function runScore(argv: string[], ctx: CliContext): Promise<number>
   };
   const seed = whole('seed', values.seed, 0);
   const resamples = whole('resamples', values.resamples, 2000);
+  const interval = (values.interval ?? 'wilson') as ProportionIntervalMethod;
+  if (!PROPORTION_INTERVAL_METHODS.includes(interval)) {
+    throw new ConfigError(`unknown interval "${values.interval}"`, { code: 'USAGE', field: '--interval', hint: PROPORTION_INTERVAL_METHODS.join(', ') });
+  }
+  const mcnemarMethod = values.mcnemar ?? 'exact';
+  if (mcnemarMethod !== 'exact' && mcnemarMethod !== 'chi-square') {
+    throw new ConfigError(`unknown McNemar method "${values.mcnemar}"`, { code: 'USAGE', field: '--mcnemar', hint: 'exact or chi-square' });
+  }
   const requested = (values.metric ?? []).flatMap((m) => m.split(',')).map((m) => m.trim()).filter(Boolean);
   for (const m of requested) {
     if (!metricDef(m)) throw new ConfigError(`unknown metric "${m}"`, { code: 'USAGE', field: '--metric' });
@@ -86,16 +104,18 @@ export async function runScore(argv: string[], ctx: CliContext): Promise<number>
     else groups.set(k, [s]);
   }
   const rows: ScoreRow[] = [];
+  const scoresByGroup = new Map<string, { model: string; task: string; metrics: string[]; scores: Score[]; samples: Sample[] }>();
   let done = 0;
   for (const [key, samples] of groups) {
     const [model, task] = key.split('\u0000') as [string, string];
     ctx.logger.progress({ phase: 'scoring', done: done++, total: groups.size, unit: 'model-task groups', skipped: 0, detail: `${model} · ${task}` });
     const metrics = requested.length > 0 ? requested : defaultMetricsForSamples(samples);
     const scores = scoreSamples(samples, metrics, { tokenizer });
+    scoresByGroup.set(key, { model, task, metrics, scores, samples });
     for (const m of metrics) {
       // A per-group seed so adding a model or task does not change another's interval.
       const rng = makeRng(deriveSeed(seed, 'bootstrap', model, task, m));
-      const sum = summarizeMetric(m, samples, scores, { tokenizer }, { rng, resamples });
+      const sum = summarizeMetric(m, samples, scores, { tokenizer }, { rng, resamples, proportionInterval: interval });
       if (!sum) continue;
       let agreement: ScoreRow['lmEvalAgreement'] = null;
       const bySample = new Map(scores.filter((s) => s.metric === sum.metric).map((s) => [s.sampleId, s.value]));
@@ -117,7 +137,30 @@ export async function runScore(argv: string[], ctx: CliContext): Promise<number>
       ctx.logger.warn(`${r.model} · ${r.task} · ${r.metric}: ${r.lmEvalAgreement.of - r.lmEvalAgreement.agree} of ${r.lmEvalAgreement.of} samples differ from lm-eval's logged values`);
     }
   }
-  const out = values.json ? JSON.stringify({ kind: 'emergence-score', version: 1, seed, resamples, tokenizer: tokenizer.id, rows }, jsonReplacer, 2) + '\n' : values.csv ? scoreCsv(rows) : scoreTable(rows);
+  const comparisons: (PairedComparison & { readonly task: string })[] = [];
+  if (values.paired) {
+    const byTask = new Map<string, { model: string; metrics: string[]; scores: Score[]; samples: Sample[] }[]>();
+    for (const g of scoresByGroup.values()) byTask.set(g.task, [...(byTask.get(g.task) ?? []), g]);
+    for (const [task, groups] of byTask) {
+      for (let i = 0; i < groups.length; i++) {
+        for (let j = i + 1; j < groups.length; j++) {
+          const A = groups[i]!;
+          const B = groups[j]!;
+          for (const m of A.metrics.filter((x) => B.metrics.includes(x))) {
+            const rng = makeRng(deriveSeed(seed, 'paired', task, A.model, B.model, m));
+            const c = metricDef(m)!.corpus
+              ? comparePairedCorpus(m, { name: A.model, samples: A.samples }, { name: B.model, samples: B.samples }, { tokenizer }, { rng, resamples })
+              : comparePaired(m, { name: A.model, scores: A.scores }, { name: B.model, scores: B.scores }, { rng, resamples, exact: mcnemarMethod === 'exact' });
+            if (c) comparisons.push({ ...c, task });
+          }
+        }
+      }
+    }
+    if (comparisons.length === 0) ctx.logger.warn('--paired: no task has two models scored on the same items');
+  }
+  const out = values.json
+    ? JSON.stringify({ kind: 'emergence-score', version: 1, seed, resamples, tokenizer: tokenizer.id, rows, ...(values.paired ? { comparisons } : {}) }, jsonReplacer, 2) + '\n'
+    : values.csv ? scoreCsv(rows) : scoreTable(rows) + (values.paired ? '\n' + pairedTable(comparisons, resamples) : '');
   if (values.out !== undefined) writeAtomic(values.out, out);
   else ctx.stdout.write(out);
   return 0;
@@ -139,6 +182,17 @@ function scoreTable(rows: readonly ScoreRow[]): string {
   const widths = header.map((h, i) => Math.max(h.length, ...body.map((b) => [...b[i]!].length)));
   const line = (r: string[]): string => r.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd();
   return [line(header), widths.map((w) => '─'.repeat(w)).join('  '), ...body.map(line)].join('\n') + '\n';
+}
+
+function pairedTable(cs: readonly (PairedComparison & { readonly task: string })[], resamples: number): string {
+  const header = ['task', 'metric', 'A', 'B', 'n', 'A', 'B', 'A − B', 'test', 'p', 'note'];
+  const body = cs.map((c) => [
+    c.task, c.metric, c.a, c.b, String(c.n), fmtNum(c.meanA, 4), fmtNum(c.meanB, 4), fmtNum(c.difference, 4), c.method, c.method !== 'mcnemar-exact' && c.method !== 'mcnemar-chi-square' && c.p === 0 ? `< ${fmtNum(1 / resamples, 2)}` : fmtNum(c.p, 3),
+    c.discordant ? `A only ${c.discordant.aOnly}, B only ${c.discordant.bOnly}` : c.low !== null ? `95% [${fmtNum(c.low, 4)}, ${fmtNum(c.high!, 4)}]` : '',
+  ]);
+  const widths = header.map((h, i) => Math.max(h.length, ...body.map((b) => [...b[i]!].length)));
+  const line = (r: string[]): string => r.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd();
+  return ['Paired comparisons (same items; A − B; McNemar for 0/1 metrics, paired bootstrap otherwise, of the corpus statistic for corpus metrics):', line(header), widths.map((w) => '─'.repeat(w)).join('  '), ...body.map(line)].join('\n') + '\n';
 }
 
 function scoreCsv(rows: readonly ScoreRow[]): string {

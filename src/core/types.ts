@@ -260,6 +260,11 @@ export interface Sample {
    * image's per-pixel reconstruction error, an in-context regression's error on its query point).
    */
   readonly squaredError?: number | null;
+  /**
+   * multiple_choice with lm-eval's acc_mutual_info: log P(choice) with an empty context, one per
+   * choice (the unconditional requests lm-eval appends), for log P(choice | ctx) − log P(choice).
+   */
+  readonly choiceLogliksUnconditional?: readonly number[] | null;
   readonly source: SourceRef;
 }
 

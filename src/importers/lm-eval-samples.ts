@@ -14,6 +14,13 @@ import { forEachJsonlObject } from './jsonl.js';
  *   continuations without the task's target_delimiter (lm-eval's doc_to_choice, which acc_norm's
  *   lengths use); gold from target (an index, a choice's text, or a list of indices).
  * - loglikelihood (one argument, continuation without generation kwargs, one `[loglik, is_greedy]`).
+ * - loglikelihood_rolling (one argument holding only the document, arg_0; one log-likelihood per
+ *   document): a loglikelihood sample whose target is the document, for word/byte perplexity and
+ *   bits per byte.
+ * - multiple_choice logged for acc_mutual_info: lm-eval appends one unconditional request
+ *   ("", choice) per choice (api/task.py construct_requests), so the second half of the arguments
+ *   has an empty context and the bare choices; those log-likelihoods become
+ *   choiceLogliksUnconditional instead of extra choices.
  */
 export interface ImportedSamples {
   readonly samples: Sample[];
@@ -60,6 +67,8 @@ function parseLoglikPair(v: Json, at: () => DataError): [number, boolean] {
   return [ll, g];
 }
 
+const stripDelimiter = (c: string, delimiter: string): string => (delimiter !== '' && c.startsWith(delimiter) ? c.slice(delimiter.length) : c);
+
 export function importLmEvalSamples(text: string, file: string, opts: SampleLogOptions): ImportedSamples {
   const task = opts.task ?? taskFromSampleFile(file) ?? 'task';
   const delimiter = opts.targetDelimiter ?? ' ';
@@ -91,7 +100,13 @@ export function importLmEvalSamples(text: string, file: string, opts: SampleLogO
       source: { file, line },
     };
     let sample: Sample;
-    if (isGeneration) {
+    const isRolling = argPairs.length === 1 && argPairs[0]!.arg_1 === undefined;
+    if (isRolling) {
+      const raw = Array.isArray(fr[0]) ? (fr[0] as Json[])[0] : fr[0];
+      const ll = typeof raw === 'number' ? raw : typeof raw === 'string' && /^-?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(raw.trim()) ? Number(raw) : NaN;
+      if (!Number.isFinite(ll) || ll > 1e-9) throw err('filtered_resps', `expected the document's log-likelihood (a finite number <= 0), got ${JSON.stringify(fr[0])?.slice(0, 40)}`);
+      sample = { ...base, kind: 'loglikelihood', targets: [prompt], targetLoglik: ll };
+    } else if (isGeneration) {
       const out = fr[0];
       if (typeof out !== 'string') throw err('filtered_resps', `expected the generated text, got ${JSON.stringify(out)?.slice(0, 40)}`);
       const t = doc.target;
@@ -109,11 +124,16 @@ export function importLmEvalSamples(text: string, file: string, opts: SampleLogO
         if (!Number.isFinite(ll)) throw err(`filtered_resps[${j}]`, `log-likelihood is ${ll}: must be a finite number`);
         if (ll > 1e-9) throw err(`filtered_resps[${j}]`, `log-likelihood is ${ll}: must be <= 0`);
       });
+      // The acc_mutual_info layout: [ctx, delim + c_1..k] then ["", c_1..k].
+      const half = conts.length / 2;
+      const mutualInfo = conts.length >= 4 && Number.isInteger(half) && argPairs.slice(half).every((a, j) => a.arg_0 === '' && a.arg_1 === stripDelimiter(conts[j]!, delimiter))
+        && argPairs.slice(0, half).some((a) => a.arg_0 !== '');
       if (conts.length === 1) {
         const target = typeof doc.target === 'string' ? doc.target : conts[0]!;
         sample = { ...base, kind: 'loglikelihood', targets: [target], targetLoglik: pairs[0]![0], greedy: pairs[0]![1] };
       } else {
-        const choices = conts.map((c) => (delimiter !== '' && c.startsWith(delimiter) ? c.slice(delimiter.length) : c));
+        const nChoices = mutualInfo ? half : conts.length;
+        const choices = conts.slice(0, nChoices).map((c) => stripDelimiter(c, delimiter));
         const t = doc.target;
         let gold: number[];
         if (typeof t === 'number' && Number.isInteger(t)) gold = [t];
@@ -122,7 +142,10 @@ export function importLmEvalSamples(text: string, file: string, opts: SampleLogO
         else if (Array.isArray(t) && t.every((x) => typeof x === 'number' && Number.isInteger(x))) gold = t as number[];
         else throw err('target', `cannot read the gold choice from ${JSON.stringify(t)?.slice(0, 60)}`);
         for (const gi of gold) if (gi < 0 || gi >= choices.length) throw err('target', `gold index ${gi} outside 0..${choices.length - 1}`);
-        sample = { ...base, kind: 'multiple_choice', targets: gold.map((gi) => choices[gi]!), choices, choiceLogliks: pairs.map(([ll]) => ll), gold };
+        sample = {
+          ...base, kind: 'multiple_choice', targets: gold.map((gi) => choices[gi]!), choices, choiceLogliks: pairs.slice(0, nChoices).map(([ll]) => ll), gold,
+          ...(mutualInfo ? { choiceLogliksUnconditional: pairs.slice(nChoices).map(([ll]) => ll) } : {}),
+        };
       }
     }
     samples.push(sample);

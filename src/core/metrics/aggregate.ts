@@ -1,13 +1,20 @@
 import type { Sample, Score } from '../types.js';
 import type { Rng } from '../random/rng.js';
 import { bootstrapInterval, quantileSorted, type Interval } from '../stats/bootstrap.js';
+import { clopperPearsonInterval, wilsonInterval } from '../stats/proportion.js';
 import { metricDef, type MetricContext } from './registry.js';
+
+/** How a 0/1 metric's mean gets its interval: by bootstrap like the others, or an exact/score interval for a proportion. */
+export type ProportionIntervalMethod = 'bootstrap' | 'wilson' | 'clopper-pearson';
+export const PROPORTION_INTERVAL_METHODS: readonly ProportionIntervalMethod[] = ['bootstrap', 'wilson', 'clopper-pearson'];
 
 /**
  * One metric over a set of samples: the aggregate lm-eval or sacreBLEU would report (the mean of
  * per-sample values, or the corpus statistic), with a seeded bootstrap interval over samples:
  * BCa for means, percentile for corpus statistics (resampling samples and re-combining their
- * sufficient statistics).
+ * sufficient statistics). A discontinuous metric whose values are all 0 or 1 is a proportion: with
+ * `proportionInterval` 'wilson' or 'clopper-pearson' it gets that interval instead, which is never
+ * zero-width at 0% or 100% (a bootstrap of all-zero scores is [0, 0]).
  */
 export interface MetricSummary {
   readonly metric: string;
@@ -25,7 +32,7 @@ export function summarizeMetric(
   samples: readonly Sample[],
   scores: readonly Score[],
   ctx: MetricContext,
-  opts: { rng: Rng; resamples?: number; level?: number },
+  opts: { rng: Rng; resamples?: number; level?: number; proportionInterval?: ProportionIntervalMethod },
 ): MetricSummary | null {
   const def = metricDef(metric);
   if (!def) throw new RangeError(`unknown metric "${metric}"`);
@@ -63,6 +70,14 @@ export function summarizeMetric(
   if (vals.length === 0) return null;
   let sum = 0;
   for (const v of vals) sum += v;
-  const interval = B > 0 ? bootstrapInterval(vals, { rng: opts.rng, resamples: B, level: opts.level ?? 0.95, method: 'bca' }) : null;
+  const level = opts.level ?? 0.95;
+  const pMethod = opts.proportionInterval ?? 'bootstrap';
+  let interval: Interval | null;
+  if (pMethod !== 'bootstrap' && !def.continuous && vals.every((v) => v === 0 || v === 1)) {
+    const n = vals.length;
+    const pi = pMethod === 'wilson' ? wilsonInterval(sum, n, level) : clopperPearsonInterval(sum, n, level);
+    const p = sum / n;
+    interval = { estimate: p, low: pi.low, high: pi.high, se: Math.sqrt((p * (1 - p)) / n), method: pMethod, level, resamples: 0 };
+  } else interval = B > 0 ? bootstrapInterval(vals, { rng: opts.rng, resamples: B, level, method: 'bca' }) : null;
   return { metric: def.id, value: sum / vals.length, n: vals.length, interval, continuous: def.continuous, higherIsBetter: def.higherIsBetter, tokenizer, aggregation: 'mean' };
 }

@@ -1,41 +1,66 @@
 import { pyRstrip, pySplit } from './py-text.js';
+import { sacreBleuTokenize, type SacreBleuTokenizer } from './sacrebleu-tokenizers.js';
+
+export { tokenize13a } from './sacrebleu-tokenizers.js';
 
 /**
- * BLEU (Papineni et al. 2002) exactly as sacreBLEU 2.x computes it (Post 2018): the 13a
- * tokenizer of mteval-v13a, clipped n-gram matches up to order 4 against the per-n-gram
- * maximum over references, the closest reference length (ties → shorter) for the brevity
- * penalty, and smoothing 'exp' (NIST: the k-th zero-match order gets precision 100/(2^k·total)).
- * Corpus BLEU sums the statistics over segments first; sentence BLEU uses the effective order
- * (orders with no hypothesis n-grams are dropped), as sacreBLEU recommends. Scores are 0–100.
+ * BLEU (Papineni et al. 2002) exactly as sacreBLEU 2.x computes it (Post 2018,
+ * sacrebleu/metrics/bleu.py): the segment optionally lowercased, right-stripped and tokenized,
+ * clipped n-gram matches up to `maxNgramOrder` against the per-n-gram maximum over references,
+ * the closest reference length (ties → shorter) for the brevity penalty, then one of the four
+ * smoothing methods of Chen & Cherry 2014 (`none`, `floor` = method 1, `add-k` = method 2,
+ * `exp` = method 3, NIST). Corpus BLEU sums the statistics over segments first; sentence BLEU
+ * uses the effective order (orders with no hypothesis n-grams are dropped), as sacreBLEU
+ * recommends. Scores are 0–100. The defaults are sacreBLEU's: 13a, exp, order 4, case kept.
  */
-const MAX_ORDER = 4;
+export type SmoothMethod = 'none' | 'floor' | 'add-k' | 'exp';
+export const SMOOTH_METHODS: readonly SmoothMethod[] = ['none', 'floor', 'add-k', 'exp'];
+/** sacreBLEU's BLEU.SMOOTH_DEFAULTS: the value a method uses when smooth_value is not given. */
+export const SMOOTH_DEFAULTS: Readonly<Record<SmoothMethod, number | null>> = { none: null, floor: 0.1, 'add-k': 1, exp: null };
 
-const RE_PUNCT = /([{-~[-` -&(-+:-@/])/gu;
-const RE_PERIOD_COMMA_AFTER = /([^0-9])([.,])/gu;
-const RE_PERIOD_COMMA_BEFORE = /([.,])([^0-9])/gu;
-const RE_DASH = /([0-9])(-)/gu;
-
-/** sacrebleu.tokenizers.tokenizer_13a.Tokenizer13a. */
-export function tokenize13a(line: string): string {
-  let s = line.replaceAll('<skipped>', '').replaceAll('-\n', '').replaceAll('\n', ' ');
-  if (s.includes('&')) s = s.replaceAll('&quot;', '"').replaceAll('&amp;', '&').replaceAll('&lt;', '<').replaceAll('&gt;', '>');
-  s = ` ${s} `;
-  s = s.replace(RE_PUNCT, ' $1 ');
-  s = s.replace(RE_PERIOD_COMMA_AFTER, '$1 $2 ');
-  s = s.replace(RE_PERIOD_COMMA_BEFORE, ' $1 $2');
-  s = s.replace(RE_DASH, '$1 $2 ');
-  return pySplit(s).join(' ');
+export interface BleuTokenOptions {
+  readonly tokenize?: SacreBleuTokenizer;
+  readonly lowercase?: boolean;
+  readonly maxNgramOrder?: number;
 }
+export interface BleuScoreOptions {
+  readonly smoothMethod?: SmoothMethod;
+  /** For `floor` and `add-k`; null or absent takes SMOOTH_DEFAULTS. */
+  readonly smoothValue?: number | null;
+  readonly effectiveOrder?: boolean;
+}
+export type BleuOptions = BleuTokenOptions & BleuScoreOptions;
 
-/** Sufficient statistics of one segment: [hypLen, refLen, correct_1..4, total_1..4]. */
+/** Sufficient statistics of one segment: [hypLen, refLen, correct_1..N, total_1..N], N the max order. */
 export type BleuStats = Float64Array;
 
-function ngramCounts(tokens: readonly string[]): Map<string, number> {
+/** Everything compute_bleu reports. */
+export interface BleuResult {
+  readonly score: number;
+  readonly counts: readonly number[];
+  readonly totals: readonly number[];
+  readonly precisions: readonly number[];
+  readonly bp: number;
+  readonly sysLen: number;
+  readonly refLen: number;
+}
+
+function order(o: BleuTokenOptions | undefined): number {
+  const n = o?.maxNgramOrder ?? 4;
+  if (!(Number.isInteger(n) && n >= 1)) throw new RangeError(`max_ngram_order must be a whole number >= 1, got ${n}`);
+  return n;
+}
+
+function preprocess(line: string, o: BleuTokenOptions | undefined): string[] {
+  const s = o?.lowercase ? line.toLowerCase() : line;
+  return pySplit(sacreBleuTokenize(o?.tokenize ?? '13a', pyRstrip(s)));
+}
+
+function ngramCounts(tokens: readonly string[], maxOrder: number): Map<string, number> {
   const m = new Map<string, number>();
-  for (let n = 1; n <= MAX_ORDER; n++) {
+  for (let n = 1; n <= maxOrder; n++) {
     for (let i = 0; i + n <= tokens.length; i++) {
-      // \u0001 cannot occur inside a 13a token (tokens are split on whitespace, not on control chars, but
-      // n-gram keys only need to be unambiguous: the order is fixed by the count of separators).
+      // Tokens hold no whitespace, so a space-free separator cannot collide; the order prefixes the key.
       const key = `${n}\u0000${tokens.slice(i, i + n).join('\u0001')}`;
       m.set(key, (m.get(key) ?? 0) + 1);
     }
@@ -43,14 +68,15 @@ function ngramCounts(tokens: readonly string[]): Map<string, number> {
   return m;
 }
 
-export function bleuStats(hypothesis: string, references: readonly string[]): BleuStats {
-  const hyp = pySplit(tokenize13a(pyRstrip(hypothesis)));
+export function bleuStats(hypothesis: string, references: readonly string[], o?: BleuTokenOptions): BleuStats {
+  const maxOrder = order(o);
+  const hyp = preprocess(hypothesis, o);
   const refMax = new Map<string, number>();
   const refLens: number[] = [];
   for (const r of references) {
-    const toks = pySplit(tokenize13a(pyRstrip(r)));
+    const toks = preprocess(r, o);
     refLens.push(toks.length);
-    for (const [k, c] of ngramCounts(toks)) refMax.set(k, Math.max(refMax.get(k) ?? 0, c));
+    for (const [k, c] of ngramCounts(toks, maxOrder)) refMax.set(k, Math.max(refMax.get(k) ?? 0, c));
   }
   let refLen = -1;
   let bestDiff = -1;
@@ -61,48 +87,75 @@ export function bleuStats(hypothesis: string, references: readonly string[]): Bl
       refLen = l;
     }
   }
-  const out = new Float64Array(2 + 2 * MAX_ORDER);
+  const out = new Float64Array(2 + 2 * maxOrder);
   out[0] = hyp.length;
   out[1] = Math.max(refLen, 0);
-  for (const [k, c] of ngramCounts(hyp)) {
+  for (const [k, c] of ngramCounts(hyp, maxOrder)) {
     const n = Number(k.slice(0, k.indexOf('\u0000'))) - 1;
-    out[2 + MAX_ORDER + n]! += c;
+    out[2 + maxOrder + n]! += c;
     const r = refMax.get(k);
     if (r !== undefined) out[2 + n]! += Math.min(c, r);
   }
   return out;
 }
 
-/** sacrebleu BLEU.compute_bleu with smooth_method='exp'. */
-export function bleuFromStats(stats: ArrayLike<number>, effectiveOrder: boolean): number {
+/** sacreBLEU's utils.my_log: log with log(0) floored. */
+const myLog = (x: number): number => (x === 0 ? -9999999999 : Math.log(x));
+
+/** sacrebleu BLEU.compute_bleu from sufficient statistics; the max order is (stats.length − 2) / 2. */
+export function computeBleu(stats: ArrayLike<number>, o: BleuScoreOptions = {}): BleuResult {
+  if (stats.length < 4 || stats.length % 2 !== 0) throw new RangeError(`BLEU statistics: expected [sys_len, ref_len, correct×N, total×N], got ${stats.length} numbers`);
+  const maxOrder = (stats.length - 2) / 2;
+  const method = o.smoothMethod ?? 'exp';
+  const smoothValue = o.smoothValue ?? SMOOTH_DEFAULTS[method] ?? 0;
   const sysLen = stats[0]!;
   const refLen = stats[1]!;
-  const correct = Array.from({ length: MAX_ORDER }, (_, i) => stats[2 + i]!);
-  const total = Array.from({ length: MAX_ORDER }, (_, i) => stats[2 + MAX_ORDER + i]!);
+  const correct = Array.from({ length: maxOrder }, (_, i) => stats[2 + i]!);
+  const total = Array.from({ length: maxOrder }, (_, i) => stats[2 + maxOrder + i]!);
   const bp = sysLen < refLen ? (sysLen > 0 ? Math.exp(1 - refLen / sysLen) : 0) : 1;
-  if (!correct.some((c) => c > 0)) return 0;
-  const precisions = new Array<number>(MAX_ORDER).fill(0);
-  let smooth = 1;
-  let effOrder = MAX_ORDER;
-  for (let n = 1; n <= MAX_ORDER; n++) {
+  const precisions = new Array<number>(maxOrder).fill(0);
+  const result = (score: number): BleuResult => ({ score, counts: correct, totals: total, precisions, bp, sysLen, refLen });
+  // sacreBLEU #141: no match of any order is 0 whatever the smoothing.
+  if (!correct.some((c) => c > 0)) return result(0);
+  let smoothMteval = 1;
+  let effOrder = maxOrder;
+  for (let n = 1; n <= maxOrder; n++) {
+    if (method === 'add-k' && n > 1) {
+      correct[n - 1]! += smoothValue;
+      total[n - 1]! += smoothValue;
+    }
     if (total[n - 1] === 0) break;
-    if (effectiveOrder) effOrder = n;
+    if (o.effectiveOrder) effOrder = n;
     if (correct[n - 1] === 0) {
-      smooth *= 2;
-      precisions[n - 1] = 100 / (smooth * total[n - 1]!);
+      if (method === 'exp') {
+        smoothMteval *= 2;
+        precisions[n - 1] = 100 / (smoothMteval * total[n - 1]!);
+      } else if (method === 'floor') precisions[n - 1] = (100 * smoothValue) / total[n - 1]!;
     } else precisions[n - 1] = (100 * correct[n - 1]!) / total[n - 1]!;
   }
   let logSum = 0;
-  for (let i = 0; i < effOrder; i++) logSum += precisions[i] === 0 ? -9999999999 : Math.log(precisions[i]!);
-  return bp * Math.exp(logSum / effOrder);
+  for (let i = 0; i < effOrder; i++) logSum += myLog(precisions[i]!);
+  return result(bp * Math.exp(logSum / effOrder));
 }
 
-export function sentenceBleu(hypothesis: string, references: readonly string[]): number {
-  return bleuFromStats(bleuStats(hypothesis, references), true);
+export function bleuFromStats(stats: ArrayLike<number>, o: BleuScoreOptions = {}): number {
+  return computeBleu(stats, o).score;
 }
 
-export function corpusBleu(stats: readonly ArrayLike<number>[]): number {
-  const sum = new Float64Array(2 + 2 * MAX_ORDER);
-  for (const s of stats) for (let i = 0; i < sum.length; i++) sum[i]! += s[i]!;
-  return bleuFromStats(sum, false);
+/** Sentence BLEU: effective order on unless the options say otherwise. */
+export function sentenceBleu(hypothesis: string, references: readonly string[], o: BleuOptions = {}): number {
+  return bleuFromStats(bleuStats(hypothesis, references, o), { effectiveOrder: true, ...o });
+}
+
+export function sumStats(stats: readonly ArrayLike<number>[], width: number): Float64Array {
+  const sum = new Float64Array(width);
+  for (const s of stats) {
+    if (s.length !== width) throw new RangeError(`statistics of ${s.length} numbers where ${width} were expected`);
+    for (let i = 0; i < width; i++) sum[i]! += s[i]!;
+  }
+  return sum;
+}
+
+export function corpusBleu(stats: readonly ArrayLike<number>[], o: BleuScoreOptions = {}): number {
+  return bleuFromStats(sumStats(stats, stats[0]?.length ?? 10), o);
 }

@@ -33,6 +33,26 @@ export function mcAccuracyNorm(lls: ArrayLike<number>, choices: readonly string[
   return gold.includes(argmax(norm)) ? 1 : 0;
 }
 
+/** lm-eval's acc_bytes: argmax of log-likelihood per UTF-8 byte of the choice. */
+export function mcAccuracyBytes(lls: ArrayLike<number>, choices: readonly string[], gold: readonly number[]): number {
+  check(lls);
+  if (choices.length !== lls.length) throw new RangeError(`${choices.length} choices but ${lls.length} log-likelihoods`);
+  const enc = new TextEncoder();
+  const norm = Array.from(lls, (ll, i) => ll / enc.encode(choices[i]!).length);
+  return gold.includes(argmax(norm)) ? 1 : 0;
+}
+
+/**
+ * lm-eval's acc_mutual_info: argmax of log P(choice | context) − log P(choice), the second from
+ * the unconditional requests ("", continuation) lm-eval appends when the metric is asked for.
+ */
+export function mcAccuracyMutualInfo(lls: ArrayLike<number>, llsUnconditional: ArrayLike<number>, gold: readonly number[]): number {
+  check(lls);
+  check(llsUnconditional);
+  if (llsUnconditional.length !== lls.length) throw new RangeError(`${lls.length} conditional but ${llsUnconditional.length} unconditional log-likelihoods`);
+  return gold.includes(argmax(Array.from(lls, (ll, i) => ll - llsUnconditional[i]!))) ? 1 : 0;
+}
+
 /** softmax with the max subtracted (log-sum-exp stable). */
 export function softmax(lls: ArrayLike<number>, out = new Float64Array(lls.length)): Float64Array {
   check(lls);

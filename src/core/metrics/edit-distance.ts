@@ -57,3 +57,49 @@ export function normalizedLevenshtein<T>(a: ArrayLike<T>, b: ArrayLike<T>): numb
 export function charEditDistance(a: string, b: string): number {
   return levenshtein(Array.from(a), Array.from(b));
 }
+
+/**
+ * Weighted Levenshtein distance as RapidFuzz's `Levenshtein.distance(s1, s2, weights=(insertion,
+ * deletion, substitution))` defines it: the cheapest edit script turning s1 into s2, where an
+ * insertion adds an item of s2, a deletion removes one of s1. Weights are whole numbers >= 0;
+ * (1, 1, 1) is the plain distance. Wagner–Fischer over one row.
+ */
+export interface EditWeights {
+  readonly insertion: number;
+  readonly deletion: number;
+  readonly substitution: number;
+}
+
+export function weightedLevenshtein<T>(s1: ArrayLike<T>, s2: ArrayLike<T>, w: EditWeights): number {
+  for (const [k, v] of Object.entries(w)) {
+    if (!(Number.isInteger(v) && v >= 0)) throw new RangeError(`weights: ${k} must be a whole number >= 0, got ${v}`);
+  }
+  const { insertion: ins, deletion: del, substitution: sub } = w;
+  const n = s2.length;
+  const row = new Float64Array(n + 1);
+  for (let j = 0; j <= n; j++) row[j] = j * ins;
+  for (let i = 1; i <= s1.length; i++) {
+    let diag = row[0]!;
+    row[0] = i * del;
+    const a = s1[i - 1];
+    for (let j = 1; j <= n; j++) {
+      const up = row[j]!;
+      let v = diag + (a === s2[j - 1] ? 0 : sub);
+      if (up + del < v) v = up + del;
+      if (row[j - 1]! + ins < v) v = row[j - 1]! + ins;
+      row[j] = v;
+      diag = up;
+    }
+  }
+  return row[n]!;
+}
+
+/**
+ * RapidFuzz's `utils.default_process`: every character that is not a letter or a number becomes
+ * a space, the rest is lowercased, and whitespace is trimmed from both ends. (RapidFuzz uses its
+ * own simple one-to-one case table; JavaScript's full mapping differs on a handful of code points
+ * such as U+0130, which lowercases to two.)
+ */
+export function rapidfuzzDefaultProcess(s: string): string {
+  return s.replace(/[^\p{L}\p{N}]/gu, ' ').toLowerCase().trim();
+}

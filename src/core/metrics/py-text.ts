@@ -10,6 +10,9 @@ const PY_SPACE = new Set<number>([
   0x2028, 0x2029, 0x202f, 0x205f, 0x3000,
 ]);
 
+/** The same set as a regex character class body (for splitting on runs, as Python's re `\s` does). */
+export const PY_SPACE_CLASS = [...PY_SPACE].map((c) => `\\u{${c.toString(16)}}`).join('');
+
 export function isPySpace(ch: string): boolean {
   return PY_SPACE.has(ch.codePointAt(0)!);
 }

@@ -93,3 +93,25 @@ describe('the registry', () => {
     expect(() => scoreSamples([mc([-1, -2], [1, 0, 0])], ['brier_score'], ctx)).toThrow(/3 target scores but 2 choices/);
   });
 });
+
+describe('metrics added for reference parity (issue #24)', () => {
+  it('are opt-in: asked for by name, never among the defaults', () => {
+    for (const id of ['rougeLsum', 'chrf_plus_plus', 'ter', 'acc_bytes', 'acc_mutual_info', 'word_perplexity', 'byte_perplexity', 'bits_per_byte']) {
+      expect(METRICS[id]!.optIn).toBe(true);
+      expect(defaultMetricsFor(METRICS[id]!.kinds[0]!)).not.toContain(id);
+    }
+  });
+  it('score samples and aggregate as their references do: TER and chrF++ as corpus statistics', () => {
+    // TER: "d e f g h a b c" -> "a b c d e f g h" is one block shift over 8 reference words (sacreBLEU test_ter.py).
+    const samples = [gen('a', 'd e f g h a b c', 'a b c d e f g h'), gen('b', 'x y', 'x y z w')];
+    const scores = scoreSamples(samples, ['ter', 'rougeLsum', 'chrf_plus_plus'], ctx);
+    expect(scores.find((s) => s.sampleId === 'a' && s.metric === 'ter')!.value).toBe(12.5);
+    expect(scores.find((s) => s.sampleId === 'b' && s.metric === 'ter')!.value).toBe(50);
+    const ter = summarizeMetric('ter', samples, scores, ctx, { rng: makeRng(1), resamples: 0 })!;
+    expect([ter.value, ter.aggregation, ter.higherIsBetter]).toEqual([(100 * 3) / 12, 'corpus', false]);
+    expect(scores.find((s) => s.sampleId === 'b' && s.metric === 'rougeLsum')!.value).toBeCloseTo(100 * (2 * 1 * 0.5) / 1.5, 12);
+    const mc = { ...base, id: 'm', exampleId: 'm', kind: 'multiple_choice' as const, choices: ['aa', 'é'], choiceLogliks: [-2, -1.5], gold: [0] };
+    // per character: -1 vs -1.5 → choice 0; per byte ('é' is 2 bytes): -1 vs -0.75 → choice 1.
+    expect(scoreSamples([mc], ['acc_norm', 'acc_bytes'], ctx).map((s) => s.value)).toEqual([1, 0]);
+  });
+});

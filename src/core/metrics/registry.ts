@@ -1,5 +1,5 @@
 import type { Sample, SampleKind, Tokenizer } from '../types.js';
-import { brierScore, expectedCalibrationError, mcAccuracy, mcAccuracyNorm, mcConfidence, oneHot } from './choice.js';
+import { brierScore, expectedCalibrationError, mcAccuracy, mcAccuracyBytes, mcAccuracyMutualInfo, mcAccuracyNorm, mcConfidence, oneHot } from './choice.js';
 import { corpusBleu, bleuStats, bleuFromStats } from './bleu.js';
 import { corpusChrf, chrfStats, chrfFromStats } from './chrf.js';
 import { passAtK, expectedSubsetAccuracy } from './counting.js';
@@ -7,7 +7,9 @@ import { charEditDistance, levenshtein } from './edit-distance.js';
 import { caseInsensitiveMatch, exactMatch, numericMatch } from './exact-match.js';
 import { tokenF1 } from './f1.js';
 import { corpusPerplexity, perTokenAccuracy, perTokenPerplexity, targetLoglik } from './loglik.js';
+import { bitsPerByte, countBytes, countWords, weightedPerplexity } from './lm-eval-aggregates.js';
 import { rouge } from './rouge.js';
+import { corpusTer, terFromStats, terStats } from './ter.js';
 
 /**
  * Every per-sample metric, in one record keyed by id (STYLE.md; ids follow lm-evaluation-harness
@@ -27,6 +29,8 @@ export interface MetricDef {
   readonly range: readonly [number, number] | null;
   readonly kinds: readonly SampleKind[];
   readonly usesTokenizer: boolean;
+  /** Computed only when asked for by name, never among the defaults (added after the defaults were fixed, so existing reports stay as they were). */
+  readonly optIn?: boolean;
   /** The value for one sample, or null when the sample lacks what the metric needs. */
   readonly perSample: ((s: Sample, ctx: MetricContext) => number | null) | null;
   /**
@@ -78,6 +82,20 @@ const textMetric = (
   perSample: (s) => { const o = gen(s); return o === null ? null : f(o, s.targets); },
 });
 
+const optIn = (d: MetricDef): MetricDef => ({ ...d, optIn: true });
+
+/** A corpus metric of whole documents' log-likelihoods (lm-eval loglikelihood_rolling): Σ ll over Σ count of the document. */
+function rollingMetric(
+  id: string, description: string, count: (doc: string) => number, combine: (lls: number[], counts: number[]) => number,
+): MetricDef {
+  const stats = (s: Sample): [number, number] | null => (s.kind === 'loglikelihood' && s.targetLoglik !== null && s.targets.length === 1 ? [s.targetLoglik, count(s.targets[0]!)] : null);
+  return {
+    id, description, continuous: true, higherIsBetter: false, range: null, kinds: ['loglikelihood'], usesTokenizer: false,
+    perSample: (s) => { const st = stats(s); return st === null || st[1] === 0 ? null : combine([st[0]], [st[1]]); },
+    corpus: { stats, combine: (st) => combine(st.map((v) => v[0]!), st.map((v) => v[1]!)) },
+  };
+}
+
 export const METRICS: Record<string, MetricDef> = {
   exact_match: textMetric('exact_match', 'output equals a target exactly', false, true, [0, 1], (o, t) => exactMatch(o, t)),
   case_insensitive_match: textMetric('case_insensitive_match', 'exact match after lowercasing and trimming', false, true, [0, 1], caseInsensitiveMatch),
@@ -87,10 +105,12 @@ export const METRICS: Record<string, MetricDef> = {
   rouge1: textMetric('rouge1', 'ROUGE-1 F (rouge_score tokenization), 0–100', true, true, [0, 100], (o, t) => rouge('rouge1', o, t)),
   rouge2: textMetric('rouge2', 'ROUGE-2 F, 0–100', true, true, [0, 100], (o, t) => rouge('rouge2', o, t)),
   rougeL: textMetric('rougeL', 'ROUGE-L F (longest common subsequence), 0–100', true, true, [0, 100], (o, t) => rouge('rougeL', o, t)),
+  rougeLsum: optIn(textMetric('rougeLsum', 'ROUGE-Lsum F (summary-level union LCS over newline-split sentences), 0–100', true, true, [0, 100],
+    (o, t) => rouge('rougeLsum', o, t))),
   f1: textMetric('f1', 'SQuAD word-overlap F1', true, true, [0, 1], (o, t) => tokenF1(o, t)),
   bleu: {
     ...textMetric('bleu', 'sacreBLEU BLEU (13a, exp smoothing), 0–100; per sample: sentence BLEU; aggregate: corpus BLEU', true, true, [0, 100],
-      (o, t) => bleuFromStats(bleuStats(o, t), true)),
+      (o, t) => bleuFromStats(bleuStats(o, t), { effectiveOrder: true })),
     corpus: { stats: (s) => { const o = gen(s); return o === null ? null : bleuStats(o, s.targets); }, combine: corpusBleu },
   },
   chrf: {
@@ -98,6 +118,16 @@ export const METRICS: Record<string, MetricDef> = {
       (o, t) => chrfFromStats(chrfStats(o, t))),
     corpus: { stats: (s) => { const o = gen(s); return o === null ? null : chrfStats(o, s.targets); }, combine: corpusChrf },
   },
+  chrf_plus_plus: optIn({
+    ...textMetric('chrf_plus_plus', 'sacreBLEU chrF++ (char 6-grams + word 2-grams, β = 2), 0–100; aggregate: corpus chrF++', true, true, [0, 100],
+      (o, t) => chrfFromStats(chrfStats(o, t, { wordOrder: 2 }))),
+    corpus: { stats: (s) => { const o = gen(s); return o === null ? null : chrfStats(o, s.targets, { wordOrder: 2 }); }, combine: (st) => corpusChrf(st) },
+  }),
+  ter: optIn({
+    ...textMetric('ter', 'sacreBLEU TER (edits with block shifts / reference words), 0–100, lower is better; aggregate: corpus TER', true, false, null,
+      (o, t) => terFromStats(terStats(o, t))),
+    corpus: { stats: (s) => { const o = gen(s); return o === null ? null : terStats(o, s.targets); }, combine: corpusTer },
+  }),
   token_edit_distance: {
     id: 'token_edit_distance', description: 'Levenshtein distance in tokens (best target)', continuous: true, higherIsBetter: false,
     range: null, kinds: ['generate'], usesTokenizer: true, perSample: (s, ctx) => tokenEdit(s, ctx, false),
@@ -120,6 +150,20 @@ export const METRICS: Record<string, MetricDef> = {
     kinds: ['multiple_choice'], usesTokenizer: false,
     perSample: (s) => { const l = mc(s); return l === null || s.choices === null ? null : mcAccuracyNorm(l, s.choices, s.gold!); },
   },
+  acc_bytes: optIn({
+    id: 'acc_bytes', description: 'the highest likelihood per UTF-8 byte of the choice is gold (lm-eval)', continuous: false, higherIsBetter: true,
+    range: [0, 1], kinds: ['multiple_choice'], usesTokenizer: false,
+    perSample: (s) => { const l = mc(s); return l === null || s.choices === null ? null : mcAccuracyBytes(l, s.choices, s.gold!); },
+  }),
+  acc_mutual_info: optIn({
+    id: 'acc_mutual_info', description: 'argmax of log P(choice | ctx) − log P(choice) is gold (lm-eval; needs the unconditional log-likelihoods)',
+    continuous: false, higherIsBetter: true, range: [0, 1], kinds: ['multiple_choice'], usesTokenizer: false,
+    perSample: (s) => {
+      const l = mc(s);
+      const u = s.choiceLogliksUnconditional;
+      return l === null || u === undefined || u === null ? null : mcAccuracyMutualInfo(l, u, s.gold!);
+    },
+  }),
   brier_score: {
     id: 'brier_score', description: 'Σ (softmax p − target)² over choices, in [0, 2]', continuous: true, higherIsBetter: false, range: [0, 2],
     kinds: ['multiple_choice'], usesTokenizer: false,
@@ -152,6 +196,9 @@ export const METRICS: Record<string, MetricDef> = {
       combine: (st) => corpusPerplexity(st.map((v) => v[0]!), st.map((v) => v[1]!)),
     },
   },
+  word_perplexity: optIn(rollingMetric('word_perplexity', 'lm-eval word perplexity of loglikelihood_rolling documents: exp(−Σ ll / Σ words)', countWords, weightedPerplexity)),
+  byte_perplexity: optIn(rollingMetric('byte_perplexity', 'lm-eval byte perplexity: exp(−Σ ll / Σ UTF-8 bytes)', countBytes, weightedPerplexity)),
+  bits_per_byte: optIn(rollingMetric('bits_per_byte', 'lm-eval bits per byte: −Σ ll / Σ UTF-8 bytes / ln 2', countBytes, bitsPerByte)),
   mse: {
     id: 'mse', description: 'regression: squared error of the prediction, averaged over its dimensions', continuous: true,
     higherIsBetter: false, range: null, kinds: ['regression'], usesTokenizer: false, perSample: (s) => s.squaredError ?? null,
@@ -218,5 +265,5 @@ export const METRIC_IDS = Object.keys(METRICS);
 
 /** The metrics that apply to a sample kind by default (parameterized ones are asked for by name). */
 export function defaultMetricsFor(kind: SampleKind): string[] {
-  return METRIC_IDS.filter((id) => METRICS[id]!.kinds.includes(kind) && (kind !== 'multiple_choice' || id !== 'per_token_perplexity'));
+  return METRIC_IDS.filter((id) => !METRICS[id]!.optIn && METRICS[id]!.kinds.includes(kind) && (kind !== 'multiple_choice' || id !== 'per_token_perplexity'));
 }

@@ -11,9 +11,9 @@ export interface Interval {
   readonly estimate: number;
   readonly low: number;
   readonly high: number;
-  /** Standard deviation of the bootstrap distribution: the bootstrap standard error. */
+  /** Standard deviation of the bootstrap distribution (for wilson / clopper-pearson: the binomial √(p(1−p)/n)). */
   readonly se: number;
-  readonly method: 'percentile' | 'bca';
+  readonly method: 'percentile' | 'bca' | 'wilson' | 'clopper-pearson';
   readonly level: number;
   readonly resamples: number;
 }
