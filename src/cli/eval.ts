@@ -16,6 +16,7 @@ import { catchInterrupt, exitCodeFor } from './interrupt.js';
 import { observationsFromStore } from '../store/store-curves.js';
 import type { Tokenizer } from '../core/types.js';
 import type { ProgressUpdate } from '../core/progress/progress.js';
+import type { HttpPool } from '../providers/http-pool.js';
 import { auditDocument } from '../report/audit-document.js';
 import { auditTable } from '../report/audit-table.js';
 import { fmtNum, jsonReplacer } from '../report/format.js';

@@ -21,9 +21,11 @@ export type ParamDef =
   /** A list of names, each one of `choices` (sizes of a ladder). */
   | { readonly kind: 'names'; readonly choices: readonly string[]; readonly help: string }
   /** A list of numbers, each within [min, max] (widths, bottlenecks). */
-  | { readonly kind: 'numbers'; readonly min: number; readonly max: number; readonly help: string };
+  | { readonly kind: 'numbers'; readonly min: number; readonly max: number; readonly help: string }
+  /** One name of `choices` (a variant of the design). */
+  | { readonly kind: 'choice'; readonly choices: readonly string[]; readonly help: string };
 export type ParamSchema = Readonly<Record<string, ParamDef>>;
-export type ParamValue<D extends ParamDef> = D['kind'] extends 'int' | 'number' ? number : D['kind'] extends 'names' ? readonly string[] : readonly number[];
+export type ParamValue<D extends ParamDef> = D['kind'] extends 'int' | 'number' ? number : D['kind'] extends 'names' ? readonly string[] : D['kind'] extends 'choice' ? string : readonly number[];
 export type ParamsOf<S extends ParamSchema> = { readonly [K in keyof S]: ParamValue<S[K]> };
 
 export interface BudgetDef<S extends ParamSchema> {

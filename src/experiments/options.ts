@@ -7,7 +7,7 @@ import { BUDGET_NAMES, type BudgetName, type ParamDef, type ParamSchema } from '
  * (camelCase key → --kebab-case), beside the options every experiment shares. The same table makes
  * --help and validates values, so the two cannot drift apart.
  */
-export type ParamValueAny = number | readonly string[] | readonly number[];
+export type ParamValueAny = number | string | readonly string[] | readonly number[];
 
 /** What the help and the parser need of an experiment, whatever its types. */
 export interface ExperimentInfo {
@@ -72,10 +72,10 @@ const COMMON = {
 
 export const kebab = (key: string): string => key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
 
-const show = (v: ParamValueAny): string => (typeof v === 'number' ? String(v) : v.join(','));
+const show = (v: ParamValueAny): string => (typeof v === 'number' || typeof v === 'string' ? String(v) : v.join(','));
 
 function argOf(d: ParamDef): string {
-  return d.kind === 'int' ? 'N' : d.kind === 'number' ? 'X' : 'LIST';
+  return d.kind === 'int' ? 'N' : d.kind === 'number' ? 'X' : d.kind === 'choice' ? 'NAME' : 'LIST';
 }
 
 function rangeOf(d: ParamDef): string {
@@ -83,6 +83,7 @@ function rangeOf(d: ParamDef): string {
     case 'int': case 'number': return `${d.min}..${d.max}`;
     case 'names': return `comma-separated, of ${d.choices.join(', ')}`;
     case 'numbers': return `comma-separated, each ${d.min}..${d.max}`;
+    case 'choice': return `one of ${d.choices.join(', ')}`;
   }
 }
 
@@ -108,6 +109,11 @@ export function parseParam(key: string, d: ParamDef, text: string): ParamValueAn
       const vs = text.split(',').map((s) => num(s, false, d.min, d.max));
       if (new Set(vs).size !== vs.length) throw bad('distinct numbers');
       return vs;
+    }
+    case 'choice': {
+      const name = text.trim();
+      if (!d.choices.includes(name)) throw bad(`one of ${d.choices.join(', ')}`);
+      return name;
     }
   }
 }

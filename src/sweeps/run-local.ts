@@ -1,5 +1,5 @@
 import { availableParallelism } from 'node:os';
-import { formatEta } from '../experiments/eta.js';
+import { formatEta } from '../core/progress/progress.js';
 import type { DuckStore } from '../store/duckdb-store.js';
 import { runSweepJob, type JobEnv } from './run-job.js';
 import { describeJob, JOB_KINDS, type JobKind, type SweepJob } from './sweep-jobs.js';

@@ -1,5 +1,5 @@
 import type { Redis } from 'ioredis';
-import { formatEta } from '../experiments/eta.js';
+import { formatEta } from '../core/progress/progress.js';
 import type { SweepView } from '../report/viewer-pages.js';
 import type { DuckStore } from '../store/duckdb-store.js';
 import { sweepStatus, type SweepStatus } from './queue.js';
