@@ -189,15 +189,24 @@ export function importTidyCsvChunks(chunks: Iterable<string>, file: string, role
   const groupNames: string[] = [];
   if (unknown.length > 0) {
     const ids = new Map<string, number>();
+    // Names are interned (one string per value), so a row of the previous row's group is found by
+    // identity, without building its key: tidy files list a group's rows together.
+    let prev: Observation | null = null;
+    let prevId = -1;
     for (let r = 0; r < pending.length; r++) {
       const o = pending[r]!;
+      if (prev !== null && o.family === prev.family && o.task === prev.task && o.metric === prev.metric && o.shots === prev.shots) {
+        groupOf[r] = prevId;
+        continue;
+      }
       const g = `${o.family}\u0000${o.task}\u0000${o.metric}\u0000${o.shots ?? ''}`;
       let id = ids.get(g);
       if (id === undefined) {
         ids.set(g, (id = groupNames.length));
         groupNames.push(o.family);
       }
-      groupOf[r] = id;
+      groupOf[r] = prevId = id;
+      prev = o;
     }
   }
   unknown.forEach((c, k) => {
@@ -205,21 +214,27 @@ export function importTidyCsvChunks(chunks: Iterable<string>, file: string, role
     const m = intern[k]!;
     // A column whose every value is a number (or empty) is a measurement, never a label.
     if (splitBy === null && [...m.keys()].every((v) => { const x = parseNumberCell(v); return x === null || !Number.isNaN(x); })) return;
-    const groups = new Map<number, GroupStats>();
+    const groups: (GroupStats | undefined)[] = new Array(groupNames.length);
+    let lastG = -1;
+    let lastV = '';
     for (let r = 0; r < pending.length; r++) {
       const o = pending[r]!;
       const g = groupOf[r]!;
-      let s = groups.get(g);
-      if (!s) groups.set(g, (s = { byModel: new Map(), values: new Set(), withinModel: false }));
+      let s = groups[g];
+      if (!s) groups[g] = s = { byModel: new Map(), values: new Set(), withinModel: false };
       const v = raw[r * unknown.length + k]!;
-      s.values.add(v);
+      if (g !== lastG || v !== lastV) s.values.add(v); // values are interned: the same value is the same string
+      lastG = g;
+      lastV = v;
       const prev = s.byModel.get(o.model);
       if (prev === undefined) s.byModel.set(o.model, v);
       else if (prev !== v) s.withinModel = true;
     }
     const families = new Set<string>();
     let guessedPerModel = false;
-    for (const [g, s] of groups) {
+    for (let g = 0; g < groups.length; g++) {
+      const s = groups[g];
+      if (s === undefined) continue;
       const fam = groupNames[g]!;
       if (splitBy !== null ? s.values.size > 1 : splitsGroup(s)) families.add(fam);
       else if (s.values.size > 1) guessedPerModel = true;
@@ -245,9 +260,20 @@ export function importTidyCsvChunks(chunks: Iterable<string>, file: string, role
     // Rows share their label and attribute objects when the values are the same (few combinations);
     // the lookup key is the values themselves, so a row allocates nothing new on a hit.
     const cache = new Map<string, Readonly<Record<string, string>>>();
+    const u = unknown.length;
     for (let r = 0; r < pending.length; r++) {
       const o = pending[r]!;
-      const base = r * unknown.length;
+      const base = r * u;
+      // The previous row's family and values (interned, so compared by identity): its objects.
+      if (r > 0 && o.family === pending[r - 1]!.family) {
+        let same = true;
+        for (let k = 0; k < u && same; k++) same = raw[base + k] === raw[base - u + k];
+        if (same) {
+          o.labels = pending[r - 1]!.labels;
+          o.extra = pending[r - 1]!.extra;
+          continue;
+        }
+      }
       let lid = 'l';
       let eid = 'e';
       for (let k = 0; k < unknown.length; k++) {
