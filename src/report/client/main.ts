@@ -6,7 +6,6 @@
  */
 import * as Plot from '@observablehq/plot';
 import { predict } from '../../core/fit/index.js';
-import { forecastBasis } from '../format.js';
 import type { ChartSection, LineChart, ReportCurve, ReportData } from '../report-data.js';
 import { crossoverSection } from './crossover-panel.js';
 
@@ -120,7 +119,7 @@ function curvePlot(c: ReportCurve): HTMLElement {
   const grid = (from: number, to: number): number[] => Array.from({ length: 40 }, (_, i) => from + ((to - from) * i) / 39);
   const fitLine = c.bestFit ? grid(x0, x1).map((x) => ({ params: ax.toX(10 ** x), value: predict(c.bestFit!, x) })) : [];
   const clip = (v: number): number => (c.limits ? Math.min(c.limits[1], Math.max(c.limits[0], v)) : v);
-  const btLine = h ? grid(Math.log10(h.trainedUpTo), x1).map((x) => ({ params: ax.toX(10 ** x), value: Math.max(h.floor ?? -Infinity, clip(predict(h.fit, x))) })) : [];
+  const btLine = h ? grid(Math.log10(h.trainedUpTo), x1).map((x) => ({ params: ax.toX(10 ** x), value: clip(predict(h.fit, x)) })) : [];
   const marks: Plot.Markish[] = [
     Plot.ruleX(pts.filter((p) => p.lo !== null), { x: 'params', y1: 'lo', y2: 'hi', stroke: '#999' }),
     fitLine.length ? Plot.line(fitLine, { x: 'params', y: 'value', stroke: '#4269d0', strokeOpacity: 0.7 }) : null,
@@ -146,7 +145,7 @@ function curvePlot(c: ReportCurve): HTMLElement {
   const cap = el('figcaption');
   const badge = el('span', { class: `badge verdict-${c.verdict}` }, c.qualifier ? `${c.verdict} (${c.qualifier})` : c.verdict);
   cap.append(el('strong', {}, c.key.metric), ' ', badge);
-  const facts = el('div', { class: 'facts' }, `B ${fmt(c.measures.breakthroughness)} · L ${fmt(c.measures.linearity)} · sharpness ${fmt(c.measures.sharpness)} · trend p ${fmt(c.trendP)}${c.trendQ === null ? '' : ` (q ${fmt(c.trendQ)})`} · emergence p ${fmt(c.emergenceP)}${c.emergenceQ === null ? '' : ` (q ${fmt(c.emergenceQ)})`}${h ? ` · back-test: pred ${fmt(h.largestPredicted)}, real ${fmt(h.largestActual)} (err ${fmt(h.largestAbsError)}, ${forecastBasis(h, ax.tick(ax.toX(h.trainedUpTo)))})` : ''}`);
+  const facts = el('div', { class: 'facts' }, `B ${fmt(c.measures.breakthroughness)} · L ${fmt(c.measures.linearity)} · sharpness ${fmt(c.measures.sharpness)} · trend p ${fmt(c.trendP)}${c.trendQ === null ? '' : ` (q ${fmt(c.trendQ)})`} · emergence p ${fmt(c.emergenceP)}${c.emergenceQ === null ? '' : ` (q ${fmt(c.emergenceQ)})`}${h ? ` · back-test: pred ${fmt(h.largestPredicted)}, real ${fmt(h.largestActual)} (err ${fmt(h.largestAbsError)}, ${h.form} fit ≤${ax.tick(ax.toX(h.trainedUpTo))})` : ''}`);
   const ul = el('ul', { class: 'reasons' });
   for (const r of c.reasons) ul.append(el('li', {}, r));
   fig.append(plot, cap, facts, ul);
