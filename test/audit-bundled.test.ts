@@ -78,15 +78,30 @@ describe('forecasts on the Pythia, OPT and BLOOM final evaluations', () => {
     }
     expect(steps).toBeGreaterThan(2000);
   });
-  it('the deduped 5-shot MMLU computer-science curve, flat within its error bars up to 2.8B, forecasts its mean (it forecast 1.0)', () => {
+  it('the deduped 5-shot MMLU computer-science curve, flat within its error bars up to 2.8B, forecasts no change from 2.8B (it forecast 1.0)', () => {
     const c = doc.curves.find((c) => c.key.family === 'Pythia' && c.key.task === 'hendrycksTest-high_school_computer_science' && c.key.metric === 'acc' && c.key.shots === 5 && c.key.labels.deduped === 'true')!;
     const h = c.headline!;
-    expect(h.form).toBe('constant');
-    expect(h.largestPredicted).toBeCloseTo((0.19 + 0.21 + 0.21 + 0.19 + 0.22 + 0.31) / 6, 12);
+    expect(h.rule).toBe('no_change');
+    expect(h.floor).toBe(0.25);
+    expect(h.largestPredicted).toBeCloseTo(0.31, 12);
     expect(h.largestActual).toBeCloseTo(0.3, 12);
     const table = emergence(['audit', file, '--task', 'hendrycksTest-high_school_computer_science', '--metric', 'acc', '--detail', '--quiet']).stdout;
     const row = table.split('\n').find((l) => /^Pythia \[deduped=true,variant=standard\]\s+hendrycksTest-high_school_computer_science\s+acc\s+5 /.test(l))!;
-    expect(row).toMatch(/pred 0\.222 \[0\.\d+–0\.\d+\], real 0\.3 at 11\.8B/);
+    expect(row).toMatch(/pred 0\.31 \[0\.\d+–0\.\d+\], real 0\.3 at 11\.8B \(err 0\.01; no trend: no change from 2\.78B\)/);
+  });
+  it('a multiple-choice accuracy is never forecast below chance (1/4 for MMLU, 1/2 for WSC), at any back-test step', () => {
+    let floored = 0;
+    for (const c of doc.curves.filter((c) => c.key.metric === 'acc' || c.key.metric === 'acc_norm')) {
+      const chance = c.key.task.startsWith('hendrycksTest-') ? 0.25 : c.key.task === 'wsc' ? 0.5 : null;
+      if (chance === null) continue;
+      for (const s of c.backtest) {
+        expect(s.floor).toBe(chance);
+        expect(s.largestPredicted).toBeGreaterThanOrEqual(chance);
+        expect(s.nextPredicted).toBeGreaterThanOrEqual(chance);
+        if (s.largestPredicted === chance) floored++;
+      }
+    }
+    expect(floored).toBeGreaterThan(100);
   });
   it('the scoreboard of the JSON agrees with the errors recomputed from the points (no change) and the steps', () => {
     const sb = doc.scoreboard;
@@ -108,6 +123,13 @@ describe('forecasts on the Pythia, OPT and BLOOM final evaluations', () => {
     expect(all.coverage).toBeCloseTo(inside.length / bounded.length, 12);
     expect(sb.rows.some((r) => r.taskFamily === 'hendrycksTest')).toBe(true);
     expect(sb.rows.some((r) => r.unit === 'ppl')).toBe(true); // perplexity keeps its own units
+  });
+  it("issue #18's acceptance on Pythia: the forecast's p90 error is no worse than no change's, and its worst miss is at most 20 points", () => {
+    const pythia = join(tmp, 'pythia.json');
+    emergence(['audit', file, '--family', 'Pythia', '--metric', 'acc,acc_norm', '--json', '--quiet', '--out', pythia]);
+    const all = (JSON.parse(readFileSync(pythia, 'utf8')) as AuditDocument).scoreboard.rows.find((r) => r.taskFamily === '(all)' && r.unit === 'points')!;
+    expect(all.errors.forecast.p90).toBeLessThanOrEqual(all.errors.no_change.p90);
+    expect(all.errors.forecast.max).toBeLessThanOrEqual(20);
   });
   it('--scoreboard prints the three distributions per task family', () => {
     const text = emergence(['audit', file, '--family', 'Pythia', '--scoreboard', '--quiet']).stdout;

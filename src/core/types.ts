@@ -91,6 +91,10 @@ export interface BacktestStep {
   readonly trainedUpTo: number;
   /** The law forecast from: 'constant' when the fitted points showed no trend (core/analysis/backtest.ts). */
   readonly form: FitForm;
+  /** 'no_change' when the fitted points showed no trend (the forecast is the largest fitted model's value), else 'law'. */
+  readonly rule: 'no_change' | 'law';
+  /** Chance level no forecast goes below (a multiple-choice accuracy), or null; a forecast equal to it was lifted to it. */
+  readonly floor: number | null;
   /** p of the flatness test (χ² against the weighted mean) on the fitted points; null without reported errors. */
   readonly trendP: number | null;
   /** Prediction for the next model (index k), its interval, and its actual value. */

@@ -1,19 +1,51 @@
 import { CsvSyntaxError } from './csv-text.js';
 
+/** Where one record's fields lie: field f is text.slice(starts[f], ends[f]), f < count. */
+export type CsvRangeSink = (text: string, starts: Int32Array, ends: Int32Array, count: number, line: number) => void;
+
+/** The same records as strings (the `fields` array is reused: copy what you keep). */
+export function forEachCsvRecord(chunks: Iterable<string>, onRecord: (fields: string[], line: number) => void): void {
+  const fields: string[] = [];
+  forEachCsvRange(chunks, (text, starts, ends, count, line) => {
+    fields.length = count;
+    for (let f = 0; f < count; f++) fields[f] = text.slice(starts[f]!, ends[f]!);
+    onRecord(fields, line);
+  });
+}
+
 /**
  * RFC 4180 records from a text that arrives in chunks (a file read a few MB at a time, or a
  * gunzip stream), so a large file is never one string nor all its records at once. Same
  * grammar as `parseCsv`: quoted fields with "" escapes, embedded commas and newlines, CRLF or
  * LF, a leading byte-order mark, blank lines skipped. Each record comes with the 1-based line
  * it starts on. Unquoted fields are sliced, not built a character at a time: that, and
- * scanning with charCodeAt, is what makes a million rows a second reachable. The `fields`
- * array is reused from one record to the next: copy what you keep.
+ * scanning with charCodeAt, is what makes a million rows a second reachable. Each record is
+ * given as the ranges of its fields in the text, so a reader can parse a number or compare a
+ * name where it lies without a string per field; a record with a quoted field (whose value is
+ * not a range of the text: "" escapes) is given as its unquoted fields joined. The range arrays
+ * are reused from one record to the next.
  */
-export function forEachCsvRecord(chunks: Iterable<string>, onRecord: (fields: string[], line: number) => void): void {
+export function forEachCsvRange(chunks: Iterable<string>, onRecord: CsvRangeSink): void {
   let carry = '';
   let line = 1;
   let first = true;
-  const fields: string[] = [];
+  const fields: string[] = []; // a quoted record's fields
+  let starts = new Int32Array(64);
+  let ends = new Int32Array(64);
+  let count = 0;
+  const add = (from: number, to: number): void => {
+    if (count === starts.length) {
+      const s2 = new Int32Array(count * 2);
+      s2.set(starts);
+      starts = s2;
+      const e2 = new Int32Array(count * 2);
+      e2.set(ends);
+      ends = e2;
+    }
+    starts[count] = from;
+    ends[count] = to;
+    count++;
+  };
   const run = (text: string, final: boolean): void => {
     let pos = 0;
     const n = text.length;
@@ -28,16 +60,17 @@ export function forEachCsvRecord(chunks: Iterable<string>, onRecord: (fields: st
       if (nl >= 0 && (nextQuote === -1 || nextQuote > nl) && (nextCr === -1 || nextCr >= nl - 1)) {
         const end = nextCr === nl - 1 ? nl - 1 : nl;
         if (end > pos) {
+          count = 0;
           for (let i = pos; ; ) {
             const comma = text.indexOf(',', i);
             if (comma < 0 || comma >= end) {
-              fields.push(text.slice(i, end));
+              add(i, end);
               break;
             }
-            fields.push(text.slice(i, comma));
+            add(i, comma);
             i = comma + 1;
           }
-          onRecord(fields, line);
+          onRecord(text, starts, ends, count, line);
         } // else a blank line
         line++;
         pos = nl + 1;
@@ -107,7 +140,15 @@ export function forEachCsvRecord(chunks: Iterable<string>, onRecord: (fields: st
         break;
       }
       if (complete) {
-        if (!(blank && fields.length === 1)) onRecord(fields, line);
+        if (!(blank && fields.length === 1)) {
+          count = 0;
+          let at = 0;
+          for (const f of fields) {
+            add(at, at + f.length);
+            at += f.length + 1;
+          }
+          onRecord(fields.join(','), starts, ends, count, line);
+        }
         line += 1 + newlines;
       }
     }

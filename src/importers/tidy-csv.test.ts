@@ -27,6 +27,15 @@ describe('tidy CSV', () => {
     expect(r.observations[0]!.extra).toEqual({ note: 'x' });
     expect(r.warnings).toEqual(['r.csv: unknown columns: deduped split curves as labels; note kept as point attributes']);
   });
+  it('a value that splits curves in one family and rides along in the next keeps its role per family, row after row', () => {
+    // P's deduped sorts its models into series (a label); O's is one value (an attribute). The rows
+    // follow one another with the same value, so a row must not take the previous row's objects across families.
+    const rows = ['a', 'b', 'a-d', 'b-d'].map((m, i) => `P,${m},${i % 2 ? 2e8 : 1e8},t,acc,0.${i},${m.endsWith('-d')}`);
+    const text = `${H},deduped\n${rows.join('\n')}\nO,c,1e8,t,acc,0.3,true\nO,d,2e8,t,acc,0.4,true\n`;
+    const r = importTidyCsv(text, 'r.csv');
+    expect(r.observations.map((o) => o.labels)).toEqual([{ deduped: 'false' }, { deduped: 'false' }, { deduped: 'true' }, { deduped: 'true' }, {}, {}]);
+    expect(r.observations.map((o) => o.extra)).toEqual([{}, {}, {}, {}, { deduped: 'true' }, { deduped: 'true' }]);
+  });
   // Issue #27: one eval_date per model split every model into its own one-point curve.
   it('a column with one value per model rides along instead of splitting every model apart', () => {
     const rows = ['a', 'b', 'c', 'd'].flatMap((m, i) => ['t1', 't2'].map((t) => `P,${m},${(i + 1) * 1e8},${t},acc,0.${i},2024-0${i + 1}-01`));

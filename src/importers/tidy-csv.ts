@@ -1,8 +1,8 @@
 import type { Observation } from '../core/types.js';
 import { DataError } from '../core/errors.js';
 import { CsvSyntaxError } from './csv-text.js';
-import { forEachCsvRecord } from './csv-stream.js';
-import { parseBoolCell, parseNumberCell, parseParamsCell } from './parse-number.js';
+import { forEachCsvRange } from './csv-stream.js';
+import { parseBoolCell, parseNumberCell, parseNumberRange, parseParamsRange } from './parse-number.js';
 
 export interface Imported {
   readonly observations: Observation[];
@@ -64,8 +64,16 @@ export function importTidyCsvChunks(chunks: Iterable<string>, file: string, role
   const intern: Map<string, string>[] = [];
   let iFamily = 0, iModel = 0, iParams = 0, iTask = 0, iMetric = 0, iValue = 0;
   let iShots = -1, iSeed = -1, iStep = -1, iTokens = -1, iFlops = -1, iN = -1, iStderr = -1, iLow = -1, iHigh = -1, iHib = -1;
-  let curFields: string[] = [];
+  // The record being read: its text and its fields' ranges (numbers are parsed and names compared
+  // where they lie, so a row allocates no string per field).
+  let curText = '';
+  let curStarts: Int32Array = new Int32Array(0);
+  let curEnds: Int32Array = new Int32Array(0);
   let curLine = 0;
+  const cell = (i: number): string => curText.slice(curStarts[i]!, curEnds[i]!);
+  /** Is field i the string s? */
+  const fieldIs = (i: number, s: string | undefined): boolean =>
+    s !== undefined && curEnds[i]! - curStarts[i]! === s.length && curText.startsWith(s, curStarts[i]!);
   const at = (field: string, message: string): DataError => new DataError(message, { code: 'CSV_VALUE', file, line: curLine, field });
   const strings = new Map<string, string>();
   // Names repeat on every row: one string each, so a million rows do not keep a million copies.
@@ -73,8 +81,8 @@ export function importTidyCsvChunks(chunks: Iterable<string>, file: string, role
   const lastRaw: string[] = [];
   const lastVal: string[] = [];
   const text = (i: number, c: string): string => {
-    const raw = curFields[i]!;
-    if (raw === lastRaw[i]) return lastVal[i]!;
+    if (fieldIs(i, lastRaw[i])) return lastVal[i]!;
+    const raw = cell(i);
     let v = strings.get(raw);
     if (v === undefined) {
       v = raw.trim();
@@ -87,20 +95,25 @@ export function importTidyCsvChunks(chunks: Iterable<string>, file: string, role
   };
   const num = (i: number, c: string, check: 0 | 1 | 2 | 3 | 4 = 0): number | null => {
     if (i < 0) return null;
-    const cell = curFields[i]!;
-    const v = i === iParams ? parseParamsCell(cell) : parseNumberCell(cell);
+    const v = i === iParams ? parseParamsRange(curText, curStarts[i]!, curEnds[i]!) : parseNumberRange(curText, curStarts[i]!, curEnds[i]!);
     if (v === null) return null;
-    if (!Number.isFinite(v)) throw at(c, `expected a finite number, got ${JSON.stringify(cell)}`);
+    if (!Number.isFinite(v)) throw at(c, `expected a finite number, got ${JSON.stringify(cell(i))}`);
     // 1: > 0; 2: >= 0; 3: a whole number >= 0; 4: a whole number > 0
     if (check === 0) return v;
-    if ((check === 1 || check === 4) && !(v > 0)) throw at(c, `must be > 0, got ${cell.trim()}`);
-    if ((check === 2 || check === 3) && v < 0) throw at(c, `must be >= 0, got ${cell.trim()}`);
-    if (check >= 3 && !Number.isInteger(v)) throw at(c, `must be a whole number, got ${cell.trim()}`);
+    if ((check === 1 || check === 4) && !(v > 0)) throw at(c, `must be > 0, got ${cell(i).trim()}`);
+    if ((check === 2 || check === 3) && v < 0) throw at(c, `must be >= 0, got ${cell(i).trim()}`);
+    if (check >= 3 && !Number.isInteger(v)) throw at(c, `must be a whole number, got ${cell(i).trim()}`);
     return v;
   };
-  const onRecord = (fields: string[], line: number): void => {
+  const lastUnknownRaw: string[] = [];
+  const lastUnknownVal: string[] = [];
+  const onRecord = (recordText: string, starts: Int32Array, ends: Int32Array, count: number, line: number): void => {
+    curText = recordText;
+    curStarts = starts;
+    curEnds = ends;
+    curLine = line;
     if (header === null) {
-      header = fields.map((h) => h.trim()); // a copy: the parser reuses `fields`
+      header = Array.from({ length: count }, (_, i) => cell(i).trim());
       header.forEach((h, i) => {
         if (h === '') throw new DataError(`column ${i + 1} has an empty name`, { code: 'CSV_HEADER', file, line: 1 });
         if (col.has(h)) throw new DataError(`column "${h}" appears twice`, { code: 'CSV_HEADER', file, line: 1 });
@@ -123,24 +136,22 @@ export function importTidyCsvChunks(chunks: Iterable<string>, file: string, role
       for (let k = 0; k < unknown.length; k++) intern.push(new Map());
       return;
     }
-    if (fields.length !== header.length) {
-      throw new DataError(`expected ${header.length} fields, got ${fields.length}`, { code: 'CSV_FIELD_COUNT', file, line });
+    if (count !== header.length) {
+      throw new DataError(`expected ${header.length} fields, got ${count}`, { code: 'CSV_FIELD_COUNT', file, line });
     }
-    curFields = fields;
-    curLine = line;
     const family = text(iFamily, 'family');
     const params = num(iParams, 'params', 1);
     if (params === null) throw at('params', 'empty');
     const value = num(iValue, 'value');
     if (value === null) throw at('value', 'empty');
-    const hibCell = iHib < 0 ? '' : fields[iHib]!;
+    const hibCell = iHib < 0 ? '' : cell(iHib);
     const hib = parseBoolCell(hibCell);
     if (hib === 'invalid') throw at('higher_is_better', `expected true or false, got ${JSON.stringify(hibCell)}`);
     const low = num(iLow, 'low');
     const high = num(iHigh, 'high');
     if (low !== null && high !== null && low > high) throw at('low', `low ${low} > high ${high}`);
     const n = num(iN, 'n', 4);
-    const seed = iSeed < 0 || fields[iSeed]!.trim() === '' ? null : text(iSeed, 'seed');
+    const seed = iSeed < 0 || cell(iSeed).trim() === '' ? null : text(iSeed, 'seed');
     pending.push({
       family,
       model: text(iModel, 'model'),
@@ -164,16 +175,23 @@ export function importTidyCsvChunks(chunks: Iterable<string>, file: string, role
     });
     if (unknown.length > 0) {
       for (let k = 0; k < unknown.length; k++) {
-        const cell = fields[unknownIdx[k]!]!;
+        const i = unknownIdx[k]!;
+        if (fieldIs(i, lastUnknownRaw[k])) {
+          raw.push(lastUnknownVal[k]!);
+          continue;
+        }
+        const c = cell(i);
         const m = intern[k]!;
-        let s = m.get(cell);
-        if (s === undefined) m.set(cell, (s = cell.trim()));
+        let s = m.get(c);
+        if (s === undefined) m.set(c, (s = c.trim()));
+        lastUnknownRaw[k] = c;
+        lastUnknownVal[k] = s;
         raw.push(s);
       }
     }
   };
   try {
-    forEachCsvRecord(chunks, onRecord);
+    forEachCsvRange(chunks, onRecord);
   } catch (e) {
     if (e instanceof CsvSyntaxError) throw new DataError(e.message, { code: 'CSV_SYNTAX', file, line: e.line });
     throw e;
@@ -189,15 +207,24 @@ export function importTidyCsvChunks(chunks: Iterable<string>, file: string, role
   const groupNames: string[] = [];
   if (unknown.length > 0) {
     const ids = new Map<string, number>();
+    // Names are interned (one string per value), so a row of the previous row's group is found by
+    // identity, without building its key: tidy files list a group's rows together.
+    let prev: Observation | null = null;
+    let prevId = -1;
     for (let r = 0; r < pending.length; r++) {
       const o = pending[r]!;
+      if (prev !== null && o.family === prev.family && o.task === prev.task && o.metric === prev.metric && o.shots === prev.shots) {
+        groupOf[r] = prevId;
+        continue;
+      }
       const g = `${o.family}\u0000${o.task}\u0000${o.metric}\u0000${o.shots ?? ''}`;
       let id = ids.get(g);
       if (id === undefined) {
         ids.set(g, (id = groupNames.length));
         groupNames.push(o.family);
       }
-      groupOf[r] = id;
+      groupOf[r] = prevId = id;
+      prev = o;
     }
   }
   unknown.forEach((c, k) => {
@@ -205,21 +232,27 @@ export function importTidyCsvChunks(chunks: Iterable<string>, file: string, role
     const m = intern[k]!;
     // A column whose every value is a number (or empty) is a measurement, never a label.
     if (splitBy === null && [...m.keys()].every((v) => { const x = parseNumberCell(v); return x === null || !Number.isNaN(x); })) return;
-    const groups = new Map<number, GroupStats>();
+    const groups: (GroupStats | undefined)[] = new Array(groupNames.length);
+    let lastG = -1;
+    let lastV = '';
     for (let r = 0; r < pending.length; r++) {
       const o = pending[r]!;
       const g = groupOf[r]!;
-      let s = groups.get(g);
-      if (!s) groups.set(g, (s = { byModel: new Map(), values: new Set(), withinModel: false }));
+      let s = groups[g];
+      if (!s) groups[g] = s = { byModel: new Map(), values: new Set(), withinModel: false };
       const v = raw[r * unknown.length + k]!;
-      s.values.add(v);
+      if (g !== lastG || v !== lastV) s.values.add(v); // values are interned: the same value is the same string
+      lastG = g;
+      lastV = v;
       const prev = s.byModel.get(o.model);
       if (prev === undefined) s.byModel.set(o.model, v);
       else if (prev !== v) s.withinModel = true;
     }
     const families = new Set<string>();
     let guessedPerModel = false;
-    for (const [g, s] of groups) {
+    for (let g = 0; g < groups.length; g++) {
+      const s = groups[g];
+      if (s === undefined) continue;
       const fam = groupNames[g]!;
       if (splitBy !== null ? s.values.size > 1 : splitsGroup(s)) families.add(fam);
       else if (s.values.size > 1) guessedPerModel = true;
@@ -245,9 +278,20 @@ export function importTidyCsvChunks(chunks: Iterable<string>, file: string, role
     // Rows share their label and attribute objects when the values are the same (few combinations);
     // the lookup key is the values themselves, so a row allocates nothing new on a hit.
     const cache = new Map<string, Readonly<Record<string, string>>>();
+    const u = unknown.length;
     for (let r = 0; r < pending.length; r++) {
       const o = pending[r]!;
-      const base = r * unknown.length;
+      const base = r * u;
+      // The previous row's family and values (interned, so compared by identity): its objects.
+      if (r > 0 && o.family === pending[r - 1]!.family) {
+        let same = true;
+        for (let k = 0; k < u && same; k++) same = raw[base + k] === raw[base - u + k];
+        if (same) {
+          o.labels = pending[r - 1]!.labels;
+          o.extra = pending[r - 1]!.extra;
+          continue;
+        }
+      }
       let lid = 'l';
       let eid = 'e';
       for (let k = 0; k < unknown.length; k++) {

@@ -29,7 +29,7 @@ export function auditCsv(doc: AuditDocument): string {
         Math.min(...sizes), Math.max(...sizes), Math.min(...vals), Math.max(...vals),
         c.higherIsBetter, c.measures.breakthroughness, c.measures.linearity, c.measures.sharpness, c.measures.spearman,
         c.measures.noise, c.measures.noiseSource, c.bestForm, c.trendP, c.verdict, c.qualifier,
-        h?.k, h?.form, h?.largestPredicted, h?.largestActual, h?.largestAbsError, c.surprise, c.reasons.join('; '),
+        h?.k, h?.rule === 'no_change' ? 'no_change' : h?.form, h?.largestPredicted, h?.largestActual, h?.largestAbsError, c.surprise, c.reasons.join('; '),
         c.surpriseP, c.emergenceP, c.trendQ, c.emergenceQ, c.chance?.level, c.chance?.p,
         c.verdict === 'fragile' ? c.stability?.leaning : null, c.stability?.flips.map((f) => `${f.by}: ${f.verdict}`).join('; '),
         doc.axis.name, Math.min(...xs), Math.max(...xs), h?.largestInterval.low, h?.largestInterval.high,

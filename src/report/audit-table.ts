@@ -1,6 +1,6 @@
 import type { AuditDocument } from './audit-document.js';
 import { familyLabel } from '../core/curves/key.js';
-import { fmtAxis, fmtNum } from './format.js';
+import { fmtAxis, fmtNum, forecastBasis } from './format.js';
 
 import { renderTable as render } from './render-table.js';
 import { scoreboardTable } from './scoreboard-table.js';
@@ -21,7 +21,7 @@ export function auditTable(doc: AuditDocument, opts: { showAll?: boolean; detail
     const last = c.points[c.points.length - 1];
     const bt =
       h && last
-        ? `pred ${fmtNum(h.largestPredicted)} ${intervalText(h.largestInterval)}, real ${fmtNum(h.largestActual)} at ${fmtAxis(doc.axis, last.params)} (err ${fmtNum(h.largestAbsError)}; ${h.form} fit ≤${fmtAxis(doc.axis, h.trainedUpTo)})`
+        ? `pred ${fmtNum(h.largestPredicted)} ${intervalText(h.largestInterval)}, real ${fmtNum(h.largestActual)} at ${fmtAxis(doc.axis, last.params)} (err ${fmtNum(h.largestAbsError)}; ${forecastBasis(h, fmtAxis(doc.axis, h.trainedUpTo))})`
         : '-';
     return [
       familyLabel(c.key),
@@ -51,7 +51,7 @@ export function auditTable(doc: AuditDocument, opts: { showAll?: boolean; detail
       lines.push(`  measures: sharpness ${fmtNum(c.measures.sharpness)}, surprise ${fmtNum(c.surprise)}, noise ${fmtNum(c.measures.noise)} (${c.measures.noiseSource}), Spearman ${fmtNum(c.measures.spearman)}`);
       for (const s of c.backtest) {
         lines.push(
-          `  back-test k=${s.k} (≤${fmtAxis(doc.axis, s.trainedUpTo)}, ${s.form}${s.trendP === null ? '' : `; flatness p = ${fmtNum(s.trendP)}`}; σ ${fmtNum(s.sigma)} ${s.sigmaFrom}): next ${fmtNum(s.nextPredicted)} ${intervalText(s.nextInterval)}${s.form === 'linear' ? '' : ` (log-linear ${fmtNum(s.trendNextPredicted)})`} vs ${fmtNum(s.nextActual)}; largest ${fmtNum(s.largestPredicted)} ${intervalText(s.largestInterval)} vs ${fmtNum(s.largestActual)} (err ${fmtNum(s.largestAbsError)})`,
+          `  back-test k=${s.k} (≤${fmtAxis(doc.axis, s.trainedUpTo)}, ${s.rule === 'no_change' ? 'no change' : s.form}${s.floor !== null ? `, floor ${fmtNum(s.floor)}` : ''}${s.trendP === null ? '' : `; flatness p = ${fmtNum(s.trendP)}`}; σ ${fmtNum(s.sigma)} ${s.sigmaFrom}): next ${fmtNum(s.nextPredicted)} ${intervalText(s.nextInterval)}${s.form === 'linear' ? '' : ` (log-linear ${fmtNum(s.trendNextPredicted)})`} vs ${fmtNum(s.nextActual)}; largest ${fmtNum(s.largestPredicted)} ${intervalText(s.largestInterval)} vs ${fmtNum(s.largestActual)} (err ${fmtNum(s.largestAbsError)})`,
         );
       }
       parts.push(lines.join('\n'));

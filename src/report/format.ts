@@ -32,3 +32,9 @@ export function jsonReplacer(_key: string, v: unknown): unknown {
   if (typeof v === 'number' && !Number.isFinite(v)) return Number.isNaN(v) ? 'NaN' : v > 0 ? 'Infinity' : '-Infinity';
   return v;
 }
+
+/** What a back-test step forecast from, in words: "power fit ≤2.8B", "no change from 2.8B", with "; at chance 0.25" when the floor lifted it. */
+export function forecastBasis(s: { rule: 'no_change' | 'law'; form: string; floor: number | null; largestPredicted: number }, upTo: string): string {
+  const basis = s.rule === 'no_change' ? `no trend: no change from ${upTo}` : `${s.form} fit ≤${upTo}`;
+  return s.floor !== null && s.largestPredicted === s.floor ? `${basis}; at chance ${fmtNum(s.floor)}` : basis;
+}

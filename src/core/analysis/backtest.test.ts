@@ -34,20 +34,61 @@ it('clips predictions and intervals to the metric bounds', () => {
   expect(steps[0]!.nextInterval.high).toBe(1);
 });
 
-it('a curve within its error bars forecasts flat: the mean so far, ± z·σ·√(1 + 1/n)', () => {
+it('a curve within its error bars forecasts no change: the largest fitted value, ± z·σ·√2 (one measurement against another)', () => {
   const y = [0.24, 0.22, 0.23, 0.24, 0.25, 0.24, 0.21, 0.22];
   const se = y.map(() => 0.043);
   const x = y.map((_, i) => 7.8 + 0.3 * i);
   const steps = backtest(x, y, x.map((v) => 10 ** v), [0, 1], 0.04, se);
   const s = steps.find((t) => t.k === 6)!;
+  expect(s.rule).toBe('no_change');
   expect(s.form).toBe('constant');
   expect(s.trendP!).toBeGreaterThan(0.05);
-  const mean = (0.24 + 0.22 + 0.23 + 0.24 + 0.25 + 0.24) / 6;
-  expect(s.largestPredicted).toBeCloseTo(mean, 12);
+  expect(s.largestPredicted).toBe(0.24); // y[5], the largest of the six fitted models
+  expect(s.nextPredicted).toBe(0.24);
+  expect(s.baselines.noChange).toBe(0.24);
   expect(s.sigmaFrom).toBe('reported');
-  const half = normalQuantile(0.95) * 0.043 * Math.sqrt(1 + 1 / 6);
-  expect(s.largestInterval.low).toBeCloseTo(mean - half, 12);
-  expect(s.largestInterval.high).toBeCloseTo(mean + half, 12);
+  expect(s.sigma).toBeCloseTo(0.043, 14);
+  const half = 1.6448536269514722 * 0.043 * Math.SQRT2; // scipy.stats.norm.ppf(0.95)
+  expect(s.largestInterval.low).toBeCloseTo(0.24 - half, 9);
+  expect(s.largestInterval.high).toBeCloseTo(0.24 + half, 9);
+  expect(s.floor).toBeNull();
+});
+
+it('no change takes σ from the scatter about the mean when it exceeds the reported errors (t on k − 1 dof)', () => {
+  // 0.30, 0.33, 0.28, 0.31 with errors 0.016: χ² = 5.08 on 3 dof, p = 0.166, no trend seen; but the
+  // scatter s = 0.02082 exceeds 0.016. Interval 0.31 ± t(3)·s·√2 (scipy.stats.t.ppf(0.95, 3)).
+  const y = [0.3, 0.33, 0.28, 0.31, 0.29];
+  const steps = backtest([0, 1, 2, 3, 4], y, [1, 10, 100, 1000, 10000], [0, 1], 0.05, y.map(() => 0.016));
+  const s = steps.find((t) => t.k === 4)!;
+  expect(s.rule).toBe('no_change');
+  expect(s.trendP!).toBeCloseTo(0.16616502280263806, 9);
+  expect(s.largestPredicted).toBe(0.31);
+  expect(s.sigmaFrom).toBe('residual');
+  expect(s.sigma).toBeCloseTo(0.020816659994661327, 12);
+  expect(s.largestInterval.low).toBeCloseTo(0.24071885637423446, 8);
+  expect(s.largestInterval.high).toBeCloseTo(0.37928114362576554, 8);
+});
+
+it('a multiple-choice accuracy is never forecast below chance: the forecast is lifted to it and its interval moves with it', () => {
+  // k = 3 uses the line (nothing to compare): y = 0.29833 − 0.015·x, 0.22333 at x = 5. Chance 0.25
+  // lifts it by 0.026667. Interval from scipy: t.ppf(0.95, 1)·s·√(1 + h), s² = RSS = 1/60000,
+  // h = 1/3 + 16/2, then moved by the lift (numpy polyfit and scipy.stats.t).
+  const steps = backtest([0, 1, 2, 5], [0.3, 0.28, 0.27, 0.24], [1, 10, 100, 1e5], [0, 1], 0.03, null, 0.25);
+  const s = steps[0]!;
+  expect(s.form).toBe('linear');
+  expect(s.floor).toBe(0.25);
+  expect(s.largestPredicted).toBe(0.25);
+  expect(s.largestInterval.low).toBeCloseTo(0.17125368335463392, 9);
+  expect(s.largestInterval.high).toBeCloseTo(0.3287463166453661, 9);
+  expect(s.largestAbsError).toBeCloseTo(0.01, 12);
+  // The verdict's log-linear forecast and the naive baselines are the law's own, unfloored.
+  expect(s.trendNextPredicted).toBeCloseTo(0.22333333333333327, 12);
+  expect(s.baselines.logLinear).toBeCloseTo(0.22333333333333327, 12);
+  expect(s.baselines.noChange).toBe(0.27);
+  // Above chance the floor changes nothing.
+  const free = backtest([0, 1, 2, 5], [0.3, 0.28, 0.27, 0.24], [1, 10, 100, 1e5], [0, 1], 0.03, null, 0.2)[0]!;
+  expect(free.largestPredicted).toBeCloseTo(0.22333333333333327, 12);
+  expect(free.largestInterval.low).toBeCloseTo(0.17125368335463392 - 0.026666666666666727, 9);
 });
 
 it('the flatness test is the χ² of the values against their weighted mean', () => {
@@ -94,12 +135,12 @@ it('reported errors: stderr, else the seed spread, else the interval; a proporti
 });
 
 it("each step carries the log-linear law's forecast of the next model, also when the step reads flat (the verdict's surprise is measured against it)", () => {
-  // 0.30, 0.35, 0.40 with stderr 0.05: χ² = 2 on 2 dof, p = 0.37, so k = 3 forecasts the mean 0.35;
+  // 0.30, 0.35, 0.40 with stderr 0.05: χ² = 2 on 2 dof, p = 0.37, so k = 3 forecasts no change, 0.40;
   // the line through them (slope 0.05 per decade) says 0.45 at x = 3.
   const y = [0.3, 0.35, 0.4, 0.45, 0.5];
   const steps = backtest([0, 1, 2, 3, 4], y, [1, 10, 100, 1000, 10000], [0, 1], 0.2, y.map(() => 0.05));
-  expect(steps[0]!.form).toBe('constant');
-  expect(steps[0]!.nextPredicted).toBeCloseTo(0.35, 12);
+  expect(steps[0]!.rule).toBe('no_change');
+  expect(steps[0]!.nextPredicted).toBeCloseTo(0.4, 12);
   expect(steps[0]!.trendNextPredicted).toBeCloseTo(0.45, 12);
   for (const s of steps) if (s.form === 'linear') expect(s.trendNextPredicted).toBeCloseTo(s.nextPredicted, 12);
 });

@@ -9,9 +9,14 @@ import { DEFAULT_THRESHOLDS } from './thresholds.js';
  * For k = 3 … n-1: forecast the next model and the largest from the k smallest alone (what a
  * forecaster could have done then), each with a prediction interval. The forecasting law:
  *
- * 1. Flat when the error bars say so: with reported errors on every fitted point, the χ² of the
- *    values against their inverse-variance weighted mean (the verdict's trend test) at
- *    p >= trendAlpha means no trend has been seen, and the forecast is the mean so far.
+ * 1. No change when the error bars show no trend: with reported errors on every fitted point, the
+ *    χ² of the values against their inverse-variance weighted mean (the verdict's trend test) at
+ *    p >= trendAlpha means no trend has been seen, and the forecast is the largest fitted model's
+ *    value, with the interval of one measurement against another (σ·√2). Not seeing a trend is
+ *    not evidence of none: a test on 3–6 points has little power, and against the trend it misses
+ *    the mean so far is biased by slope·(x* − x̄) where the last value is biased by slope·(x* − x_k).
+ *    So the forecast departs from the naive "no change" only on evidence of a trend (a pre-test
+ *    estimator). On the validation sets it beat forecasting the mean (docs/forecasts.md).
  * 2. Otherwise the log-linear law or the saturating power law y = c + a·(N/N0)^b (b < 0, c inside
  *    the metric's bounds), whichever would have forecast the larger of the fitted models best from
  *    the smaller ones: a rolling-origin ("leave-future-out") comparison, fitting on the first
@@ -19,6 +24,14 @@ import { DEFAULT_THRESHOLDS } from './thresholds.js';
  *    forecast is for, extrapolation, where AICc asks how well each form fits in sample: on 5–8
  *    points AICc charges the power law 10 more than the line and picks the line for most rising
  *    curves, which then overshoots the saturation every bounded metric has.
+ * 3. A multiple-choice accuracy is never forecast below chance (`floor`, from core/analysis/chance):
+ *    the expected score of a model that only guesses is 1/k, and a larger model of the family is not
+ *    expected to do worse than guessing. Below-chance points are noise about chance, and a line or a
+ *    mean through them would forecast that noise. It holds also for tasks scored below guessing
+ *    by an answer bias (lm-eval's WSC, where one label everywhere scores 0.365 of 2 choices):
+ *    dropping the floor when the fitted points are significantly below chance did worse on the
+ *    validation sets. The interval moves with its forecast (it is the spread of one measurement
+ *    about the expected score), so it may still reach below chance.
  *
  * The logistic is never forecast from: its midpoint and upper level are not identified by points
  * before its bend (letting it compete made the worst miss 58–73 points on the validation sets).
@@ -49,7 +62,10 @@ export function flatnessP(y: ArrayLike<number>, stderr: ArrayLike<number> | null
 }
 
 export interface ForecastChoice {
+  /** The law forecast from; for 'no_change', the constant through the largest fitted model alone. */
   readonly fit: ScalingFit;
+  /** 'no_change' when the fitted points showed no trend, else 'law' (the line or the power law). */
+  readonly rule: 'no_change' | 'law';
   /** p of the flatness test on the fitted points (null without reported errors). */
   readonly trendP: number | null;
 }
@@ -90,10 +106,10 @@ function choose(
   trendAlpha: number,
 ): ForecastChoice {
   const trendP = flatnessP(y.subarray(0, k), stderr); // reads the first k errors
-  if (trendP !== null && trendP >= trendAlpha) return { fit: fitConstant(x.subarray(0, k), y.subarray(0, k), yScale), trendP };
+  if (trendP !== null && trendP >= trendAlpha) return { fit: fitConstant(x.subarray(k - 1, k), y.subarray(k - 1, k), yScale), rule: 'no_change', trendP };
   // Ties go to the line, the simpler law.
-  if (k > FIRST_ORIGIN && rollingOriginError(power, x, y, k, bounds) < rollingOriginError(line, x, y, k, bounds)) return { fit: power(k), trendP };
-  return { fit: line(k), trendP };
+  if (k > FIRST_ORIGIN && rollingOriginError(power, x, y, k, bounds) < rollingOriginError(line, x, y, k, bounds)) return { fit: power(k), rule: 'law', trendP };
+  return { fit: line(k), rule: 'law', trendP };
 }
 
 /** The forecasting law for points x, y (see the rule above). `stderr`: reported errors, NaN where unknown. */
@@ -158,6 +174,8 @@ interface BacktestData {
   readonly bounds: Bounds;
   readonly yScale: number;
   readonly stderr: ArrayLike<number> | null;
+  /** Chance level of the task (multiple-choice accuracy), or null: the floor of its forecasts. */
+  readonly chance: number | null;
   readonly line: PrefixFits;
   readonly power: PrefixFits;
 }
@@ -202,9 +220,27 @@ class LazyStep implements BacktestStep {
   }
   get fit(): ScalingFit { return this.choice().fit; }
   get form(): BacktestStep['form'] { return this.choice().fit.form; }
+  get rule(): BacktestStep['rule'] { return this.choice().rule; }
   get trendP(): number | null { return this.choice().trendP; }
-  get nextPredicted(): number { return clip(predict(this.fit, this.d.x[this.k]!), this.d.bounds); }
-  get largestPredicted(): number { return clip(predict(this.fit, this.d.x[this.d.x.length - 1]!), this.d.bounds); }
+  get floor(): number | null { return this.d.chance; }
+  /** How far the chance floor lifts the law's forecast at x* (0 when the law is at or above it). */
+  private lift(xStar: number): number {
+    const raw = clip(predict(this.fit, xStar), this.d.bounds);
+    const floor = this.floor;
+    return floor !== null && raw < floor ? floor - raw : 0;
+  }
+  get nextPredicted(): number { return this.forecastAt(this.d.x[this.k]!); }
+  get largestPredicted(): number { return this.forecastAt(this.d.x[this.d.x.length - 1]!); }
+  private forecastAt(xStar: number): number {
+    return clip(predict(this.fit, xStar), this.d.bounds) + this.lift(xStar);
+  }
+  /** The law's interval at x*, moved with the forecast when the floor lifts it. */
+  private intervalFor(xStar: number): ForecastInterval {
+    this.spread();
+    const iv = this.intervalAt!(xStar);
+    const up = this.lift(xStar);
+    return up === 0 ? iv : { low: clip(iv.low + up, this.d.bounds), high: clip(iv.high + up, this.d.bounds), level: iv.level };
+  }
   get largestAbsError(): number { return Math.abs(this.largestPredicted - this.largestActual); }
 
   /** σ of one measurement and the interval function, shared by the two intervals (each its own root search). */
@@ -219,27 +255,26 @@ class LazyStep implements BacktestStep {
       const se = stderr === null ? NaN : stderr[i]!;
       reportedVariance = se > 0 && Number.isFinite(se) ? reportedVariance + se ** 2 / k : null;
     }
-    this.noise = forecastNoise(fit, reportedVariance, FORECAST_LEVEL);
-    this.intervalAt = intervalsOf(fit, x.subarray(0, k), y.subarray(0, k), bounds, yScale, this.noise, FORECAST_LEVEL);
+    if (this.rule === 'no_change') {
+      // σ from the k points' scatter about their mean (or their reported errors); the forecast is one
+      // of them, so its interval is that of one measurement against another: leverage 1, σ·√2.
+      this.noise = forecastNoise(fitConstant(x.subarray(0, k), y.subarray(0, k), yScale), reportedVariance, FORECAST_LEVEL);
+      this.intervalAt = intervalsOf(fit, x.subarray(k - 1, k), y.subarray(k - 1, k), bounds, yScale, this.noise, FORECAST_LEVEL);
+    } else {
+      this.noise = forecastNoise(fit, reportedVariance, FORECAST_LEVEL);
+      this.intervalAt = intervalsOf(fit, x.subarray(0, k), y.subarray(0, k), bounds, yScale, this.noise, FORECAST_LEVEL);
+    }
     return this.noise;
   }
   get sigma(): number { return this.spread().sigma; }
   get sigmaFrom(): BacktestStep['sigmaFrom'] { return this.spread().from; }
   get nextInterval(): ForecastInterval {
-    if (this.next === null) {
-      this.spread();
-      this.next = this.intervalAt!(this.d.x[this.k]!);
-    }
-    return this.next;
+    return (this.next ??= this.intervalFor(this.d.x[this.k]!));
   }
   get largestInterval(): ForecastInterval {
     const last = this.d.x.length - 1;
     if (this.k === last) return this.nextInterval;
-    if (this.largest === null) {
-      this.spread();
-      this.largest = this.intervalAt!(this.d.x[last]!);
-    }
-    return this.largest;
+    return (this.largest ??= this.intervalFor(this.d.x[last]!));
   }
 
   toJSON(): BacktestStep {
@@ -253,7 +288,9 @@ export function stepFields(s: BacktestStep): BacktestStep {
     k: s.k,
     trainedUpTo: s.trainedUpTo,
     form: s.form,
+    rule: s.rule,
     trendP: s.trendP,
+    floor: s.floor,
     nextPredicted: s.nextPredicted,
     nextInterval: s.nextInterval,
     nextActual: s.nextActual,
@@ -276,7 +313,8 @@ function clip(v: number, bounds: Bounds): number {
 /**
  * `bounds`: the metric's scale or natural limits (either end may be infinite): they hold the power
  * law's asymptote and clip every forecast and interval. `stderr`: each point's reported error
- * (NaN where unknown; reportedErrors builds it), or null.
+ * (NaN where unknown; reportedErrors builds it), or null. `chance`: the chance level of a
+ * multiple-choice accuracy (core/analysis/chance), below which no forecast goes, or null.
  */
 export function backtest(
   x: ArrayLike<number>,
@@ -285,6 +323,7 @@ export function backtest(
   bounds: Bounds,
   yScale: number,
   stderr: ArrayLike<number> | null = null,
+  chance: number | null = null,
 ): BacktestStep[] {
   const n = x.length;
   const steps: BacktestStep[] = [];
@@ -292,7 +331,7 @@ export function backtest(
   const yAll = Float64Array.from(y);
   const line = prefixFits((a, b) => fitLinear(a, b, yScale), xAll, yAll);
   const power = prefixFits((a, b) => fitPower(a, b, yScale, bounds), xAll, yAll);
-  const data: BacktestData = { x: xAll, y: yAll, bounds, yScale, stderr, line, power };
+  const data: BacktestData = { x: xAll, y: yAll, bounds, yScale, stderr, chance, line, power };
   for (let k = BACKTEST_MIN_TRAIN; k <= n - 1; k++) steps.push(new LazyStep(data, k, params));
   return steps;
 }

@@ -185,7 +185,9 @@ export function curveEvidence(curve: Curve, options: VerdictOptions = {}): Curve
 
   // Forecasts are clipped to the metric's fixed bounds, or to its natural limits (a log-likelihood ≤ 0).
   const limits = metricInfo(curve.key.metric)?.limits ?? null;
-  const steps: BacktestStep[] = n >= 4 ? backtest(x, y, params, bounds ?? limits, yScale, reportedErrors(pts, proportion)) : [];
+  // A multiple-choice accuracy's chance level: the verdict's chance band, and the floor of its forecasts.
+  const chance = proportion && curve.higherIsBetter ? chanceLevel(curve, options.chance) : null;
+  const steps: BacktestStep[] = n >= 4 ? backtest(x, y, params, bounds ?? limits, yScale, reportedErrors(pts, proportion), chance?.level ?? null) : [];
   const kHead = n - holdout;
   const headline = steps.find((s) => s.k === kHead) ?? null;
   let surprise: number | null = null;
@@ -240,7 +242,6 @@ export function curveEvidence(curve: Curve, options: VerdictOptions = {}): Curve
 
   // Chance band: with a chance level c, each model is tested against c (two-sided, its null error
   // √(c(1−c)/n) when n is known, else its own error), Šidák-corrected over the curve's models.
-  const chance = proportion && curve.higherIsBetter ? chanceLevel(curve, options.chance) : null;
   let chanceP: number | null = null;
   let chanceWorst = -1;
   if (chance !== null) {

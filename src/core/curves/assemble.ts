@@ -50,14 +50,23 @@ export function assembleCurves(observations: readonly Observation[], options: As
   const byCurve = new Map<string, { key: CurveKey; obs: Observation[] }>();
   // Importers share one labels object among rows with the same labels: its id is computed once.
   const labelIds = new WeakMap<object, string>();
+  let prev: Observation | null = null;
+  let prevGroup: { key: CurveKey; obs: Observation[] } | null = null;
   for (const o of observations) {
     if (lookup?.isAxis(o)) continue;
+    // Files list a curve's rows together: a row of the previous row's curve needs no key.
+    if (prev !== null && o.labels === prev.labels && o.family === prev.family && o.task === prev.task && o.metric === prev.metric && o.shots === prev.shots) {
+      prevGroup!.obs.push(o);
+      continue;
+    }
     let lid = labelIds.get(o.labels);
     if (lid === undefined) labelIds.set(o.labels, (lid = curveId({ family: '', task: '', metric: '', shots: null, labels: o.labels })));
     const id = `${o.family}\u0000${o.task}\u0000${o.metric}\u0000${o.shots ?? ''}\u0000${lid}`;
     let g = byCurve.get(id);
     if (!g) byCurve.set(id, (g = { key: { family: o.family, task: o.task, metric: o.metric, shots: o.shots, labels: o.labels }, obs: [] }));
     g.obs.push(o);
+    prev = o;
+    prevGroup = g;
   }
 
   // A model's checkpoints on a step or tokens axis are its training curve: one curve per model.
@@ -99,7 +108,43 @@ export function assembleCurves(observations: readonly Observation[], options: As
         conflicts.push({ first: obs.find((p) => p.higherIsBetter === direction)!, second: o, what: 'higher_is_better disagrees within one curve' });
       }
     }
+    const positionOf = (first: Observation): number | null => {
+      if (axis.kind === 'tokens') return first.tokens;
+      if (axis.kind === 'step') return first.step;
+      if (axis.kind === 'flops') return first.flops ?? (first.tokens !== null ? 6 * first.params * first.tokens : null);
+      if (lookup) return lookup.position(first);
+      return first.params;
+    };
+    const placed = (position: number | null): boolean => {
+      if (position === null) unplaced++;
+      else if (!(position > 0) || !Number.isFinite(position)) nonPositive++;
+      else return true;
+      return false;
+    };
+    const point = (first: Observation, position: number, value: number, stderr: number | null, low: number | null, high: number | null, n: number | null, seeds: number, seedSd: number | null): CurvePoint => ({
+      model: checkpoints && first.step !== null ? `${first.model}@${first.step}` : first.model,
+      params: position,
+      value,
+      stderr,
+      low,
+      high,
+      n,
+      seeds,
+      seedSd,
+      tokens: first.tokens,
+      step: first.step,
+      extra: first.extra,
+      ...(axis.kind !== 'params' ? { x: lookup ? lookup.value(first)! : position, modelParams: first.params } : {}),
+      ...(first.flops !== undefined && first.flops !== null ? { flops: first.flops } : {}),
+    });
     for (const list0 of byModel.values()) {
+      if (list0.length === 1) {
+        // One row for the model (one seed, one step): the point is the row.
+        const o = list0[0]!;
+        const position = positionOf(o);
+        if (placed(position)) points.push(point(o, position!, 0 + o.value, o.stderr, o.low ?? null, o.high ?? null, o.n, 1, null));
+        continue;
+      }
       let list = list0;
       const model = list0[0]!.model;
       const lastStep = list.reduce<number | null>((m, o) => (o.step === null ? m : m === null ? o.step : Math.max(m, o.step)), null);
@@ -119,19 +164,8 @@ export function assembleCurves(observations: readonly Observation[], options: As
           conflicts.push({ first: prev, second: o, what: `duplicate point (${model}, ${seedText}) with conflicting values ${prev.value} and ${o.value}` });
         }
       }
-      let position: number | null = first.params;
-      if (axis.kind === 'tokens') position = first.tokens;
-      else if (axis.kind === 'step') position = first.step;
-      else if (axis.kind === 'flops') position = first.flops ?? (first.tokens !== null ? 6 * first.params * first.tokens : null);
-      else if (lookup) position = lookup.position(first);
-      if (position === null) {
-        unplaced++;
-        continue;
-      }
-      if (!(position > 0) || !Number.isFinite(position)) {
-        nonPositive++;
-        continue;
-      }
+      const position = positionOf(first);
+      if (!placed(position)) continue;
       const runs = [...bySeed.values()];
       const values = runs.map((o) => o.value);
       const sd = sampleSd(values);
@@ -140,22 +174,7 @@ export function assembleCurves(observations: readonly Observation[], options: As
       const stderrs = runs.flatMap((o) => (o.stderr === null ? [] : [o.stderr]));
       const stderr = m > 1 ? sd! / Math.sqrt(m) : stderrs.length > 0 ? stderrs[0]! : null;
       const ns = runs.flatMap((o) => (o.n === null ? [] : [o.n]));
-      points.push({
-        model: checkpoints && first.step !== null ? `${model}@${first.step}` : model,
-        params: position,
-        value: mean(values),
-        stderr,
-        low: only?.low ?? null,
-        high: only?.high ?? null,
-        n: ns.length > 0 ? ns[0]! : null,
-        seeds: m,
-        seedSd: sd,
-        tokens: first.tokens,
-        step: first.step,
-        extra: first.extra,
-        ...(axis.kind !== 'params' ? { x: lookup ? lookup.value(first)! : position, modelParams: first.params } : {}),
-        ...(first.flops !== undefined && first.flops !== null ? { flops: first.flops } : {}),
-      });
+      points.push(point(first, position!, mean(values), stderr, only?.low ?? null, only?.high ?? null, ns.length > 0 ? ns[0]! : null, m, sd));
     }
     if (points.length === 0) continue;
     points.sort((a, b) => a.params - b.params || a.model.localeCompare(b.model));
