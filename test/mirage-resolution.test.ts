@@ -73,6 +73,9 @@ describe('mirage-arithmetic resolution, end to end on a tiny budget', () => {
     const chart = r.findings.charts[0]!.charts[0]!;
     expect(chart.x).toEqual(rows.map((x) => Math.log10(x.params)));
     for (const s of chart.series) for (const v of s.values) expect(v === null || v > 0).toBe(true);
+    const fc = r.findings.charts[1]!.charts[0]!;
+    expect(fc.series.map((s) => s.name)).toEqual(['greedy exact match', 'forecast via exact match', 'forecast via per-token accuracy^4', '50%']);
+    for (const s of fc.series) for (const v of s.values) expect(v !== null && v >= 0 && v <= 1).toBe(true);
   }, 120_000);
 
   it('kill -9 while sampling, then the same command: the same draws and estimates as an uninterrupted run, and the HTML has the resolution plot', async () => {

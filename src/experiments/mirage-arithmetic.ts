@@ -9,7 +9,7 @@ import { loadStoredSamples } from '../store/duckdb-store.js';
 import { loadUntilRecords } from '../harness/sample-until.js';
 import { defineExperiment, type MemberSpec, type ParamSchema } from './contract.js';
 import { evaluateOverHttp } from './serve-eval.js';
-import { jumpForecasts, resolutionChart, resolutionLines, resolutionRows, resolutionTable, type MemberProblems } from './mirage-resolution.js';
+import { forecastChart, jumpForecasts, resolutionChart, resolutionLines, resolutionRows, resolutionTable, type MemberProblems } from './mirage-resolution.js';
 
 /**
  * Schaeffer, Miranda & Koyejo 2023's central experiment on the lab's own models: a ladder of
@@ -26,7 +26,7 @@ const parameters = {
   lr: { kind: 'number', min: 1e-6, max: 1, help: 'peak learning rate (linear warm-up, cosine decay)' },
   evalCount: { kind: 'int', min: 1, max: 100_000, help: 'held-out test problems every member answers' },
   passProblems: { kind: 'int', min: 0, max: 100_000, help: 'test problems also sampled at temperature 1 until k successes or the cap (0: none)' },
-  passK: { kind: 'int', min: 1, max: 1000, help: 'successes to sample per problem before stopping (>= 2 for an unbiased estimate)' },
+  passK: { kind: 'int', min: 2, max: 1000, help: 'successes to sample per problem before stopping (k >= 2: the unbiased estimate (k-1)/(m-1))' },
   passCap: { kind: 'int', min: 1, max: 1_000_000, help: 'most draws per problem when sampling until k' },
   passBatch: { kind: 'int', min: 1, max: 16, help: 'draws asked per request (the API\'s n)' },
 } as const satisfies ParamSchema;
@@ -100,15 +100,17 @@ export const mirageArithmetic = defineExperiment({
     const rows = resolutionRows(out, rule, plan.seed, 2000);
     // Half of fewer than 4 sizes is one: nothing to extrapolate from.
     const forecasts = members.length >= 4 ? jumpForecasts(rows, curves, answerWidth(plan.digits, 'add')) : null;
+    const resolution = resolutionLines(rows, forecasts);
     return {
       title: 'Mirage: arithmetic on the lab’s own transformer ladder',
       before: resolutionTable(rows, rule),
       lines: [
         `Ladder: ${ladder.map((l) => `${l.name} ${l.params.toLocaleString('en')}`).join(', ')} parameters (${(ladder.at(-1)!.params / ladder[0]!.params).toFixed(0)}x).`,
         `Breakthroughness on the same outputs: exact match ${fmtNum(em)}, token edit distance ${fmtNum(ted)}${em !== null && ted !== null && ted !== 0 ? ` (ratio ${fmtNum(em / ted)})` : ''}.`,
-        ...resolutionLines(rows, forecasts),
+        ...resolution,
       ],
-      charts: [resolutionChart(rows, rule)],
+      // The forecast sentence is the last of the resolution lines when there is a forecast.
+      charts: [resolutionChart(rows, rule), ...(forecasts ? [forecastChart(rows, forecasts, answerWidth(plan.digits, 'add'), resolution.at(-1)!)] : [])],
       data: { ladder, breakthroughness: { exact_match: em, token_edit_distance: ted }, resolution: { rule: { ...rule, problems: plan.until.problems, temperature: 1 }, sizes: rows }, forecasts },
     };
   },

@@ -5,6 +5,7 @@ import { clopperPearson, type ProportionInterval } from '../core/stats/clopper-p
 import { detectionFloor } from '../core/stats/resolution.js';
 import { exactPassRate, untilPassRate, type PassRateEstimate, type UntilRate, type UntilRecord, type UntilRule } from '../core/resolution/pass-probability.js';
 import { forecastCrossing, observedCrossing, smallerHalf, type CrossingForecast, type RouteSpec, type SizedValue } from '../core/resolution/jump-forecast.js';
+import { predict } from '../core/fit/index.js';
 import type { ChartSection } from '../report/report-data.js';
 import { fmtNum, fmtParams } from '../report/format.js';
 
@@ -166,6 +167,27 @@ export function resolutionChart(rows: readonly ResolutionRow[], rule: UntilRule)
           { name: 'floor: sampled', kind: 'reference' as const, values: rows.map((r) => r.sampledFloor) },
           { name: 'sampled: 95% upper bound at 0 hits', kind: 'reference' as const, values: rows.map((r) => (r.sampled?.method === 'zero-successes' ? r.sampled.high : null)) },
         ] : []),
+      ],
+    }],
+  };
+}
+
+/** Greedy exact match against size beside what each route, fitted on the smaller half, said it would be (mapped to exact match). */
+export function forecastChart(rows: readonly ResolutionRow[], f: JumpForecasts, answerTokens: number, forecastText: string): ChartSection {
+  const x = rows.map((r) => Math.log10(r.params));
+  const unit = (v: number): number => Math.min(1, Math.max(0, v));
+  const route = (name: string): CrossingForecast | undefined => f.routes.find((r) => r.route === name);
+  const em = route('exact_match'), acc = route('per_token_accuracy');
+  return {
+    title: 'Prediction before the jump',
+    note: `${forecastText} Each route uses the back-test's forecasting law (flat, log-linear or saturating power law); dashed, its forecast mapped to exact match at the ladder's sizes.`,
+    charts: [{
+      title: 'Greedy exact match and its forecasts from the smaller half', x, xLabel: 'log10 parameters', yLabel: 'exact match',
+      series: [
+        { name: 'greedy exact match', kind: 'model', values: rows.map((r) => r.greedy.estimate) },
+        ...(em ? [{ name: 'forecast via exact match', kind: 'reference' as const, values: x.map((v) => unit(predict(em.fit, v))) }] : []),
+        ...(acc ? [{ name: `forecast via per-token accuracy^${answerTokens}`, kind: 'reference' as const, values: x.map((v) => unit(predict(acc.fit, v)) ** answerTokens) }] : []),
+        { name: '50%', kind: 'reference', values: x.map(() => 0.5) },
       ],
     }],
   };

@@ -59,6 +59,9 @@ describe('sampling until k successes or a cap', () => {
       expect(mle).toBeGreaterThan(g.p);
     }
   });
+  it('refuses k = 1 for the pass rate (its unbiased estimate is 0 on any later first success)', () => {
+    expect(() => untilPassRate([{ draws: 3, successes: 1 }], { k: 1, cap: 10 }, { rng: makeRng(1) })).toThrow(/k >= 2/);
+  });
   it('bounds the rate at 0 successes by the Clopper–Pearson end of 0 in n·cap draws', () => {
     const recs: UntilRecord[] = Array.from({ length: 3 }, () => ({ draws: 100, successes: 0 }));
     const r = untilPassRate(recs, { k: 2, cap: 100 }, { rng: makeRng(1) });

@@ -110,7 +110,8 @@ export interface UntilRate extends PassRateEstimate {
 export function untilPassRate(records: readonly UntilRecord[], rule: UntilRule, o: IntervalOptions): UntilRate {
   const n = records.length;
   if (n === 0) throw new RangeError('untilPassRate: no problems');
-  if (!(Number.isInteger(rule.k) && rule.k >= 1 && Number.isInteger(rule.cap) && rule.cap >= rule.k)) throw new RangeError(`untilPassRate: need whole k >= 1 and cap >= k, got k = ${rule.k}, cap = ${rule.cap}`);
+  // k = 1 makes every estimate 0 unless the first draw succeeds: the bootstrap would then read [0, 0] with successes seen.
+  if (!(Number.isInteger(rule.k) && rule.k >= 2 && Number.isInteger(rule.cap) && rule.cap >= rule.k)) throw new RangeError(`untilPassRate: need whole k >= 2 and cap >= k, got k = ${rule.k}, cap = ${rule.cap}`);
   const level = o.level ?? 0.95;
   const est = new Float64Array(n);
   let mle = 0, draws = 0, successes = 0;
