@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { ResolutionRow, JumpForecasts } from '../src/experiments/mirage-resolution.js';
 import { DuckStore } from '../src/store/duckdb-store.js';
+import { emergence } from './cli.js';
 import { killWhen, runCli, runInProcess } from './experiment-run.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'emergence-mirage-resolution-'));
@@ -77,6 +78,13 @@ describe('mirage-arithmetic resolution, end to end on a tiny budget', () => {
     expect(fc.series.map((s) => s.name)).toEqual(['greedy exact match', 'forecast via exact match', 'forecast via per-token accuracy^4', '50%']);
     for (const s of fc.series) for (const v of s.values) expect(v !== null && v >= 0 && v <= 1).toBe(true);
   }, 120_000);
+
+  it('refuses a cap that cannot hold k successes, naming the option, before training anything', () => {
+    const r = emergence(['experiment', 'mirage-arithmetic', '--dir', join(dir, 'bad'), '--pass-k', '5', '--pass-cap', '3']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/--pass-cap.*3 draws cannot hold 5 successes/);
+    expect(emergence(['experiment', 'mirage-arithmetic', '--dir', join(dir, 'bad'), '--pass-k', '1']).stderr).toMatch(/--pass-k/);
+  });
 
   it('kill -9 while sampling, then the same command: the same draws and estimates as an uninterrupted run, and the HTML has the resolution plot', async () => {
     const args = ['mirage-arithmetic', '--dir', join(dir, 'b'), '--seed', '7', ...ARGS];

@@ -4,6 +4,7 @@ import { fmtNum } from '../report/format.js';
 import { arithmeticTask } from '../tasks/arithmetic.js';
 import { NAMED_SIZES } from '../zoo/gpt.js';
 import { answerWidth, type ArithTrainConfig } from '../zoo/train-arith.js';
+import { ConfigError } from '../core/errors.js';
 import { exactMatch } from '../core/metrics/exact-match.js';
 import { loadStoredSamples } from '../store/duckdb-store.js';
 import { loadUntilRecords } from '../harness/sample-until.js';
@@ -67,7 +68,7 @@ export const mirageArithmetic = defineExperiment({
       };
       return { name, family: 'lab-arith', arch: 'arith', spec: { cfg } };
     });
-    if (p.passProblems > 0 && p.passCap < p.passK) throw new RangeError(`--pass-cap ${p.passCap} is below --pass-k ${p.passK}`);
+    if (p.passProblems > 0 && p.passCap < p.passK) throw new ConfigError(`${p.passCap} draws cannot hold ${p.passK} successes`, { code: 'USAGE', field: '--pass-cap', hint: 'give --pass-cap at least --pass-k' });
     return { members, digits: p.digits, evalCount: p.evalCount, until: { problems: Math.min(p.passProblems, p.evalCount), k: p.passK, cap: p.passCap, batch: p.passBatch }, seed };
   },
   async samples(plan, ctx) {
