@@ -52,7 +52,7 @@ export const mirageArithmetic = defineExperiment({
   id: 'mirage-arithmetic',
   question: 'Does addition look emergent under exact match but smooth under per-token metrics of the same outputs?',
   citation: 'Schaeffer, Miranda & Koyejo 2023, "Are Emergent Abilities of Large Language Models a Mirage?" (NeurIPS), §3',
-  about: `A ladder of ${ALL.length} transformer sizes trained on n-digit addition, served over the OpenAI API on 127.0.0.1, evaluated through the harness over HTTP, and audited under exact match beside token edit distance, per-token accuracy and the target's log-likelihood, all scored from the same stored outputs.`,
+  about: `A ladder of ${ALL.length} transformer sizes trained on n-digit addition, served over the OpenAI API on 127.0.0.1, evaluated through the harness over HTTP, and audited under exact match beside token edit distance, per-token accuracy and the target's log-likelihood, all scored from the same stored outputs; then the resolution of a small model's "0": per size, greedy exact match beside the exact probability of sampling the target (from the stored log-likelihoods) and a pass rate sampled until k successes, with their detection floors, and the forecast of where exact match crosses 50% from the smaller half.`,
   parameters,
   budgets: {
     quick: { params: { sizes: ALL, digits: 3, steps: 700, batch: 64, lr: 3e-3, evalCount: 300, passProblems: 100, passK: 2, passCap: 200, passBatch: 16 }, expected: 'about 1.5 minutes on 2 cores (80 s measured on a shared machine with the sampled pass: 63 s training, 76,000 draws)', expectedSeconds: 80, jobs: 2 },
