@@ -57,10 +57,17 @@ describe('mirage-arithmetic resolution, end to end on a tiny budget', () => {
       expect(row.sampled!.successes).toBe(recs.reduce((n, a) => n + a.filter(Boolean).length, 0));
       expect(row.sampledFloor).toBeCloseTo(1 - 0.05 ** (1 / 3000), 12);
       if (row.sampled!.successes === 0) expect(row.sampled!.high).toBeCloseTo(1 - 0.025 ** (1 / 3000), 12);
+      // A right draw is the answer then its '\n': the sampling path's log-probability (from the server's sampling)
+      // can only be below the answer's alone (from the echo), by the factor P('\n' | prompt + answer).
+      if (row.sampled!.successes > 0) {
+        expect(row.stopFactor!.problems).toBe(recs.filter((a) => a.some(Boolean)).length);
+        expect(row.stopFactor!.max).toBeLessThanOrEqual(1 + 1e-5);
+        expect(row.stopFactor!.min).toBeGreaterThan(0);
+      }
     }
     // Where both estimates are above the sampled floor they must agree within their 95% intervals.
     const above = rows.filter((x) => x.agreement !== 'below_floor');
-    console.log(`resolution: ${rows.map((x) => `${x.member} greedy ${x.greedy.estimate} exact ${x.exactOnSampled!.estimate.toExponential(2)} sampled ${x.sampled!.estimate.toExponential(2)} [${x.sampled!.low.toExponential(2)}, ${x.sampled!.high.toExponential(2)}] ${x.agreement}`).join('; ')}`);
+    console.log(`resolution: ${rows.map((x) => `${x.member} greedy ${x.greedy.estimate} exact ${x.exactOnSampled!.estimate.toExponential(2)} sampled ${x.sampled!.estimate.toExponential(2)} [${x.sampled!.low.toExponential(2)}, ${x.sampled!.high.toExponential(2)}] ${x.agreement}, P(stop|answer) ${x.stopFactor?.mean.toFixed(4)} (${x.stopFactor?.min.toFixed(4)}–${x.stopFactor?.max.toFixed(4)})`).join('; ')}`);
     for (const x of above) expect(x.agreement, `${x.member}: sampled ${x.sampled!.estimate} [${x.sampled!.low}, ${x.sampled!.high}] vs exact ${x.exactOnSampled!.estimate} [${x.exactOnSampled!.low}, ${x.exactOnSampled!.high}]`).toBe('agree');
     // Forecasts from the two smaller members, three routes, errors where both ends are known.
     expect(data.forecasts!.fittedOn).toEqual(['xxs', 'xs']);

@@ -77,7 +77,9 @@ export const mirageArithmetic = defineExperiment({
     const members = await ctx.trained();
     const runs = await evaluateOverHttp(ctx, members, {
       family: 'lab-arith', tasks: [task], shots: 0, maxTokens: answerWidth(plan.digits, 'add') + 1, stop: ['\n'], metrics: MIRAGE_METRICS,
-      ...(plan.until.problems > 0 ? { until: { ...plan.until, temperature: 1 } } : {}),
+      // The sampled pass has no stop sequence: at most width + 1 tokens, so a right draw is the answer and its '\n', and the
+      // draw's log-probability includes the '\n' that the echo of the target alone leaves out.
+      ...(plan.until.problems > 0 ? { until: { ...plan.until, temperature: 1, stop: [] } } : {}),
     });
     // Per problem, what the resolution estimators read: greedy exact match and the target's teacher-forced log-probability.
     const perMember: MemberProblems[] = [];

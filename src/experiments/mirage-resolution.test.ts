@@ -34,6 +34,16 @@ describe('resolutionRows', () => {
     expect(c.sampled!.high).toBeCloseTo(1 - 0.025 ** (1 / 40), 12);
     expect(c.greedy.high).toBeCloseTo(1 - 0.025 ** (1 / 20), 12);
   });
+  it('reads what the exact estimate leaves out from the right draws: P(stop | answer)', () => {
+    // Answer probability 0.5; right draws (answer and stop) of probability 0.45 and 0.5·0.8 = 0.4: factors 0.9 and 0.8.
+    const m = { ...agree, until: agree.until!.map((u, i) => ({ ...u, hitLogprob: i === 0 ? Math.log(0.45) : i === 1 ? Math.log(0.4) : null })) };
+    const [row] = resolutionRows([m], rule, 1, 100);
+    expect(row!.stopFactor!.problems).toBe(2);
+    expect(row!.stopFactor!.mean).toBeCloseTo(0.85, 12);
+    expect(row!.stopFactor!.min).toBeCloseTo(0.8, 12);
+    expect(row!.stopFactor!.max).toBeCloseTo(0.9, 12);
+    expect(rows[1]!.stopFactor).toBeNull();
+  });
   it('refuses a sampled problem with no greedy sample', () => {
     const bad = { ...agree, until: [{ exampleId: 'nope', record: { draws: 2, successes: 2 } }] };
     expect(() => resolutionRows([bad], rule, 1, 100)).toThrow(/nope has no greedy sample/);

@@ -19,8 +19,11 @@ export interface MemberProblems {
   readonly params: number;
   /** Per test problem, in the task's order: was the greedy answer exactly right, and the target's log-probability Σ log p (nats). */
   readonly problems: readonly { readonly exampleId: string; readonly greedy: boolean; readonly logProbability: number }[];
-  /** The problems sampled until k (a prefix of `problems`), or null when the run sampled none. */
-  readonly until: readonly { readonly exampleId: string; readonly record: UntilRecord }[] | null;
+  /**
+   * The problems sampled until k (a prefix of `problems`), or null when the run sampled none; with
+   * the log-probability of the first right draw as generated (answer and terminator), null without one.
+   */
+  readonly until: readonly { readonly exampleId: string; readonly record: UntilRecord; readonly hitLogprob?: number | null }[] | null;
 }
 
 export interface ResolutionRow {
@@ -39,6 +42,11 @@ export interface ResolutionRow {
   readonly exactOnSampled: PassRateEstimate | null;
   /** Detection floor of the sampled problems × the cap. */
   readonly sampledFloor: number | null;
+  /**
+   * What the exact estimate leaves out: P(terminator | prompt + answer) = exp(log P(right draw) −
+   * log P(answer)), over the sampled problems with a right draw whose log-probability was returned.
+   */
+  readonly stopFactor: { readonly mean: number; readonly min: number; readonly max: number; readonly problems: number } | null;
   /** agree: both estimates above the sampled floor and their intervals overlap; disagree: above the floor, disjoint; below_floor otherwise. */
   readonly agreement: 'agree' | 'disagree' | 'below_floor' | null;
 }
@@ -61,19 +69,22 @@ export function resolutionRows(members: readonly MemberProblems[], rule: UntilRu
       member: m.member, params: m.params, problems: n, greedy: { ...clopperPearson(correct, n), correct }, greedyFloor: detectionFloor(n), exact,
       medianLog10Probability: median(m.problems.map((p) => p.logProbability / Math.LN10)),
     };
-    if (m.until === null || m.until.length === 0) return { ...base, sampled: null, exactOnSampled: null, sampledFloor: null, agreement: null };
-    const byId = new Map(m.problems.map((p) => [p.exampleId, Math.exp(p.logProbability)]));
-    const subset = m.until.map((u) => {
-      const p = byId.get(u.exampleId);
-      if (p === undefined) throw new RangeError(`${m.member}: sampled problem ${u.exampleId} has no greedy sample`);
-      return p;
-    });
+    if (m.until === null || m.until.length === 0) return { ...base, sampled: null, exactOnSampled: null, sampledFloor: null, stopFactor: null, agreement: null };
+    const byId = new Map(m.problems.map((p) => [p.exampleId, p.logProbability]));
+    const logOf = (id: string): number => {
+      const lp = byId.get(id);
+      if (lp === undefined) throw new RangeError(`${m.member}: sampled problem ${id} has no greedy sample`);
+      return lp;
+    };
+    const subset = m.until.map((u) => Math.exp(logOf(u.exampleId)));
+    const factors = m.until.flatMap((u) => (u.hitLogprob === null || u.hitLogprob === undefined ? [] : [Math.exp(u.hitLogprob - logOf(u.exampleId))]));
+    const stopFactor = factors.length === 0 ? null : { mean: factors.reduce((a, b) => a + b, 0) / factors.length, min: Math.min(...factors), max: Math.max(...factors), problems: factors.length };
     const sampled = untilPassRate(m.until.map((u) => u.record), rule, { rng: rng('sampled'), resamples });
     const exactOnSampled = exactPassRate(subset, { rng: rng('exact-subset'), resamples });
     const sampledFloor = detectionFloor(m.until.length, rule.cap);
     const above = sampled.estimate > sampledFloor && exactOnSampled.estimate > sampledFloor;
     const overlap = sampled.low <= exactOnSampled.high && exactOnSampled.low <= sampled.high;
-    return { ...base, sampled, exactOnSampled, sampledFloor, agreement: above ? (overlap ? 'agree' : 'disagree') : 'below_floor' };
+    return { ...base, sampled, exactOnSampled, sampledFloor, stopFactor, agreement: above ? (overlap ? 'agree' : 'disagree') : 'below_floor' };
   });
 }
 
@@ -117,13 +128,14 @@ export function jumpForecasts(rows: readonly ResolutionRow[], curves: readonly C
 const pct = (v: number): string => fmtNum(v, 3);
 
 export function resolutionTable(rows: readonly ResolutionRow[], rule: UntilRule): string {
-  const head = ['size', 'params', 'greedy EM [95% CI]', 'floor', 'exact P(target) [95%]', `sampled until ${rule.k}/${rule.cap} [95%]`, 'draws', 'sampled floor', 'exact, same problems', 'agreement'];
+  const head = ['size', 'params', 'greedy EM [95% CI]', 'floor', 'exact P(target) [95%]', `sampled until ${rule.k}/${rule.cap} [95%]`, 'draws', 'sampled floor', 'exact, same problems', 'P(stop|answer)', 'agreement'];
   const body = rows.map((r) => [
     r.member, fmtParams(r.params), `${pct(r.greedy.estimate)} [${pct(r.greedy.low)}–${pct(r.greedy.high)}]`, pct(r.greedyFloor),
     `${pct(r.exact.estimate)} [${pct(r.exact.low)}–${pct(r.exact.high)}]`,
     r.sampled ? `${pct(r.sampled.estimate)} [${pct(r.sampled.low)}–${pct(r.sampled.high)}]${r.sampled.method === 'zero-successes' ? ' (0 hits)' : ''}` : '-',
     r.sampled ? r.sampled.draws.toLocaleString('en') : '-', r.sampledFloor === null ? '-' : pct(r.sampledFloor),
-    r.exactOnSampled ? `${pct(r.exactOnSampled.estimate)} [${pct(r.exactOnSampled.low)}–${pct(r.exactOnSampled.high)}]` : '-', r.agreement ?? '-',
+    r.exactOnSampled ? `${pct(r.exactOnSampled.estimate)} [${pct(r.exactOnSampled.low)}–${pct(r.exactOnSampled.high)}]` : '-',
+    r.stopFactor ? `${fmtNum(r.stopFactor.mean, 4)} (${r.stopFactor.problems})` : '-', r.agreement ?? '-',
   ]);
   const w = head.map((h, i) => Math.max(h.length, ...body.map((b) => b[i]!.length)));
   const line = (r: string[]): string => r.map((v, i) => (i < 1 ? v.padEnd(w[i]!) : v.padStart(w[i]!))).join('  ');

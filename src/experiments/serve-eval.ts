@@ -30,7 +30,12 @@ export interface HttpEvalSettings {
    * successes or the cap, `batch` at a time (harness/sample-until.ts): the pass rate below the
    * greedy run's detection floor.
    */
-  readonly until?: UntilSettings & { readonly problems: number; readonly temperature: number };
+  readonly until?: UntilSettings & {
+    readonly problems: number;
+    readonly temperature: number;
+    /** Stop sequences of the sampled pass (default: the greedy run's); [] keeps the terminator's log-probability in each draw. */
+    readonly stop?: readonly string[];
+  };
 }
 
 /**
@@ -92,7 +97,7 @@ export async function evaluateOverHttp(ctx: SampleContext, members: readonly Tra
     const u = s.until;
     if (u !== undefined && u.problems > 0) {
       // A second pass once every greedy run is in: its cost per member depends on how rarely the member is right.
-      const ucfg: EvalConfig = { ...cfg, temperature: u.temperature, samplesPerExample: 1 };
+      const ucfg: EvalConfig = { ...cfg, temperature: u.temperature, samplesPerExample: 1, stop: u.stop ?? cfg.stop };
       const totalU = models.length * s.tasks.reduce((n, t) => n + Math.min(u.problems, t.examples.length), 0);
       let doneU = 0, skippedU = 0, at = 0;
       for (const [index, model] of models.entries()) {
@@ -104,7 +109,7 @@ export async function evaluateOverHttp(ctx: SampleContext, members: readonly Tra
           ctx.keep(runId);
           runs[at] = { ...runs[at]!, untilRunId: runId };
           at++;
-          const r = await runUntil(ucfg, { model, task, runId }, provider, ctx.store, u, {
+          const r = await runUntil(ucfg, { model, task, runId }, provider, ctx.store, { k: u.k, cap: u.cap, batch: u.batch }, {
             limit: null, retryErrors: true, concurrency, versions: ctx.versions,
             onProgress: (p) => ctx.progress({
               phase: `sampling until ${u.k} successes or ${u.cap} draws`, unit: 'problems', done: doneU + p.done, total: totalU, skipped: skippedU + p.skipped,

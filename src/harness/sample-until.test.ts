@@ -23,7 +23,8 @@ function scripted(right: (prompt: string, j: number) => boolean): Provider & { r
     const ex = task.examples.find((e) => e.input === req.prompt)!;
     const j = seen.get(req.prompt) ?? 0;
     seen.set(req.prompt, j + 1);
-    return { text: right(req.prompt, j) ? `${ex.targets[0]}\n` : '9999\n', tokenLogprobs: null, finishReason: 'stop' };
+    // Right draws carry their tokens' log-probabilities (the answer's four, then the newline's).
+    return right(req.prompt, j) ? { text: `${ex.targets[0]}\n`, tokenLogprobs: [-0.5, -0.25, 0, 0, -0.125], finishReason: 'length' } : { text: '9999\n', tokenLogprobs: null, finishReason: 'stop' };
   };
   return {
     id: 'scripted', canScore: false, requests,
@@ -45,6 +46,8 @@ describe('sampling until k successes or a cap', () => {
     expect(p.requests.map((q) => q.n)).toEqual([4, 4]);
     expect(new Set(p.requests.map((q) => q.seed)).size).toBe(2);
     expect(r.sample.output).toBe(task.examples[0]!.targets[0]);
+    // The first right draw's log-probability as generated: −0.5 − 0.25 − 0.125.
+    expect(r.sample.targetLoglik).toBe(-0.875);
   });
   it('stops at the cap, asking only for what is left of it', async () => {
     const p = scripted((_, j) => j === 0);
@@ -62,6 +65,7 @@ describe('sampling until k successes or a cap', () => {
       expect(r).toMatchObject({ done: 4, total: 4, errors: 0, skipped: 0, draws: 3 * 12 + 4 });
       const recs = await loadUntilRecords(store, runId, model.name, task.id);
       expect(recs.map((x) => x.record).sort((a, b) => a.successes - b.successes)).toEqual([{ draws: 12, successes: 0 }, { draws: 12, successes: 0 }, { draws: 12, successes: 0 }, { draws: 4, successes: 2 }]);
+      expect(recs.map((x) => x.hitLogprob).sort()).toEqual([-0.875, null, null, null]);
       const again = scripted(() => true);
       const r2 = await runUntil(cfg, { model, task, runId }, again, store, u, { limit: null, retryErrors: true, concurrency: 2, versions: {} });
       expect(r2).toMatchObject({ done: 4, skipped: 4, draws: 0 });

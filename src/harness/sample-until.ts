@@ -35,7 +35,7 @@ export function untilRunId(cfg: EvalConfig, model: ModelConfig, task: Task, u: U
 }
 
 function checkSettings(u: UntilSettings): void {
-  for (const [k, v] of Object.entries(u)) if (!(Number.isInteger(v) && v >= 1)) throw new RangeError(`sampling until k: ${k} must be a whole number >= 1, got ${v}`);
+  for (const [k, v] of Object.entries({ k: u.k, cap: u.cap, batch: u.batch })) if (!(Number.isInteger(v) && v >= 1)) throw new RangeError(`sampling until k: ${k} must be a whole number >= 1, got ${v}`);
   if (u.cap < u.k) throw new RangeError(`sampling until k: cap ${u.cap} is below k ${u.k}`);
 }
 
@@ -49,6 +49,7 @@ export async function sampleUntil(cfg: EvalConfig, model: ModelConfig, task: Tas
   const attempts: boolean[] = [];
   let successes = 0;
   let firstHit: string | null = null;
+  let hitLogprob: number | null = null;
   let last = '';
   try {
     for (let round = 0; successes < u.k && attempts.length < u.cap; round++) {
@@ -60,12 +61,16 @@ export async function sampleUntil(cfg: EvalConfig, model: ModelConfig, task: Tas
         attempts.push(ok);
         if (ok) {
           successes++;
-          firstHit ??= g.text;
+          if (firstHit === null) {
+            firstHit = g.text;
+            // The log-probability of the whole successful draw as generated (a stop sequence the server cut is not in it).
+            hitLogprob = g.tokenLogprobs !== null && g.tokenLogprobs.every(Number.isFinite) ? g.tokenLogprobs.reduce((a, b) => a + b, 0) : null;
+          }
           if (successes === u.k) break;
         }
       }
     }
-    return { sample: { ...base, output: answerOf(cfg, task, firstHit ?? last), attempts }, rawOutput: firstHit ?? last, paths: null, targetTokens: null, latencyMs: performance.now() - t0, error: null };
+    return { sample: { ...base, output: answerOf(cfg, task, firstHit ?? last), attempts, targetLoglik: hitLogprob }, rawOutput: firstHit ?? last, paths: null, targetTokens: null, latencyMs: performance.now() - t0, error: null };
   } catch (e) {
     if (!(e instanceof ProviderError)) throw e;
     return { sample: base, rawOutput: null, paths: null, targetTokens: null, latencyMs: performance.now() - t0, error: `${e.code}: ${e.message}` };
@@ -86,7 +91,7 @@ export async function runUntil(
   await store.upsertRun({
     runId, family: cfg.family, model: model.name, params: model.params, task: untilTaskId(task.id), taskSource: task.source,
     // No metrics: the audit re-scores nothing here (its estimators read the attempts).
-    settings: { serverModel: model.provider.model, api: model.provider.api, shots: cfg.shots, temperature: cfg.temperature, maxTokens: cfg.maxTokens, stop: cfg.stop, answer: cfg.answer, examples: task.examples.length, until: u, metrics: [] },
+    settings: { serverModel: model.provider.model, api: model.provider.api, shots: cfg.shots, temperature: cfg.temperature, maxTokens: cfg.maxTokens, stop: cfg.stop, answer: cfg.answer, examples: task.examples.length, until: { k: u.k, cap: u.cap, batch: u.batch }, metrics: [] },
     seed: cfg.seed,
     versions: opts.versions,
   });
@@ -137,8 +142,13 @@ export async function runUntil(
   return { done: finished + done.size, total: examples.length, errors, skipped: done.size, draws };
 }
 
-/** The stored draws of a run sampled until k, one record per example (errored examples left out). */
-export async function loadUntilRecords(store: DuckStore, runId: string, model: string, task: string): Promise<{ exampleId: string; record: UntilRecord }[]> {
+/**
+ * The stored draws of a run sampled until k, one record per example (errored examples left out), with
+ * the log-probability of the example's first successful draw as the server generated it (null without one).
+ */
+export async function loadUntilRecords(store: DuckStore, runId: string, model: string, task: string): Promise<{ exampleId: string; record: UntilRecord; hitLogprob: number | null }[]> {
   const samples = await loadStoredSamples(store, runId, model, untilTaskId(task));
-  return samples.filter((s) => s.attempts !== null && s.attempts.length > 0).map((s) => ({ exampleId: s.exampleId, record: { draws: s.attempts!.length, successes: s.attempts!.filter(Boolean).length } }));
+  return samples.filter((s) => s.attempts !== null && s.attempts.length > 0).map((s) => ({
+    exampleId: s.exampleId, record: { draws: s.attempts!.length, successes: s.attempts!.filter(Boolean).length }, hitLogprob: s.targetLoglik,
+  }));
 }
