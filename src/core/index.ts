@@ -19,3 +19,7 @@ export { fitPca, pcaTransform, pcaInverse, type Pca } from './forecast/pca.js';
 export { pcaImpute, type ImputeOptions } from './forecast/pca-impute.js';
 export { observationalScaling, fitObsSigmoid, predictObsSigmoid, type ObsScalingResult } from './forecast/obs-scaling.js';
 export { obsScalingTasks, type ObsTasksResult } from './forecast/obs-scaling-tasks.js';
+export { exactPassRate, targetProbabilities, untilEstimate, untilMle, untilPassRate, type PassRateEstimate, type UntilRate, type UntilRecord, type UntilRule } from './resolution/pass-probability.js';
+export { forecastCrossing, observedCrossing, smallerHalf, type CrossingForecast, type RouteSpec, type SizedValue } from './resolution/jump-forecast.js';
+export { clopperPearson, type ProportionInterval } from './stats/clopper-pearson.js';
+export { detectionFloor } from './stats/resolution.js';

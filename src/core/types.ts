@@ -356,5 +356,7 @@ export interface Provider {
   /** Whether the log-likelihood of a given continuation can be scored (completions with echo). */
   readonly canScore: boolean;
   generate(req: GenerateRequest, signal?: AbortSignal): Promise<Generation>;
+  /** `n` generations of one request at once (the OpenAI API's `n`), in choice order; the seed covers all n. */
+  sample(req: GenerateRequest, n: number, signal?: AbortSignal): Promise<readonly Generation[]>;
   loglikelihood(context: string, continuation: string, signal?: AbortSignal): Promise<LoglikResult>;
 }

@@ -4,8 +4,13 @@ import { fmtNum } from '../report/format.js';
 import { arithmeticTask } from '../tasks/arithmetic.js';
 import { NAMED_SIZES } from '../zoo/gpt.js';
 import { answerWidth, type ArithTrainConfig } from '../zoo/train-arith.js';
+import { ConfigError } from '../core/errors.js';
+import { exactMatch } from '../core/metrics/exact-match.js';
+import { loadStoredSamples } from '../store/duckdb-store.js';
+import { loadUntilRecords } from '../harness/sample-until.js';
 import { defineExperiment, type MemberSpec, type ParamSchema } from './contract.js';
 import { evaluateOverHttp } from './serve-eval.js';
+import { forecastChart, jumpForecasts, resolutionChart, resolutionLines, resolutionRows, resolutionTable, type MemberProblems } from './mirage-resolution.js';
 
 /**
  * Schaeffer, Miranda & Koyejo 2023's central experiment on the lab's own models: a ladder of
@@ -21,6 +26,10 @@ const parameters = {
   batch: { kind: 'int', min: 1, max: 4096, help: 'problems per training step' },
   lr: { kind: 'number', min: 1e-6, max: 1, help: 'peak learning rate (linear warm-up, cosine decay)' },
   evalCount: { kind: 'int', min: 1, max: 100_000, help: 'held-out test problems every member answers' },
+  passProblems: { kind: 'int', min: 0, max: 100_000, help: 'test problems also sampled at temperature 1 until k successes or the cap (0: none)' },
+  passK: { kind: 'int', min: 2, max: 1000, help: 'successes to sample per problem before stopping (k >= 2: the unbiased estimate (k-1)/(m-1))' },
+  passCap: { kind: 'int', min: 1, max: 1_000_000, help: 'most draws per problem when sampling until k' },
+  passBatch: { kind: 'int', min: 1, max: 16, help: 'draws asked per request (the API\'s n)' },
 } as const satisfies ParamSchema;
 
 export const MIRAGE_METRICS = ['exact_match', 'token_edit_distance', 'normalized_token_edit_distance', 'per_token_accuracy', 'target_loglik'] as const;
@@ -29,6 +38,9 @@ interface MiragePlan {
   readonly members: readonly MemberSpec[];
   readonly digits: number;
   readonly evalCount: number;
+  readonly until: { readonly problems: number; readonly k: number; readonly cap: number; readonly batch: number };
+  /** The seed tree's root: the resolution intervals' bootstrap draws from it. */
+  readonly seed: number;
 }
 
 const ALL = Object.keys(NAMED_SIZES);
@@ -40,11 +52,11 @@ export const mirageArithmetic = defineExperiment({
   id: 'mirage-arithmetic',
   question: 'Does addition look emergent under exact match but smooth under per-token metrics of the same outputs?',
   citation: 'Schaeffer, Miranda & Koyejo 2023, "Are Emergent Abilities of Large Language Models a Mirage?" (NeurIPS), §3',
-  about: `A ladder of ${ALL.length} transformer sizes trained on n-digit addition, served over the OpenAI API on 127.0.0.1, evaluated through the harness over HTTP, and audited under exact match beside token edit distance, per-token accuracy and the target's log-likelihood, all scored from the same stored outputs.`,
+  about: `A ladder of ${ALL.length} transformer sizes trained on n-digit addition, served over the OpenAI API on 127.0.0.1, evaluated through the harness over HTTP, and audited under exact match beside token edit distance, per-token accuracy and the target's log-likelihood, all scored from the same stored outputs; then the resolution of a small model's "0": per size, greedy exact match beside the exact probability of sampling the target (from the stored log-likelihoods) and a pass rate sampled until k successes, with their detection floors, and the forecast of where exact match crosses 50% from the smaller half.`,
   parameters,
   budgets: {
-    quick: { params: { sizes: ALL, digits: 3, steps: 700, batch: 64, lr: 3e-3, evalCount: 300 }, expected: 'about 1 minute on 2 cores (43 s measured)', expectedSeconds: 43, jobs: 2 },
-    full: { params: { sizes: ALL, digits: 3, steps: 3000, batch: 64, lr: 3e-3, evalCount: 1000 }, expected: 'about 4 minutes on 2 cores (212 s measured)', expectedSeconds: 212, jobs: 2 },
+    quick: { params: { sizes: ALL, digits: 3, steps: 700, batch: 64, lr: 3e-3, evalCount: 300, passProblems: 100, passK: 2, passCap: 200, passBatch: 16 }, expected: 'about 1.5 minutes on 2 cores (80 s measured on a shared machine with the sampled pass: 63 s training, 76,000 draws)', expectedSeconds: 80, jobs: 2 },
+    full: { params: { sizes: ALL, digits: 3, steps: 3000, batch: 64, lr: 3e-3, evalCount: 1000, passProblems: 300, passK: 3, passCap: 1000, passBatch: 16 }, expected: 'about 7 minutes on 2 cores (estimated: 212 s measured before the sampled pass, plus up to 1.8M draws for the members rarely right)', expectedSeconds: 420, jobs: 2 },
   },
   audit: { resamples: 500 },
   plan(p, seed): MiragePlan {
@@ -56,28 +68,53 @@ export const mirageArithmetic = defineExperiment({
       };
       return { name, family: 'lab-arith', arch: 'arith', spec: { cfg } };
     });
-    return { members, digits: p.digits, evalCount: p.evalCount };
+    if (p.passProblems > 0 && p.passCap < p.passK) throw new ConfigError(`${p.passCap} draws cannot hold ${p.passK} successes`, { code: 'USAGE', field: '--pass-cap', hint: 'give --pass-cap at least --pass-k' });
+    return { members, digits: p.digits, evalCount: p.evalCount, until: { problems: Math.min(p.passProblems, p.evalCount), k: p.passK, cap: p.passCap, batch: p.passBatch }, seed };
   },
   async samples(plan, ctx) {
     // Targets in the models' own format: answers zero-padded to digits + 1.
     const task = arithmeticTask(`add${plan.digits}`, { digits: plan.digits, operation: 'add', count: plan.evalCount, seed: deriveSeed(ctx.seed, 'test-problems'), padAnswer: true });
     const members = await ctx.trained();
-    await evaluateOverHttp(ctx, members, { family: 'lab-arith', tasks: [task], shots: 0, maxTokens: answerWidth(plan.digits, 'add') + 1, stop: ['\n'], metrics: MIRAGE_METRICS });
-    return null;
+    const runs = await evaluateOverHttp(ctx, members, {
+      family: 'lab-arith', tasks: [task], shots: 0, maxTokens: answerWidth(plan.digits, 'add') + 1, stop: ['\n'], metrics: MIRAGE_METRICS,
+      // The sampled pass has no stop sequence: at most width + 1 tokens, so a right draw is the answer and its '\n', and the
+      // draw's log-probability includes the '\n' that the echo of the target alone leaves out.
+      ...(plan.until.problems > 0 ? { until: { ...plan.until, temperature: 1, stop: [] } } : {}),
+    });
+    // Per problem, what the resolution estimators read: greedy exact match and the target's teacher-forced log-probability.
+    const perMember: MemberProblems[] = [];
+    for (const run of runs) {
+      const m = members.find((x) => x.name === run.member)!;
+      const samples = await loadStoredSamples(ctx.store, run.runId, run.member, run.task);
+      const problems = samples.map((s) => {
+        if (s.targetTokenLogprobs === null) throw new RangeError(`${run.member}: sample ${s.id} has no target log-probabilities (the server's echo)`);
+        return { exampleId: s.exampleId, greedy: exactMatch(s.output ?? '', s.targets) === 1, logProbability: s.targetTokenLogprobs.reduce((a, b) => a + b, 0) };
+      });
+      const until = run.untilRunId === null ? null : await loadUntilRecords(ctx.store, run.untilRunId, run.member, run.task);
+      perMember.push({ member: run.member, params: m.params, problems, until });
+    }
+    return perMember;
   },
-  findings({ members, report }) {
+  findings({ plan, out, members, report, curves }) {
     const em = breakthrough(report, 'exact_match');
     const ted = breakthrough(report, 'token_edit_distance');
     const ladder = members.map((m) => ({ name: m.name, params: m.params, trainSeconds: m.seconds }));
+    const rule = { k: plan.until.k, cap: plan.until.cap };
+    const rows = resolutionRows(out, rule, plan.seed, 2000);
+    // Half of fewer than 4 sizes is one: nothing to extrapolate from.
+    const forecasts = members.length >= 4 ? jumpForecasts(rows, curves, answerWidth(plan.digits, 'add')) : null;
+    const resolution = resolutionLines(rows, forecasts);
     return {
       title: 'Mirage: arithmetic on the lab’s own transformer ladder',
-      before: '',
+      before: resolutionTable(rows, rule),
       lines: [
         `Ladder: ${ladder.map((l) => `${l.name} ${l.params.toLocaleString('en')}`).join(', ')} parameters (${(ladder.at(-1)!.params / ladder[0]!.params).toFixed(0)}x).`,
         `Breakthroughness on the same outputs: exact match ${fmtNum(em)}, token edit distance ${fmtNum(ted)}${em !== null && ted !== null && ted !== 0 ? ` (ratio ${fmtNum(em / ted)})` : ''}.`,
+        ...resolution,
       ],
-      charts: [],
-      data: { ladder, breakthroughness: { exact_match: em, token_edit_distance: ted } },
+      // The forecast sentence is the last of the resolution lines when there is a forecast.
+      charts: [resolutionChart(rows, rule), ...(forecasts ? [forecastChart(rows, forecasts, answerWidth(plan.digits, 'add'), resolution.at(-1)!)] : [])],
+      data: { ladder, breakthroughness: { exact_match: em, token_edit_distance: ted }, resolution: { rule: { ...rule, problems: plan.until.problems, temperature: 1 }, sizes: rows }, forecasts },
     };
   },
 });

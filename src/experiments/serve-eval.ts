@@ -3,6 +3,7 @@ import { makeRng } from '../core/random/rng.js';
 import type { Task } from '../core/types.js';
 import type { EvalConfig, ModelConfig } from '../harness/config.js';
 import { runIdFor, runModelTask } from '../harness/run-eval.js';
+import { runUntil, untilRunId, type UntilSettings } from '../harness/sample-until.js';
 import { HttpPool } from '../providers/http-pool.js';
 import { openAICompat } from '../providers/openai-compat.js';
 import { loadModelFiles, startModelServer } from '../zoo/serve.js';
@@ -24,6 +25,17 @@ export interface HttpEvalSettings {
   /** Also score the target's log-likelihood after the prompt (the continuous view); off where the answer follows a scratchpad. */
   readonly scoreTargets?: boolean;
   readonly concurrency?: number;
+  /**
+   * After each greedy run, the first `problems` examples again at `temperature`, sampled until k
+   * successes or the cap, `batch` at a time (harness/sample-until.ts): the pass rate below the
+   * greedy run's detection floor.
+   */
+  readonly until?: UntilSettings & {
+    readonly problems: number;
+    readonly temperature: number;
+    /** Stop sequences of the sampled pass (default: the greedy run's); [] keeps the terminator's log-probability in each draw. */
+    readonly stop?: readonly string[];
+  };
 }
 
 /**
@@ -37,6 +49,8 @@ export interface EvaluatedRun {
   readonly member: string;
   readonly task: string;
   readonly runId: string;
+  /** The run sampled until k, when settings asked for one. */
+  readonly untilRunId: string | null;
 }
 
 export async function evaluateOverHttp(ctx: SampleContext, members: readonly TrainedMember[], s: HttpEvalSettings): Promise<EvaluatedRun[]> {
@@ -67,7 +81,7 @@ export async function evaluateOverHttp(ctx: SampleContext, members: readonly Tra
       for (const task of s.tasks) {
         const runId = runIdFor(cfg, model, task);
         ctx.keep(runId);
-        runs.push({ member: model.name, task: task.id, runId });
+        runs.push({ member: model.name, task: task.id, runId, untilRunId: null });
         const r = await runModelTask(cfg, { model, task, runId }, provider, ctx.store, ctx.tokenizer, {
           limit: null, retryErrors: true, concurrency, versions: ctx.versions,
           onProgress: (p) => ctx.progress({
@@ -78,6 +92,34 @@ export async function evaluateOverHttp(ctx: SampleContext, members: readonly Tra
         before += r.total;
         skippedBefore += r.skipped;
         ctx.log(`${model.name} · ${task.id}: ${r.total} samples (${r.skipped} already stored${r.errors ? `, ${r.errors} errors` : ''})`);
+      }
+    }
+    const u = s.until;
+    if (u !== undefined && u.problems > 0) {
+      // A second pass once every greedy run is in: its cost per member depends on how rarely the member is right.
+      const ucfg: EvalConfig = { ...cfg, temperature: u.temperature, samplesPerExample: 1, stop: u.stop ?? cfg.stop };
+      const totalU = models.length * s.tasks.reduce((n, t) => n + Math.min(u.problems, t.examples.length), 0);
+      let doneU = 0, skippedU = 0, at = 0;
+      for (const [index, model] of models.entries()) {
+        const pool = new HttpPool({ baseUrls: model.provider.baseUrls, headers: {}, concurrency, timeoutMs: 60_000, maxRetries: 3, retryBaseMs: 10, retryMaxMs: 1000, rng: makeRng(deriveSeed(ctx.seed, 'retry-jitter-until', model.name)) });
+        const provider = openAICompat({ name: model.name, model: model.provider.model, api: 'completions', pool });
+        for (const full of s.tasks) {
+          const task = { ...full, examples: full.examples.slice(0, u.problems) };
+          const runId = untilRunId(ucfg, model, task, u);
+          ctx.keep(runId);
+          runs[at] = { ...runs[at]!, untilRunId: runId };
+          at++;
+          const r = await runUntil(ucfg, { model, task, runId }, provider, ctx.store, { k: u.k, cap: u.cap, batch: u.batch }, {
+            limit: null, retryErrors: true, concurrency, versions: ctx.versions,
+            onProgress: (p) => ctx.progress({
+              phase: `sampling until ${u.k} successes or ${u.cap} draws`, unit: 'problems', done: doneU + p.done, total: totalU, skipped: skippedU + p.skipped,
+              detail: `member ${index + 1}/${models.length} ${model.name}, ${u.batch} per request, ${pool.stats.retries} retries`,
+            }),
+          });
+          doneU += r.total;
+          skippedU += r.skipped;
+          ctx.log(`${model.name} · ${task.id} sampled until ${u.k} of ${u.cap}: ${r.total} problems, ${r.draws.toLocaleString('en')} draws this time (${r.skipped} problems already stored${r.errors ? `, ${r.errors} errors` : ''})`);
+        }
       }
     }
   } finally {

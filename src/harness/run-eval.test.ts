@@ -29,6 +29,7 @@ describe('runModelTask', () => {
         await new Promise((r) => setImmediate(r));
         return { text: '1', tokenLogprobs: null, finishReason: 'stop' };
       },
+      sample: () => Promise.reject(new Error('not used')),
       loglikelihood: () => Promise.reject(new Error('not used')),
     };
     const path = join(dir, 'broken.duckdb');
@@ -64,7 +65,7 @@ describe('runModelTask', () => {
     const cfg = parseEvalConfig('family: toy\nmodels:\n  - name: toy-1\n    params: 1000\n    provider: { base_url: http://127.0.0.1:9 }\ntasks:\n  - name: add3\n    arithmetic: { digits: 3, operation: add, count: 10, seed: 1 }\nshots: 0\nseed: 0\n', 'eval.yaml');
     const task = arithmeticTask('add3', { digits: 3, operation: 'add', count: 10, seed: 1 });
     let calls = 0;
-    const provider: Provider = { id: 'fake', canScore: false, generate: async () => (calls++, { text: '1', tokenLogprobs: null, finishReason: 'stop' }), loglikelihood: () => Promise.reject(new Error('not used')) };
+    const provider: Provider = { id: 'fake', canScore: false, generate: async () => (calls++, { text: '1', tokenLogprobs: null, finishReason: 'stop' }), sample: () => Promise.reject(new Error('not used')), loglikelihood: () => Promise.reject(new Error('not used')) };
     try {
       const e = await runModelTask(cfg, { model: cfg.models[0]!, task, runId: 'r' }, provider, store, await tokenizerById('char'), { limit: null, retryErrors: false, concurrency: 2, versions: {} }).then(() => null, (err: unknown) => err);
       expect((e as ConfigError).code).toBe('STORE_WRITE');

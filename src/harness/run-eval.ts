@@ -58,7 +58,14 @@ function padded(cfg: EvalConfig, task: Task): boolean {
   return t?.source.kind === 'arithmetic' && t.source.padAnswer;
 }
 
-function seedFor(...parts: (string | number)[]): number {
+/** The answer a generation commits to under the run's extraction rule. */
+export function answerOf(cfg: Pick<EvalConfig, 'answer' | 'answerMarker' | 'chainOfThought'>, task: Task, text: string): string {
+  return cfg.answer === 'marker' ? numberAfterMarker(text, cfg.answerMarker)
+    : cfg.answer === 'last_number' || cfg.chainOfThought ? lastNumber(text) : extractAnswer(text, cfg.answer === 'regex' ? task.outputRegex : null);
+}
+
+/** The seed of one request: a hash of its labels, so concurrency and order cannot change it. */
+export function seedFor(...parts: (string | number)[]): number {
   const h = createHash('sha256').update(parts.join('\u0000')).digest();
   return h.readUInt32LE(0);
 }
@@ -100,10 +107,7 @@ export async function evaluateExample(
         provider.generate({ prompt, maxTokens: cfg.maxTokens, temperature: cfg.temperature, stop: cfg.stop, seed: seedFor(cfg.seed, model.name, task.id, ex.id, i) }, signal),
       ),
     );
-    const extract = (text: string): string =>
-      cfg.answer === 'marker' ? numberAfterMarker(text, cfg.answerMarker)
-        : cfg.answer === 'last_number' || cfg.chainOfThought ? lastNumber(text) : extractAnswer(text, cfg.answer === 'regex' ? task.outputRegex : null);
-    const answers = gens.map((g) => extract(g.text));
+    const answers = gens.map((g) => answerOf(cfg, task, g.text));
     const output = n > 1 ? majorityVote(answers) : answers[0]!;
     let target: Partial<Sample> = {};
     let targetTokens: readonly string[] | null = null;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Completion, CompletionCreateParamsNonStreaming } from 'openai/resources/completions';
 import type { ChatCompletion, ChatCompletionCreateParamsNonStreaming } from 'openai/resources/chat/completions';
-import { chatBody, completionBody, echoBody, parseChat, parseCompletion, parseEcho } from './openai-compat.js';
+import { chatBody, completionBody, echoBody, parseChat, parseChoices, parseCompletion, parseEcho } from './openai-compat.js';
 
 /*
  * We keep our own transport (replicas, retries, back-pressure) but speak exactly the official
@@ -26,6 +26,13 @@ describe('responses typed by the official client parse', () => {
     id: 'c', object: 'text_completion', created: 0, model: 'm',
     choices: [{ index: 0, text: '46', finish_reason: 'stop', logprobs: { tokens: ['4', '6'], token_logprobs: [-0.1, -0.2], text_offset: [0, 1] } }],
   };
+  it('n choices, in the order of their index', () => {
+    const c16: CompletionCreateParamsNonStreaming = completionBody('m', req, 16);
+    expect(c16.n).toBe(16);
+    const many: Completion = { ...completion, choices: [{ ...completion.choices[0]!, index: 1, text: 'b' }, { ...completion.choices[0]!, index: 0, text: 'a' }] };
+    expect(parseChoices(many, 2, parseCompletion).map((g) => g.text)).toEqual(['a', 'b']);
+    expect(() => parseChoices(many, 3, parseCompletion)).toThrow(/2 choices for n = 3/);
+  });
   it('a completion', () => {
     expect(parseCompletion(completion)).toEqual({ text: '46', tokenLogprobs: [-0.1, -0.2], finishReason: 'stop' });
   });

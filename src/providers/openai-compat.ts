@@ -35,29 +35,37 @@ function firstChoice(res: Json): Record<string, Json> {
   return res.choices[0];
 }
 
-/** The sampling fields both endpoints share. */
-function sampling(req: GenerateRequest) {
+/** The sampling fields both endpoints share; `n` generations of the one request (the API's n). */
+function sampling(req: GenerateRequest, n = 1) {
   return {
     max_tokens: req.maxTokens,
     temperature: req.temperature,
     ...(req.topP !== undefined ? { top_p: req.topP } : {}),
     ...(req.stop.length > 0 ? { stop: [...req.stop] } : {}),
     ...(req.seed !== undefined ? { seed: req.seed } : {}),
-    n: 1,
+    n,
   };
 }
 
 /** The /v1/completions body for a generation. */
-export function completionBody(model: string, req: GenerateRequest) {
-  return { model, prompt: req.prompt, ...sampling(req), logprobs: 1 };
+export function completionBody(model: string, req: GenerateRequest, n = 1) {
+  return { model, prompt: req.prompt, ...sampling(req, n), logprobs: 1 };
 }
 
-export function chatBody(model: string, req: GenerateRequest) {
-  return { model, messages: [{ role: 'user' as const, content: req.prompt }], ...sampling(req), logprobs: true as const, top_logprobs: 1 };
+export function chatBody(model: string, req: GenerateRequest, n = 1) {
+  return { model, messages: [{ role: 'user' as const, content: req.prompt }], ...sampling(req, n), logprobs: true as const, top_logprobs: 1 };
 }
 
 export function echoBody(model: string, context: string, continuation: string) {
   return { model, prompt: context + continuation, max_tokens: 1, temperature: 0, echo: true as const, logprobs: 1 };
+}
+
+/** Every choice of a response with n > 1, in the order of their `index` (a server may send them in any order). */
+export function parseChoices(res: Json, n: number, one: (res: Json) => Generation): Generation[] {
+  if (!isObj(res) || !Array.isArray(res.choices)) throw bad('no choices');
+  if (res.choices.length !== n) throw bad(`${res.choices.length} choices for n = ${n}`);
+  const byIndex = res.choices.map((c, i) => ({ c, at: isObj(c) && typeof c.index === 'number' ? c.index : i })).sort((a, b) => a.at - b.at);
+  return byIndex.map(({ c }) => one({ choices: [c] }));
 }
 
 export function parseCompletion(res: Json): Generation {
@@ -126,6 +134,10 @@ export function openAICompat(o: OpenAICompatOptions): Provider {
     async generate(req, signal) {
       if (o.api === 'chat') return parseChat(await o.pool.post('/v1/chat/completions', chatBody(o.model, req), signal));
       return parseCompletion(await o.pool.post('/v1/completions', completionBody(o.model, req), signal));
+    },
+    async sample(req, n, signal) {
+      if (o.api === 'chat') return parseChoices(await o.pool.post('/v1/chat/completions', chatBody(o.model, req, n), signal), n, parseChat);
+      return parseChoices(await o.pool.post('/v1/completions', completionBody(o.model, req, n), signal), n, parseCompletion);
     },
     async loglikelihood(context, continuation, signal) {
       if (o.api !== 'completions') {
