@@ -11,6 +11,7 @@ import { familyLabel } from '../../core/curves/key.js';
 import type { ReportCurve, ReportData } from '../report-data.js';
 import { el, fmt, fmtParams } from './dom.js';
 import { clipTo, yDomain } from './y-domain.js';
+import { forecastBasis } from '../format.js';
 
 export interface Axis { toX: (pos: number) => number; scale: Record<string, unknown>; name: string; label: string; tick: (v: number) => string }
 
@@ -49,7 +50,8 @@ export function curvePanel(c: ReportCurve, data: ReportData, ax: Axis): HTMLElem
   const x0 = Math.min(...xs);
   const x1 = Math.max(...xs);
   const fitLine = c.bestFit ? grid(x0, x1).map((x) => ({ params: ax.toX(10 ** x), value: clip(predict(c.bestFit!, x)) })) : [];
-  const btLine = h ? grid(Math.log10(h.trainedUpTo), x1).map((x) => ({ params: ax.toX(10 ** x), value: clip(predict(h.fit, x)) })) : [];
+  // The back-test's forecast as it was made: never below the chance floor it was held to.
+  const btLine = h ? grid(Math.log10(h.trainedUpTo), x1).map((x) => ({ params: ax.toX(10 ** x), value: Math.max(h.floor ?? -Infinity, clip(predict(h.fit, x))) })) : [];
   const domain = yDomain(
     pts.map((p) => p.value),
     [...pts.flatMap((p) => (p.lo !== null && p.hi !== null ? [p.lo, p.hi] : [])), ...fitLine.map((p) => p.value), ...btLine.map((p) => p.value)],
@@ -79,7 +81,7 @@ export function curvePanel(c: ReportCurve, data: ReportData, ax: Axis): HTMLElem
   const why = el('details', { class: 'why' });
   why.append(
     el('summary', {}, 'why'),
-    el('div', { class: 'facts' }, `B ${fmt(c.measures.breakthroughness)} · L ${fmt(c.measures.linearity)} · sharpness ${fmt(c.measures.sharpness)} · trend p ${fmt(c.trendP)}${c.trendQ === null ? '' : ` (q ${fmt(c.trendQ)})`} · emergence p ${fmt(c.emergenceP)}${c.emergenceQ === null ? '' : ` (q ${fmt(c.emergenceQ)})`}${h ? ` · back-test: pred ${fmt(h.largestPredicted)}, real ${fmt(h.largestActual)} (err ${fmt(h.largestAbsError)}, ${h.form} fit ≤${ax.tick(ax.toX(h.trainedUpTo))})` : ''}`),
+    el('div', { class: 'facts' }, `B ${fmt(c.measures.breakthroughness)} · L ${fmt(c.measures.linearity)} · sharpness ${fmt(c.measures.sharpness)} · trend p ${fmt(c.trendP)}${c.trendQ === null ? '' : ` (q ${fmt(c.trendQ)})`} · emergence p ${fmt(c.emergenceP)}${c.emergenceQ === null ? '' : ` (q ${fmt(c.emergenceQ)})`}${h ? ` · back-test: pred ${fmt(h.largestPredicted)}, real ${fmt(h.largestActual)} (err ${fmt(h.largestAbsError)}, ${forecastBasis(h, ax.tick(ax.toX(h.trainedUpTo)))})` : ''}`),
   );
   const ul = el('ul', { class: 'reasons' });
   for (const r of c.reasons) ul.append(el('li', {}, r));
