@@ -110,7 +110,7 @@ export const cotCrossover = defineExperiment({
   about: 'A ladder of transformer sizes, each trained twice on the same 1-6 digit additions: direct answers ("123+459=582") and a scratchpad of right-to-left digit steps with carries, then the answer after a marker. Served over the OpenAI API on 127.0.0.1 and asked through the harness: greedy exact match in distribution and at 7-8 digits, and self-consistency (majority of K sampled answers at T = 0.7, K in 1, 5, 10, 20) for both styles.',
   parameters,
   budgets: {
-    quick: { params: { sizes: ['c10k', 'c20k', 'c30k', 'c50k', 'c100k', 'c250k', 'c1m'], maxDigits: 6, oodDigits: [7, 8], steps: 1500, batch: 32, lr: 3e-3, evalCount: 50, scCount: 10, samples: 20, temperature: 0.7, positions: 'fixed' }, expected: 'about 14 minutes on 2 cores (813 s measured, partly under other load)', expectedSeconds: 813, jobs: 2 },
+    quick: { params: { sizes: ['c10k', 'c20k', 'c30k', 'c50k', 'c100k', 'c250k', 'c1m'], maxDigits: 6, oodDigits: [7, 8], steps: 1500, batch: 32, lr: 3e-3, evalCount: 50, scCount: 10, samples: 20, temperature: 0.7, positions: 'fixed' }, expected: 'about 15 minutes on 2 cores (918 s measured beside other work)', expectedSeconds: 918, jobs: 2 },
     // Twice the quick budget's training per member, plus the 2M size: about 2 × 750 s for the quick
     // ladder and ~65 min for c2m's pair on one lane each (its scratchpad member ~2.5× c1m's cost).
     full: { params: { sizes: Object.keys(COT_SIZES), maxDigits: 6, oodDigits: [7, 8], steps: 3000, batch: 32, lr: 3e-3, evalCount: 200, scCount: 40, samples: 20, temperature: 0.7, positions: 'fixed' }, expected: 'about 75 minutes on 2 cores (estimated from the quick run; not yet run)', expectedSeconds: 4500, jobs: 2 },
