@@ -3,6 +3,7 @@ import type { AuditReport } from '../core/analysis/audit.js';
 import { fmtNum } from '../report/format.js';
 import { arithmeticTask } from '../tasks/arithmetic.js';
 import { NAMED_SIZES } from '../zoo/gpt.js';
+import type { TrunkConfig } from '../zoo/trunk.js';
 import { answerWidth, type ArithTrainConfig } from '../zoo/train-arith.js';
 import { ConfigError } from '../core/errors.js';
 import { exactMatch } from '../core/metrics/exact-match.js';
@@ -13,6 +14,26 @@ import { evaluateOverHttp } from './serve-eval.js';
 import { forecastChart, jumpForecasts, resolutionChart, resolutionLines, resolutionRows, resolutionTable, type MemberProblems } from './mirage-resolution.js';
 
 /**
+ * The ladder: the engine's named sizes and one between each pair, so consecutive members are at
+ * most ~0.4 decades apart (1.1K to 797K parameters, 11 sizes): where the jump sits, two or three
+ * members resolve it rather than one step of half a decade.
+ */
+export const MIRAGE_SIZES: Readonly<Record<string, TrunkConfig>> = {
+  xxs: NAMED_SIZES.xxs!,
+  m2k: { nLayer: 1, nHead: 2, nEmbd: 12 },
+  xs: NAMED_SIZES.xs!,
+  m7k: { nLayer: 1, nHead: 2, nEmbd: 24 },
+  s: NAMED_SIZES.s!,
+  m25k: { nLayer: 2, nHead: 2, nEmbd: 32 },
+  m: NAMED_SIZES.m!,
+  m110k: { nLayer: 3, nHead: 4, nEmbd: 56 },
+  l: NAMED_SIZES.l!,
+  m440k: { nLayer: 4, nHead: 4, nEmbd: 96 },
+  xl: NAMED_SIZES.xl!,
+};
+const ALL = Object.keys(MIRAGE_SIZES);
+
+/**
  * Schaeffer, Miranda & Koyejo 2023's central experiment on the lab's own models: a ladder of
  * transformer sizes trained on n-digit addition, served over the OpenAI API, evaluated through the
  * harness over HTTP, every sample stored, and the family audited under exact match (discontinuous)
@@ -20,7 +41,7 @@ import { forecastChart, jumpForecasts, resolutionChart, resolutionLines, resolut
  * from the same outputs.
  */
 const parameters = {
-  sizes: { kind: 'names', choices: Object.keys(NAMED_SIZES), help: 'the ladder of named transformer sizes' },
+  sizes: { kind: 'names', choices: Object.keys(MIRAGE_SIZES), help: 'the ladder of transformer sizes' },
   digits: { kind: 'int', min: 1, max: 5, help: 'digits of each operand' },
   steps: { kind: 'int', min: 1, max: 1_000_000, help: 'training steps of every member' },
   batch: { kind: 'int', min: 1, max: 4096, help: 'problems per training step' },
@@ -43,7 +64,6 @@ interface MiragePlan {
   readonly seed: number;
 }
 
-const ALL = Object.keys(NAMED_SIZES);
 
 /** Breakthroughness of one metric's curve, or null. */
 const breakthrough = (report: AuditReport, metric: string): number | null => report.verdicts.find((v) => v.key.metric === metric)?.measures.breakthroughness ?? null;
@@ -55,8 +75,8 @@ export const mirageArithmetic = defineExperiment({
   about: `A ladder of ${ALL.length} transformer sizes trained on n-digit addition, served over the OpenAI API on 127.0.0.1, evaluated through the harness over HTTP, and audited under exact match beside token edit distance, per-token accuracy and the target's log-likelihood, all scored from the same stored outputs; then the resolution of a small model's "0": per size, greedy exact match beside the exact probability of sampling the target (from the stored log-likelihoods) and a pass rate sampled until k successes, with their detection floors, and the forecast of where exact match crosses 50% from the smaller half.`,
   parameters,
   budgets: {
-    quick: { params: { sizes: ALL, digits: 3, steps: 700, batch: 64, lr: 3e-3, evalCount: 300, passProblems: 100, passK: 2, passCap: 200, passBatch: 16 }, expected: 'about 1.5 minutes on 2 cores (80 s measured on a shared machine with the sampled pass: 63 s training, 76,000 draws)', expectedSeconds: 80, jobs: 2 },
-    full: { params: { sizes: ALL, digits: 3, steps: 3000, batch: 64, lr: 3e-3, evalCount: 1000, passProblems: 300, passK: 3, passCap: 1000, passBatch: 16 }, expected: 'about 7 minutes on 2 cores (estimated: 212 s measured before the sampled pass, plus up to 1.8M draws for the members rarely right)', expectedSeconds: 420, jobs: 2 },
+    quick: { params: { sizes: ALL, digits: 3, steps: 700, batch: 64, lr: 3e-3, evalCount: 300, passProblems: 100, passK: 2, passCap: 200, passBatch: 16 }, expected: 'about 3 minutes on 2 cores (165 s measured beside other work: 11 sizes, the sampled pass included)', expectedSeconds: 165, jobs: 2 },
+    full: { params: { sizes: ALL, digits: 3, steps: 3000, batch: 64, lr: 3e-3, evalCount: 1000, passProblems: 300, passK: 3, passCap: 1000, passBatch: 16 }, expected: 'about 12 minutes on 2 cores (estimated: 212 s measured on 6 sizes before the sampled pass; 11 sizes and up to 3.3M draws now)', expectedSeconds: 720, jobs: 2 },
   },
   audit: { resamples: 500 },
   plan(p, seed): MiragePlan {
@@ -64,7 +84,7 @@ export const mirageArithmetic = defineExperiment({
     const train = deriveSeed(seed, 'train');
     const members = p.sizes.map((name): MemberSpec => {
       const cfg: ArithTrainConfig = {
-        digits: p.digits, operation: 'add', model: NAMED_SIZES[name]!, steps: p.steps, batch: p.batch, lr: p.lr, warmup: 50, weightDecay: 0.1, seed: train, evalEvery: 0, evalSize: 200,
+        digits: p.digits, operation: 'add', model: MIRAGE_SIZES[name]!, steps: p.steps, batch: p.batch, lr: p.lr, warmup: 50, weightDecay: 0.1, seed: train, evalEvery: 0, evalSize: 200,
       };
       return { name, family: 'lab-arith', arch: 'arith', spec: { cfg } };
     });
