@@ -1,7 +1,7 @@
 import { loadMnist, type MnistSet } from '../tasks/mnist.js';
 import { autoencoderShapes } from './autoencoder.js';
 import type { Gemm } from './engine/gemm.js';
-import { paramShapes } from './gpt.js';
+import { activeParamCount } from './gpt.js';
 import { iclShapes } from './icl-transformer.js';
 import { lenetShapes } from './lenet.js';
 import { ArithmeticTrainer, arithModelConfig, type ArithTrainConfig } from './train-arith.js';
@@ -76,7 +76,7 @@ export const TRAINERS: { readonly [A in Arch]: TrainerKind<JobSpecs[A], TrainerT
     steps: (s) => s.cfg.steps,
     costPerStep: (s) => {
       const c = arithModelConfig(s.cfg);
-      return 6 * count(paramShapes(c)) * s.cfg.batch * c.blockSize;
+      return 6 * activeParamCount(c) * s.cfg.batch * c.blockSize;
     },
   },
   vision: {
@@ -96,7 +96,7 @@ export const TRAINERS: { readonly [A in Arch]: TrainerKind<JobSpecs[A], TrainerT
     fresh: (s, gemm) => new CotTrainer(s.cfg, gemm),
     resume: (file, s, gemm) => CotTrainer.resume(file, s.cfg, gemm),
     steps: (s) => s.cfg.steps,
-    costPerStep: (s) => 6 * count(paramShapes(cotModelConfig(s.cfg))) * s.cfg.batch * (sequenceLength(s.cfg.style, s.cfg.maxDigits) - 1),
+    costPerStep: (s) => 6 * activeParamCount(cotModelConfig(s.cfg)) * s.cfg.batch * (sequenceLength(s.cfg.style, s.cfg.maxDigits) - 1),
   },
 };
 
