@@ -77,16 +77,39 @@ export function moeActs(rows: number, m: MoeConfig, C: number, H: number, traini
 
 type Tensor = (name: string) => Float32Array;
 
+/** Milliseconds spent in the router (its GEMM, softmax, top-k, slots, load balance; forward and backward), in gathering and scattering tokens, and in the experts. */
+export interface MoeProfile {
+  router: number;
+  dispatch: number;
+  experts: number;
+}
+
+let profile: MoeProfile | null = null;
+
+/** Starts accumulating MoE time into `p` (bench/train's routing share), or stops with null; off by default, costing nothing. */
+export function profileMoe(p: MoeProfile | null): void {
+  profile = p;
+}
+
+function lap(part: keyof MoeProfile, t0: number): number {
+  const t = performance.now();
+  profile![part] += t - t0;
+  return t;
+}
+
 /**
  * y (rows, C) = the layer on x (rows, C); `limit` false routes without a capacity (decoding, where a
  * batch of one token per row would otherwise starve experts). Returns the load-balancing loss.
  */
 export function moeForward(gemm: Gemm, P: Tensor, m: MoeConfig, a: MoeActs, x: Float32Array, y: Float32Array, rows: number, C: number, H: number, limit: boolean): number {
   const E = m.experts, k = m.topK, r = a.routing;
+  let t = profile ? performance.now() : 0;
   linearForward(gemm, a.probs, x, P('moe.router.weight'), null, rows, C, E);
   a.capacity = limit ? expertCapacity(m.capacityFactor, k, rows, E) : rows;
   a.kept = route(a.probs, rows, E, k, a.capacity, r);
+  if (profile) t = lap('router', t);
   for (let j = 0; j < a.kept; j++) a.xs.set(x.subarray(r.rowToken[j]! * C, (r.rowToken[j]! + 1) * C), j * C);
+  if (profile) t = lap('dispatch', t);
   const kn = kernels();
   for (let e = 0; e < E; e++) {
     const o = r.offsets[e]!, n = r.offsets[e + 1]! - o;
@@ -97,13 +120,16 @@ export function moeForward(gemm: Gemm, P: Tensor, m: MoeConfig, a: MoeActs, x: F
     kn.geluForward(X(a.gelu, H), X(a.fch, H), n * H, a.deriv ? X(a.deriv, H) : null);
     linearForward(gemm, X(a.ys, C), X(a.gelu, H), P(`${p}c_proj.weight`), P(`${p}c_proj.bias`), n, H, C);
   }
+  if (profile) t = lap('experts', t);
   y.fill(0, 0, rows * C);
   for (let j = 0; j < a.kept; j++) {
-    const g = r.gate[r.rowAssign[j]!]!, t = r.rowToken[j]! * C;
-    for (let c = 0; c < C; c++) y[t + c] = y[t + c]! + g * a.ys[j * C + c]!;
+    const g = r.gate[r.rowAssign[j]!]!, o = r.rowToken[j]! * C;
+    for (let c = 0; c < C; c++) y[o + c] = y[o + c]! + g * a.ys[j * C + c]!;
   }
+  if (profile) t = lap('dispatch', t);
   a.entropy = meanEntropy(a.probs, rows, E);
   a.aux = loadBalance(a.probs, r.first, rows, E, m.alpha, null);
+  if (profile) lap('router', t);
   return a.aux;
 }
 
@@ -123,19 +149,21 @@ export function moeGrads(rows: number, m: MoeConfig, C: number, H: number): MoeG
  */
 export function moeBackward(gemm: Gemm, P: Tensor, G: Tensor, m: MoeConfig, a: MoeActs, s: MoeGrads, dx: Float32Array, dy: Float32Array, x: Float32Array, rows: number, C: number, H: number): void {
   const E = m.experts, k = m.topK, r = a.routing, R = a.kept;
+  let t = profile ? performance.now() : 0;
   s.dys.fill(0, 0, R * C);
   s.dgate.fill(0, 0, rows * k);
   // y[t] += g·ys[j]: d(ys[j]) = g·dy[t], d(g) = dy[t]·ys[j].
   for (let j = 0; j < R; j++) {
-    const as = r.rowAssign[j]!, g = r.gate[as]!, t = r.rowToken[j]! * C;
+    const as = r.rowAssign[j]!, g = r.gate[as]!, o = r.rowToken[j]! * C;
     let dot = 0;
     for (let c = 0; c < C; c++) {
-      const d = dy[t + c]!;
+      const d = dy[o + c]!;
       s.dys[j * C + c] = g * d;
       dot += d * a.ys[j * C + c]!;
     }
     s.dgate[as] = dot;
   }
+  if (profile) t = lap('dispatch', t);
   s.dgelu.fill(0, 0, R * H);
   s.dfch.fill(0, 0, R * H);
   s.dxs.fill(0, 0, R * C);
@@ -149,10 +177,12 @@ export function moeBackward(gemm: Gemm, P: Tensor, G: Tensor, m: MoeConfig, a: M
     kn.geluBackward(X(s.dfch, H), X(a.fch, H), X(s.dgelu, H), n * H, a.deriv ? X(a.deriv, H) : null);
     linearBackward(gemm, X(s.dxs, C), G(`${p}c_fc.weight`), G(`${p}c_fc.bias`), X(s.dfch, H), X(a.xs, C), P(`${p}c_fc.weight`), n, C, H);
   }
+  if (profile) t = lap('experts', t);
   for (let j = 0; j < R; j++) {
-    const t = r.rowToken[j]! * C;
-    for (let c = 0; c < C; c++) dx[t + c] = dx[t + c]! + s.dxs[j * C + c]!;
+    const o = r.rowToken[j]! * C;
+    for (let c = 0; c < C; c++) dx[o + c] = dx[o + c]! + s.dxs[j * C + c]!;
   }
+  if (profile) t = lap('dispatch', t);
   // The router: gates and the load-balancing loss reach the probabilities, the softmax the logits.
   s.dprobs.fill(0, 0, rows * E);
   s.dlogits.fill(0, 0, rows * E);
@@ -160,6 +190,7 @@ export function moeBackward(gemm: Gemm, P: Tensor, G: Tensor, m: MoeConfig, a: M
   loadBalance(a.probs, r.first, rows, E, m.alpha, s.dprobs);
   softmaxRowsBackward(s.dlogits, s.dprobs, a.probs, rows, E);
   linearBackward(gemm, dx, G('moe.router.weight'), null, s.dlogits, x, P('moe.router.weight'), rows, C, E);
+  if (profile) lap('router', t);
 }
 
 /** What one MoE block's routing did on the last pass: for the load, drop and specialisation figures. */
