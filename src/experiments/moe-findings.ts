@@ -4,7 +4,6 @@ import type { ChartSection, LineChart, LineSeries } from '../report/report-data.
 import type { MoeConfig } from '../zoo/moe.js';
 import type { CurvePointMoe, MoeLmEvaluation } from '../zoo/train-moe.js';
 import type { Findings } from './contract.js';
-import type { MoePlan } from './moe-vs-dense.js';
 
 /** What moe-vs-dense measured of one member (its `samples` output). */
 export interface MoeMemberOut {
@@ -87,7 +86,7 @@ const verdictOf = (report: AuditReport, family: string, metric: string): string 
 };
 
 /** What moe-vs-dense shows: its member table, the comparisons at equal compute, the ablations and the audit on both axes. */
-export function moeFindings(plan: MoePlan, out: readonly MoeMemberOut[], report: AuditReport): Findings {
+export function moeFindings(plan: { readonly ablationSize: string; readonly ablationExperts: number }, out: readonly MoeMemberOut[], report: AuditReport): Findings {
   const ladders = [...new Set(out.filter((m) => m.group.startsWith('switch-')).map((m) => m.group))];
   const dense = new Map(out.filter((m) => m.group === 'dense').map((m) => [m.size, m]));
   const lines: string[] = [];
