@@ -78,11 +78,11 @@ export const moeVsDense = defineExperiment({
   budgets: {
     quick: {
       params: { sizes: ['d16', 'd24', 'd32', 'd48'], experts: [4, 8, 16], ablationSize: 'd32', ablationExperts: 8, alphas: [0, 0.001, 0.1], capacities: [1, 2], steps: 2000, batch: 32, context: 32, lr: 3e-3, evalEvery: 100, evalRows: 16, arithCount: 500 },
-      expected: 'about 8 minutes on 2 cores (estimated from a measured 100-step run of the same plan: 28 s; see docs/experiments/moe-vs-dense.md)', expectedSeconds: 500, jobs: 2,
+      expected: 'about 9 minutes on 2 cores (estimated from measured 100- and 200-step runs of the same plan: 29 s and 60 s; see docs/experiments/moe-vs-dense.md)', expectedSeconds: 530, jobs: 2,
     },
     full: {
       params: { sizes: ['d16', 'd24', 'd32', 'd48', 'd64', 'd96'], experts: [4, 8, 16], ablationSize: 'd48', ablationExperts: 8, alphas: [0, 0.001, 0.1], capacities: [1, 2], steps: 5000, batch: 32, context: 32, lr: 3e-3, evalEvery: 250, evalRows: 32, arithCount: 1000 },
-      expected: 'about 70 minutes on 2 cores (estimated, not measured: the tiny run\'s step times scaled to d64 and d96)', expectedSeconds: 4200, jobs: 2,
+      expected: 'about 60–70 minutes on 2 cores (estimated, not measured: every member\'s step time measured alone, summed as the quick runs bore out)', expectedSeconds: 4200, jobs: 2,
     },
   },
   audit: { resamples: 500 },
