@@ -30,6 +30,15 @@ describe('train config', () => {
     expect(() => parseTrainConfig('task: { digits: 3 }\nout: m\nmodels:\n  - { name: a, size: xs, norm: batchnorm }\n', 't.yaml')).toThrow(/expected layernorm or rmsnorm, got "batchnorm"/);
     expect(() => parseTrainConfig('task: { digits: 3 }\nout: m\nmodels:\n  - { name: a, size: xs, mlp_ratio: 0 }\n', 't.yaml')).toThrow(/expected a number in \(0, 64\], got 0/);
   });
+  it('a mixture of experts rides in the model config with Switch defaults, and is checked', () => {
+    const head = 'task: { digits: 3 }\nout: m\nmodels:\n';
+    const plan = parseTrainConfig(`${head}  - { name: a, size: s, moe: { experts: 8 } }\n  - { name: b, size: m, moe: { experts: 4, top_k: 2, capacity_factor: 2, alpha: 0, every: 1 } }\n`, 't.yaml');
+    expect(plan.runs[0]!.cfg.model).toEqual({ nLayer: 2, nHead: 2, nEmbd: 24, moe: { experts: 8, topK: 1, capacityFactor: 1.25, alpha: 0.01, every: 2 } });
+    expect(plan.runs[1]!.cfg.model.moe).toEqual({ experts: 4, topK: 2, capacityFactor: 2, alpha: 0, every: 1 });
+    expect(() => parseTrainConfig(`${head}  - { name: a, size: s, moe: { experts: 4, top_k: 5 } }\n`, 't.yaml')).toThrow(/models\[0\]\.moe\.top_k.*expected a whole number 1..experts \(4\), got 5|expected a whole number 1..experts \(4\), got 5/);
+    expect(() => parseTrainConfig(`${head}  - { name: a, size: xs, moe: { experts: 4 } }\n`, 't.yaml')).toThrow(/at most the 1 layers of size xs, got 2/);
+    expect(() => parseTrainConfig(`${head}  - { name: a, size: s, moe: { experts: 4, gates: 2 } }\n`, 't.yaml')).toThrow(/unknown field/);
+  });
 });
 
 describe('emergence train', () => {

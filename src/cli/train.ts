@@ -7,6 +7,7 @@ import { loadGemm } from '../zoo/engine/gemm.js';
 import { ArithmeticTrainer, type ArithTrainConfig } from '../zoo/train-arith.js';
 import { loadCheckpoint } from '../zoo/checkpoint.js';
 import { NAMED_SIZES } from '../zoo/gpt.js';
+import type { MoeConfig } from '../zoo/moe.js';
 import { TRAINERS } from '../zoo/trainer.js';
 import { etaFromRate } from '../core/progress/progress.js';
 import type { CliContext } from './context.js';
@@ -36,7 +37,10 @@ checkpoint_every: 500
 models:                                  # a named size (xxs, xs, s, m, l, xl) or layers/heads/embd
   - { name: small, size: xs }
   - { name: big, layers: 4, heads: 4, embd: 128 }
-  - { name: llama-ish, size: m, norm: rmsnorm, mlp_ratio: 2.5 }   # optional: norm (layernorm | rmsnorm), mlp_ratio (4)`;
+  - { name: llama-ish, size: m, norm: rmsnorm, mlp_ratio: 2.5 }   # optional: norm (layernorm | rmsnorm), mlp_ratio (4)
+  - { name: switch, size: m, moe: { experts: 8, top_k: 1, capacity_factor: 1.25, alpha: 0.01, every: 2 } }
+      # a sparse mixture of experts in every 'every'-th block: top_k (1, Switch; 2, GShard) of 'experts'
+      # MLPs, capacity_factor (1.25), load-balancing weight alpha (0.01), every (2: every other block)`;
 
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -67,6 +71,18 @@ export function parseTrainConfig(text: string, file: string): TrainPlan {
     return v;
   };
   const int = (n: number): boolean => Number.isInteger(n);
+  const parseMoe = (v: unknown, at: string): MoeConfig => {
+    if (!isObj(v)) throw fail(at, 'expected { experts, top_k, capacity_factor, alpha, every }');
+    only(v, at, ['experts', 'top_k', 'capacity_factor', 'alpha', 'every']);
+    const experts = num(v, 'experts', `${at}.`, undefined, (n) => int(n) && n >= 2 && n <= 256, 'a whole number 2..256');
+    return {
+      experts,
+      topK: num(v, 'top_k', `${at}.`, 1, (n) => int(n) && n >= 1 && n <= experts, `a whole number 1..experts (${experts})`),
+      capacityFactor: num(v, 'capacity_factor', `${at}.`, 1.25, (n) => n > 0 && n <= 64, 'a number in (0, 64]'),
+      alpha: num(v, 'alpha', `${at}.`, 0.01, (n) => n >= 0 && n <= 10, 'a number in [0, 10]'),
+      every: num(v, 'every', `${at}.`, 2, (n) => int(n) && n >= 1, 'a whole number >= 1'),
+    };
+  };
   const task = doc.task;
   if (!isObj(task)) throw fail('task', 'expected { digits, operation }');
   only(task, 'task', ['digits', 'operation']);
@@ -90,11 +106,12 @@ export function parseTrainConfig(text: string, file: string): TrainPlan {
   const runs = doc.models.map((m, i) => {
     const at = `models[${i}]`;
     if (!isObj(m)) throw fail(at, 'expected { name, layers, heads, embd }');
-    only(m, at, ['name', 'size', 'layers', 'heads', 'embd', 'mlp_ratio', 'norm']);
+    only(m, at, ['name', 'size', 'layers', 'heads', 'embd', 'mlp_ratio', 'norm', 'moe']);
     if (m.norm !== undefined && m.norm !== 'layernorm' && m.norm !== 'rmsnorm') throw fail(`${at}.norm`, `expected layernorm or rmsnorm, got ${JSON.stringify(m.norm)}`);
     const shape = {
       ...(m.mlp_ratio !== undefined ? { mlpRatio: num(m, 'mlp_ratio', `${at}.`, undefined, (n) => n > 0 && n <= 64, 'a number in (0, 64]') } : {}),
       ...(m.norm !== undefined ? { norm: m.norm as 'layernorm' | 'rmsnorm' } : {}),
+      ...(m.moe !== undefined ? { moe: parseMoe(m.moe, `${at}.moe`) } : {}),
     };
     if (typeof m.name !== 'string' || !/^[\w.-]+$/.test(m.name)) throw fail(`${at}.name`, 'expected a name of letters, digits, . _ -');
     if (names.has(m.name)) throw fail(`${at}.name`, `model "${m.name}" appears twice`);
@@ -103,11 +120,13 @@ export function parseTrainConfig(text: string, file: string): TrainPlan {
       const named = typeof m.size === 'string' ? NAMED_SIZES[m.size] : undefined;
       if (!named) throw fail(`${at}.size`, `unknown size ${JSON.stringify(m.size)}`, `one of ${Object.keys(NAMED_SIZES).join(', ')}`);
       if (m.layers !== undefined || m.heads !== undefined || m.embd !== undefined) throw fail(`${at}.size`, 'give a size or layers/heads/embd, not both');
+      if (shape.moe && shape.moe.every > named.nLayer) throw fail(`${at}.moe.every`, `expected at most the ${named.nLayer} layers of size ${m.size}, got ${shape.moe.every}`);
       return { name: m.name, cfg: { ...base, model: { ...named, ...shape } } };
     }
     const layers = num(m, 'layers', `${at}.`, undefined, (n) => int(n) && n >= 1, 'a whole number >= 1');
     const heads = num(m, 'heads', `${at}.`, undefined, (n) => int(n) && n >= 1, 'a whole number >= 1');
     const embd = num(m, 'embd', `${at}.`, undefined, (n) => int(n) && n >= 1 && n % heads === 0, `a whole number divisible by heads (${heads})`);
+    if (shape.moe && shape.moe.every > layers) throw fail(`${at}.moe.every`, `expected at most the ${layers} layers, got ${shape.moe.every}`);
     return { name: m.name, cfg: { ...base, model: { nLayer: layers, nHead: heads, nEmbd: embd, ...shape } } };
   });
   return { out: resolve(dirname(file), doc.out), checkpointEvery: num(doc, 'checkpoint_every', '', 500, (n) => int(n) && n >= 1, 'a whole number >= 1'), runs };

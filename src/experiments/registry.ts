@@ -1,6 +1,7 @@
 import { cotCrossover } from './cot-crossover.js';
 import { icl } from './icl.js';
 import { mirageArithmetic } from './mirage-arithmetic.js';
+import { moeVsDense } from './moe-vs-dense.js';
 import type { ExperimentInfo } from './options.js';
 import { runExperiment, type ExperimentRun, type RunOptions } from './runner.js';
 import { visionMirage } from './vision-mirage.js';
@@ -19,6 +20,7 @@ export const EXPERIMENTS: readonly RegisteredExperiment[] = [
   register(visionMirage),
   register(icl),
   register(cotCrossover),
+  register(moeVsDense),
 ];
 
 export const experimentById = (id: string): RegisteredExperiment | undefined => EXPERIMENTS.find((e) => e.info.id === id);

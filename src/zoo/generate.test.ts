@@ -36,7 +36,11 @@ function greedyFull(m: Gpt, prompt: number[], n: number): { tokens: number[]; lo
 const initial = kernelsKind();
 afterAll(() => useKernels(initial));
 const BACKENDS: KernelsKind[] = ['typescript', ...(nativeKernelsOrNull() ? (['native'] as const) : [])];
-const TRUNKS: [string, Partial<TrunkConfig>][] = [['LayerNorm, 4x MLP', {}], ['RMSNorm, 3x MLP', { norm: 'rmsnorm', mlpRatio: 3 }]];
+const TRUNKS: [string, Partial<TrunkConfig>][] = [
+  ['LayerNorm, 4x MLP', {}], ['RMSNorm, 3x MLP', { norm: 'rmsnorm', mlpRatio: 3 }],
+  // Capacity above the tokens, so the full pass drops none and decoding must route every token alike.
+  ['MoE top-2 of 4 in block 1', { moe: { experts: 4, topK: 2, capacityFactor: 2, alpha: 0.01, every: 2 } }],
+];
 
 describe('inference', () => {
   it.each(BACKENDS.flatMap((k) => TRUNKS.map(([n, t]) => [n, k, t] as const)))('KV-cache generation reproduces full-forward greedy decoding, token for token, with the same log-probabilities (%s, %s kernels)', (_n, kind, trunk) => {

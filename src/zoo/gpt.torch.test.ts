@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url';
-import { afterAll, it } from 'vitest';
+import { afterAll, expect, it } from 'vitest';
 import { expectLikeTorch } from '../../test/torch-reference.js';
 import { kernelsKind, nativeKernelsOrNull, useKernels, type KernelsKind } from './engine/kernels.js';
 import { loadGemm } from './engine/gemm.js';
@@ -18,8 +18,10 @@ const initial = kernelsKind();
 afterAll(() => useKernels(initial));
 const BACKENDS: KernelsKind[] = ['typescript', ...(nativeKernelsOrNull() ? (['native'] as const) : [])];
 
-// GPT-2's configuration, and the trunk's other one: RMSNorm (no biases) with a 2.5× MLP.
-const CASES = BACKENDS.flatMap((kind) => [['torch-gpt.safetensors', kind], ['torch-gpt-rmsnorm.safetensors', kind]] as const);
+// GPT-2's configuration, the trunk's other one (RMSNorm, no biases, a 2.5× MLP), and a mixture of 4
+// experts in block 1: top-1 at capacity factor 1.0 (α 1e-2) and top-2 at 0.75 (α 0.1), both dropping tokens.
+const FIXTURES = ['torch-gpt.safetensors', 'torch-gpt-rmsnorm.safetensors', 'torch-gpt-moe-top1.safetensors', 'torch-gpt-moe-top2.safetensors'] as const;
+const CASES = BACKENDS.flatMap((kind) => FIXTURES.map((name) => [name, kind] as const));
 
 it.each(CASES)('%s: loss and gradients agree with PyTorch to 1e-4 (per tensor, relative to its largest gradient; %s kernels)', (name, kind) => {
   useKernels(kind);
@@ -31,7 +33,20 @@ it.each(CASES)('%s: loss and gradients agree with PyTorch to 1e-4 (per tensor, r
   const tokens = Int32Array.from(extra.tokens!, (v) => v);
   const targets = Int32Array.from(extra.targets!, (v) => v);
   m.zeroGrad();
-  const loss = m.forward(tokens, B, T, targets);
+  // The objective: cross-entropy plus the MoE blocks' load-balancing loss (0 when dense).
+  const loss = m.forward(tokens, B, T, targets) + m.auxLoss;
   m.backward();
-  expectLikeTorch(`GPT ${config.norm ?? 'layernorm'} mlp×${config.mlpRatio ?? 4} (${kind} kernels)`, loss, meta, paramShapes(config), m, extra);
+  if (config.moe) {
+    // The same discrete routing first: each token's first expert, and as many assignments dropped.
+    const routing = meta.routing as Record<string, { top1: number[]; dropped: number; capacity: number }>;
+    const s = m.moeStats()[0]!;
+    const ref = routing[`h.${s.layer}.`]!;
+    expect(Array.from(s.top1)).toEqual(ref.top1);
+    expect(s.capacity).toBe(ref.capacity);
+    expect(s.dropped).toBe(ref.dropped);
+    expect(s.dropped, 'the fixture must drop tokens').toBeGreaterThan(0);
+    expect(Math.abs(m.auxLoss - (meta.aux64 as number)) / (meta.aux64 as number)).toBeLessThan(1e-5);
+  }
+  const what = config.moe ? `MoE top-${config.moe.topK} cf ${config.moe.capacityFactor}` : `${config.norm ?? 'layernorm'} mlp×${config.mlpRatio ?? 4}`;
+  expectLikeTorch(`GPT ${what} (${kind} kernels)`, loss, meta, paramShapes(config), m, extra);
 });

@@ -5,7 +5,9 @@ import { embedBackward, embedForward } from './engine/layers/embedding.js';
 import { linearBackward, linearForward } from './engine/layers/linear.js';
 import { ParamModel } from './engine/params.js';
 import type { KvCache } from './kv-cache.js';
-import { gpt2Init, Trunk, trunkShapes, type TrunkConfig } from './trunk.js';
+import type { MoeStats } from './moe.js';
+import { gpt2Init, mlpHidden, Trunk, trunkShapes, type TrunkConfig } from './trunk.js';
+import { isMoeBlock } from './moe.js';
 
 /**
  * A GPT-2-style decoder (Radford et al. 2019; nanoGPT's model.py, llm.c's train_gpt2.c): token and
@@ -33,6 +35,21 @@ export const NAMED_SIZES: Readonly<Record<string, TrunkConfig>> = {
 
 export function paramShapes(c: GptConfig): [string, number[]][] {
   return [['wte', [c.vocabSize, c.nEmbd]], ['wpe', [c.blockSize, c.nEmbd]], ...trunkShapes(c)];
+}
+
+/**
+ * Parameters a token's forward pass uses: all of them for a dense model; an MoE block counts its
+ * router and k of its E experts (nominally: a dropped assignment uses fewer). The compute axis of
+ * a sparse ladder, where paramShapes' total is the memory axis.
+ */
+export function activeParamCount(c: GptConfig): number {
+  const total = paramShapes(c).reduce((s, [, sh]) => s + sh.reduce((a, b) => a * b, 1), 0);
+  const m = c.moe;
+  if (!m) return total;
+  const C = c.nEmbd, H = mlpHidden(c);
+  let blocks = 0;
+  for (let l = 0; l < c.nLayer; l++) if (isMoeBlock(m, l)) blocks++;
+  return total - blocks * (m.experts - m.topK) * (2 * H * C + H + C);
 }
 
 export class Gpt extends ParamModel {
@@ -94,7 +111,21 @@ export class Gpt extends ParamModel {
     return kernels().crossEntropyForward(this.probs, a.logits!, targets, BT, V);
   }
 
-  /** Backward of the last forward (which must have had targets); accumulates into grads. */
+  /**
+   * The last forward pass's load-balancing loss (summed over MoE blocks; 0 when dense). `forward`
+   * returns the cross-entropy alone, the figure every evaluation reads; the training objective is
+   * their sum, and `backward` differentiates the sum.
+   */
+  get auxLoss(): number {
+    return this.trunk.auxLoss;
+  }
+
+  /** What each MoE block's router did on the last forward pass (empty when dense). */
+  moeStats(): MoeStats[] {
+    return this.trunk.moeStats();
+  }
+
+  /** Backward of the last forward (which must have had targets): cross-entropy plus auxLoss; accumulates into grads. */
   backward(): void {
     if (!this.shape || !this.lastTargets || !this.lastTokens) throw new Error('backward needs a forward pass with targets first');
     const { B, T } = this.shape;

@@ -41,7 +41,7 @@ export function trainResumable<T extends Resumable>(o: {
  * A checkpoint's parameters and AdamW state, after checking it holds the expected architecture and
  * configuration: what every trainer's `resume` needs.
  */
-export function loadTrainingState(path: string, arch: NonNullable<CheckpointMeta['arch']>, config: unknown): { params: Float32Array; m: Float32Array; v: Float32Array; step: number } {
+export function loadTrainingState(path: string, arch: NonNullable<CheckpointMeta['arch']>, config: unknown): { params: Float32Array; m: Float32Array; v: Float32Array; step: number; meta: CheckpointMeta } {
   const c = loadCheckpoint(path);
   if ((c.meta.arch ?? 'gpt') !== arch || JSON.stringify(c.meta.config) !== JSON.stringify(config)) {
     throw new DataError(`the checkpoint holds ${c.meta.arch ?? 'gpt'} ${JSON.stringify(c.meta.config)}, not ${arch} ${JSON.stringify(config)}`, { code: 'CHECKPOINT_MISMATCH', file: path });
@@ -49,5 +49,5 @@ export function loadTrainingState(path: string, arch: NonNullable<CheckpointMeta
   const m = c.extra['adamw.m'];
   const v = c.extra['adamw.v'];
   if (!m || !v || m.length !== c.params.length || v.length !== c.params.length) throw new DataError('not a valid checkpoint: no optimiser state of the model\'s size', { code: 'CHECKPOINT_CORRUPT', file: path });
-  return { params: c.params, m, v, step: c.meta.step };
+  return { params: c.params, m, v, step: c.meta.step, meta: c.meta };
 }

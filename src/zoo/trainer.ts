@@ -1,12 +1,14 @@
 import { loadMnist, type MnistSet } from '../tasks/mnist.js';
 import { autoencoderShapes } from './autoencoder.js';
 import type { Gemm } from './engine/gemm.js';
-import { paramShapes } from './gpt.js';
+import { activeParamCount } from './gpt.js';
 import { iclShapes } from './icl-transformer.js';
 import { lenetShapes } from './lenet.js';
 import { ArithmeticTrainer, arithModelConfig, type ArithTrainConfig } from './train-arith.js';
 import { CotTrainer, cotModelConfig, sequenceLength, type CotTrainConfig } from './train-cot.js';
 import { IclTrainer, type IclTrainConfig } from './train-icl.js';
+import { forwardFlopsPerToken } from './flops.js';
+import { MoeLmTrainer, moeLmModelConfig, type MoeLmTrainConfig } from './train-moe.js';
 import { VisionTrainer, type VisionSpec, type VisionTrainConfig } from './train-vision.js';
 
 /**
@@ -42,11 +44,15 @@ export interface IclJobSpec { readonly cfg: IclTrainConfig }
 /** A language model on addition of mixed lengths, answering directly or through a scratchpad. */
 export interface CotJobSpec { readonly cfg: CotTrainConfig }
 
+/** A dense or mixture-of-experts language model on the four-domain character corpus. */
+export interface MoeLmJobSpec { readonly cfg: MoeLmTrainConfig }
+
 export interface JobSpecs {
   readonly arith: ArithJobSpec;
   readonly vision: VisionJobSpec;
   readonly icl: IclJobSpec;
   readonly cot: CotJobSpec;
+  readonly moelm: MoeLmJobSpec;
 }
 export type Arch = keyof JobSpecs;
 
@@ -56,6 +62,7 @@ export interface TrainerTypes {
   readonly vision: VisionTrainer;
   readonly icl: IclTrainer;
   readonly cot: CotTrainer;
+  readonly moelm: MoeLmTrainer;
 }
 
 const count = (shapes: [string, number[]][]): number => shapes.reduce((s, [, sh]) => s + sh.reduce((a, b) => a * b, 1), 0);
@@ -76,7 +83,7 @@ export const TRAINERS: { readonly [A in Arch]: TrainerKind<JobSpecs[A], TrainerT
     steps: (s) => s.cfg.steps,
     costPerStep: (s) => {
       const c = arithModelConfig(s.cfg);
-      return 6 * count(paramShapes(c)) * s.cfg.batch * c.blockSize;
+      return 6 * activeParamCount(c) * s.cfg.batch * c.blockSize;
     },
   },
   vision: {
@@ -96,7 +103,14 @@ export const TRAINERS: { readonly [A in Arch]: TrainerKind<JobSpecs[A], TrainerT
     fresh: (s, gemm) => new CotTrainer(s.cfg, gemm),
     resume: (file, s, gemm) => CotTrainer.resume(file, s.cfg, gemm),
     steps: (s) => s.cfg.steps,
-    costPerStep: (s) => 6 * count(paramShapes(cotModelConfig(s.cfg))) * s.cfg.batch * (sequenceLength(s.cfg.style, s.cfg.maxDigits) - 1),
+    costPerStep: (s) => 6 * activeParamCount(cotModelConfig(s.cfg)) * s.cfg.batch * (sequenceLength(s.cfg.style, s.cfg.maxDigits) - 1),
+  },
+  moelm: {
+    fresh: (s, gemm) => new MoeLmTrainer(s.cfg, gemm),
+    resume: (file, s, gemm) => MoeLmTrainer.resume(file, s.cfg, gemm),
+    steps: (s) => s.cfg.steps,
+    // Counted FLOPs of a step: 3× forward (the others' 6·N is the same count for a dense model).
+    costPerStep: (s) => 3 * forwardFlopsPerToken(moeLmModelConfig(s.cfg), s.cfg.context) * s.cfg.batch * s.cfg.context,
   },
 };
 
