@@ -3,6 +3,7 @@ import { icl } from './icl.js';
 import { mirageArithmetic } from './mirage-arithmetic.js';
 import type { ExperimentInfo } from './options.js';
 import { runExperiment, type ExperimentRun, type RunOptions } from './runner.js';
+import { ragCitations } from './rag-citations.js';
 import { visionMirage } from './vision-mirage.js';
 
 /** A registered experiment: its declaration for help and parsing, and its run bound to its own types. */
@@ -19,6 +20,7 @@ export const EXPERIMENTS: readonly RegisteredExperiment[] = [
   register(visionMirage),
   register(icl),
   register(cotCrossover),
+  register(ragCitations),
 ];
 
 export const experimentById = (id: string): RegisteredExperiment | undefined => EXPERIMENTS.find((e) => e.info.id === id);

@@ -54,6 +54,7 @@ export function jobKind(job: TrainJob): Bound {
     case 'vision': return bind(TRAINERS.vision, job.spec);
     case 'icl': return bind(TRAINERS.icl, job.spec);
     case 'cot': return bind(TRAINERS.cot, job.spec);
+    case 'rag': return bind(TRAINERS.rag, job.spec);
   }
 }
 

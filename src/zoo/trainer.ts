@@ -7,6 +7,7 @@ import { lenetShapes } from './lenet.js';
 import { ArithmeticTrainer, arithModelConfig, type ArithTrainConfig } from './train-arith.js';
 import { CotTrainer, cotModelConfig, sequenceLength, type CotTrainConfig } from './train-cot.js';
 import { IclTrainer, type IclTrainConfig } from './train-icl.js';
+import { RagTrainer, ragModelConfig, ragRowLength, type RagTrainConfig } from './train-rag.js';
 import { VisionTrainer, type VisionSpec, type VisionTrainConfig } from './train-vision.js';
 
 /**
@@ -41,12 +42,15 @@ export interface VisionJobSpec { readonly model: VisionSpec; readonly cfg: Visio
 export interface IclJobSpec { readonly cfg: IclTrainConfig }
 /** A language model on addition of mixed lengths, answering directly or through a scratchpad. */
 export interface CotJobSpec { readonly cfg: CotTrainConfig }
+/** A language model on the synthetic fact world, closed book or answering from retrieved passages with citations. */
+export interface RagJobSpec { readonly cfg: RagTrainConfig }
 
 export interface JobSpecs {
   readonly arith: ArithJobSpec;
   readonly vision: VisionJobSpec;
   readonly icl: IclJobSpec;
   readonly cot: CotJobSpec;
+  readonly rag: RagJobSpec;
 }
 export type Arch = keyof JobSpecs;
 
@@ -56,6 +60,7 @@ export interface TrainerTypes {
   readonly vision: VisionTrainer;
   readonly icl: IclTrainer;
   readonly cot: CotTrainer;
+  readonly rag: RagTrainer;
 }
 
 const count = (shapes: [string, number[]][]): number => shapes.reduce((s, [, sh]) => s + sh.reduce((a, b) => a * b, 1), 0);
@@ -97,6 +102,12 @@ export const TRAINERS: { readonly [A in Arch]: TrainerKind<JobSpecs[A], TrainerT
     resume: (file, s, gemm) => CotTrainer.resume(file, s.cfg, gemm),
     steps: (s) => s.cfg.steps,
     costPerStep: (s) => 6 * count(paramShapes(cotModelConfig(s.cfg))) * s.cfg.batch * (sequenceLength(s.cfg.style, s.cfg.maxDigits) - 1),
+  },
+  rag: {
+    fresh: (s, gemm) => new RagTrainer(s.cfg, gemm),
+    resume: (file, s, gemm) => RagTrainer.resume(file, s.cfg, gemm),
+    steps: (s) => s.cfg.steps,
+    costPerStep: (s) => 6 * count(paramShapes(ragModelConfig(s.cfg))) * s.cfg.batch * (ragRowLength(s.cfg) - 1),
   },
 };
 
