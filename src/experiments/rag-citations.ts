@@ -123,8 +123,8 @@ export const ragCitations = defineExperiment({
     // One-sentence documents: at two, the retrieval members' rows are 1.5x longer and reading had not
     // started within the quick budget's steps (docs/experiments/rag-citations.md); the distractors
     // are then the other retrieved passages (the entity's other facts, the relation's other entities).
-    quick: { params: { sizes: ['r15k', 'r35k', 'r70k', 'r170k', 'r470k'], entities: 200, relations: 4, zipf: 0.6, maxMentions: 24, sentencesPerDoc: 1, k: 3, steps: 2000, batch: 16, lr: 3e-3, evalPerDecile: 30, swapPerDecile: 15 }, expected: 'about 12 minutes on 2 cores (estimated from measured step times and a measured tiny run; not yet run)', expectedSeconds: 720, jobs: 2 },
-    full: { params: { sizes: Object.keys(RAG_SIZES), entities: 400, relations: 4, zipf: 0.6, maxMentions: 40, sentencesPerDoc: 1, k: 3, steps: 4000, batch: 16, lr: 3e-3, evalPerDecile: 60, swapPerDecile: 30 }, expected: 'about 60 minutes on 2 cores (estimated from measured step times; not yet run)', expectedSeconds: 3600, jobs: 2 },
+    quick: { params: { sizes: ['r15k', 'r35k', 'r70k', 'r170k', 'r470k'], entities: 200, relations: 4, zipf: 0.6, maxMentions: 24, sentencesPerDoc: 1, k: 3, steps: 3000, batch: 16, lr: 3e-3, evalPerDecile: 30, swapPerDecile: 15 }, expected: 'about 10 minutes on 2 cores (estimated from measured step times and a measured evaluation rate; not yet run)', expectedSeconds: 600, jobs: 2 },
+    full: { params: { sizes: Object.keys(RAG_SIZES), entities: 400, relations: 4, zipf: 0.6, maxMentions: 40, sentencesPerDoc: 1, k: 3, steps: 4000, batch: 16, lr: 3e-3, evalPerDecile: 60, swapPerDecile: 30 }, expected: 'about 65 minutes on 2 cores (estimated from measured step times; not yet run)', expectedSeconds: 3900, jobs: 2 },
   },
   audit: { resamples: 500 },
   plan(p, seed): RagPlan {
