@@ -11,8 +11,8 @@ import { expectSameCurves, killWhen, runCli, runInProcess } from './experiment-r
 const dir = mkdtempSync(join(tmpdir(), 'emergence-rag-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-const TINY = { sizes: ['r15k', 'r35k'], entities: 20, maxMentions: 6, steps: 30, batch: 8, evalPerDecile: 2, swapPerDecile: 1 };
-const ARGS = ['--sizes', 'r15k,r35k', '--entities', '20', '--max-mentions', '6', '--steps', '30', '--batch', '8', '--eval-per-decile', '2', '--swap-per-decile', '1'];
+const TINY = { sizes: ['r15k', 'r35k'], k: 3, entities: 20, maxMentions: 6, steps: 30, batch: 8, evalPerDecile: 2, swapPerDecile: 1 };
+const ARGS = ['--sizes', 'r15k,r35k', '--k', '3', '--entities', '20', '--max-mentions', '6', '--steps', '30', '--batch', '8', '--eval-per-decile', '2', '--swap-per-decile', '1'];
 
 // A tiny plan through the whole pipeline: both settings of two sizes trained in the pool, served on
 // 127.0.0.1, asked over HTTP (closed book, with passages, with swapped passages), stored, audited.
