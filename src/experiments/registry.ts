@@ -4,6 +4,7 @@ import { mirageArithmetic } from './mirage-arithmetic.js';
 import { moeVsDense } from './moe-vs-dense.js';
 import type { ExperimentInfo } from './options.js';
 import { runExperiment, type ExperimentRun, type RunOptions } from './runner.js';
+import { ragCitations } from './rag-citations.js';
 import { visionMirage } from './vision-mirage.js';
 
 /** A registered experiment: its declaration for help and parsing, and its run bound to its own types. */
@@ -21,6 +22,7 @@ export const EXPERIMENTS: readonly RegisteredExperiment[] = [
   register(icl),
   register(cotCrossover),
   register(moeVsDense),
+  register(ragCitations),
 ];
 
 export const experimentById = (id: string): RegisteredExperiment | undefined => EXPERIMENTS.find((e) => e.info.id === id);

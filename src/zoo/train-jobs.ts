@@ -55,6 +55,7 @@ export function jobKind(job: TrainJob): Bound {
     case 'icl': return bind(TRAINERS.icl, job.spec);
     case 'cot': return bind(TRAINERS.cot, job.spec);
     case 'moelm': return bind(TRAINERS.moelm, job.spec);
+    case 'rag': return bind(TRAINERS.rag, job.spec);
   }
 }
 

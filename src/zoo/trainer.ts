@@ -9,6 +9,7 @@ import { CotTrainer, cotModelConfig, sequenceLength, type CotTrainConfig } from 
 import { IclTrainer, type IclTrainConfig } from './train-icl.js';
 import { forwardFlopsPerToken } from './flops.js';
 import { MoeLmTrainer, moeLmModelConfig, type MoeLmTrainConfig } from './train-moe.js';
+import { RagTrainer, ragModelConfig, ragRowLength, type RagTrainConfig } from './train-rag.js';
 import { VisionTrainer, type VisionSpec, type VisionTrainConfig } from './train-vision.js';
 
 /**
@@ -43,6 +44,8 @@ export interface VisionJobSpec { readonly model: VisionSpec; readonly cfg: Visio
 export interface IclJobSpec { readonly cfg: IclTrainConfig }
 /** A language model on addition of mixed lengths, answering directly or through a scratchpad. */
 export interface CotJobSpec { readonly cfg: CotTrainConfig }
+/** A language model on the synthetic fact world, closed book or answering from retrieved passages with citations. */
+export interface RagJobSpec { readonly cfg: RagTrainConfig }
 
 /** A dense or mixture-of-experts language model on the four-domain character corpus. */
 export interface MoeLmJobSpec { readonly cfg: MoeLmTrainConfig }
@@ -53,6 +56,7 @@ export interface JobSpecs {
   readonly icl: IclJobSpec;
   readonly cot: CotJobSpec;
   readonly moelm: MoeLmJobSpec;
+  readonly rag: RagJobSpec;
 }
 export type Arch = keyof JobSpecs;
 
@@ -63,6 +67,7 @@ export interface TrainerTypes {
   readonly icl: IclTrainer;
   readonly cot: CotTrainer;
   readonly moelm: MoeLmTrainer;
+  readonly rag: RagTrainer;
 }
 
 const count = (shapes: [string, number[]][]): number => shapes.reduce((s, [, sh]) => s + sh.reduce((a, b) => a * b, 1), 0);
@@ -111,6 +116,12 @@ export const TRAINERS: { readonly [A in Arch]: TrainerKind<JobSpecs[A], TrainerT
     steps: (s) => s.cfg.steps,
     // Counted FLOPs of a step: 3× forward (the others' 6·N is the same count for a dense model).
     costPerStep: (s) => 3 * forwardFlopsPerToken(moeLmModelConfig(s.cfg), s.cfg.context) * s.cfg.batch * s.cfg.context,
+  },
+  rag: {
+    fresh: (s, gemm) => new RagTrainer(s.cfg, gemm),
+    resume: (file, s, gemm) => RagTrainer.resume(file, s.cfg, gemm),
+    steps: (s) => s.cfg.steps,
+    costPerStep: (s) => 6 * activeParamCount(ragModelConfig(s.cfg)) * s.cfg.batch * (ragRowLength(s.cfg) - 1),
   },
 };
 
