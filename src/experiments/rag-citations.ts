@@ -123,7 +123,7 @@ export const ragCitations = defineExperiment({
     // Two-sentence documents and k = 2: rows of 146 characters where three passages of two sentences
     // take 204 and left no reading within the quick budget's steps (docs/experiments/rag-citations.md);
     // 400 entities: at 200, closed book memorised every decile from 70K parameters on in 3,000 steps.
-    quick: { params: { sizes: ['r15k', 'r35k', 'r70k', 'r170k', 'r470k'], entities: 400, relations: 4, zipf: 0.6, maxMentions: 24, sentencesPerDoc: 2, k: 2, steps: 3000, batch: 16, lr: 3e-3, evalPerDecile: 30, swapPerDecile: 15 }, expected: 'about 10 minutes on 2 cores (estimated from a measured 60-step run of this plan; not yet run)', expectedSeconds: 630, jobs: 2 },
+    quick: { params: { sizes: ['r15k', 'r35k', 'r70k', 'r170k', 'r470k'], entities: 400, relations: 4, zipf: 0.6, maxMentions: 24, sentencesPerDoc: 2, k: 2, steps: 3000, batch: 16, lr: 3e-3, evalPerDecile: 30, swapPerDecile: 15 }, expected: 'about 9 minutes on 2 cores (537 s measured)', expectedSeconds: 537, jobs: 2 },
     full: { params: { sizes: Object.keys(RAG_SIZES), entities: 800, relations: 4, zipf: 0.6, maxMentions: 40, sentencesPerDoc: 2, k: 2, steps: 4000, batch: 16, lr: 3e-3, evalPerDecile: 60, swapPerDecile: 30 }, expected: 'about 65 minutes on 2 cores (estimated from measured step times; not yet run)', expectedSeconds: 3900, jobs: 2 },
   },
   audit: { resamples: 500 },
