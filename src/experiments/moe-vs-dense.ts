@@ -78,7 +78,7 @@ export const moeVsDense = defineExperiment({
   budgets: {
     quick: {
       params: { sizes: ['d16', 'd24', 'd32', 'd48'], experts: [4, 8, 16], ablationSize: 'd32', ablationExperts: 8, alphas: [0, 0.001, 0.1], capacities: [1, 2], steps: 2000, batch: 32, context: 32, lr: 3e-3, evalEvery: 100, evalRows: 16, arithCount: 500 },
-      expected: 'about 9 minutes on 2 cores (estimated from measured 100- and 200-step runs of the same plan: 29 s and 60 s; see docs/experiments/moe-vs-dense.md)', expectedSeconds: 530, jobs: 2,
+      expected: 'about 3 minutes on 2 cores (161 s measured alone)', expectedSeconds: 161, jobs: 2,
     },
     full: {
       params: { sizes: ['d16', 'd24', 'd32', 'd48', 'd64', 'd96'], experts: [4, 8, 16], ablationSize: 'd48', ablationExperts: 8, alphas: [0, 0.001, 0.1], capacities: [1, 2], steps: 5000, batch: 32, context: 32, lr: 3e-3, evalEvery: 250, evalRows: 32, arithCount: 1000 },
