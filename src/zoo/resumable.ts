@@ -1,6 +1,6 @@
 import { existsSync, rmSync } from 'node:fs';
 import { DataError } from '../core/errors.js';
-import { loadCheckpoint, type CheckpointMeta } from './checkpoint.js';
+import { loadCheckpoint, saveCheckpoint, type CheckpointMeta } from './checkpoint.js';
 
 /** A trainer whose state is its step, a step function and a checkpoint writer. */
 export interface Resumable {
@@ -50,4 +50,9 @@ export function loadTrainingState(path: string, arch: NonNullable<CheckpointMeta
   const v = c.extra['adamw.v'];
   if (!m || !v || m.length !== c.params.length || v.length !== c.params.length) throw new DataError('not a valid checkpoint: no optimiser state of the model\'s size', { code: 'CHECKPOINT_CORRUPT', file: path });
   return { params: c.params, m, v, step: c.meta.step, meta: c.meta };
+}
+
+/** Writes a trainer's checkpoint with its AdamW moments under the names loadTrainingState reads (atomically). */
+export function saveTrainingState(file: string, params: Float32Array, meta: CheckpointMeta, m: Float32Array, v: Float32Array): void {
+  saveCheckpoint(file, params, meta, { 'adamw.m': m, 'adamw.v': v });
 }

@@ -8,8 +8,7 @@ import type { TrainSchedule } from './engine/adamw.js';
 import { lmStep } from './lm-step.js';
 import { CharTokenizer } from './char-tokenizer.js';
 import { Gpt, type GptConfig } from './gpt.js';
-import { saveCheckpoint } from './checkpoint.js';
-import { loadTrainingState } from './resumable.js';
+import { loadTrainingState, saveTrainingState } from './resumable.js';
 
 /**
  * Trains a GPT on n-digit arithmetic: sequences "a+b=" + the answer zero-padded to a fixed width +
@@ -142,7 +141,7 @@ export class ArithmeticTrainer {
 
   /** Writes the model, the optimiser moments and the run's settings (atomically). */
   save(file: string, extraMeta: Record<string, unknown> = {}): void {
-    saveCheckpoint(file, this.model.params, { config: this.model.config, step: this.step, train: this.cfg, task: { digits: this.cfg.digits, operation: this.cfg.operation }, ...extraMeta }, { 'adamw.m': this.m, 'adamw.v': this.v });
+    saveTrainingState(file, this.model.params, { config: this.model.config, step: this.step, train: this.cfg, task: { digits: this.cfg.digits, operation: this.cfg.operation }, ...extraMeta }, this.m, this.v);
   }
 
   /** A trainer continuing from a checkpoint; it must hold this configuration's GPT. */

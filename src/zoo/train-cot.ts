@@ -7,8 +7,7 @@ import type { TrainSchedule } from './engine/adamw.js';
 import { lmStep } from './lm-step.js';
 import { CharTokenizer } from './char-tokenizer.js';
 import { Gpt, type GptConfig } from './gpt.js';
-import { saveCheckpoint } from './checkpoint.js';
-import { loadTrainingState } from './resumable.js';
+import { loadTrainingState, saveTrainingState } from './resumable.js';
 
 /**
  * Trains a GPT on n-digit addition with n drawn uniformly from [minDigits, maxDigits] at every
@@ -96,7 +95,7 @@ export class CotTrainer {
 
   /** Writes the model, the optimiser moments, the run's settings and the tokenizer's alphabet (atomically). */
   save(file: string, extraMeta: Record<string, unknown> = {}): void {
-    saveCheckpoint(file, this.model.params, { config: this.model.config, step: this.step, train: this.cfg, alphabet: SCRATCHPAD_ALPHABET, ...extraMeta }, { 'adamw.m': this.m, 'adamw.v': this.v });
+    saveTrainingState(file, this.model.params, { config: this.model.config, step: this.step, train: this.cfg, alphabet: SCRATCHPAD_ALPHABET, ...extraMeta }, this.m, this.v);
   }
 
   static resume(file: string, cfg: CotTrainConfig, gemm: Gemm): CotTrainer {

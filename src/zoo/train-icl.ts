@@ -1,8 +1,7 @@
 import { makeRng, type Rng } from '../core/random/rng.js';
 import { deriveSeed } from '../core/random/derive-seed.js';
 import { samplePrompt, type IclPrompt, type MixtureComponent } from '../tasks/function-classes.js';
-import { saveCheckpoint } from './checkpoint.js';
-import { loadTrainingState } from './resumable.js';
+import { loadTrainingState, saveTrainingState } from './resumable.js';
 import { scheduledStep, type TrainSchedule } from './engine/adamw.js';
 import type { Gemm } from './engine/gemm.js';
 import { IclTransformer, iclTokens, type IclConfig } from './icl-transformer.js';
@@ -93,7 +92,7 @@ export class IclTrainer {
   }
 
   save(file: string, extraMeta: Record<string, unknown> = {}): void {
-    saveCheckpoint(file, this.model.params, { arch: 'icl', config: this.cfg.model, step: this.step, train: this.cfg, ...extraMeta }, { 'adamw.m': this.m, 'adamw.v': this.v });
+    saveTrainingState(file, this.model.params, { arch: 'icl', config: this.cfg.model, step: this.step, train: this.cfg, ...extraMeta }, this.m, this.v);
   }
 
   static resume(file: string, cfg: IclTrainConfig, gemm: Gemm): IclTrainer {

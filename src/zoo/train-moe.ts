@@ -5,11 +5,10 @@ import { DOMAIN_ALPHABET, DOMAINS, domainRow, heldOutAdditions } from '../tasks/
 import type { TrainSchedule } from './engine/adamw.js';
 import type { Gemm } from './engine/gemm.js';
 import { CharTokenizer } from './char-tokenizer.js';
-import { saveCheckpoint } from './checkpoint.js';
 import { generateBatch } from './generate.js';
 import { Gpt, type GptConfig } from './gpt.js';
 import { lmStep } from './lm-step.js';
-import { loadTrainingState } from './resumable.js';
+import { loadTrainingState, saveTrainingState } from './resumable.js';
 
 /**
  * Trains a GPT, dense or with mixture-of-experts blocks, on the four-domain character corpus
@@ -168,7 +167,7 @@ export class MoeLmTrainer {
   }
 
   save(file: string, extraMeta: Record<string, unknown> = {}): void {
-    saveCheckpoint(file, this.model.params, { config: this.model.config, step: this.step, train: this.cfg, seconds: this.seconds, history: this.history, ...extraMeta }, { 'adamw.m': this.m, 'adamw.v': this.v });
+    saveTrainingState(file, this.model.params, { config: this.model.config, step: this.step, train: this.cfg, seconds: this.seconds, history: this.history, ...extraMeta }, this.m, this.v);
   }
 
   /** Continues from a checkpoint: parameters, moments, the step and curve, and the batch stream replayed to that step. */

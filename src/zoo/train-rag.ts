@@ -8,8 +8,7 @@ import type { TrainSchedule } from './engine/adamw.js';
 import { lmStep } from './lm-step.js';
 import { CharTokenizer } from './char-tokenizer.js';
 import { Gpt, type GptConfig } from './gpt.js';
-import { saveCheckpoint } from './checkpoint.js';
-import { loadTrainingState } from './resumable.js';
+import { loadTrainingState, saveTrainingState } from './resumable.js';
 
 /**
  * Trains a GPT on the fact world (tasks/fact-world.ts), one of two ways. Closed book: language
@@ -145,7 +144,7 @@ export class RagTrainer {
   }
 
   save(file: string, extraMeta: Record<string, unknown> = {}): void {
-    saveCheckpoint(file, this.model.params, { config: this.model.config, step: this.step, train: this.cfg, alphabet: RAG_ALPHABET, ...extraMeta }, { 'adamw.m': this.m, 'adamw.v': this.v });
+    saveTrainingState(file, this.model.params, { config: this.model.config, step: this.step, train: this.cfg, alphabet: RAG_ALPHABET, ...extraMeta }, this.m, this.v);
   }
 
   static resume(file: string, cfg: RagTrainConfig, gemm: Gemm): RagTrainer {

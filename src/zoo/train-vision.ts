@@ -2,8 +2,8 @@ import { makeRng, type Rng } from '../core/random/rng.js';
 import { deriveSeed } from '../core/random/derive-seed.js';
 import { MNIST_PIXELS, type MnistSet } from '../tasks/mnist.js';
 import { Autoencoder, type AutoencoderConfig } from './autoencoder.js';
-import { saveCheckpoint } from './checkpoint.js';
-import { loadTrainingState } from './resumable.js';
+import { loadTrainingState, saveTrainingState } from './resumable.js';
+import type { CheckpointMeta } from './checkpoint.js';
 import { scheduledStep, type TrainSchedule } from './engine/adamw.js';
 import type { Gemm } from './engine/gemm.js';
 import { Lenet, type LenetConfig } from './lenet.js';
@@ -99,7 +99,7 @@ export class VisionTrainer {
   /** Writes the model, the optimiser moments and the run's settings (atomically). */
   save(file: string, extraMeta: Record<string, unknown> = {}): void {
     const meta = { ...this.spec, step: this.step, train: this.cfg, ...extraMeta };
-    saveCheckpoint(file, this.model.params, meta as Parameters<typeof saveCheckpoint>[2], { 'adamw.m': this.m, 'adamw.v': this.v });
+    saveTrainingState(file, this.model.params, meta as CheckpointMeta, this.m, this.v);
   }
 
   /** A trainer continuing from a checkpoint; it must hold this spec's architecture and configuration. */
