@@ -60,7 +60,7 @@ export function asymptoteFromSums(n: number, sg: number, sgg: number, sy: number
   return { p: cb, q: 0, rss: Math.max(syy - 2 * cb * sy + n * cb * cb, 0) };
 }
 
-/** Only the RSS of asymptoteFromSums, allocation-free: the profile in prediction-interval.ts calls it ~10⁴ times an interval. */
+/** Only the RSS of asymptoteFromSums, allocation-free: the power law's exponent search and the profile in prediction-interval.ts call it ~60 times a fit and ~10⁴ times an interval. */
 export function asymptoteRssFromSums(n: number, sg: number, sgg: number, sy: number, sgy: number, syy: number, l: number, h: number): number {
   const vgg = sgg - (sg * sg) / n;
   if (vgg > 1e-300 * n) {
@@ -114,41 +114,10 @@ export function fitTwoLevelsBounded(g: ArrayLike<number>, y: ArrayLike<number>, 
   return { p: best.p + my, q: best.q + my, rss: Math.max(best.rss, 0) };
 }
 
-/** Only the RSS of fitAsymptoteBounded, allocation-free: the power law's exponent search calls it ~60 times a fit. */
-export function asymptoteRss(g: ArrayLike<number>, y: ArrayLike<number>, lo: number, hi: number): number {
-  const n = y.length;
-  let my = 0;
-  for (let i = 0; i < n; i++) my += y[i]!;
-  my /= n;
-  let sg = 0, sgg = 0, sgy = 0, syy = 0, sy = 0;
-  for (let i = 0; i < n; i++) {
-    const gi = g[i]!;
-    const yi = y[i]! - my;
-    sg += gi; sgg += gi * gi; sgy += gi * yi; syy += yi * yi; sy += yi;
-  }
-  return asymptoteRssFromSums(n, sg, sgg, sy, sgy, syy, lo - my, hi - my);
-}
-
-/** Only the RSS of fitTwoLevelsBounded, allocation-free. */
-export function twoLevelsRss(g: ArrayLike<number>, y: ArrayLike<number>, lo: number, hi: number): number {
-  const n = y.length;
-  let my = 0;
-  for (let i = 0; i < n; i++) my += y[i]!;
-  my /= n;
-  let suu = 0, sug = 0, sgg = 0, suy = 0, sgy = 0, syy = 0;
-  for (let i = 0; i < n; i++) {
-    const gi = g[i]!;
-    const ui = 1 - gi;
-    const yi = y[i]! - my;
-    suu += ui * ui; sug += ui * gi; sgg += gi * gi; suy += ui * yi; sgy += gi * yi; syy += yi * yi;
-  }
-  return twoLevelsRssFromSums(suu, sug, sgg, suy, sgy, syy, lo - my, hi - my);
-}
-
 /**
- * The same from the sums over the points of u² , u·g, g², u·y, g·y and y² (u = 1 − g, y and the
- * bounds l, h centred on ȳ): the logistic's search (~180 evaluations a fit) forms them in the loop
- * that computes g, with ȳ and Σy² taken once.
+ * The RSS of fitTwoLevelsBounded from the sums over the points of u², u·g, g², u·y, g·y and y²
+ * (u = 1 − g, y and the bounds l, h centred on ȳ), allocation-free: the logistic's search (~150
+ * evaluations a fit) forms them in the loop that computes g, with ȳ and Σy² taken once.
  */
 export function twoLevelsRssFromSums(suu: number, sug: number, sgg: number, suy: number, sgy: number, syy: number, l: number, h: number): number {
   const det = suu * sgg - sug * sug;

@@ -44,7 +44,7 @@ export function fitPower(
   // Searched in t = ln(−b): exponents from −0.01 to −3 span 2.5 orders of magnitude.
   const tLo = Math.log(-B_MAX);
   const tHi = Math.log(-B_MIN);
-  // y centred once; each evaluation forms the basis and its sums in one pass (asymptoteRss's arithmetic, in its order).
+  // y centred once; each evaluation forms the basis and its sums in one pass (asymptoteFromSums's sums, in fitAsymptoteBounded's order).
   let my = 0;
   for (let i = 0; i < n; i++) my += y[i]!;
   my /= n;

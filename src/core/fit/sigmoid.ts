@@ -42,7 +42,7 @@ export function fitSigmoid(
   const midLo = xMin - 0.5 * span;
   const midHi = xMax + 0.5 * span;
   const g = new Float64Array(n);
-  // y centred once; each evaluation forms the basis and its sums in one pass (twoLevelsRss's arithmetic, in its order).
+  // y centred once; each evaluation forms the basis and its sums in one pass (fitTwoLevelsBounded's sums, in its order).
   let my = 0;
   for (let i = 0; i < n; i++) my += y[i]!;
   my /= n;
