@@ -6,6 +6,7 @@
 #include <node_api.h>
 #include <cblas.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <pthread.h>
@@ -483,6 +484,15 @@ static int arg_i32arr(napi_env env, napi_value v, int32_t **p, size_t *n) {
   return 1;
 }
 
+// An Int32Array argument holding at least `need` elements; otherwise a thrown error naming it, and NULL.
+static int32_t *need_i32(napi_env env, napi_value v, size_t need, const char *name) {
+  int32_t *p; size_t n;
+  char msg[96];
+  if (!arg_i32arr(env, v, &p, &n)) { snprintf(msg, sizeof msg, "kernel: %s must be an Int32Array", name); napi_throw_type_error(env, NULL, msg); return NULL; }
+  if (n < need) { snprintf(msg, sizeof msg, "kernel: %s is smaller than the shapes say", name); napi_throw_range_error(env, NULL, msg); return NULL; }
+  return p;
+}
+
 // One image's (Cin·K·K, Ho·Wo) column matrix, zero outside the padded border.
 static void im2col(float *cols, const float *x, int32_t Cin, int32_t H, int32_t W, int32_t K, int32_t P, int32_t Ho, int32_t Wo) {
   size_t r = 0;
@@ -627,12 +637,11 @@ static napi_value conv2d_backward(napi_env env, napi_callback_info info) {
 // maxpoolForward(out, argmax (Int32Array), x, BC, H, W): 2×2, stride 2; the first maximum wins ties
 static napi_value maxpool_forward(napi_env env, napi_callback_info info) {
   ARGS(6) ARG_F(0, out, 0) ARG_F(2, x, 0) ARG_I(3, BC) ARG_I(4, H) ARG_I(5, W)
-  int32_t *arg; size_t argLen;
-  if (!arg_i32arr(env, a[1], &arg, &argLen)) { napi_throw_type_error(env, NULL, "kernel: argmax must be an Int32Array"); return NULL; }
   if (H % 2 || W % 2) { napi_throw_range_error(env, NULL, "maxpoolForward: 2x2 pooling needs even sides"); return NULL; }
   int32_t Ho = H / 2, Wo = W / 2;
   NEED(out, (size_t)BC * Ho * Wo) NEED(x, (size_t)BC * H * W)
-  if (argLen < (size_t)BC * Ho * Wo) { napi_throw_range_error(env, NULL, "kernel: argmax is smaller than the shapes say"); return NULL; }
+  int32_t *arg = need_i32(env, a[1], (size_t)BC * Ho * Wo, "argmax");
+  if (!arg) return NULL;
   for (int32_t p = 0; p < BC; p++)
     for (int32_t i = 0; i < Ho; i++)
       for (int32_t j = 0; j < Wo; j++) {
@@ -650,10 +659,9 @@ static napi_value maxpool_forward(napi_env env, napi_callback_info info) {
 // maxpoolBackward(dx, dout, argmax, n): accumulates each window's gradient into dx at its maximum
 static napi_value maxpool_backward(napi_env env, napi_callback_info info) {
   ARGS(4) ARG_F(0, dx, 0) ARG_F(1, dout, 0) ARG_I(3, n)
-  int32_t *arg; size_t argLen;
-  if (!arg_i32arr(env, a[2], &arg, &argLen)) { napi_throw_type_error(env, NULL, "kernel: argmax must be an Int32Array"); return NULL; }
   NEED(dout, n)
-  if (argLen < (size_t)n) { napi_throw_range_error(env, NULL, "kernel: argmax is smaller than the shapes say"); return NULL; }
+  int32_t *arg = need_i32(env, a[2], (size_t)n, "argmax");
+  if (!arg) return NULL;
   for (int32_t o = 0; o < n; o++) {
     if (arg[o] < 0 || (size_t)arg[o] >= dx.n) { napi_throw_range_error(env, NULL, "maxpoolBackward: an argmax index is outside dx"); return NULL; }
     dx.p[arg[o]] += dout.p[o];
@@ -722,10 +730,9 @@ static napi_value attention_decode(napi_env env, napi_callback_info info) {
 // crossEntropyForward(probs, logits, targets, N, V) → mean loss over targets ≥ 0; softmax fused in
 static napi_value cross_entropy_forward(napi_env env, napi_callback_info info) {
   ARGS(5) ARG_F(0, probs, 0) ARG_F(1, logits, 0) ARG_I(3, N) ARG_I(4, V)
-  int32_t *tg; size_t nT;
-  if (!arg_i32arr(env, a[2], &tg, &nT)) { napi_throw_type_error(env, NULL, "kernel: targets must be an Int32Array"); return NULL; }
   NEED(probs, (size_t)N * V) NEED(logits, (size_t)N * V)
-  if (nT < (size_t)N) { napi_throw_range_error(env, NULL, "kernel: targets is smaller than the shapes say"); return NULL; }
+  int32_t *tg = need_i32(env, a[2], (size_t)N, "targets");
+  if (!tg) return NULL;
   double loss = 0; int64_t count = 0;
   for (int32_t i = 0; i < N; i++) {
     float *pr = probs.p + (size_t)i * V;
@@ -746,10 +753,9 @@ static napi_value cross_entropy_forward(napi_env env, napi_callback_info info) {
 // crossEntropyBackward(dlogits, probs, targets, N, V): accumulates (p − onehot)/count on counted rows
 static napi_value cross_entropy_backward(napi_env env, napi_callback_info info) {
   ARGS(5) ARG_F(0, dl, 0) ARG_F(1, probs, 0) ARG_I(3, N) ARG_I(4, V)
-  int32_t *tg; size_t nT;
-  if (!arg_i32arr(env, a[2], &tg, &nT)) { napi_throw_type_error(env, NULL, "kernel: targets must be an Int32Array"); return NULL; }
   NEED(dl, (size_t)N * V) NEED(probs, (size_t)N * V)
-  if (nT < (size_t)N) { napi_throw_range_error(env, NULL, "kernel: targets is smaller than the shapes say"); return NULL; }
+  int32_t *tg = need_i32(env, a[2], (size_t)N, "targets");
+  if (!tg) return NULL;
   int64_t count = 0;
   for (int32_t i = 0; i < N; i++) if (tg[i] >= 0) count++;
   if (!count) return NULL;
