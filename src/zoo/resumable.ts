@@ -56,3 +56,16 @@ export function loadTrainingState(path: string, arch: NonNullable<CheckpointMeta
 export function saveTrainingState(file: string, params: Float32Array, meta: CheckpointMeta, m: Float32Array, v: Float32Array): void {
   saveCheckpoint(file, params, meta, { 'adamw.m': m, 'adamw.v': v });
 }
+
+/** A trainer resumed from its checkpoint: built on the saved parameters, then its moments and step restored. */
+export function resumeTrainer<T extends { restore(step: number, m: Float32Array, v: Float32Array): void }>(
+  file: string,
+  arch: NonNullable<CheckpointMeta['arch']>,
+  config: unknown,
+  make: (params: Float32Array) => T,
+): T {
+  const st = loadTrainingState(file, arch, config);
+  const t = make(st.params);
+  t.restore(st.step, st.m, st.v);
+  return t;
+}

@@ -8,7 +8,7 @@ import type { TrainSchedule } from './engine/adamw.js';
 import { lmStep } from './lm-step.js';
 import { CharTokenizer } from './char-tokenizer.js';
 import { Gpt, type GptConfig } from './gpt.js';
-import { loadTrainingState, saveTrainingState } from './resumable.js';
+import { resumeTrainer, saveTrainingState } from './resumable.js';
 
 /**
  * Trains a GPT on n-digit arithmetic: sequences "a+b=" + the answer zero-padded to a fixed width +
@@ -146,9 +146,6 @@ export class ArithmeticTrainer {
 
   /** A trainer continuing from a checkpoint; it must hold this configuration's GPT. */
   static resume(file: string, cfg: ArithTrainConfig, gemm: Gemm): ArithmeticTrainer {
-    const st = loadTrainingState(file, 'gpt', arithModelConfig(cfg));
-    const t = new ArithmeticTrainer(cfg, gemm, st.params);
-    t.restore(st.step, st.m, st.v);
-    return t;
+    return resumeTrainer(file, 'gpt', arithModelConfig(cfg), (params) => new ArithmeticTrainer(cfg, gemm, params));
   }
 }

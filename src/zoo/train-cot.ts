@@ -7,7 +7,7 @@ import type { TrainSchedule } from './engine/adamw.js';
 import { lmStep } from './lm-step.js';
 import { CharTokenizer } from './char-tokenizer.js';
 import { Gpt, type GptConfig } from './gpt.js';
-import { loadTrainingState, saveTrainingState } from './resumable.js';
+import { resumeTrainer, saveTrainingState } from './resumable.js';
 
 /**
  * Trains a GPT on n-digit addition with n drawn uniformly from [minDigits, maxDigits] at every
@@ -99,9 +99,6 @@ export class CotTrainer {
   }
 
   static resume(file: string, cfg: CotTrainConfig, gemm: Gemm): CotTrainer {
-    const st = loadTrainingState(file, 'gpt', cotModelConfig(cfg));
-    const t = new CotTrainer(cfg, gemm, st.params);
-    t.restore(st.step, st.m, st.v);
-    return t;
+    return resumeTrainer(file, 'gpt', cotModelConfig(cfg), (params) => new CotTrainer(cfg, gemm, params));
   }
 }

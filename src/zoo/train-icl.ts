@@ -1,7 +1,7 @@
 import { makeRng, type Rng } from '../core/random/rng.js';
 import { deriveSeed } from '../core/random/derive-seed.js';
 import { samplePrompt, type IclPrompt, type MixtureComponent } from '../tasks/function-classes.js';
-import { loadTrainingState, saveTrainingState } from './resumable.js';
+import { resumeTrainer, saveTrainingState } from './resumable.js';
 import { scheduledStep, type TrainSchedule } from './engine/adamw.js';
 import type { Gemm } from './engine/gemm.js';
 import { IclTransformer, iclTokens, type IclConfig } from './icl-transformer.js';
@@ -96,9 +96,6 @@ export class IclTrainer {
   }
 
   static resume(file: string, cfg: IclTrainConfig, gemm: Gemm): IclTrainer {
-    const st = loadTrainingState(file, 'icl', cfg.model);
-    const t = new IclTrainer(cfg, gemm, st.params);
-    t.restore(st.step, st.m, st.v);
-    return t;
+    return resumeTrainer(file, 'icl', cfg.model, (params) => new IclTrainer(cfg, gemm, params));
   }
 }

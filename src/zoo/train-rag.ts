@@ -8,7 +8,7 @@ import type { TrainSchedule } from './engine/adamw.js';
 import { lmStep } from './lm-step.js';
 import { CharTokenizer } from './char-tokenizer.js';
 import { Gpt, type GptConfig } from './gpt.js';
-import { loadTrainingState, saveTrainingState } from './resumable.js';
+import { resumeTrainer, saveTrainingState } from './resumable.js';
 
 /**
  * Trains a GPT on the fact world (tasks/fact-world.ts), one of two ways. Closed book: language
@@ -148,9 +148,6 @@ export class RagTrainer {
   }
 
   static resume(file: string, cfg: RagTrainConfig, gemm: Gemm): RagTrainer {
-    const st = loadTrainingState(file, 'gpt', ragModelConfig(cfg));
-    const t = new RagTrainer(cfg, gemm, st.params);
-    t.restore(st.step, st.m, st.v);
-    return t;
+    return resumeTrainer(file, 'gpt', ragModelConfig(cfg), (params) => new RagTrainer(cfg, gemm, params));
   }
 }

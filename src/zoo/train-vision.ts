@@ -2,7 +2,7 @@ import { makeRng, type Rng } from '../core/random/rng.js';
 import { deriveSeed } from '../core/random/derive-seed.js';
 import { MNIST_PIXELS, type MnistSet } from '../tasks/mnist.js';
 import { Autoencoder, type AutoencoderConfig } from './autoencoder.js';
-import { loadTrainingState, saveTrainingState } from './resumable.js';
+import { resumeTrainer, saveTrainingState } from './resumable.js';
 import type { CheckpointMeta } from './checkpoint.js';
 import { scheduledStep, type TrainSchedule } from './engine/adamw.js';
 import type { Gemm } from './engine/gemm.js';
@@ -104,9 +104,6 @@ export class VisionTrainer {
 
   /** A trainer continuing from a checkpoint; it must hold this spec's architecture and configuration. */
   static resume(file: string, spec: VisionSpec, cfg: VisionTrainConfig, train: MnistSet, gemm: Gemm): VisionTrainer {
-    const st = loadTrainingState(file, spec.arch, spec.config);
-    const t = new VisionTrainer(spec, cfg, train, gemm, st.params);
-    t.restore(st.step, st.m, st.v);
-    return t;
+    return resumeTrainer(file, spec.arch, spec.config, (params) => new VisionTrainer(spec, cfg, train, gemm, params));
   }
 }
