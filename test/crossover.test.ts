@@ -43,7 +43,7 @@ describe('audit --compare on a synthetic pair with a known crossing', () => {
   it('the table says who overtakes whom, and where', () => {
     const t = emergence(['audit', synthetic, '--compare', 'prompting=direct,cot', '--quiet', '--resamples', '200', '--detail']);
     expect(t.code).toBe(0);
-    expect(t.stdout).toMatch(/^F\s+arith\s+exact_match\s+9\s+100M–1T\s+-0\.3 → 0\.1\s+\+0\.1 ±\S+\s+cot overtakes direct at 100B \[\S+, \S+\]\s+\d+%$/m);
+    expect(t.stdout).toMatch(/^F\s+arith\s+exact_match\s+9\s+100M–1T\s+-0\.3 → 0\.1\s+\+0\.1 ±\S+\s+cot overtakes direct at 100B \[\S+, \S+\], between the models of \S+ and \S+\s+\d+%$/m);
     expect(t.stdout).toMatch(/fits: direct linear \(R² 1\), cot linear \(R² 1\)/);
   });
 });

@@ -26,8 +26,12 @@ const fmtParams = (p: number | null, side: string): string => (p === null ? side
 /** One sentence on a crossover result. */
 export function describeCrossover(what: string, r: CrossoverResult): string {
   if (r.outcome === 'too_few_points') return `${what}: too few sizes for a crossover.`;
-  if (r.outcome === 'never_crosses') return `${what}: the curves never cross between ${fmtParams(r.range[0], '')} and ${fmtParams(r.range[1], '')} parameters; ${r.ahead === 'b' ? 'the scratchpad is ahead throughout' : r.ahead === 'a' ? 'direct answers are ahead throughout' : 'they tie'}.`;
-  const parts = r.crossings.map((c) => `${c.direction === 'b_overtakes_a' ? 'the scratchpad overtakes direct answers' : 'direct answers overtake the scratchpad'} at ${fmtParams(c.params, '')} parameters (90% interval ${fmtParams(c.interval.low, 'below the range')} to ${fmtParams(c.interval.high, 'beyond the range')}; ${Math.round(100 * c.support)}% of resamples cross this way)`);
+  if (r.outcome === 'never_crosses') return `${what}: the curves never cross between ${fmtParams(r.range[0], '')} and ${fmtParams(r.range[1], '')} parameters; ${r.ahead === 'b' ? 'the scratchpad is ahead wherever they differ' : r.ahead === 'a' ? 'direct answers are ahead wherever they differ' : 'they tie within the items\' noise throughout'}.`;
+  const verb = (c: CrossoverResult['crossings'][number]): string =>
+    c.kind === 'onset'
+      ? (c.direction === 'b_overtakes_a' ? 'tied within the items\' noise just below, the scratchpad leads direct answers from' : 'tied within the items\' noise just below, direct answers lead the scratchpad from')
+      : (c.direction === 'b_overtakes_a' ? 'the scratchpad overtakes direct answers' : 'direct answers overtake the scratchpad');
+  const parts = r.crossings.map((c) => `${verb(c)}${c.kind === 'onset' ? '' : ' at'} ${fmtParams(c.params, '')} parameters (90% interval ${fmtParams(c.interval.low, 'below the range')} to ${fmtParams(c.interval.high, 'beyond the range')}; ${Math.round(100 * c.support)}% of resamples cross this way; between the sizes of ${fmtParams(c.between[0], '')} and ${fmtParams(c.between[1], '')})`);
   return `${what}: ${r.outcome === 'crosses_multiple' ? 'the curves cross more than once: ' : ''}${parts.join('; ')}.`;
 }
 

@@ -1,5 +1,5 @@
 import type { CrossoverDocument, CrossoverEntry } from './crossover-document.js';
-import type { Crossing } from '../core/crossover/crossover.js';
+import { outcomePhrase } from '../core/crossover/describe.js';
 import { fmtNum, fmtParams } from './format.js';
 
 type Row = string[];
@@ -13,29 +13,9 @@ function render(header: Row, rows: Row[], rightAlign: ReadonlySet<number>): stri
 const shots = (s: number | null): string => (s === null ? '' : ` (${s}-shot)`);
 const sizes = (e: CrossoverEntry): number => Math.min(e.a.points.length, e.b.points.length);
 
-function intervalText(c: Crossing, range: readonly [number, number]): string {
-  const lo = c.interval.low === null ? `<${fmtParams(range[0])}` : fmtParams(c.interval.low);
-  const hi = c.interval.high === null ? `>${fmtParams(range[1])}` : fmtParams(c.interval.high);
-  return `[${lo}, ${hi}]`;
-}
-
-/** "cot overtakes direct at 62B [30B, 120B]", "direct ahead throughout", … */
+/** "cot overtakes direct at 62B [30B, 120B]", "direct ahead wherever they differ", … */
 export function crossoverText(e: CrossoverEntry, doc: Pick<CrossoverDocument, 'compare'>): string {
-  const { a, b } = doc.compare;
-  const r = e.result;
-  const who = (c: Crossing): string => (c.direction === 'b_overtakes_a' ? `${b} overtakes ${a}` : `${a} overtakes ${b}`);
-  switch (r.outcome) {
-    case 'too_few_points':
-      return 'too few points';
-    case 'never_crosses':
-      return r.ahead === null ? 'tied throughout' : `never crosses in range: ${r.ahead === 'b' ? b : a} ahead throughout`;
-    case 'crosses': {
-      const c = r.crossings[0]!;
-      return `${who(c)} at ${fmtParams(c.params)} ${intervalText(c, r.range)}`;
-    }
-    case 'crosses_multiple':
-      return `crosses ${r.crossings.length}×: ${r.crossings.map((c) => `${who(c)} at ${fmtParams(c.params)} ${intervalText(c, r.range)}`).join('; ')}`;
-  }
+  return outcomePhrase(e.result, doc.compare, fmtParams);
 }
 
 /** The terminal table of `emergence audit --compare`: one row per pair, then (with detail) the evidence. */

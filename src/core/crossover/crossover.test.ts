@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { Curve, CurvePoint } from '../types.js';
-import { crossoverOfCurves, crossoverOfSamples, quantileWithInfinities, type ItemVariant } from './crossover.js';
+import { crossoverOfCurves, crossoverOfSamples, itemDiffSe, quantileWithInfinities, type ItemVariant } from './crossover.js';
 import { signChanges } from './roots.js';
+import { judgeCrossings } from './judge.js';
 import { pairCurves, parseCompareSpec, type CompareSpec } from './pair.js';
 import { makeRng } from '../random/rng.js';
 
@@ -26,6 +27,53 @@ describe('signChanges', () => {
     expect(signChanges(() => 0, 0, 1, 1e-9)).toEqual({ roots: [], sign: 0 });
     expect(signChanges((x) => 1 + x, 0, 1, 1e-9).sign).toBe(1);
     expect(signChanges((x) => -1 - x, 0, 1, 1e-9).sign).toBe(-1);
+  });
+});
+
+describe('judgeCrossings: leads and ties at the shared models', () => {
+  const pts = (ds: readonly number[], band = 0.01) => ds.map((d, k) => ({ x: k, d, band }));
+  const none = () => 0;
+  it('ties at the floor, then a lead: an onset in the last tie → lead step, where the fitted lead meets the band', () => {
+    // d = 0.02 (x − 1.5) between the tie at x = 1 and the lead at x = 2 meets 0.01 at x = 2.
+    const j = judgeCrossings(pts([0.004, -0.006, 0.03, 0.2]), (x) => 0.02 * (x - 1) - 0.001, () => 0.01);
+    expect(j.crossings).toEqual([{ x: expect.closeTo(1.55, 9), between: [1, 2], direction: 'b_overtakes_a', kind: 'onset' }]);
+    expect(j.sign).toBe(1);
+  });
+  it('a fitted dip below zero between tied models is no crossing (the fit is not the data)', () => {
+    const j = judgeCrossings(pts([0.008, -0.005, 0.3]), (x) => (x < 1.2 ? -0.03 : 0.3 * (x - 1.2)), () => 0.01);
+    expect(j.crossings.map((c) => c.kind)).toEqual(['onset']);
+  });
+  it('floor noise that pokes out and falls back is skipped: the onset is the last exit', () => {
+    const j = judgeCrossings(pts([0, 0.02, 0, 0, 0.2]), none, () => 0.01);
+    // No fitted root: linear in (d − band) between x = 3 (−0.01) and x = 4 (0.19).
+    expect(j.crossings).toEqual([{ x: expect.closeTo(3.05, 9), between: [3, 4], direction: 'b_overtakes_a', kind: 'onset' }]);
+  });
+  it('leads of opposite sign with ties between: a sign change at the fitted root, else at the interpolated one', () => {
+    const fit = (x: number): number => 0.1 * (x - 1.7);
+    expect(judgeCrossings(pts([-0.1, 0.005, 0.1]), fit, () => 0.01).crossings).toEqual([{ x: expect.closeTo(1.7, 9), between: [0, 2], direction: 'b_overtakes_a', kind: 'sign_change' }]);
+    expect(judgeCrossings(pts([0.1, 0.05, -0.3]), none, () => 0.01).crossings).toEqual([{ x: expect.closeTo(1 + 0.05 / 0.35, 9), between: [1, 2], direction: 'a_overtakes_b', kind: 'sign_change' }]);
+  });
+  it('ties everywhere: no crossing, sign 0; a lead from the smallest model on: no onset, that side ahead', () => {
+    expect(judgeCrossings(pts([0.001, -0.002, 0.003]), none, () => 0.01)).toEqual({ crossings: [], sign: 0 });
+    expect(judgeCrossings(pts([-0.1, -0.2, 0]), none, () => 0.01)).toEqual({ crossings: [], sign: -1 });
+  });
+  it('a lead, a tie, then the lead again: the onset of the final lead', () => {
+    const j = judgeCrossings(pts([0.1, 0, 0.2]), none, () => 0.01);
+    expect(j.crossings).toEqual([{ x: expect.closeTo(1.05, 9), between: [1, 2], direction: 'b_overtakes_a', kind: 'onset' }]);
+  });
+});
+
+describe('itemDiffSe', () => {
+  it('paired: the sd of the per-item differences over √m (numpy: np.std(b - a, ddof=1) / np.sqrt(m))', () => {
+    const a = [1, 0, 0, 1, 0, 0, 0, 1];
+    const b = [1, 1, 0, 1, 1, 0, 1, 1];
+    // b − a = [0,1,0,0,1,0,1,0]: mean 0.375, sample variance 0.267857…; /8 → se 0.182981…
+    expect(itemDiffSe(a, b, true)).toBeCloseTo(0.18298126367784995, 12);
+    // independent: sqrt(var(a)/8 + var(b)/8) = sqrt(0.267857/8 + 0.214286/8)
+    expect(itemDiffSe(a, b, false)).toBeCloseTo(0.2454951265154914, 12);
+  });
+  it('is floored at half an item on each side, so two curves at 0 of m still have a band', () => {
+    expect(itemDiffSe(new Float64Array(258), new Float64Array(258), true)).toBeCloseTo(Math.SQRT2 * 0.5 / 258, 15);
   });
 });
 
@@ -90,12 +138,13 @@ describe('crossoverOfCurves on synthetic pairs', () => {
       expect(Math.log10(high!)).toBeGreaterThan(exact[i]!);
     }
   });
-  it('a crossing the data cannot place gets an open-ended interval', () => {
-    // Slopes differ by 0.01/decade with stderr 0.05: the crossing at 10^10 is anyone's guess.
+  it('curves the data cannot tell apart are tied, not crossing', () => {
+    // Slopes differ by 0.01/decade with stderr 0.05: the difference (at most 0.02) is inside the
+    // band (1.645 · 0.05 · √2 = 0.116) everywhere, so no side leads and nothing crosses.
     const r = crossoverOfCurves(curve(xs, (x) => 0.3 + 0.05 * (x - 10), 0.05), curve(xs, (x) => 0.3 + 0.06 * (x - 10) + 0.0001, 0.05), { resamples: 300, seed: 4 });
-    const c = r.crossings[0];
-    if (c) expect(c.interval.low === null || c.interval.high === null).toBe(true);
-    else expect(r.bootstrap.outcomes.none).toBeLessThan(0.9);
+    expect(r.outcome).toBe('never_crosses');
+    expect(r.ahead).toBeNull();
+    expect(r.tie.band[0]!.halfWidth).toBeCloseTo(1.6448536269514722 * 0.05 * Math.SQRT2, 9);
   });
   it('matches models by name, and by params when the variants are two families with their own names', () => {
     const a = curve(xs, (x) => 0.1 + 0.05 * (x - 9));
@@ -134,6 +183,32 @@ describe('crossoverOfSamples', () => {
     expect(Math.abs(Math.log10(c.params) - 10)).toBeLessThan(0.3);
     expect(Math.log10(c.interval.low!)).toBeLessThan(10);
     expect(Math.log10(c.interval.high!)).toBeGreaterThan(10);
+  });
+  it('both at their floor, then B pulls ahead: an onset inside the range, not a crossing at floor noise', () => {
+    // The cot-crossover quick run's shape: 258 shared items; at the smallest size A 1 and B 3 right,
+    // at the next A ahead by a little (15 against 10), then B takes over; A stays at 5–14%.
+    const m = 258;
+    const items = (k: number, offset = 0): Float64Array => Float64Array.from({ length: m }, (_, i) => ((i + offset) % m < k ? 1 : 0));
+    const sizes = [15.5e3, 26.8e3, 41e3, 62e3, 110e3, 260e3, 1.05e6];
+    const aRight = [1, 15, 20, 25, 30, 33, 36];
+    const bRight = [3, 10, 133, 200, 240, 250, 255];
+    const A: ItemVariant = { higherIsBetter: true, points: sizes.map((p, i) => ({ model: `s${i}`, params: p, scores: items(aRight[i]!) })) };
+    const B: ItemVariant = { higherIsBetter: true, points: sizes.map((p, i) => ({ model: `s${i}`, params: p, scores: items(bRight[i]!, 7) })) };
+    const r = crossoverOfSamples(A, B, { resamples: 300, seed: 2 });
+    expect(r.outcome).toBe('crosses');
+    const c = r.crossings[0]!;
+    expect(c.direction).toBe('b_overtakes_a');
+    expect(c.kind).toBe('onset');
+    console.log(`floor then lead: onset at ${c.params.toFixed(0)} [${c.interval.low?.toFixed(0)}, ${c.interval.high?.toFixed(0)}], support ${c.support}`);
+    // Where the fitted lead leaves the band, between the two smallest sizes and the third; the
+    // interval closed on both sides: the data place it.
+    expect(c.params).toBeGreaterThan(sizes[0]!);
+    expect(c.params).toBeLessThan(sizes[2]!);
+    expect(c.interval.low).not.toBeNull();
+    expect(c.interval.high).not.toBeNull();
+    expect(c.interval.high!).toBeLessThan(sizes[3]!);
+    expect(c.between[0]).toBeCloseTo(sizes[1]!, 6);
+    expect(c.between[1]).toBeCloseTo(sizes[2]!, 6);
   });
   it('rejects a point with no items', () => {
     expect(() => crossoverOfSamples({ higherIsBetter: true, points: [{ model: 'x', params: 1, scores: [] }] }, { higherIsBetter: true, points: [] })).toThrow(/x: no item scores/);

@@ -3,7 +3,9 @@ import { bestFit, fitForms, predict } from '../fit/index.js';
 import { fitAffine } from '../fit/affine.js';
 import { makeRng, type Rng } from '../random/rng.js';
 import { deriveSeed } from '../random/derive-seed.js';
-import { signChanges, type CrossDirection } from './roots.js';
+import { normalQuantile } from '../stats/normal.js';
+import type { CrossDirection } from './roots.js';
+import { judgeCrossings, type CrossingKind, type JudgedCrossing, type JudgedPoint } from './judge.js';
 
 /**
  * Where one variant of a family overtakes another on the same task (chain of thought vs direct
@@ -22,6 +24,12 @@ import { signChanges, type CrossDirection } from './roots.js';
  * of the same-direction crossing nearest the estimate; a resample in which it does not occur is
  * censored to the side the resample says it lies on (B already ahead: below the range), so an
  * interval can be open-ended ("below the smallest model").
+ *
+ * Ties: where the fitted difference is within z·se of zero (se the observed difference's standard
+ * error at the shared models, interpolated in log params; z the interval's own level), the curves
+ * are tied, not crossing. Two curves both at their floor (3 of 258 items against 1 of 258) differ by
+ * noise, and a sign change of their fits there is not a crossing. When the range starts tied and one
+ * variant then leads to the end, the answer is an onset: the size where its lead leaves the band.
  */
 
 export type CrossoverOutcome = 'crosses' | 'never_crosses' | 'crosses_multiple' | 'too_few_points';
@@ -33,11 +41,20 @@ export interface CrossingInterval {
   readonly high: number | null;
 }
 
+export type { CrossingKind } from './judge.js';
+
 export interface Crossing {
-  /** Params where the fitted difference changes sign. */
+  /** Params where the fitted difference changes sign (a sign change) or leaves the tie band (an onset). */
   readonly params: number;
   readonly direction: CrossDirection;
+  /** sign_change: one variant leads, then the other; onset: tied (within noise) below, then one leads. */
+  readonly kind: CrossingKind;
   readonly interval: CrossingInterval;
+  /**
+   * The two shared models it lies between (params): what the ladder resolves by itself. The
+   * interval is the fitted forms' between those rungs, so it can be narrower than this.
+   */
+  readonly between: readonly [number, number];
   /** Share of resamples that have a crossing in this direction inside the range. */
   readonly support: number;
 }
@@ -71,6 +88,8 @@ export interface CrossoverResult {
   readonly trend: { readonly slopePerDecade: number; readonly slopeSe: number } | null;
   /** The fitted difference on a grid over the range, for plots. */
   readonly fitted: readonly { readonly params: number; readonly diff: number }[];
+  /** The tie band: |difference| within halfWidth (z · its standard error) at each shared model is a tie. */
+  readonly tie: { readonly z: number; readonly band: readonly { readonly params: number; readonly halfWidth: number }[] };
   readonly bootstrap: {
     readonly resamples: number;
     readonly level: number;
@@ -106,6 +125,9 @@ export interface ItemVariant {
   readonly higherIsBetter: boolean;
   readonly points: readonly ItemPoint[];
 }
+
+/** The standard error of the observed difference between point i of A and point j of B. */
+type PairSe = (i: number, j: number) => number;
 
 interface Series {
   readonly models: readonly string[];
@@ -165,7 +187,8 @@ export function crossoverOfCurves(a: Curve, b: Curve, opts: CrossoverOptions = {
     for (let i = 0; i < yA.length; i++) yA[i] = sa.y[i]! + na.sd[i]! * rng.normal();
     for (let i = 0; i < yB.length; i++) yB[i] = sb.y[i]! + nb.sd[i]! * rng.normal();
   };
-  return analyse(sa, sb, a.higherIsBetter, resample, 'point_errors', { a: na.sources, b: nb.sources }, opts);
+  const pairSe: PairSe = (i, j) => Math.hypot(na.sd[i]!, nb.sd[j]!);
+  return analyse(sa, sb, a.higherIsBetter, resample, pairSe, 'point_errors', { a: na.sources, b: nb.sources }, opts);
 }
 
 /** The crossover from per-item scores: the bootstrap resamples test items. */
@@ -205,7 +228,30 @@ export function crossoverOfSamples(a: ItemVariant, b: ItemVariant, opts: Crossov
     fill(rng, scoresA, yA);
     fill(rng, scoresB, yB);
   };
-  return analyse(sa, sb, a.higherIsBetter, resample, 'items', { a: ['items'], b: ['items'] }, opts);
+  const pairSe: PairSe = (i, j) => itemDiffSe(scoresA[i]!, scoresB[j]!, shared);
+  return analyse(sa, sb, a.higherIsBetter, resample, pairSe, 'items', { a: ['items'], b: ['items'] }, opts);
+}
+
+/**
+ * The standard error of mean(B) − mean(A) over items: paired when both scored the same items, else
+ * independent. Floored at half an item on each side (√2 · 0.5/m), as pointNoise floors a 0/n point,
+ * so two curves both at 0 of m still have a band.
+ */
+export function itemDiffSe(a: ArrayLike<number>, b: ArrayLike<number>, paired: boolean): number {
+  const m = Math.min(a.length, b.length);
+  const floor = (Math.SQRT2 * 0.5) / m;
+  const varOf = (get: (k: number) => number, n: number): number => {
+    let mean = 0;
+    for (let k = 0; k < n; k++) mean += get(k);
+    mean /= n;
+    let ss = 0;
+    for (let k = 0; k < n; k++) ss += (get(k) - mean) ** 2;
+    return n > 1 ? ss / (n - 1) : 0;
+  };
+  const se = paired && a.length === b.length
+    ? Math.sqrt(varOf((k) => b[k]! - a[k]!, m) / m)
+    : Math.sqrt(varOf((k) => a[k]!, a.length) / a.length + varOf((k) => b[k]!, b.length) / b.length);
+  return Math.max(se, floor);
 }
 
 /** Each point's standard error and where it came from (see the file's comment). */
@@ -243,6 +289,7 @@ function analyse(
   sb: Series,
   higherIsBetter: boolean,
   resample: Resampler,
+  pairSe: PairSe,
   over: 'items' | 'point_errors',
   noise: { a: readonly NoiseSource[]; b: readonly NoiseSource[] },
   opts: CrossoverOptions,
@@ -256,26 +303,37 @@ function analyse(
   const orient = higherIsBetter ? 1 : -1;
   const lo = Math.max(sa.x[0] ?? Infinity, sb.x[0] ?? Infinity);
   const hi = Math.min(sa.x[sa.x.length - 1] ?? -Infinity, sb.x[sb.x.length - 1] ?? -Infinity);
-  const observed = matchPoints(sa, sb, orient);
+  const matched = matchPoints(sa, sb, orient);
+  const observed = matched.map((m) => m.point);
   const trend = trendOf(observed);
+  const z = normalQuantile(0.5 + level / 2);
+  const bandAt = matched.map((m) => ({ x: Math.log10(m.point.params), halfWidth: z * pairSe(m.i, m.j) }));
+  const tie = { z, band: bandAt.map((b) => ({ params: 10 ** b.x, halfWidth: b.halfWidth })) };
   const bootstrap = { resamples: B, level, seed, over, noise, outcomes: { none: 0, once: 0, multiple: 0 } };
   const empty = (fitA: ScalingFit | null, fitB: ScalingFit | null): CrossoverResult => ({
-    outcome: 'too_few_points', crossings: [], ahead: null, range: [10 ** lo, 10 ** hi], fitA, fitB, observed, trend, fitted: [], bootstrap: { ...bootstrap, resamples: 0 },
+    outcome: 'too_few_points', crossings: [], ahead: null, range: [10 ** lo, 10 ** hi], fitA, fitB, observed, trend, fitted: [], tie, bootstrap: { ...bootstrap, resamples: 0 },
   });
   if (sa.x.length < minPoints || sb.x.length < minPoints || !(hi > lo)) return empty(null, null);
   const fitA = fitVariant(sa.x, sa.y);
   const fitB = fitVariant(sb.x, sb.y);
   if (fitA === null || fitB === null) return empty(fitA, fitB);
-  const tol = 1e-9 * Math.max(scaleOf(sa.y), scaleOf(sb.y));
-  const scan = signChanges((x) => orient * (predict(fitB, x) - predict(fitA, x)), lo, hi, tol);
+  const band = (x: number): number => interpolate(bandAt, x);
+  const judge = (fa: ScalingFit, fb: ScalingFit, yA: ArrayLike<number>, yB: ArrayLike<number>) =>
+    judgeCrossings(
+      matched.map((m, k): JudgedPoint => ({ x: bandAt[k]!.x, d: orient * (yB[m.j]! - yA[m.i]!), band: bandAt[k]!.halfWidth })),
+      (x) => orient * (predict(fb, x) - predict(fa, x)),
+      band,
+    );
+  const scan = judge(fitA, fitB, sa.y, sb.y);
+  const estimates: readonly JudgedCrossing[] = scan.crossings;
   const fitted = Array.from({ length: GRID_PLOT }, (_, i) => {
     const x = lo + ((hi - lo) * i) / (GRID_PLOT - 1);
     return { params: 10 ** x, diff: orient * (predict(fitB, x) - predict(fitA, x)) };
   });
 
   // The bootstrap: per crossing, the statistic of each resample (±Infinity when censored).
-  const stats = scan.roots.map(() => new Float64Array(B));
-  const support = scan.roots.map(() => 0);
+  const stats = estimates.map(() => new Float64Array(B));
+  const support = estimates.map(() => 0);
   let none = 0;
   let once = 0;
   let multiple = 0;
@@ -287,33 +345,39 @@ function analyse(
     const fa = fitVariant(sa.x, yA)!;
     const fb = fitVariant(sb.x, yB)!;
     const d = (x: number): number => orient * (predict(fb, x) - predict(fa, x));
-    const s = signChanges(d, lo, hi, tol);
-    if (s.roots.length === 0) none++;
-    else if (s.roots.length === 1) once++;
+    const s = judge(fa, fb, yA, yB);
+    const found = s.crossings;
+    if (found.length === 0) none++;
+    else if (found.length === 1) once++;
     else multiple++;
-    for (let j = 0; j < scan.roots.length; j++) {
-      const est = scan.roots[j]!;
+    for (let j = 0; j < estimates.length; j++) {
+      const est = estimates[j]!;
       let best = NaN;
-      for (const root of s.roots) if (root.direction === est.direction && !(Math.abs(root.x - est.x) >= Math.abs(best - est.x))) best = root.x;
+      for (const root of found) if (root.direction === est.direction && !(Math.abs(root.x - est.x) >= Math.abs(best - est.x))) best = root.x;
       if (!Number.isNaN(best)) {
         support[j]!++;
         stats[j]![r] = best;
+      } else if (found.length === 0 && s.sign === 0) {
+        // Tied throughout this resample: no one overtakes anyone in range.
+        stats[j]![r] = Infinity;
       } else {
-        // Not crossing this way in this resample: B already ahead at the estimate means the crossing
-        // B overtakes A by lies below the range (and above it for the other direction).
+        // Not crossing this way in this resample: the overtaker already ahead at the estimate means
+        // its crossing lies below the range (and above it when it is behind there).
         const bAhead = d(est.x) > 0;
         stats[j]![r] = (est.direction === 'b_overtakes_a') === bAhead ? -Infinity : Infinity;
       }
     }
   }
   const alpha = (1 - level) / 2;
-  const crossings: Crossing[] = scan.roots.map((root, j) => {
+  const crossings: Crossing[] = estimates.map((root, j) => {
     const sorted = stats[j]!.sort();
     const qlo = B > 0 ? quantileWithInfinities(sorted, alpha) : NaN;
     const qhi = B > 0 ? quantileWithInfinities(sorted, 1 - alpha) : NaN;
     return {
       params: 10 ** root.x,
       direction: root.direction,
+      kind: root.kind,
+      between: [10 ** root.between[0], 10 ** root.between[1]],
       interval: { low: Number.isFinite(qlo) ? 10 ** qlo : null, high: Number.isFinite(qhi) ? 10 ** qhi : null },
       support: B > 0 ? support[j]! / B : NaN,
     };
@@ -329,6 +393,7 @@ function analyse(
     observed,
     trend,
     fitted,
+    tie,
     bootstrap: { ...bootstrap, outcomes: B > 0 ? { none: none / B, once: once / B, multiple: multiple / B } : { none: NaN, once: NaN, multiple: NaN } },
   };
 }
@@ -356,8 +421,8 @@ export function quantileWithInfinities(sorted: Float64Array, q: number): number 
  */
 export const MATCH_DECADES = 0.1;
 
-function matchPoints(sa: Series, sb: Series, orient: number): DifferencePoint[] {
-  const out: DifferencePoint[] = [];
+function matchPoints(sa: Series, sb: Series, orient: number): { point: DifferencePoint; i: number; j: number }[] {
+  const out: { point: DifferencePoint; i: number; j: number }[] = [];
   const byName = new Map(sb.models.map((m, i) => [m, i]));
   const namesA = new Set(sa.models);
   const usedB = new Set<number>();
@@ -375,9 +440,21 @@ function matchPoints(sa: Series, sb: Series, orient: number): DifferencePoint[] 
     }
     if (j < 0 || usedB.has(j)) continue;
     usedB.add(j);
-    out.push({ model: sa.models[i]!, params: sa.params[i]!, a: sa.y[i]!, b: sb.y[j]!, diff: orient * (sb.y[j]! - sa.y[i]!) });
+    out.push({ point: { model: sa.models[i]!, params: sa.params[i]!, a: sa.y[i]!, b: sb.y[j]!, diff: orient * (sb.y[j]! - sa.y[i]!) }, i, j });
   }
   return out;
+}
+
+/** Linear in x between the knots (sorted by x), constant beyond them; 0 with none. */
+function interpolate(knots: readonly { x: number; halfWidth: number }[], x: number): number {
+  if (knots.length === 0) return 0;
+  if (x <= knots[0]!.x) return knots[0]!.halfWidth;
+  for (let k = 1; k < knots.length; k++) {
+    const a = knots[k - 1]!;
+    const b = knots[k]!;
+    if (x <= b.x) return b.x > a.x ? a.halfWidth + ((x - a.x) / (b.x - a.x)) * (b.halfWidth - a.halfWidth) : b.halfWidth;
+  }
+  return knots[knots.length - 1]!.halfWidth;
 }
 
 function trendOf(observed: readonly DifferencePoint[]): CrossoverResult['trend'] {

@@ -5,6 +5,7 @@
  */
 import * as Plot from '@observablehq/plot';
 import { predict } from '../../core/fit/index.js';
+import { outcomePhrase } from '../../core/crossover/describe.js';
 import type { ReportData } from '../report-data.js';
 import { el, fmt, fmtParams } from './dom.js';
 import { clipTo, yDomain } from './y-domain.js';
@@ -16,16 +17,7 @@ type Entry = Doc['pairs'][number];
 const A_COLOUR = '#7f7f7f';
 const B_COLOUR = '#d6336c';
 
-function outcomeText(e: Entry, doc: Doc): string {
-  const { a, b } = doc.compare;
-  const r = e.result;
-  const iv = (c: Entry['result']['crossings'][number]): string =>
-    `[${c.interval.low === null ? `<${fmtParams(r.range[0])}` : fmtParams(c.interval.low)}, ${c.interval.high === null ? `>${fmtParams(r.range[1])}` : fmtParams(c.interval.high)}]`;
-  const who = (c: Entry['result']['crossings'][number]): string => (c.direction === 'b_overtakes_a' ? `${b} overtakes ${a}` : `${a} overtakes ${b}`);
-  if (r.outcome === 'too_few_points') return 'too few points';
-  if (r.outcome === 'never_crosses') return r.ahead === null ? 'tied throughout' : `never crosses in range: ${r.ahead === 'b' ? b : a} ahead throughout`;
-  return r.crossings.map((c) => `${who(c)} at ${fmtParams(c.params)} ${iv(c)} (support ${Math.round(100 * c.support)}%)`).join('; ');
-}
+const outcomeText = (e: Entry, doc: Doc): string => outcomePhrase(e.result, doc.compare, fmtParams, true);
 
 function grid(lo: number, hi: number): number[] {
   return Array.from({ length: 60 }, (_, i) => lo + ((hi - lo) * i) / 59);
@@ -69,13 +61,14 @@ function panel(e: Entry, doc: Doc): HTMLElement {
       y: { label: `${b} − ${a}${e.higherIsBetter ? '' : ' (oriented: positive = better)'}`, grid: true },
       marks: [
         Plot.rectX(bands, { x1: 'x1', x2: 'x2', fill: B_COLOUR, fillOpacity: 0.12 }),
+        Plot.areaY(r.tie.band, { x: 'params', y1: (t: Entry['result']['tie']['band'][number]) => -t.halfWidth, y2: 'halfWidth', fill: '#222', fillOpacity: 0.1 }),
         Plot.ruleY([0], { stroke: '#222' }),
         Plot.line(r.fitted, { x: 'params', y: 'diff', stroke: B_COLOUR }),
         Plot.dot(r.observed, { x: 'params', y: 'diff', fill: '#222', r: 3.5 }),
         Plot.ruleX(bands, { x: 'params', stroke: B_COLOUR, strokeDasharray: '3,3' }),
         Plot.tip(r.observed, Plot.pointer({ x: 'params', y: 'diff', title: (o: Entry['result']['observed'][number]) => `${o.model}\nparams ${fmtParams(o.params)}\n${a} ${fmt(o.a)}, ${b} ${fmt(o.b)}\ndifference ${fmt(o.diff)}` })),
       ],
-    }), `the difference: observed (dots), fitted (line), ${Math.round(doc.level * 100)}% interval of each crossing (shaded)`),
+    }), `the difference: observed (dots), fitted (line), the tie band of ±z·se around zero (grey), ${Math.round(doc.level * 100)}% interval of each crossing (shaded)`),
   );
   sec.append(row);
   return sec;
