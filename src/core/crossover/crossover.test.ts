@@ -165,6 +165,8 @@ describe('crossoverOfCurves on synthetic pairs', () => {
     const r = crossoverOfCurves(curve(xs, (x) => 0.1 + 0.05 * (x - 9) + 0.01 * Math.sin(7 * x), null), curve(xs, (x) => -0.1 + 0.15 * (x - 9), null), { resamples: 100 });
     expect(r.bootstrap.noise.a).toEqual(['residual']);
     expect(r.crossings).toHaveLength(1);
+    // ... but no tie band: the residual is the form's misfit as much as noise.
+    expect(r.tie.band.every((b) => b.halfWidth === 0)).toBe(true);
   });
 });
 

@@ -5,7 +5,7 @@ import { makeRng, type Rng } from '../random/rng.js';
 import { deriveSeed } from '../random/derive-seed.js';
 import { normalQuantile } from '../stats/normal.js';
 import type { CrossDirection } from './roots.js';
-import { judgeCrossings, type CrossingKind, type JudgedCrossing, type JudgedPoint } from './judge.js';
+import { judgeByFit, judgeCrossings, type CrossingKind, type JudgedCrossing, type JudgedPoint } from './judge.js';
 
 /**
  * Where one variant of a family overtakes another on the same task (chain of thought vs direct
@@ -187,7 +187,9 @@ export function crossoverOfCurves(a: Curve, b: Curve, opts: CrossoverOptions = {
     for (let i = 0; i < yA.length; i++) yA[i] = sa.y[i]! + na.sd[i]! * rng.normal();
     for (let i = 0; i < yB.length; i++) yB[i] = sb.y[i]! + nb.sd[i]! * rng.normal();
   };
-  const pairSe: PairSe = (i, j) => Math.hypot(na.sd[i]!, nb.sd[j]!);
+  // A fit's residual scatter measures its form's misfit as much as noise: no tie band from it (a
+  // 4-point line through a curved trend would tie leads of 0.06); `--items N` gives a measured one.
+  const pairSe: PairSe = (i, j) => (na.measured[i]! && nb.measured[j]! ? Math.hypot(na.sd[i]!, nb.sd[j]!) : 0);
   return analyse(sa, sb, a.higherIsBetter, resample, pairSe, 'point_errors', { a: na.sources, b: nb.sources }, opts);
 }
 
@@ -255,8 +257,9 @@ export function itemDiffSe(a: ArrayLike<number>, b: ArrayLike<number>, paired: b
 }
 
 /** Each point's standard error and where it came from (see the file's comment). */
-function pointNoise(points: readonly CurvePoint[], s: Series): { sd: Float64Array; sources: NoiseSource[] } {
+function pointNoise(points: readonly CurvePoint[], s: Series): { sd: Float64Array; measured: Uint8Array; sources: NoiseSource[] } {
   const sd = new Float64Array(points.length);
+  const measured = new Uint8Array(points.length).fill(1);
   const used = new Set<NoiseSource>();
   let residual: number | null = null;
   for (let i = 0; i < points.length; i++) {
@@ -276,10 +279,11 @@ function pointNoise(points: readonly CurvePoint[], s: Series): { sd: Float64Arra
         residual = f === null ? 0 : Math.sqrt(f.rss / Math.max(f.n - f.k, 1));
       }
       sd[i] = residual;
+      measured[i] = 0;
       used.add('residual');
     }
   }
-  return { sd, sources: [...used] };
+  return { sd, measured, sources: [...used] };
 }
 
 const GRID_PLOT = 80;
@@ -318,8 +322,10 @@ function analyse(
   const fitB = fitVariant(sb.x, sb.y);
   if (fitA === null || fitB === null) return empty(fitA, fitB);
   const band = (x: number): number => interpolate(bandAt, x);
+  const measured = bandAt.some((b) => b.halfWidth > 0);
+  const tol = 1e-9 * Math.max(scaleOf(sa.y), scaleOf(sb.y));
   const judge = (fa: ScalingFit, fb: ScalingFit, yA: ArrayLike<number>, yB: ArrayLike<number>) =>
-    judgeCrossings(
+    !measured ? judgeByFit((x) => orient * (predict(fb, x) - predict(fa, x)), lo, hi, tol, bandAt.map((b) => b.x)) : judgeCrossings(
       matched.map((m, k): JudgedPoint => ({ x: bandAt[k]!.x, d: orient * (yB[m.j]! - yA[m.i]!), band: bandAt[k]!.halfWidth })),
       (x) => orient * (predict(fb, x) - predict(fa, x)),
       band,

@@ -84,3 +84,18 @@ export function judgeCrossings(points: readonly JudgedPoint[], fittedD: (x: numb
   }
   return { crossings, sign };
 }
+
+/**
+ * Without a measured band (values with no stderr, seeds or n), leads and ties cannot be told apart
+ * at the models, and the observed differences' every sign flip would count: there, as before the
+ * band, the crossings are the sign changes of the fitted difference (ties within `tol`).
+ */
+export function judgeByFit(fittedD: (x: number) => number, lo: number, hi: number, tol: number, modelXs: readonly number[]): Judgement {
+  const scan = signChanges(fittedD, lo, hi, tol);
+  const rungs = (x: number): readonly [number, number] => {
+    let k = 0;
+    while (k < modelXs.length - 2 && modelXs[k + 1]! < x) k++;
+    return [modelXs[k] ?? lo, modelXs[k + 1] ?? hi];
+  };
+  return { crossings: scan.roots.map((r) => ({ x: r.x, between: rungs(r.x), direction: r.direction, kind: 'sign_change' as const })), sign: scan.sign };
+}
