@@ -21,14 +21,22 @@ export function familyLabel(k: CurveKey): string {
   return `${k.family} [${names.map((n) => `${n}=${k.labels[n]}`).join(',')}]`;
 }
 
+// localeCompare with no locale is this collator's compare (ECMA-402), without building one per call.
+const collator = new Intl.Collator();
+
 /** Order curves by family, labels, task, metric, shots: the table's reading order. */
 export function compareKeys(a: CurveKey, b: CurveKey): number {
-  const lab = (k: CurveKey): string => familyLabel(k);
-  return (
-    a.family.localeCompare(b.family) ||
-    lab(a).localeCompare(lab(b)) ||
-    a.task.localeCompare(b.task) ||
-    a.metric.localeCompare(b.metric) ||
-    (a.shots ?? -1) - (b.shots ?? -1)
-  );
+  return compareLabelled(a, familyLabel(a), b, familyLabel(b));
+}
+
+function compareLabelled(a: CurveKey, labA: string, b: CurveKey, labB: string): number {
+  const cmp = collator.compare;
+  return cmp(a.family, b.family) || cmp(labA, labB) || cmp(a.task, b.task) || cmp(a.metric, b.metric) || (a.shots ?? -1) - (b.shots ?? -1);
+}
+
+/** Sort curves in place by `compareKeys`, each key's family label made once (a million-row file has 10^5 curves). */
+export function sortCurves<C extends { readonly key: CurveKey }>(curves: C[]): C[] {
+  const labelOf = new Map<C, string>();
+  for (const c of curves) labelOf.set(c, familyLabel(c.key));
+  return curves.sort((a, b) => compareLabelled(a.key, labelOf.get(a)!, b.key, labelOf.get(b)!));
 }
