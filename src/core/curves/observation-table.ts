@@ -95,7 +95,8 @@ export class TableBuilder {
   readonly num: Record<NumberColumn, Float64Array>;
   readonly code: Record<CodeColumn, Int32Array>;
   hib: Int8Array;
-  private readonly names: string[] = [];
+  /** The dictionary so far (it grows as names are added). */
+  readonly names: string[] = [];
   private readonly nameCodes = new Map<string, number>();
   private readonly labelSets: Readonly<Record<string, string>>[] = [];
   private readonly extraSets: Readonly<Record<string, string>>[] = [];
