@@ -34,9 +34,44 @@ function compareLabelled(a: CurveKey, labA: string, b: CurveKey, labB: string): 
   return cmp(a.family, b.family) || cmp(labA, labB) || cmp(a.task, b.task) || cmp(a.metric, b.metric) || (a.shots ?? -1) - (b.shots ?? -1);
 }
 
-/** Sort curves in place by `compareKeys`, each key's family label made once (a million-row file has 10^5 curves). */
+/**
+ * Sort curves in place by `compareKeys`. A million-row file has 10^5 curves and a few thousand
+ * distinct names: each distinct family, family label, task and metric is ranked once by the
+ * collator (names the collator calls equal share a rank), and the sort compares ranks.
+ */
 export function sortCurves<C extends { readonly key: CurveKey }>(curves: C[]): C[] {
-  const labelOf = new Map<C, string>();
-  for (const c of curves) labelOf.set(c, familyLabel(c.key));
-  return curves.sort((a, b) => compareLabelled(a.key, labelOf.get(a)!, b.key, labelOf.get(b)!));
+  const ranker = (): { add(s: string): void; rank(s: string): number } => {
+    const seen = new Set<string>();
+    let ranks: Map<string, number> | null = null;
+    return {
+      add: (s) => void seen.add(s),
+      rank: (s) => {
+        if (ranks === null) {
+          ranks = new Map();
+          let r = 0;
+          let prev: string | null = null;
+          for (const v of [...seen].sort(collator.compare)) {
+            if (prev !== null && collator.compare(prev, v) !== 0) r++;
+            ranks.set(v, r);
+            prev = v;
+          }
+        }
+        return ranks.get(s)!;
+      },
+    };
+  };
+  const fam = ranker(), lab = ranker(), task = ranker(), metric = ranker();
+  const labels = curves.map((c) => familyLabel(c.key));
+  curves.forEach((c, i) => {
+    fam.add(c.key.family);
+    lab.add(labels[i]!);
+    task.add(c.key.task);
+    metric.add(c.key.metric);
+  });
+  const keyOf = new Map<C, Float64Array>();
+  curves.forEach((c, i) => keyOf.set(c, Float64Array.of(fam.rank(c.key.family), lab.rank(labels[i]!), task.rank(c.key.task), metric.rank(c.key.metric), c.key.shots ?? -1)));
+  return curves.sort((a, b) => {
+    const x = keyOf.get(a)!, y = keyOf.get(b)!;
+    return x[0]! - y[0]! || x[1]! - y[1]! || x[2]! - y[2]! || x[3]! - y[3]! || x[4]! - y[4]!;
+  });
 }
