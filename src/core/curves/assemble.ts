@@ -160,40 +160,43 @@ export function assembleCurves(input: readonly Observation[] | ObservationTable,
   // Where each model's rows are within the curve being built: a slot per model code, reset after the curve.
   const slotOfModel = new Int32Array(names.length).fill(-1);
   const next = new Int32Array(t.length);
+  let longest = 0;
+  for (const g of groups) longest = Math.max(longest, g.rows.length);
+  const heads = new Int32Array(longest);
+  const tails = new Int32Array(longest);
+  const counts = new Int32Array(longest);
   const curves: Curve[] = [];
   for (const { key, rows: obs } of groups) {
     // On the parameters axis a point is a model; on any other axis, a model at one step.
-    const heads: number[] = [];
-    const tails: number[] = [];
-    const counts: number[] = [];
+    let slots = 0; // heads[s], tails[s], counts[s]: the first and last row of point s, and its row count
     const perStepSlot = perStep ? new Map<string, number>() : null;
     for (const r of obs) {
       let s: number;
       if (perStepSlot) {
         const id = `${model[r]}\u0000${nullIfNaN(step[r]!) ?? ''}`;
         s = perStepSlot.get(id) ?? -1;
-        if (s < 0) perStepSlot.set(id, heads.length);
+        if (s < 0) perStepSlot.set(id, slots);
       } else {
         s = slotOfModel[model[r]!]!;
-        if (s < 0) slotOfModel[model[r]!] = heads.length;
+        if (s < 0) slotOfModel[model[r]!] = slots;
       }
       next[r] = -1;
       if (s < 0) {
-        heads.push(r);
-        tails.push(r);
-        counts.push(1);
+        heads[slots] = r;
+        tails[slots] = r;
+        counts[slots++] = 1;
       } else {
         next[tails[s]!] = r;
         tails[s] = r;
         counts[s]!++;
       }
     }
-    if (!perStepSlot) for (const r of heads) slotOfModel[model[r]!] = -1;
+    if (!perStepSlot) for (let s = 0; s < slots; s++) slotOfModel[model[heads[s]!]!] = -1;
     let checkpoints = false;
     if (perStep) {
       const models = new Set<number>();
       for (const r of obs) models.add(model[r]!);
-      checkpoints = models.size < heads.length;
+      checkpoints = models.size < slots;
     }
     const points: CurvePoint[] = [];
     let direction: boolean | null = null;
@@ -207,7 +210,7 @@ export function assembleCurves(input: readonly Observation[] | ObservationTable,
         conflicts.push({ first: obsAt(first), second: obsAt(r), what: 'higher_is_better disagrees within one curve' });
       }
     }
-    for (let s = 0; s < heads.length; s++) {
+    for (let s = 0; s < slots; s++) {
       if (counts[s] === 1) {
         // One row for the model (one seed, one step): the point is the row.
         const r = heads[s]!;

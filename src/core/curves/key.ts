@@ -68,10 +68,8 @@ export function sortCurves<C extends { readonly key: CurveKey }>(curves: C[]): C
     task.add(c.key.task);
     metric.add(c.key.metric);
   });
-  const keyOf = new Map<C, Float64Array>();
-  curves.forEach((c, i) => keyOf.set(c, Float64Array.of(fam.rank(c.key.family), lab.rank(labels[i]!), task.rank(c.key.task), metric.rank(c.key.metric), c.key.shots ?? -1)));
-  return curves.sort((a, b) => {
-    const x = keyOf.get(a)!, y = keyOf.get(b)!;
-    return x[0]! - y[0]! || x[1]! - y[1]! || x[2]! - y[2]! || x[3]! - y[3]! || x[4]! - y[4]!;
-  });
+  const ranked = curves.map((c, i) => ({ c, f: fam.rank(c.key.family), l: lab.rank(labels[i]!), t: task.rank(c.key.task), m: metric.rank(c.key.metric), s: c.key.shots ?? -1 }));
+  ranked.sort((x, y) => x.f - y.f || x.l - y.l || x.t - y.t || x.m - y.m || x.s - y.s);
+  for (let i = 0; i < curves.length; i++) curves[i] = ranked[i]!.c;
+  return curves;
 }
