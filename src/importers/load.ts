@@ -7,8 +7,10 @@ import { ConfigError, DataError } from '../core/errors.js';
 import { assembleCurves } from '../core/curves/assemble.js';
 import { scaleWarnings } from '../core/curves/scale-check.js';
 import type { AxisRequest, ScaleAxis } from '../core/curves/axis.js';
-import { importTidyCsvChunks, type ColumnRoles } from './tidy-csv.js';
-import { innerExtension, readWholeText, textChunks } from './text-chunks.js';
+import type { ColumnRoles } from './tidy-csv.js';
+import { importTidyTable } from './tidy-columns.js';
+import { observationsOf, tableOf, type ObservationTable } from '../core/curves/observation-table.js';
+import { byteChunks, innerExtension, readWholeText } from './text-chunks.js';
 import { importBigBench, looksLikeBigBench, type ParamsAxis } from './bigbench-results.js';
 import { importLmEvalResults, looksLikeLmEval, type ModelInfo, type ModelMap } from './lm-eval-results.js';
 import { parseCsv } from './csv-text.js';
@@ -48,15 +50,24 @@ function isDirectory(path: string): boolean {
 
 const readText = readWholeText;
 
-/** Read one results file of any supported format into observations. */
-export function importFile(file: string, options: LoadOptions = {}): { observations: Observation[]; warnings: string[]; columns?: readonly string[] } {
+/** One file read: a tidy CSV as columns, the other formats as observations. */
+interface FileRows {
+  readonly rows: ObservationTable | Observation[];
+  readonly warnings: string[];
+  readonly columns?: readonly string[];
+}
+
+function importRows(file: string, options: LoadOptions): FileRows {
   const ext = innerExtension(file);
-  if (ext === '.csv' || ext === '.tsv') return importTidyCsvChunks(textChunks(file), file, options.columns);
-  if (ext === '.jsonl') return importSampleLog(file, runOptions(options));
+  if (ext === '.csv' || ext === '.tsv') {
+    const r = importTidyTable(byteChunks(file), file, options.columns);
+    return { rows: r.table, warnings: r.warnings, columns: r.columns };
+  }
+  if (ext === '.jsonl') return toRows(importSampleLog(file, runOptions(options)));
   if (ext === '.json') {
     const doc = parseJson(readText(file), file);
-    if (looksLikeBigBench(doc)) return importBigBench(doc, file, options.bigbenchParams);
-    if (looksLikeLmEval(doc)) return importLmEvalResults(doc, file, options.models);
+    if (looksLikeBigBench(doc)) return toRows(importBigBench(doc, file, options.bigbenchParams));
+    if (looksLikeLmEval(doc)) return toRows(importLmEvalResults(doc, file, options.models));
     const keys = isObject(doc) ? Object.keys(doc).slice(0, 8).join(', ') : Array.isArray(doc) ? '(an array)' : typeof doc;
     throw new DataError(`unknown JSON schema (top-level: ${keys || 'nothing'})`, {
       code: 'JSON_SCHEMA',
@@ -65,6 +76,20 @@ export function importFile(file: string, options: LoadOptions = {}): { observati
     });
   }
   throw new DataError(`unsupported file type "${ext || basename(file)}"`, { code: 'FILE_TYPE', file, hint: 'expected .csv, .json or .jsonl (each optionally .gz)' });
+}
+
+const toRows = (r: { observations: Observation[]; warnings: string[]; columns?: readonly string[] }): FileRows => ({ rows: r.observations, warnings: r.warnings, ...(r.columns ? { columns: r.columns } : {}) });
+
+/** Read one results file of any supported format into observations. */
+export function importFile(file: string, options: LoadOptions = {}): { observations: Observation[]; warnings: string[]; columns?: readonly string[] } {
+  const r = importRows(file, options);
+  return { observations: Array.isArray(r.rows) ? r.rows : observationsOf(r.rows as ObservationTable), warnings: r.warnings, ...(r.columns ? { columns: r.columns } : {}) };
+}
+
+/** Read one tidy CSV (or any file) as a table: a CSV's rows never become objects. */
+export function importTable(file: string, options: LoadOptions = {}): { table: ObservationTable; warnings: string[]; columns?: readonly string[] } {
+  const r = importRows(file, options);
+  return { table: tableOf([r.rows]), warnings: r.warnings, ...(r.columns ? { columns: r.columns } : {}) };
 }
 
 /** Model name → family/params mapping, from CSV (`model,family,params`) or JSON (`{"name": {"family", "params"}}`). */
@@ -114,35 +139,40 @@ const runOptions = (options: LoadOptions): RunDirOptions => ({
 
 /** Read every file, then assemble curves; a conflict between two observations is an error naming both. */
 export function loadCurves(files: readonly string[], options: LoadOptions = {}, onFile?: (file: string, i: number) => void, extra: readonly Observation[] = []): Loaded {
-  const all: Observation[] = [...extra];
+  const parts: (ObservationTable | readonly Observation[])[] = extra.length > 0 ? [extra] : [];
   const warnings: string[] = [];
   const seenColumns = new Set<string>();
   let anyCsv = false;
   files.forEach((f, i) => {
     onFile?.(f, i);
-    const r: { observations: Observation[]; warnings: string[]; columns?: readonly string[] } = isDirectory(f)
-      ? importRunDirectory(f, runOptions(options))
-      : importFile(f, options);
-    for (const o of r.observations) all.push(o);
+    const r: FileRows = isDirectory(f) ? toRows(importRunDirectory(f, runOptions(options))) : importRows(f, options);
+    parts.push(r.rows);
     warnings.push(...r.warnings);
     if (r.columns) {
       anyCsv = true;
       for (const c of r.columns) seenColumns.add(c);
     }
   });
+  const all = tableOf(parts);
   const named: [string, readonly string[] | undefined][] = [['--split-by', options.columns?.splitBy], ['--ignore', options.columns?.ignore]];
   for (const [flag, names] of named) {
     const absent = anyCsv ? (names ?? []).filter((c) => !seenColumns.has(c)) : [];
     if (absent.length > 0) throw new ConfigError(`no input CSV has a column ${absent.map((c) => `"${c}"`).join(', ')}`, { code: 'USAGE', field: flag });
   }
   const ax = options.axis;
-  if (ax?.kind === 'metric' && !all.some((o) => o.metric === ax.metric && (ax.task === null || o.task === ax.task))) {
-    const metrics = [...new Set(all.map((o) => o.metric))].sort().slice(0, 12).join(', ');
-    throw new ConfigError(`no ${ax.task === null ? '' : `${ax.task}:`}${ax.metric} values in the input to put on the axis`, {
-      code: 'USAGE',
-      field: '--x',
-      hint: `expected params, tokens, flops, step, a metric or task:metric (metrics here: ${metrics})`,
-    });
+  if (ax?.kind === 'metric') {
+    const metricCodes = new Set(all.metric);
+    const nameOf = (c: number): string => all.names[c]!;
+    let found = false;
+    for (let i = 0; i < all.length && !found; i++) found = nameOf(all.metric[i]!) === ax.metric && (ax.task === null || nameOf(all.task[i]!) === ax.task);
+    if (!found) {
+      const metrics = [...new Set([...metricCodes].map(nameOf))].sort().slice(0, 12).join(', ');
+      throw new ConfigError(`no ${ax.task === null ? '' : `${ax.task}:`}${ax.metric} values in the input to put on the axis`, {
+        code: 'USAGE',
+        field: '--x',
+        hint: `expected params, tokens, flops, step, a metric or task:metric (metrics here: ${metrics})`,
+      });
+    }
   }
   const assembled = assembleCurves(all, ax ? { axis: ax } : {});
   const c = assembled.conflicts[0];

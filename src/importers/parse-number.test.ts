@@ -31,4 +31,15 @@ it("a number parsed where it lies in the text is Number()'s, bit for bit, whatev
     expect(Object.is(at(c, parseParamsRange), parseParamsCell(c)), c).toBe(true);
   }
   for (const c of ['1.4B', '70M', ' 1e8', '2.8b ', '160m']) expect(at(c, parseParamsRange)).toBe(parseParamsCell(c));
+  // The same from UTF-8 bytes, written into a column: NaN and false for an empty cell.
+  const { parseNumberBytes, parseParamsBytes } = await import('./parse-number.js');
+  const out = new Float64Array(3);
+  const bytesAt = (cell: string, f: typeof parseNumberBytes): number | null => {
+    const b = Buffer.from(`,x${cell}y,`, 'utf8');
+    return f(b, 2, b.length - 2, out, 1) ? out[1]! : (expect(out[1]).toBeNaN(), null);
+  };
+  for (const c of [...cases, '1.4B', '70M', ' 1e8', '2.8b ', '160m', '1e8 ', '\u00a01']) {
+    expect(Object.is(bytesAt(c, parseNumberBytes), parseNumberCell(c)), c).toBe(true);
+    expect(Object.is(bytesAt(c, parseParamsBytes), parseParamsCell(c)), c).toBe(true);
+  }
 });

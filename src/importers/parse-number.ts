@@ -127,3 +127,86 @@ export function parseParamsRange(text: string, start: number, end: number): numb
   if (((last >= 48 && last <= 57) || last === 46) && head !== 32 && head !== 9) return parseNumberRange(text, start, end);
   return parseParamsCell(text.slice(start, end));
 }
+
+/**
+ * parseNumberRange on UTF-8 bytes, written into out[at] (NaN for garbage, as parseNumberCell);
+ * returns false for an empty cell (out[at] is then NaN). Written, not returned: a double returned
+ * from a call is a heap object, and a million rows have ten numbers each. The same fast path (at
+ * most 15 significant digits, exponent within ±22, one correctly rounded operation); anything
+ * else is decoded and goes through parseNumberCell.
+ */
+export function parseNumberBytes(b: Buffer, start: number, end: number, out: Float64Array, at: number): boolean {
+  if (start >= end) {
+    out[at] = NaN;
+    return false;
+  }
+  let i = start;
+  let c = b[i]!;
+  let negative = false;
+  if (c === 43 || c === 45) {
+    negative = c === 45;
+    c = ++i < end ? b[i]! : -1;
+  }
+  let m = 0;
+  let significant = 0;
+  let digits = 0;
+  let scale = 0;
+  while (c >= 48 && c <= 57) {
+    if (significant > 0 || c !== 48) {
+      m = m * 10 + (c - 48);
+      significant++;
+    }
+    digits++;
+    c = ++i < end ? b[i]! : -1;
+  }
+  if (c === 46) {
+    c = ++i < end ? b[i]! : -1;
+    while (c >= 48 && c <= 57) {
+      if (significant > 0 || c !== 48) {
+        m = m * 10 + (c - 48);
+        significant++;
+      }
+      digits++;
+      scale--;
+      c = ++i < end ? b[i]! : -1;
+    }
+  }
+  if (digits > 0 && (c === 101 || c === 69)) {
+    c = ++i < end ? b[i]! : -1;
+    let sign = 1;
+    if (c === 43 || c === 45) {
+      sign = c === 45 ? -1 : 1;
+      c = ++i < end ? b[i]! : -1;
+    }
+    let e = 0;
+    let eDigits = 0;
+    while (c >= 48 && c <= 57 && eDigits < 6) {
+      e = e * 10 + (c - 48);
+      eDigits++;
+      c = ++i < end ? b[i]! : -1;
+    }
+    if (eDigits === 0) return slowInto(parseNumberCell(b.toString('utf8', start, end)), out, at);
+    scale += sign * e;
+  }
+  if (i !== end || digits === 0 || significant > 15 || scale > 22 || scale < -22) return slowInto(parseNumberCell(b.toString('utf8', start, end)), out, at);
+  const v = scale >= 0 ? m * POW10[scale]! : m / POW10[-scale]!;
+  out[at] = negative ? -v : v;
+  return true;
+}
+
+function slowInto(v: number | null, out: Float64Array, at: number): boolean {
+  out[at] = v === null ? NaN : v;
+  return v !== null;
+}
+
+/** parseParamsCell on UTF-8 bytes into out[at], the plain-number case without decoding (as parseNumberBytes). */
+export function parseParamsBytes(b: Buffer, start: number, end: number, out: Float64Array, at: number): boolean {
+  if (start >= end) {
+    out[at] = NaN;
+    return false;
+  }
+  const last = b[end - 1]!;
+  const head = b[start]!;
+  if (((last >= 48 && last <= 57) || last === 46) && head !== 32 && head !== 9) return parseNumberBytes(b, start, end, out, at);
+  return slowInto(parseParamsCell(b.toString('utf8', start, end)), out, at);
+}

@@ -79,6 +79,49 @@ export function* textChunks(file: string): Generator<string> {
   if (!any) throw new DataError('empty file', { code: 'EMPTY_FILE', file });
 }
 
+const isSpace = (c: number): boolean => c === 32 || (c >= 9 && c <= 13);
+
+/**
+ * The file's bytes in chunks of a few MB, for readers that split records on bytes
+ * (`forEachCsvByteRecord`): a plain file read piece by piece, a `.gz` inflated to bytes. A file
+ * of nothing but white space (and a byte-order mark) is an empty file, as for `textChunks`.
+ */
+export function* byteChunks(file: string): Generator<Buffer> {
+  statOrThrow(file);
+  let any = false;
+  let at = 0; // bytes seen, for the byte-order mark
+  const look = (b: Buffer): void => {
+    for (let i = 0; i < b.length && !any; i++, at++) {
+      const c = b[i]!;
+      const bom = at < 3 && c === [0xef, 0xbb, 0xbf][at] && (at === 0 || b[i - 1] === [0xef, 0xbb, 0xbf][at - 1]);
+      if (!isSpace(c) && !bom) any = true;
+    }
+  };
+  if (isGzip(file)) {
+    const bytes = gunzip(file);
+    for (let from = 0; from < bytes.length; from += CHUNK_BYTES) {
+      const b = bytes.subarray(from, Math.min(bytes.length, from + CHUNK_BYTES));
+      if (!any) look(b);
+      yield b;
+    }
+  } else {
+    const fd = openSync(file, 'r');
+    try {
+      for (;;) {
+        const buf = Buffer.allocUnsafe(CHUNK_BYTES);
+        const got = readSync(fd, buf, 0, CHUNK_BYTES, null);
+        if (got === 0) break;
+        const b = buf.subarray(0, got);
+        if (!any) look(b);
+        yield b;
+      }
+    } finally {
+      closeSync(fd);
+    }
+  }
+  if (!any) throw new DataError('empty file', { code: 'EMPTY_FILE', file });
+}
+
 /** The whole text (JSON documents, sample logs), from a plain or gzipped file. */
 export function readWholeText(file: string): string {
   statOrThrow(file);

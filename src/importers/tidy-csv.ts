@@ -21,16 +21,16 @@ export interface ColumnRoles {
 
 export const REQUIRED_COLUMNS = ['family', 'model', 'params', 'task', 'metric', 'value'] as const;
 export const OPTIONAL_COLUMNS = ['shots', 'seed', 'step', 'tokens', 'flops', 'n', 'stderr', 'low', 'high', 'higher_is_better'] as const;
-const KNOWN = new Set<string>([...REQUIRED_COLUMNS, ...OPTIONAL_COLUMNS]);
+export const KNOWN_COLUMNS: ReadonlySet<string> = new Set<string>([...REQUIRED_COLUMNS, ...OPTIONAL_COLUMNS]);
 
 const NONE: Readonly<Record<string, string>> = Object.freeze({});
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
 /** How one unknown column behaves inside one (family, task, metric, shots) group. */
-interface GroupStats {
-  readonly byModel: Map<string, string>;
-  readonly values: Set<string>;
+interface GroupStats<V> {
+  readonly byModel: Map<unknown, V>;
+  readonly values: Set<V | undefined>;
   withinModel: boolean;
 }
 
@@ -42,7 +42,7 @@ interface GroupStats {
  * at most half as many values as models), but not when it names each model apart (`eval_date`,
  * a free-text note), which would leave every model a one-point curve.
  */
-function splitsGroup(g: GroupStats): boolean {
+function splitsGroup<V>(g: GroupStats<V>): boolean {
   if (g.values.size < 2) return false;
   return g.withinModel || g.values.size * 2 <= g.byModel.size;
 }
@@ -131,7 +131,7 @@ export function importTidyCsvChunks(chunks: Iterable<string>, file: string, role
       const at = (c: string): number => col.get(c) ?? -1;
       [iFamily, iModel, iParams, iTask, iMetric, iValue] = REQUIRED_COLUMNS.map(at) as [number, number, number, number, number, number];
       [iShots, iSeed, iStep, iTokens, iFlops, iN, iStderr, iLow, iHigh, iHib] = OPTIONAL_COLUMNS.map(at) as [number, number, number, number, number, number, number, number, number, number];
-      unknown = header.filter((h) => !KNOWN.has(h) && !ignored.has(h));
+      unknown = header.filter((h) => !KNOWN_COLUMNS.has(h) && !ignored.has(h));
       unknownIdx = unknown.map((c) => col.get(c)!);
       for (let k = 0; k < unknown.length; k++) intern.push(new Map());
       return;
@@ -199,81 +199,22 @@ export function importTidyCsvChunks(chunks: Iterable<string>, file: string, role
   if (header === null) throw new DataError('empty file: expected a header row', { code: 'EMPTY_FILE', file });
   if (pending.length === 0) throw new DataError('no data rows after the header', { code: 'EMPTY_FILE', file, line: 1 });
 
-  // Which unknown columns are labels, and in which families (see `splitsGroup`).
-  const splitBy = roles.splitBy === undefined ? null : new Set(roles.splitBy);
-  const labelCols = new Map<number, Set<string>>(); // unknown column index -> families where it splits curves
-  const perModel: string[] = [];
-  const groupOf = new Int32Array(unknown.length > 0 ? pending.length : 0);
-  const groupNames: string[] = [];
-  if (unknown.length > 0) {
-    const ids = new Map<string, number>();
-    // Names are interned (one string per value), so a row of the previous row's group is found by
-    // identity, without building its key: tidy files list a group's rows together.
-    let prev: Observation | null = null;
-    let prevId = -1;
-    for (let r = 0; r < pending.length; r++) {
-      const o = pending[r]!;
-      if (prev !== null && o.family === prev.family && o.task === prev.task && o.metric === prev.metric && o.shots === prev.shots) {
-        groupOf[r] = prevId;
-        continue;
-      }
-      const g = `${o.family}\u0000${o.task}\u0000${o.metric}\u0000${o.shots ?? ''}`;
-      let id = ids.get(g);
-      if (id === undefined) {
-        ids.set(g, (id = groupNames.length));
-        groupNames.push(o.family);
-      }
-      groupOf[r] = prevId = id;
-      prev = o;
-    }
-  }
-  unknown.forEach((c, k) => {
-    if (splitBy !== null && !splitBy.has(c)) return;
-    const m = intern[k]!;
-    // A column whose every value is a number (or empty) is a measurement, never a label.
-    if (splitBy === null && [...m.keys()].every((v) => { const x = parseNumberCell(v); return x === null || !Number.isNaN(x); })) return;
-    const groups: (GroupStats | undefined)[] = new Array(groupNames.length);
-    let lastG = -1;
-    let lastV = '';
-    for (let r = 0; r < pending.length; r++) {
-      const o = pending[r]!;
-      const g = groupOf[r]!;
-      let s = groups[g];
-      if (!s) groups[g] = s = { byModel: new Map(), values: new Set(), withinModel: false };
-      const v = raw[r * unknown.length + k]!;
-      if (g !== lastG || v !== lastV) s.values.add(v); // values are interned: the same value is the same string
-      lastG = g;
-      lastV = v;
-      const prev = s.byModel.get(o.model);
-      if (prev === undefined) s.byModel.set(o.model, v);
-      else if (prev !== v) s.withinModel = true;
-    }
-    const families = new Set<string>();
-    let guessedPerModel = false;
-    for (let g = 0; g < groups.length; g++) {
-      const s = groups[g];
-      if (s === undefined) continue;
-      const fam = groupNames[g]!;
-      if (splitBy !== null ? s.values.size > 1 : splitsGroup(s)) families.add(fam);
-      else if (s.values.size > 1) guessedPerModel = true;
-    }
-    if (families.size > 0) labelCols.set(k, families);
-    else if (guessedPerModel) perModel.push(c);
+  const { labelCols, warnings } = unknownColumnRoles({
+    file,
+    header: header as string[],
+    unknown,
+    ignored,
+    splitBy: roles.splitBy,
+    rows: pending.length,
+    distinct: (k) => [...intern[k]!.keys()],
+    family: (r) => pending[r]!.family,
+    familyName: (f) => f,
+    groupKey: (r) => { const o = pending[r]!; return `${o.family}\u0000${o.task}\u0000${o.metric}\u0000${o.shots ?? ''}`; },
+    // Names are interned (one string per value), so compared by identity.
+    sameGroup: (r, p) => { const o = pending[r]!, q = pending[p]!; return o.family === q.family && o.task === q.task && o.metric === q.metric && o.shots === q.shots; },
+    model: (r) => pending[r]!.model,
+    value: (r, k) => raw[r * unknown.length + k]!,
   });
-  const warnings: string[] = [];
-  if (unknown.length > 0 || ignored.size > 0) {
-    const labels = [...labelCols.keys()].map((k) => unknown[k]!);
-    const extras = unknown.filter((_, k) => !labelCols.has(k));
-    const parts: string[] = [];
-    if (labels.length > 0) parts.push(`${labels.join(', ')} split curves as labels`);
-    if (extras.length > 0) parts.push(`${extras.join(', ')} kept as point attributes`);
-    const skipped = (header as string[]).filter((h) => ignored.has(h));
-    if (skipped.length > 0) parts.push(`${skipped.join(', ')} ignored`);
-    if (parts.length > 0) warnings.push(`${file}: unknown columns: ${parts.join('; ')}`);
-    if (perModel.length > 0) {
-      warnings.push(`${file}: ${perModel.join(', ')} ${perModel.length > 1 ? 'take' : 'takes'} one value per model, so ${perModel.length > 1 ? 'they ride' : 'it rides'} along instead of splitting every model into its own curve (--split-by ${perModel[0]} to split by it)`);
-    }
-  }
   if (unknown.length > 0) {
     // Rows share their label and attribute objects when the values are the same (few combinations);
     // the lookup key is the values themselves, so a row allocates nothing new on a hit.
@@ -321,4 +262,108 @@ export function importTidyCsvChunks(chunks: Iterable<string>, file: string, role
 /** The same from a whole text (tests, small inputs). */
 export function importTidyCsv(text: string, file: string, roles: ColumnRoles = {}): Imported {
   return importTidyCsvChunks(text.trim() === '' ? [] : [text], file, roles);
+}
+
+/** What the classification of unknown columns reads of the rows, whichever reader holds them. */
+export interface UnknownColumnRows<F, V> {
+  readonly file: string;
+  readonly header: readonly string[];
+  readonly unknown: readonly string[];
+  readonly ignored: ReadonlySet<string>;
+  readonly splitBy: readonly string[] | undefined;
+  readonly rows: number;
+  /** An unknown column's distinct values (a number column is never a label). */
+  distinct(k: number): readonly string[];
+  /** Row r's family, model and unknown column k's value, as anything compared by identity. */
+  family(r: number): F;
+  familyName(f: F): string;
+  groupKey(r: number): string;
+  /** Rows r and p share (family, task, metric, shots). */
+  sameGroup(r: number, p: number): boolean;
+  model(r: number): unknown;
+  value(r: number, k: number): V;
+}
+
+/**
+ * Which unknown columns are labels, and in which families (see `splitsGroup`), with the warnings
+ * that say so: one rule for the row reader and the column reader.
+ */
+export function unknownColumnRoles<F, V>(d: UnknownColumnRows<F, V>): { labelCols: Map<number, Set<string>>; warnings: string[] } {
+  const { unknown, ignored, file } = d;
+  const splitBy = d.splitBy === undefined ? null : new Set(d.splitBy);
+  const labelCols = new Map<number, Set<string>>(); // unknown column index -> families where it splits curves
+  const perModel: string[] = [];
+  const groupOf = new Int32Array(unknown.length > 0 ? d.rows : 0);
+  const groupNames: string[] = [];
+  if (unknown.length > 0) {
+    const ids = new Map<string, number>();
+    // Tidy files list a group's rows together: a row of the previous row's group needs no key.
+    let prev = -1;
+    let prevId = -1;
+    for (let r = 0; r < d.rows; r++) {
+      if (prev >= 0 && d.sameGroup(r, prev)) {
+        groupOf[r] = prevId;
+        continue;
+      }
+      const g = d.groupKey(r);
+      let id = ids.get(g);
+      if (id === undefined) {
+        ids.set(g, (id = groupNames.length));
+        groupNames.push(d.familyName(d.family(r)));
+      }
+      groupOf[r] = prevId = id;
+      prev = r;
+    }
+  }
+  // Each group's rows together (a counting sort), so one map and one set serve every group in turn.
+  const groupStart = new Int32Array(groupNames.length + 1);
+  for (let r = 0; r < groupOf.length; r++) groupStart[groupOf[r]! + 1]!++;
+  for (let g = 0; g < groupNames.length; g++) groupStart[g + 1]! += groupStart[g]!;
+  const byGroup = new Int32Array(groupOf.length);
+  const fill = groupStart.slice(0, groupNames.length);
+  for (let r = 0; r < groupOf.length; r++) byGroup[fill[groupOf[r]!]!++] = r;
+  const s: GroupStats<V> = { byModel: new Map(), values: new Set(), withinModel: false };
+  unknown.forEach((c, k) => {
+    if (splitBy !== null && !splitBy.has(c)) return;
+    // A column whose every value is a number (or empty) is a measurement, never a label.
+    if (splitBy === null && d.distinct(k).every((v) => { const x = parseNumberCell(v); return x === null || !Number.isNaN(x); })) return;
+    const families = new Set<string>();
+    let guessedPerModel = false;
+    for (let g = 0; g < groupNames.length; g++) {
+      s.byModel.clear();
+      s.values.clear();
+      s.withinModel = false;
+      let lastV: V | undefined;
+      for (let j = groupStart[g]!; j < groupStart[g + 1]!; j++) {
+        const r = byGroup[j]!;
+        const v = d.value(r, k);
+        if (j === groupStart[g] || v !== lastV) s.values.add(v);
+        lastV = v;
+        const m = d.model(r);
+        const prev = s.byModel.get(m);
+        if (prev === undefined) s.byModel.set(m, v);
+        else if (prev !== v) s.withinModel = true;
+      }
+      const fam = groupNames[g]!;
+      if (splitBy !== null ? s.values.size > 1 : splitsGroup(s)) families.add(fam);
+      else if (s.values.size > 1) guessedPerModel = true;
+    }
+    if (families.size > 0) labelCols.set(k, families);
+    else if (guessedPerModel) perModel.push(c);
+  });
+  const warnings: string[] = [];
+  if (unknown.length > 0 || ignored.size > 0) {
+    const labels = [...labelCols.keys()].map((k) => unknown[k]!);
+    const extras = unknown.filter((_, k) => !labelCols.has(k));
+    const parts: string[] = [];
+    if (labels.length > 0) parts.push(`${labels.join(', ')} split curves as labels`);
+    if (extras.length > 0) parts.push(`${extras.join(', ')} kept as point attributes`);
+    const skipped = d.header.filter((h) => ignored.has(h));
+    if (skipped.length > 0) parts.push(`${skipped.join(', ')} ignored`);
+    if (parts.length > 0) warnings.push(`${file}: unknown columns: ${parts.join('; ')}`);
+    if (perModel.length > 0) {
+      warnings.push(`${file}: ${perModel.join(', ')} ${perModel.length > 1 ? 'take' : 'takes'} one value per model, so ${perModel.length > 1 ? 'they ride' : 'it rides'} along instead of splitting every model into its own curve (--split-by ${perModel[0]} to split by it)`);
+    }
+  }
+  return { labelCols, warnings };
 }

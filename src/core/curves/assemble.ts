@@ -1,7 +1,10 @@
 import type { Curve, CurveKey, CurvePoint, Observation } from '../types.js';
+
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 import { mean, sampleSd } from '../stats/describe.js';
 import { metricInfo } from '../analysis/metric-info.js';
-import { compareKeys, curveId } from './key.js';
+import { curveId, sortCurves } from './key.js';
+import { observationAt, observationsOf, tableOf, type ObservationTable } from './observation-table.js';
 import { fixedAxis, PARAMS_AXIS, type AxisRequest, type ScaleAxis } from './axis.js';
 import { axisLookup, type AxisLookup } from './axis-lookup.js';
 
@@ -30,99 +33,110 @@ export interface AssembleOptions {
   readonly axis?: AxisRequest;
 }
 
+const nullIfNaN = (v: number): number | null => (Number.isNaN(v) ? null : v);
+
 /**
  * Group observations into curves, one per (family, task, metric, shots, labels), one point per
  * model. Rows for the same model that differ only in seed are averaged and their spread kept;
  * the same (model, seed) reported twice must agree exactly; a model must have one size.
  * For a model reported at several training steps the last step is the model's point: the
  * scale axis is parameters, and earlier checkpoints belong on a training curve.
+ * Works on the columns (a table, or the observations made into one): rows are grouped by their
+ * codes, and an object is made per point, not per row.
  */
-export function assembleCurves(observations: readonly Observation[], options: AssembleOptions = {}): Assembled {
+export function assembleCurves(input: readonly Observation[] | ObservationTable, options: AssembleOptions = {}): Assembled {
+  const t = Array.isArray(input) ? tableOf([input as readonly Observation[]]) : (input as ObservationTable);
+  const names = t.names;
   const conflicts: Conflict[] = [];
   const unknown = new Set<string>();
   let droppedEarlierSteps = 0;
   const request = options.axis ?? { kind: 'params' };
-  const lookup: AxisLookup | null = request.kind === 'metric' ? axisLookup(observations, request) : null;
+  // A metric axis looks values up by observation: rare and small, so rows become objects there.
+  const objects = request.kind === 'metric' ? observationsOf(t) : null;
+  const lookup: AxisLookup | null = request.kind === 'metric' ? axisLookup(objects!, request) : null;
   const axis: ScaleAxis = lookup ? lookup.axis : request.kind === 'metric' ? PARAMS_AXIS : fixedAxis(request.kind);
   const axisNotes: string[] = lookup ? [...lookup.notes] : [];
   let unplaced = 0;
   let nonPositive = 0;
-  const byCurve = new Map<string, { key: CurveKey; obs: Observation[] }>();
-  // Importers share one labels object among rows with the same labels: its id is computed once.
-  const labelIds = new WeakMap<object, string>();
-  let prev: Observation | null = null;
-  let prevGroup: { key: CurveKey; obs: Observation[] } | null = null;
-  for (const o of observations) {
-    if (lookup?.isAxis(o)) continue;
-    // Files list a curve's rows together: a row of the previous row's curve needs no key.
-    if (prev !== null && o.labels === prev.labels && o.family === prev.family && o.task === prev.task && o.metric === prev.metric && o.shots === prev.shots) {
-      prevGroup!.obs.push(o);
+  const obsAt = (i: number): Observation => (objects ? objects[i]! : observationAt(t, i));
+  const { family, task, metric, shots, labels, model, step } = t;
+  // Label sets with the same names and values are one curve, whichever object carries them.
+  const labelIds = t.labelSets.map((l) => curveId({ family: '', task: '', metric: '', shots: null, labels: l }));
+
+  // Curves in order of first appearance, each a list of rows (a group id per row, then a counting sort).
+  const byCurve = new Map<string, number>();
+  const groupOf = new Int32Array(t.length);
+  const groupKeys: CurveKey[] = [];
+  let prev = -1;
+  for (let i = 0; i < t.length; i++) {
+    if (lookup?.isAxis(objects![i]!)) {
+      groupOf[i] = -1;
       continue;
     }
-    let lid = labelIds.get(o.labels);
-    if (lid === undefined) labelIds.set(o.labels, (lid = curveId({ family: '', task: '', metric: '', shots: null, labels: o.labels })));
-    const id = `${o.family}\u0000${o.task}\u0000${o.metric}\u0000${o.shots ?? ''}\u0000${lid}`;
+    // Files list a curve's rows together: a row of the previous row's curve needs no key.
+    if (prev >= 0 && labels[i] === labels[prev] && family[i] === family[prev] && task[i] === task[prev] && metric[i] === metric[prev] && Object.is(shots[i], shots[prev])) {
+      groupOf[i] = groupOf[prev]!;
+      prev = i;
+      continue;
+    }
+    const sh = nullIfNaN(shots[i]!);
+    const id = `${family[i]}\u0000${task[i]}\u0000${metric[i]}\u0000${sh ?? ''}\u0000${labelIds[labels[i]!]}`;
     let g = byCurve.get(id);
-    if (!g) byCurve.set(id, (g = { key: { family: o.family, task: o.task, metric: o.metric, shots: o.shots, labels: o.labels }, obs: [] }));
-    g.obs.push(o);
-    prev = o;
-    prevGroup = g;
+    if (g === undefined) {
+      byCurve.set(id, (g = groupKeys.length));
+      groupKeys.push({ family: names[family[i]!]!, task: names[task[i]!]!, metric: names[metric[i]!]!, shots: sh, labels: t.labelSets[labels[i]!]! });
+    }
+    groupOf[i] = g;
+    prev = i;
   }
+  const start = new Int32Array(groupKeys.length + 1);
+  for (let i = 0; i < t.length; i++) if (groupOf[i]! >= 0) start[groupOf[i]! + 1]!++;
+  for (let g = 0; g < groupKeys.length; g++) start[g + 1]! += start[g]!;
+  const rows = new Int32Array(start[groupKeys.length]!);
+  const fill = start.slice(0, groupKeys.length);
+  for (let i = 0; i < t.length; i++) if (groupOf[i]! >= 0) rows[fill[groupOf[i]!]!++] = i;
+  let groups: { key: CurveKey; rows: Int32Array }[] = groupKeys.map((key, g) => ({ key, rows: rows.subarray(start[g]!, start[g + 1]!) }));
 
   // A model's checkpoints on a step or tokens axis are its training curve: one curve per model.
   if (axis.kind === 'step' || axis.kind === 'tokens') {
-    for (const [id, g] of [...byCurve]) {
-      const steps = new Map<string, Set<number | null>>();
-      for (const o of g.obs) {
-        const set = steps.get(o.model) ?? new Set();
-        set.add(o.step);
-        steps.set(o.model, set);
+    const split: { key: CurveKey; rows: Int32Array }[] = [];
+    groups = groups.filter((g) => {
+      const steps = new Map<number, Set<number>>();
+      for (const r of g.rows) {
+        const set = steps.get(model[r]!) ?? new Set();
+        set.add(step[r]!);
+        steps.set(model[r]!, set);
       }
-      if (![...steps.values()].some((st) => st.size > 1)) continue;
-      byCurve.delete(id);
-      for (const model of steps.keys()) {
-        const key: CurveKey = { ...g.key, labels: { ...g.key.labels, model } };
-        byCurve.set(curveId(key), { key, obs: g.obs.filter((o) => o.model === model) });
+      if (![...steps.values()].some((st) => st.size > 1)) return true;
+      for (const m of steps.keys()) {
+        const key: CurveKey = { ...g.key, labels: { ...g.key.labels, model: names[m]! } };
+        split.push({ key, rows: g.rows.filter((r) => model[r] === m) });
       }
-    }
+      return false;
+    });
+    groups.push(...split);
   }
 
-  const curves: Curve[] = [];
-  for (const { key, obs } of byCurve.values()) {
-    // On the parameters axis a point is a model; on any other axis, a model at one step.
-    const byModel = new Map<string, Observation[]>();
-    const perStep = axis.kind !== 'params';
-    for (const o of obs) {
-      const id = perStep ? `${o.model}\u0000${o.step ?? ''}` : o.model;
-      const list = byModel.get(id);
-      if (list) list.push(o);
-      else byModel.set(id, [o]);
-    }
-    const checkpoints = perStep && new Set(obs.map((o) => o.model)).size < byModel.size;
-    const points: CurvePoint[] = [];
-    let direction: boolean | null = null;
-    for (const o of obs) {
-      if (o.higherIsBetter === null) continue;
-      if (direction === null) direction = o.higherIsBetter;
-      else if (direction !== o.higherIsBetter) {
-        conflicts.push({ first: obs.find((p) => p.higherIsBetter === direction)!, second: o, what: 'higher_is_better disagrees within one curve' });
-      }
-    }
-    const positionOf = (first: Observation): number | null => {
-      if (axis.kind === 'tokens') return first.tokens;
-      if (axis.kind === 'step') return first.step;
-      if (axis.kind === 'flops') return first.flops ?? (first.tokens !== null ? 6 * first.params * first.tokens : null);
-      if (lookup) return lookup.position(first);
-      return first.params;
-    };
-    const placed = (position: number | null): boolean => {
-      if (position === null) unplaced++;
-      else if (!(position > 0) || !Number.isFinite(position)) nonPositive++;
-      else return true;
-      return false;
-    };
-    const point = (first: Observation, position: number, value: number, stderr: number | null, low: number | null, high: number | null, n: number | null, seeds: number, seedSd: number | null): CurvePoint => ({
-      model: checkpoints && first.step !== null ? `${first.model}@${first.step}` : first.model,
+  const perStep = axis.kind !== 'params';
+  const positionOf = (r: number): number | null => {
+    if (axis.kind === 'tokens') return nullIfNaN(t.tokens[r]!);
+    if (axis.kind === 'step') return nullIfNaN(step[r]!);
+    if (axis.kind === 'flops') return !Number.isNaN(t.flops[r]!) ? t.flops[r]! : !Number.isNaN(t.tokens[r]!) ? 6 * t.params[r]! * t.tokens[r]! : null;
+    if (lookup) return lookup.position(objects![r]!);
+    return t.params[r]!;
+  };
+  const placed = (position: number | null): boolean => {
+    if (position === null) unplaced++;
+    else if (!(position > 0) || !Number.isFinite(position)) nonPositive++;
+    else return true;
+    return false;
+  };
+  // The point's fields in one order whatever the axis, so every point has one shape (and the JSON one order).
+  const point = (first: number, checkpoints: boolean, position: number, value: number, stderr: number | null, low: number | null, high: number | null, n: number | null, seeds: number, seedSd: number | null): CurvePoint => {
+    const name = names[model[first]!]!;
+    const st = nullIfNaN(step[first]!);
+    const p: Mutable<CurvePoint> = {
+      model: checkpoints && st !== null ? `${name}@${st}` : name,
       params: position,
       value,
       stderr,
@@ -131,50 +145,111 @@ export function assembleCurves(observations: readonly Observation[], options: As
       n,
       seeds,
       seedSd,
-      tokens: first.tokens,
-      step: first.step,
-      extra: first.extra,
-      ...(axis.kind !== 'params' ? { x: lookup ? lookup.value(first)! : position, modelParams: first.params } : {}),
-      ...(first.flops !== undefined && first.flops !== null ? { flops: first.flops } : {}),
-    });
-    for (const list0 of byModel.values()) {
-      if (list0.length === 1) {
+      tokens: nullIfNaN(t.tokens[first]!),
+      step: st,
+      extra: t.extraSets[t.extra[first]!]!,
+    };
+    if (axis.kind !== 'params') {
+      p.x = lookup ? lookup.value(objects![first]!)! : position;
+      p.modelParams = t.params[first]!;
+    }
+    if (!Number.isNaN(t.flops[first]!)) p.flops = t.flops[first]!;
+    return p;
+  };
+
+  // Where each model's rows are within the curve being built: a slot per model code, reset after the curve.
+  const slotOfModel = new Int32Array(names.length).fill(-1);
+  const next = new Int32Array(t.length);
+  let longest = 0;
+  for (const g of groups) longest = Math.max(longest, g.rows.length);
+  const heads = new Int32Array(longest);
+  const tails = new Int32Array(longest);
+  const counts = new Int32Array(longest);
+  const curves: Curve[] = [];
+  for (const { key, rows: obs } of groups) {
+    // On the parameters axis a point is a model; on any other axis, a model at one step.
+    let slots = 0; // heads[s], tails[s], counts[s]: the first and last row of point s, and its row count
+    const perStepSlot = perStep ? new Map<string, number>() : null;
+    for (const r of obs) {
+      let s: number;
+      if (perStepSlot) {
+        const id = `${model[r]}\u0000${nullIfNaN(step[r]!) ?? ''}`;
+        s = perStepSlot.get(id) ?? -1;
+        if (s < 0) perStepSlot.set(id, slots);
+      } else {
+        s = slotOfModel[model[r]!]!;
+        if (s < 0) slotOfModel[model[r]!] = slots;
+      }
+      next[r] = -1;
+      if (s < 0) {
+        heads[slots] = r;
+        tails[slots] = r;
+        counts[slots++] = 1;
+      } else {
+        next[tails[s]!] = r;
+        tails[s] = r;
+        counts[s]!++;
+      }
+    }
+    if (!perStepSlot) for (let s = 0; s < slots; s++) slotOfModel[model[heads[s]!]!] = -1;
+    let checkpoints = false;
+    if (perStep) {
+      const models = new Set<number>();
+      for (const r of obs) models.add(model[r]!);
+      checkpoints = models.size < slots;
+    }
+    const points: CurvePoint[] = [];
+    let direction: boolean | null = null;
+    for (const r of obs) {
+      const h = t.higherIsBetter[r]!;
+      if (h < 0) continue;
+      if (direction === null) direction = h === 1;
+      else if (direction !== (h === 1)) {
+        const want = direction ? 1 : 0;
+        const first = obs.find((p) => t.higherIsBetter[p] === want)!;
+        conflicts.push({ first: obsAt(first), second: obsAt(r), what: 'higher_is_better disagrees within one curve' });
+      }
+    }
+    for (let s = 0; s < slots; s++) {
+      if (counts[s] === 1) {
         // One row for the model (one seed, one step): the point is the row.
-        const o = list0[0]!;
-        const position = positionOf(o);
-        if (placed(position)) points.push(point(o, position!, 0 + o.value, o.stderr, o.low ?? null, o.high ?? null, o.n, 1, null));
+        const r = heads[s]!;
+        const position = positionOf(r);
+        if (placed(position)) points.push(point(r, checkpoints, position!, 0 + t.value[r]!, nullIfNaN(t.stderr[r]!), nullIfNaN(t.low[r]!), nullIfNaN(t.high[r]!), nullIfNaN(t.n[r]!), 1, null));
         continue;
       }
-      let list = list0;
-      const model = list0[0]!.model;
-      const lastStep = list.reduce<number | null>((m, o) => (o.step === null ? m : m === null ? o.step : Math.max(m, o.step)), null);
-      if (lastStep !== null && list.some((o) => o.step !== null && o.step !== lastStep)) {
-        droppedEarlierSteps += list.filter((o) => o.step !== lastStep).length;
-        list = list.filter((o) => o.step === lastStep || o.step === null);
+      let list: number[] = [];
+      for (let r = heads[s]!; r >= 0; r = next[r]!) list.push(r);
+      const modelName = names[model[list[0]!]!]!;
+      let lastStep: number | null = null;
+      for (const r of list) if (!Number.isNaN(step[r]!)) lastStep = lastStep === null ? step[r]! : Math.max(lastStep, step[r]!);
+      if (lastStep !== null && list.some((r) => !Number.isNaN(step[r]!) && step[r] !== lastStep)) {
+        droppedEarlierSteps += list.filter((r) => step[r] !== lastStep).length;
+        list = list.filter((r) => step[r] === lastStep || Number.isNaN(step[r]!));
       }
       const first = list[0]!;
-      const bySeed = new Map<string, Observation>();
-      for (const o of list) {
-        if (o.params !== first.params) conflicts.push({ first, second: o, what: `model ${model} has two sizes (${first.params} and ${o.params})` });
-        const seedKey = o.seed ?? '';
-        const prev = bySeed.get(seedKey);
-        if (prev === undefined) bySeed.set(seedKey, o);
-        else if (prev.value !== o.value) {
-          const seedText = o.seed === null ? 'no seed' : `seed ${o.seed}`;
-          conflicts.push({ first: prev, second: o, what: `duplicate point (${model}, ${seedText}) with conflicting values ${prev.value} and ${o.value}` });
+      const bySeed = new Map<string, number>();
+      for (const r of list) {
+        if (t.params[r] !== t.params[first]) conflicts.push({ first: obsAt(first), second: obsAt(r), what: `model ${modelName} has two sizes (${t.params[first]} and ${t.params[r]})` });
+        const seedKey = t.seed[r]! < 0 ? '' : names[t.seed[r]!]!;
+        const prevRow = bySeed.get(seedKey);
+        if (prevRow === undefined) bySeed.set(seedKey, r);
+        else if (t.value[prevRow] !== t.value[r]) {
+          const seedText = t.seed[r]! < 0 ? 'no seed' : `seed ${names[t.seed[r]!]}`;
+          conflicts.push({ first: obsAt(prevRow), second: obsAt(r), what: `duplicate point (${modelName}, ${seedText}) with conflicting values ${t.value[prevRow]} and ${t.value[r]}` });
         }
       }
       const position = positionOf(first);
       if (!placed(position)) continue;
       const runs = [...bySeed.values()];
-      const values = runs.map((o) => o.value);
+      const values = runs.map((r) => t.value[r]!);
       const sd = sampleSd(values);
       const m = runs.length;
-      const only = runs.length === 1 ? runs[0]! : null;
-      const stderrs = runs.flatMap((o) => (o.stderr === null ? [] : [o.stderr]));
-      const stderr = m > 1 ? sd! / Math.sqrt(m) : stderrs.length > 0 ? stderrs[0]! : null;
-      const ns = runs.flatMap((o) => (o.n === null ? [] : [o.n]));
-      points.push(point(first, position!, mean(values), stderr, only?.low ?? null, only?.high ?? null, ns.length > 0 ? ns[0]! : null, m, sd));
+      const only = runs.length === 1 ? runs[0]! : -1;
+      const se = runs.find((r) => !Number.isNaN(t.stderr[r]!));
+      const stderr = m > 1 ? sd! / Math.sqrt(m) : se !== undefined ? t.stderr[se]! : null;
+      const withN = runs.find((r) => !Number.isNaN(t.n[r]!));
+      points.push(point(first, checkpoints, position!, mean(values), stderr, only < 0 ? null : nullIfNaN(t.low[only]!), only < 0 ? null : nullIfNaN(t.high[only]!), withN !== undefined ? t.n[withN]! : null, m, sd));
     }
     if (points.length === 0) continue;
     points.sort((a, b) => a.params - b.params || a.model.localeCompare(b.model));
@@ -186,10 +261,12 @@ export function assembleCurves(observations: readonly Observation[], options: As
         direction = true;
       }
     }
-    const sources = [...new Set(obs.map((o) => o.source.file))];
+    const fileCodes: number[] = [];
+    for (const r of obs) if (!fileCodes.includes(t.file[r]!)) fileCodes.push(t.file[r]!);
+    const sources = fileCodes.map((f) => t.files[f]!);
     curves.push({ key, higherIsBetter: direction, points, sources, ...(axis.kind !== 'params' ? { axis } : {}) });
   }
-  curves.sort((a, b) => compareKeys(a.key, b.key));
+  sortCurves(curves);
   if (unplaced > 0) {
     const what = axis.kind === 'flops' ? 'no flops (and no tokens for 6·N·D)' : axis.kind === 'metric' ? `no ${axis.name} for the same model and step` : `no ${axis.kind}`;
     axisNotes.push(`${unplaced} points left out: ${what}`);

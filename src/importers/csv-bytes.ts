@@ -1,0 +1,179 @@
+import { CsvSyntaxError } from './csv-text.js';
+
+/** Where one record's fields lie: field f is bytes[starts[f], ends[f]), f < count. */
+export type CsvByteSink = (bytes: Buffer, starts: Int32Array, ends: Int32Array, count: number, line: number) => void;
+
+/**
+ * RFC 4180 records from UTF-8 bytes that arrive in chunks (a file read a few MB at a time, or
+ * an inflated `.gz`), never decoded as a whole: the grammar's characters (comma, quote, CR, LF)
+ * are single bytes that never occur inside a multi-byte character, so records are split on the
+ * bytes and a reader decodes only what it keeps (a new name, an error's cell). Same grammar as
+ * `parseCsv` and `forEachCsvRange`: quoted fields with "" escapes, embedded commas and newlines,
+ * CRLF, LF or CR, a leading byte-order mark, blank lines skipped; each record with the 1-based
+ * line it starts on. A record with a quoted field is given from a scratch buffer holding its
+ * unquoted fields. The range arrays and the scratch are reused from one record to the next.
+ */
+export function forEachCsvByteRecord(chunks: Iterable<Buffer>, onRecord: CsvByteSink): void {
+  let carry: Buffer | null = null;
+  let line = 1;
+  let first = true;
+  let starts = new Int32Array(64);
+  let ends = new Int32Array(64);
+  let count = 0;
+  let scratch = Buffer.allocUnsafe(1 << 12);
+  let used = 0; // bytes of scratch in use
+  const add = (from: number, to: number): void => {
+    if (count === starts.length) {
+      const s2 = new Int32Array(count * 2);
+      s2.set(starts);
+      starts = s2;
+      const e2 = new Int32Array(count * 2);
+      e2.set(ends);
+      ends = e2;
+    }
+    starts[count] = from;
+    ends[count] = to;
+    count++;
+  };
+  const put = (b: Buffer, from: number, to: number): void => {
+    const len = to - from;
+    if (used + len > scratch.length) {
+      const bigger = Buffer.allocUnsafe(Math.max(scratch.length * 2, used + len));
+      scratch.copy(bigger, 0, 0, used);
+      scratch = bigger;
+    }
+    b.copy(scratch, used, from, to);
+    used += len;
+  };
+  const charAt = (b: Buffer, i: number): string => b.toString('utf8', i, Math.min(b.length, i + 4))[0] ?? '';
+
+  /** A record holding a quote, from `pos`: its end, or -1 when it runs past the chunk. */
+  const quotedRecord = (b: Buffer, pos: number, final: boolean): number => {
+    const n = b.length;
+    count = 0;
+    used = 0;
+    let newlines = 0;
+    let i = pos;
+    for (;;) {
+      const from = used;
+      let c = i < n ? b[i]! : -1;
+      if (c === 34) {
+        let j = i + 1;
+        for (;;) {
+          const q = b.indexOf(34, j);
+          if (q < 0) {
+            if (final) throw new CsvSyntaxError('unterminated quoted field', line);
+            return -1;
+          }
+          for (let k = b.indexOf(10, j); k >= 0 && k < q; k = b.indexOf(10, k + 1)) newlines++;
+          if (q + 1 >= n && !final) return -1; // "" may straddle the chunk
+          put(b, j, q);
+          if (b[q + 1] === 34) {
+            put(b, q, q + 1);
+            j = q + 2;
+            continue;
+          }
+          i = q + 1;
+          break;
+        }
+        c = i < n ? b[i]! : -1;
+        if (c !== 44 && c !== 10 && c !== 13 && c !== -1) {
+          throw new CsvSyntaxError(`unexpected character ${JSON.stringify(charAt(b, i))} after a closing quote`, line + newlines);
+        }
+      } else {
+        let j = i;
+        while (j < n) {
+          c = b[j]!;
+          if (c === 44 || c === 10 || c === 13 || c === 34) break;
+          j++;
+        }
+        if (j >= n) c = -1;
+        if (c === 34) throw new CsvSyntaxError('a quote inside an unquoted field', line + newlines);
+        put(b, i, j);
+        i = j;
+      }
+      add(from, used);
+      if (c === 44) {
+        i++;
+        continue;
+      }
+      if (c === -1) {
+        if (!final) return -1;
+        onRecord(scratch, starts, ends, count, line);
+        line += 1 + newlines;
+        return n;
+      }
+      if (c === 13 && i + 1 >= n && !final) return -1;
+      onRecord(scratch, starts, ends, count, line);
+      line += 1 + newlines;
+      return i + (c === 13 && b[i + 1] === 10 ? 2 : 1);
+    }
+  };
+
+  /** Every complete record of b from `pos`; returns where the incomplete rest starts (n when none). */
+  const run = (b: Buffer, pos: number, final: boolean): number => {
+    const n = b.length;
+    while (pos < n) {
+      // The common record, no quote: fields written straight into the range arrays.
+      let st = starts;
+      let en = ends;
+      count = 0;
+      let fieldStart = pos;
+      let i = pos;
+      let c = 0;
+      while (i < n) {
+        c = b[i]!;
+        if (c === 44) {
+          if (count === st.length) {
+            add(fieldStart, i);
+            st = starts;
+            en = ends;
+          } else {
+            st[count] = fieldStart;
+            en[count++] = i;
+          }
+          fieldStart = ++i;
+          continue;
+        }
+        if (c === 10 || c === 13 || c === 34) break;
+        i++;
+      }
+      if (i < n && c === 34) {
+        if (i !== fieldStart) throw new CsvSyntaxError('a quote inside an unquoted field', line);
+        const end = quotedRecord(b, pos, final);
+        if (end < 0) return pos;
+        pos = end;
+        continue;
+      }
+      if (i >= n) {
+        if (!final) return pos;
+        c = -1;
+      } else if (c === 13 && i + 1 >= n && !final) return pos; // half of \r\n
+      add(fieldStart, i);
+      // A blank line is not a record.
+      if (!(count === 1 && i === pos)) onRecord(b, starts, ends, count, line);
+      line++;
+      pos = c === -1 ? n : i + (c === 13 && b[i + 1] === 10 ? 2 : 1);
+    }
+    return n;
+  };
+
+  for (const chunk of chunks) {
+    let b: Buffer = carry === null ? chunk : Buffer.concat([carry, chunk]);
+    if (first) {
+      if (b.length < 3) {
+        carry = Buffer.from(b);
+        continue;
+      }
+      if (b[0] === 0xef && b[1] === 0xbb && b[2] === 0xbf) b = b.subarray(3);
+      first = false;
+    }
+    const rest = run(b, 0, false);
+    carry = rest < b.length ? Buffer.from(b.subarray(rest)) : null;
+  }
+  if (carry !== null) {
+    let b = carry;
+    if (first && b[0] === 0xef && b[1] === 0xbb && b[2] === 0xbf) b = b.subarray(3);
+    run(b, 0, true);
+  }
+}
