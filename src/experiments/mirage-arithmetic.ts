@@ -1,7 +1,7 @@
 import { deriveSeed } from '../core/random/derive-seed.js';
 import type { AuditReport } from '../core/analysis/audit.js';
 import { fmtNum } from '../report/format.js';
-import { arithmeticTask } from '../tasks/arithmetic.js';
+import { arithmeticTask, type Operation } from '../tasks/arithmetic.js';
 import { NAMED_SIZES } from '../zoo/gpt.js';
 import type { TrunkConfig } from '../zoo/trunk.js';
 import { answerWidth, type ArithTrainConfig } from '../zoo/train-arith.js';
@@ -32,20 +32,33 @@ export const MIRAGE_SIZES: Readonly<Record<string, TrunkConfig>> = {
   xl: NAMED_SIZES.xl!,
 };
 const ALL = Object.keys(MIRAGE_SIZES);
+/** The width whose learning rate `lr` is: the largest named size's. */
+const LR_REF_WIDTH = 128;
+
+/**
+ * A member's peak learning rate: narrower members take larger steps (Adam's update per weight is
+ * about lr whatever the width, and a wider layer sums more of them, so the stable rate falls with
+ * width, as in μP's 1/width rule for hidden layers; Yang et al. 2022).
+ */
+export function memberLr(lr: number, width: number, exponent: number): number {
+  return lr * (LR_REF_WIDTH / width) ** exponent;
+}
 
 /**
  * Schaeffer, Miranda & Koyejo 2023's central experiment on the lab's own models: a ladder of
- * transformer sizes trained on n-digit addition, served over the OpenAI API, evaluated through the
+ * transformer sizes trained on n-digit addition (or multiplication), served over the OpenAI API, evaluated through the
  * harness over HTTP, every sample stored, and the family audited under exact match (discontinuous)
  * and token edit distance, per-token accuracy and target log-likelihood (continuous), all computed
  * from the same outputs.
  */
 const parameters = {
   sizes: { kind: 'names', choices: Object.keys(MIRAGE_SIZES), help: 'the ladder of transformer sizes' },
+  operation: { kind: 'choice', choices: ['add', 'mul'], help: 'the arithmetic every member learns: n-digit addition or multiplication' },
   digits: { kind: 'int', min: 1, max: 5, help: 'digits of each operand' },
   steps: { kind: 'int', min: 1, max: 1_000_000, help: 'training steps of every member' },
   batch: { kind: 'int', min: 1, max: 4096, help: 'problems per training step' },
-  lr: { kind: 'number', min: 1e-6, max: 1, help: 'peak learning rate (linear warm-up, cosine decay)' },
+  lr: { kind: 'number', min: 1e-6, max: 1, help: `peak learning rate (linear warm-up, cosine decay) of a member ${LR_REF_WIDTH} wide` },
+  lrWidthExponent: { kind: 'number', min: 0, max: 1, help: `a member of width C trains at lr·(${LR_REF_WIDTH}/C)^e: 0 one rate for all, 0.5 the rate falling as 1/√width` },
   evalCount: { kind: 'int', min: 1, max: 100_000, help: 'held-out test problems every member answers' },
   passProblems: { kind: 'int', min: 0, max: 100_000, help: 'test problems also sampled at temperature 1 until k successes or the cap (0: none)' },
   passK: { kind: 'int', min: 2, max: 1000, help: 'successes to sample per problem before stopping (k >= 2: the unbiased estimate (k-1)/(m-1))' },
@@ -57,6 +70,7 @@ export const MIRAGE_METRICS = ['exact_match', 'token_edit_distance', 'normalized
 
 interface MiragePlan {
   readonly members: readonly MemberSpec[];
+  readonly operation: Operation;
   readonly digits: number;
   readonly evalCount: number;
   readonly until: { readonly problems: number; readonly k: number; readonly cap: number; readonly batch: number };
@@ -72,31 +86,37 @@ export const mirageArithmetic = defineExperiment({
   id: 'mirage-arithmetic',
   question: 'Does addition look emergent under exact match but smooth under per-token metrics of the same outputs?',
   citation: 'Schaeffer, Miranda & Koyejo 2023, "Are Emergent Abilities of Large Language Models a Mirage?" (NeurIPS), §3',
-  about: `A ladder of ${ALL.length} transformer sizes trained on n-digit addition, served over the OpenAI API on 127.0.0.1, evaluated through the harness over HTTP, and audited under exact match beside token edit distance, per-token accuracy and the target's log-likelihood, all scored from the same stored outputs; then the resolution of a small model's "0": per size, greedy exact match beside the exact probability of sampling the target (from the stored log-likelihoods) and a pass rate sampled until k successes, with their detection floors, and the forecast of where exact match crosses 50% from the smaller half.`,
+  about: `A ladder of ${ALL.length} transformer sizes trained on n-digit addition (or multiplication), served over the OpenAI API on 127.0.0.1, evaluated through the harness over HTTP, and audited under exact match beside token edit distance, per-token accuracy and the target's log-likelihood, all scored from the same stored outputs; then the resolution of a small model's "0": per size, greedy exact match beside the exact probability of sampling the target (from the stored log-likelihoods) and a pass rate sampled until k successes, with their detection floors, and the forecast of where exact match crosses 50% from the smaller half.`,
   parameters,
   budgets: {
-    quick: { params: { sizes: ALL, digits: 3, steps: 700, batch: 64, lr: 3e-3, evalCount: 300, passProblems: 100, passK: 2, passCap: 200, passBatch: 16 }, expected: 'about 3 minutes on 2 cores (165 s measured beside other work: 11 sizes, the sampled pass included)', expectedSeconds: 165, jobs: 2 },
-    full: { params: { sizes: ALL, digits: 3, steps: 3000, batch: 64, lr: 3e-3, evalCount: 1000, passProblems: 300, passK: 3, passCap: 1000, passBatch: 16 }, expected: 'about 6 minutes on 2 cores (375 s measured: 11 sizes, 3,000 steps, 420,767 draws)', expectedSeconds: 375, jobs: 2 },
+    quick: { params: { sizes: ALL, operation: 'add', digits: 3, steps: 700, batch: 64, lr: 3e-3, lrWidthExponent: 0, evalCount: 300, passProblems: 100, passK: 2, passCap: 200, passBatch: 16 }, expected: 'about 3 minutes on 2 cores (165 s measured beside other work: 11 sizes, the sampled pass included)', expectedSeconds: 165, jobs: 2 },
+    full: { params: { sizes: ALL, operation: 'add', digits: 3, steps: 3000, batch: 64, lr: 3e-3, lrWidthExponent: 0, evalCount: 1000, passProblems: 300, passK: 3, passCap: 1000, passBatch: 16 }, expected: 'about 6 minutes on 2 cores (375 s measured: 11 sizes, 3,000 steps, 420,767 draws)', expectedSeconds: 375, jobs: 2 },
   },
   audit: { resamples: 500 },
   plan(p, seed): MiragePlan {
     // Every size sees the same problems in the same order: only the model differs along the ladder.
     const train = deriveSeed(seed, 'train');
+    const operation = p.operation as Operation;
     const members = p.sizes.map((name): MemberSpec => {
       const cfg: ArithTrainConfig = {
-        digits: p.digits, operation: 'add', model: MIRAGE_SIZES[name]!, steps: p.steps, batch: p.batch, lr: p.lr, warmup: 50, weightDecay: 0.1, seed: train, evalEvery: 0, evalSize: 200,
+        digits: p.digits, operation, model: MIRAGE_SIZES[name]!, steps: p.steps, batch: p.batch, lr: memberLr(p.lr, MIRAGE_SIZES[name]!.nEmbd, p.lrWidthExponent), warmup: 50, weightDecay: 0.1, seed: train, evalEvery: 0, evalSize: 200,
       };
       return { name, family: 'lab-arith', arch: 'arith', spec: { cfg } };
     });
+    // The generator's test split is a tenth of the problem space, and it draws at most 90% of it: 729 problems for 2-digit operands.
+    const span = 10 ** p.digits - (p.digits === 1 ? 0 : 10 ** (p.digits - 1));
+    const testable = Math.floor(span * span * 0.1 * 0.9);
+    if (p.evalCount > testable) throw new ConfigError(`${p.evalCount} test problems asked of ${p.digits}-digit ${operation}, whose test split holds at most ${testable}`, { code: 'USAGE', field: '--eval-count', hint: `give --eval-count at most ${testable}, or more --digits` });
     if (p.passProblems > 0 && p.passCap < p.passK) throw new ConfigError(`${p.passCap} draws cannot hold ${p.passK} successes`, { code: 'USAGE', field: '--pass-cap', hint: 'give --pass-cap at least --pass-k' });
-    return { members, digits: p.digits, evalCount: p.evalCount, until: { problems: Math.min(p.passProblems, p.evalCount), k: p.passK, cap: p.passCap, batch: p.passBatch }, seed };
+    return { members, operation, digits: p.digits, evalCount: p.evalCount, until: { problems: Math.min(p.passProblems, p.evalCount), k: p.passK, cap: p.passCap, batch: p.passBatch }, seed };
   },
   async samples(plan, ctx) {
-    // Targets in the models' own format: answers zero-padded to digits + 1.
-    const task = arithmeticTask(`add${plan.digits}`, { digits: plan.digits, operation: 'add', count: plan.evalCount, seed: deriveSeed(ctx.seed, 'test-problems'), padAnswer: true });
+    // Targets in the models' own format: answers zero-padded to a fixed width (digits + 1 for a sum, 2·digits for a product).
+    const width = answerWidth(plan.digits, plan.operation);
+    const task = arithmeticTask(`${plan.operation}${plan.digits}`, { digits: plan.digits, operation: plan.operation, count: plan.evalCount, seed: deriveSeed(ctx.seed, 'test-problems'), padAnswer: true });
     const members = await ctx.trained();
     const runs = await evaluateOverHttp(ctx, members, {
-      family: 'lab-arith', tasks: [task], shots: 0, maxTokens: answerWidth(plan.digits, 'add') + 1, stop: ['\n'], metrics: MIRAGE_METRICS,
+      family: 'lab-arith', tasks: [task], shots: 0, maxTokens: width + 1, stop: ['\n'], metrics: MIRAGE_METRICS,
       // The sampled pass has no stop sequence: at most width + 1 tokens, so a right draw is the answer and its '\n', and the
       // draw's log-probability includes the '\n' that the echo of the target alone leaves out.
       ...(plan.until.problems > 0 ? { until: { ...plan.until, temperature: 1, stop: [] } } : {}),
@@ -122,7 +142,7 @@ export const mirageArithmetic = defineExperiment({
     const rule = { k: plan.until.k, cap: plan.until.cap };
     const rows = resolutionRows(out, rule, plan.seed, 2000);
     // Half of fewer than 4 sizes is one: nothing to extrapolate from.
-    const forecasts = members.length >= 4 ? jumpForecasts(rows, curves, answerWidth(plan.digits, 'add')) : null;
+    const forecasts = members.length >= 4 ? jumpForecasts(rows, curves, answerWidth(plan.digits, plan.operation)) : null;
     const resolution = resolutionLines(rows, forecasts);
     return {
       title: 'Mirage: arithmetic on the lab’s own transformer ladder',
@@ -133,7 +153,7 @@ export const mirageArithmetic = defineExperiment({
         ...resolution,
       ],
       // The forecast sentence is the last of the resolution lines when there is a forecast.
-      charts: [resolutionChart(rows, rule), ...(forecasts ? [forecastChart(rows, forecasts, answerWidth(plan.digits, 'add'), resolution.at(-1)!)] : [])],
+      charts: [resolutionChart(rows, rule), ...(forecasts ? [forecastChart(rows, forecasts, answerWidth(plan.digits, plan.operation), resolution.at(-1)!)] : [])],
       data: { ladder, breakthroughness: { exact_match: em, token_edit_distance: ted }, resolution: { rule: { ...rule, problems: plan.until.problems, temperature: 1 }, sizes: rows }, forecasts },
     };
   },

@@ -1,0 +1,65 @@
+/**
+ * bench/mirage-probe: trains a ladder of arithmetic transformers in this process (no server, no
+ * store) and prints, per size, greedy exact match, per-token accuracy overall and by answer
+ * position, and the seconds it took: the probe used to choose mirage-arithmetic's task, ladder and
+ * training budget (docs/experiments/mirage-arithmetic.md, "Choosing the family").
+ *   node dist/bench/mirage-probe.js --op mul --digits 2 --sizes xxs,s,m --steps 2000 [--steps-exp 0.5]
+ * --steps-exp e scales each member's steps as steps·(params/params of the smallest)^e (e = 0: the same steps).
+ */
+import { parseArgs } from 'node:util';
+import { deriveSeed } from '../src/core/random/derive-seed.js';
+import { loadGemm } from '../src/zoo/engine/gemm.js';
+import { answerWidth, ArithmeticTrainer, formatProblem, type ArithTrainConfig } from '../src/zoo/train-arith.js';
+import type { Operation } from '../src/tasks/arithmetic.js';
+import { MIRAGE_SIZES } from '../src/experiments/mirage-arithmetic.js';
+
+const { values } = parseArgs({
+  options: {
+    op: { type: 'string', default: 'add' }, digits: { type: 'string', default: '3' }, sizes: { type: 'string', default: Object.keys(MIRAGE_SIZES).join(',') },
+    steps: { type: 'string', default: '700' }, 'steps-exp': { type: 'string', default: '0' }, 'max-steps': { type: 'string', default: '1000000' },
+    batch: { type: 'string', default: '64' }, lr: { type: 'string', default: '3e-3' }, 'lr-exp': { type: 'string', default: '0' },
+    seed: { type: 'string', default: '1' }, eval: { type: 'string', default: '500' }, 'weight-decay': { type: 'string', default: '0.1' },
+  },
+});
+const op = values.op as Operation;
+const digits = Number(values.digits);
+const names = values.sizes.split(',');
+const gemm = loadGemm((m) => console.error(`note: ${m}`));
+gemm.setThreads(1);
+const seed = Number(values.seed);
+const w = answerWidth(digits, op);
+const built = names.map((name) => {
+  const spec = MIRAGE_SIZES[name];
+  if (!spec) throw new Error(`--sizes: unknown size ${name}`);
+  return { name, spec };
+});
+// Parameter counts first, so the steps can scale with them.
+const counts = built.map(({ spec }) => new ArithmeticTrainer(cfgFor(spec, 1, Number(values.lr)), gemm).model.numParams);
+function cfgFor(model: ArithTrainConfig['model'], steps: number, lr: number): ArithTrainConfig {
+  return { digits, operation: op, model, steps, batch: Number(values.batch), lr, warmup: 50, weightDecay: Number(values['weight-decay']), seed: deriveSeed(seed, 'train'), evalEvery: 0, evalSize: Number(values.eval) };
+}
+console.log(`probe ${op}${digits} batch ${values.batch} lr ${values.lr} (x width^-${values['lr-exp']}) steps ${values.steps} x (N/N0)^${values['steps-exp']} seed ${seed}`);
+console.log('size      params   steps      s  exact (train)        per-token  by position (most significant first)');
+built.forEach(({ name, spec }, i) => {
+  const steps = Math.min(Number(values['max-steps']), Math.round(Number(values.steps) * (counts[i]! / counts[0]!) ** Number(values['steps-exp'])));
+  const lr = Number(values.lr) * (spec.nEmbd / built[0]!.spec.nEmbd) ** -Number(values['lr-exp']);
+  const t = new ArithmeticTrainer(cfgFor(spec, steps, lr), gemm);
+  const t0 = performance.now();
+  for (let s = 0; s < steps; s++) t.trainStep();
+  const secs = (performance.now() - t0) / 1000;
+  const got = t.answer(t.test.map((p) => p.prompt));
+  const pos = new Array<number>(w).fill(0);
+  let exact = 0;
+  got.forEach((g, k) => {
+    const want = formatProblem('', op, t.test[k]!.answer, digits).slice(0, w);
+    if (g.slice(0, w) === want) exact++;
+    for (let j = 0; j < w; j++) if (g[j] === want[j]) pos[j]!++;
+  });
+  const n = got.length;
+  const perTok = pos.reduce((a, b) => a + b, 0) / (n * w);
+  // Exact match on trained-on problems too: memorised but not generalised shows as train >> test.
+  const seen = t['train'].slice(0, n);
+  const gotSeen = t.answer(seen.map((p) => p.prompt));
+  const trainExact = gotSeen.filter((g, k) => g.slice(0, w) === formatProblem('', op, seen[k]!.answer, digits).slice(0, w)).length / seen.length;
+  console.log(`${name.padEnd(6)} ${String(counts[i]).padStart(9)} ${String(steps).padStart(7)} ${secs.toFixed(0).padStart(6)}  ${(exact / n).toFixed(3)} (train ${trainExact.toFixed(3)})  ${perTok.toFixed(3).padStart(9)}  ${pos.map((c) => (c / n).toFixed(2)).join(' ')}`);
+});

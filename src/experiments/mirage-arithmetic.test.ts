@@ -1,0 +1,34 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError } from '../core/errors.js';
+import type { ArithTrainConfig } from '../zoo/train-arith.js';
+import { memberLr, mirageArithmetic, MIRAGE_SIZES } from './mirage-arithmetic.js';
+
+const quick = mirageArithmetic.budgets.quick.params;
+const cfgOf = (m: { spec: unknown }): ArithTrainConfig => (m.spec as { cfg: ArithTrainConfig }).cfg;
+
+describe('mirage-arithmetic plan', () => {
+  it('a member of width C trains at lr·(128/C)^e: the reference width keeps lr, a quarter of it doubles it at e = 1/2', () => {
+    expect(memberLr(3e-3, 128, 0.5)).toBeCloseTo(3e-3, 15);
+    expect(memberLr(3e-3, 32, 0.5)).toBeCloseTo(6e-3, 15);
+    expect(memberLr(3e-3, 8, 0)).toBe(3e-3);
+    const plan = mirageArithmetic.plan({ ...quick, sizes: ['xxs', 'm', 'xl'], lrWidthExponent: 0.5 }, 1);
+    // xxs is 8 wide, m 48, xl 128.
+    expect(plan.members.map((m) => cfgOf(m).lr)).toEqual([3e-3 * 4, 3e-3 * Math.sqrt(128 / 48), 3e-3]);
+    expect(MIRAGE_SIZES.xxs!.nEmbd).toBe(8);
+  });
+
+  it('multiplication: the members learn mul, and the test split of 2-digit operands bounds --eval-count', () => {
+    const plan = mirageArithmetic.plan({ ...quick, operation: 'mul', digits: 2, evalCount: 729 }, 1);
+    expect(plan.members.every((m) => cfgOf(m).operation === 'mul')).toBe(true);
+    expect(plan.operation).toBe('mul');
+    // A tenth of 90² problems is test, and the generator draws at most 90% of a split: 729.
+    const tooMany = (): unknown => mirageArithmetic.plan({ ...quick, operation: 'mul', digits: 2, evalCount: 730 }, 1);
+    expect(tooMany).toThrow(ConfigError);
+    expect(tooMany).toThrow(/730 test problems asked of 2-digit mul, whose test split holds at most 729/);
+    try {
+      tooMany();
+    } catch (e) {
+      expect((e as ConfigError).field).toBe('--eval-count');
+    }
+  });
+});
