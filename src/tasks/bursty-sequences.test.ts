@@ -43,7 +43,7 @@ describe('bursty sequences', () => {
     for (let i = 0; i < 10_000; i++) {
       const s = trainingSequence({ ...SPEC, pBursty: 0 }, world.labelOf, zipf, rng);
       expect(s.bursty).toBe(false);
-      for (const k of s.classes) c[k]++;
+      for (const k of s.classes) c[k] = c[k]! + 1;
     }
     // The least-squares slope of log count on log rank over the 32 most common ranks (-α for a Zipf law).
     const xs = Array.from({ length: 32 }, (_, k) => Math.log(k + 1));
@@ -76,7 +76,7 @@ describe('bursty sequences', () => {
       });
       expect(byClass.size).toBe(2);
       expect(new Set(byClass.values()).size).toBe(2);
-      c[s.labels[8]!]++;
+      c[s.labels[8]!] = c[s.labels[8]!]! + 1;
     }
     const e = n / 16;
     // Chi-square with 15 degrees of freedom, below its 0.999 quantile (37.7).

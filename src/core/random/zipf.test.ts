@@ -27,7 +27,7 @@ const countsOf = (classes: number, alpha: number, draws: number, seed: number): 
   const z = makeZipf(classes, alpha);
   const rng = makeRng(seed);
   const c = new Array<number>(classes).fill(0);
-  for (let i = 0; i < draws; i++) c[z.draw(rng)]++;
+  for (let i = 0; i < draws; i++) { const k = z.draw(rng); c[k] = c[k]! + 1; }
   return c;
 };
 
