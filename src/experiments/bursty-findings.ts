@@ -46,19 +46,19 @@ const ref = (name: string, v: number, n: number): LineSeries => ({ name, kind: '
 /** Per cell: ICL and IWL against step; and per sweep of p_B: every p_B's ICL on one chart, and IWL on another. */
 export function burstyCharts(cells: readonly CellSummary[], b: Baselines): ChartSection[] {
   const perCell = cells.map((c): LineChart => ({
-    title: cellLabel(c.cell), x: c.steps, xLabel: 'training step', yLabel: 'accuracy',
+    title: cellLabel(c.cell), x: c.steps, xLabel: 'training step', yLabel: 'accuracy', yScale: 'linear', palette: 'distinct',
     series: [{ name: 'ICL (fresh classes)', kind: 'model', values: c.icl }, { name: 'IWL (query class absent)', kind: 'model', values: c.iwl }, ref('chance 1/L', b.chance, c.steps.length), ref('copy a context label', b.iclCopy, c.steps.length)],
   }));
   const pb = cells.filter((c) => c.factors.includes('burstiness')).sort((x, y) => x.cell.pBursty - y.cell.pBursty);
   const sweepChart = (kind: 'icl' | 'iwl'): LineChart => {
     const x = [...new Set(pb.flatMap((c) => c.steps))].sort((a, b2) => a - b2);
     return {
-      title: `${kind === 'icl' ? 'ICL' : 'IWL'} against step by p_B (K ${pb[0]!.cell.classes}, α ${pb[0]!.cell.alpha})`, x, xLabel: 'training step', yLabel: `${kind.toUpperCase()} accuracy`,
+      title: `${kind === 'icl' ? 'ICL' : 'IWL'} against step by p_B (K ${pb[0]!.cell.classes}, α ${pb[0]!.cell.alpha})`, x, xLabel: 'training step', yLabel: `${kind.toUpperCase()} accuracy`, yScale: 'linear',
       series: [...pb.map((c): LineSeries => ({ name: `p_B ${c.cell.pBursty}`, kind: 'model', values: x.map((s) => { const i = c.steps.indexOf(s); return i < 0 ? null : c[kind][i]!; }) })), ref('chance 1/L', b.chance, x.length)],
     };
   };
   return [
-    ...(pb.length > 0 ? [{ title: 'Burstiness: ICL and IWL against training step', note: `The seeds' mean accuracy on ${'held-out'} sequences at each checkpoint, one line per p_B. ICL: fresh classes with arbitrary labels; IWL: trained classes, the query's class absent from the context.`, charts: [sweepChart('icl'), sweepChart('iwl')] }] : []),
+    ...(pb.length > 0 ? [{ title: 'Burstiness: ICL and IWL against training step', note: `The seeds' mean accuracy on held-out sequences at each checkpoint, one line per p_B. ICL: fresh classes with arbitrary labels; IWL: trained classes, the query's class absent from the context.`, charts: [sweepChart('icl'), sweepChart('iwl')] }] : []),
     { title: 'Every cell: ICL and IWL against training step', note: 'Solid: the seeds\' mean ICL and IWL accuracy; dashed: chance (1/L) and what copying a random context label scores on the ICL set (B/N).', charts: perCell },
   ];
 }
