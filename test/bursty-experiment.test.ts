@@ -71,6 +71,11 @@ describe('bursty-icl experiment, end to end', () => {
       const firstChart = page.locator('figure.line-chart').first();
       expect(await firstChart.locator('figcaption').textContent()).toBe('ICL against step by p_B (K 64, α 0)');
       expect(await firstChart.locator('svg g[aria-label="line"] path').count()).toBe(3); // p_B 0, p_B 0.9, chance
+      // A cell's ICL and IWL are different quantities: each its own colour, not two shades of one.
+      const cellChart = page.locator('figure.line-chart').nth(2);
+      expect(await cellChart.locator('figcaption').textContent()).toBe('p_B 0, K 64, α 0');
+      const strokes = await cellChart.locator('svg g[aria-label="line"] path').evaluateAll((ps) => ps.map((p) => p.getAttribute('stroke')));
+      expect(strokes).toEqual(expect.arrayContaining(['#08519c', '#a63603']));
       expect(errors).toEqual([]);
     } finally {
       await browser.close();
