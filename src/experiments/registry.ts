@@ -1,3 +1,4 @@
+import { burstyIcl } from './bursty-icl.js';
 import { cotCrossover } from './cot-crossover.js';
 import { icl } from './icl.js';
 import { mirageArithmetic } from './mirage-arithmetic.js';
@@ -23,6 +24,7 @@ export const EXPERIMENTS: readonly RegisteredExperiment[] = [
   register(cotCrossover),
   register(moeVsDense),
   register(ragCitations),
+  register(burstyIcl),
 ];
 
 export const experimentById = (id: string): RegisteredExperiment | undefined => EXPERIMENTS.find((e) => e.info.id === id);

@@ -27,6 +27,10 @@ export interface LineChart {
   readonly xLabel: string;
   readonly yLabel: string;
   readonly series: readonly LineSeries[];
+  /** The y axis: by default log when every value is positive (errors), else linear; accuracies read better linear. */
+  readonly yScale?: 'linear' | 'log';
+  /** Model lines as shades of one colour, light to dark (a size ladder, the default), or each its own colour (different quantities). */
+  readonly palette?: 'shades' | 'distinct';
 }
 /** Charts an experiment adds to its report, above the audit's panels. */
 export interface ChartSection {

@@ -1,5 +1,6 @@
 import { deriveSeed } from '../core/random/derive-seed.js';
 import { makeRng, type Rng } from '../core/random/rng.js';
+import { shuffle } from '../core/random/shuffle.js';
 
 /**
  * A synthetic world with ground truth, for closed-book recall and retrieval with citations: named
@@ -108,14 +109,6 @@ function drawNames(n: number, rng: Rng, reserved: ReadonlySet<string>): string[]
     if (!reserved.has(name)) out.add(name);
   }
   return [...out];
-}
-
-function shuffle<T>(a: T[], rng: Rng): T[] {
-  for (let i = a.length - 1; i > 0; i--) {
-    const j = Math.floor(rng.next() * (i + 1));
-    [a[i], a[j]] = [a[j]!, a[i]!];
-  }
-  return a;
 }
 
 export function validateWorldSpec(s: WorldSpec): void {

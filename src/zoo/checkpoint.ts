@@ -1,6 +1,7 @@
 import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { DataError } from '../core/errors.js';
 import { autoencoderShapes, type AutoencoderConfig } from './autoencoder.js';
+import { exemplarShapes, type ExemplarConfig } from './exemplar-transformer.js';
 import { paramShapes, type GptConfig } from './gpt.js';
 import { iclShapes, type IclConfig } from './icl-transformer.js';
 import { lenetShapes, type LenetConfig } from './lenet.js';
@@ -15,7 +16,8 @@ export type CheckpointMeta =
   | { readonly arch?: 'gpt'; readonly config: GptConfig; readonly step: number; readonly [k: string]: unknown }
   | { readonly arch: 'lenet'; readonly config: LenetConfig; readonly step: number; readonly [k: string]: unknown }
   | { readonly arch: 'autoencoder'; readonly config: AutoencoderConfig; readonly step: number; readonly [k: string]: unknown }
-  | { readonly arch: 'icl'; readonly config: IclConfig; readonly step: number; readonly [k: string]: unknown };
+  | { readonly arch: 'icl'; readonly config: IclConfig; readonly step: number; readonly [k: string]: unknown }
+  | { readonly arch: 'bursty'; readonly config: ExemplarConfig; readonly step: number; readonly [k: string]: unknown };
 
 /** The tensors a checkpoint's architecture lays out; a file without `arch` is a GPT (the first format). */
 function shapesOf(meta: CheckpointMeta): [string, number[]][] {
@@ -25,6 +27,7 @@ function shapesOf(meta: CheckpointMeta): [string, number[]][] {
     case 'lenet': return lenetShapes(meta.config);
     case 'autoencoder': return autoencoderShapes(meta.config);
     case 'icl': return iclShapes(meta.config);
+    case 'bursty': return exemplarShapes(meta.config);
     default: throw new RangeError(`unknown architecture ${JSON.stringify((meta as { arch: unknown }).arch)}`);
   }
 }

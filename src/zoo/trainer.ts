@@ -1,10 +1,12 @@
 import { loadMnist, type MnistSet } from '../tasks/mnist.js';
 import { autoencoderShapes } from './autoencoder.js';
 import type { Gemm } from './engine/gemm.js';
+import { exemplarShapes, exemplarTokens } from './exemplar-transformer.js';
 import { activeParamCount } from './gpt.js';
 import { iclShapes } from './icl-transformer.js';
 import { lenetShapes } from './lenet.js';
 import { ArithmeticTrainer, arithModelConfig, type ArithTrainConfig } from './train-arith.js';
+import { BurstyTrainer, type BurstyTrainConfig } from './train-bursty.js';
 import { CotTrainer, cotModelConfig, sequenceLength, type CotTrainConfig } from './train-cot.js';
 import { IclTrainer, type IclTrainConfig } from './train-icl.js';
 import { forwardFlopsPerToken } from './flops.js';
@@ -47,6 +49,9 @@ export interface CotJobSpec { readonly cfg: CotTrainConfig }
 /** A language model on the synthetic fact world, closed book or answering from retrieved passages with citations. */
 export interface RagJobSpec { readonly cfg: RagTrainConfig }
 
+/** The exemplar classifier on bursty / Zipfian sequences of Gaussian class clusters, evaluated as it trains. */
+export interface BurstyJobSpec { readonly cfg: BurstyTrainConfig }
+
 /** A dense or mixture-of-experts language model on the four-domain character corpus. */
 export interface MoeLmJobSpec { readonly cfg: MoeLmTrainConfig }
 
@@ -57,6 +62,7 @@ export interface JobSpecs {
   readonly cot: CotJobSpec;
   readonly moelm: MoeLmJobSpec;
   readonly rag: RagJobSpec;
+  readonly bursty: BurstyJobSpec;
 }
 export type Arch = keyof JobSpecs;
 
@@ -68,6 +74,7 @@ export interface TrainerTypes {
   readonly cot: CotTrainer;
   readonly moelm: MoeLmTrainer;
   readonly rag: RagTrainer;
+  readonly bursty: BurstyTrainer;
 }
 
 const count = (shapes: [string, number[]][]): number => shapes.reduce((s, [, sh]) => s + sh.reduce((a, b) => a * b, 1), 0);
@@ -122,6 +129,13 @@ export const TRAINERS: { readonly [A in Arch]: TrainerKind<JobSpecs[A], TrainerT
     resume: (file, s, gemm) => RagTrainer.resume(file, s.cfg, gemm),
     steps: (s) => s.cfg.steps,
     costPerStep: (s) => 6 * activeParamCount(ragModelConfig(s.cfg)) * s.cfg.batch * (ragRowLength(s.cfg) - 1),
+  },
+  bursty: {
+    fresh: (s, gemm) => new BurstyTrainer(s.cfg, gemm),
+    resume: (file, s, gemm) => BurstyTrainer.resume(file, s.cfg, gemm),
+    steps: (s) => s.cfg.steps,
+    // Evaluations (2 sets every `every` steps, forward only) add about 2·sequences / (3·batch·every) of a step's cost.
+    costPerStep: (s) => 6 * count(exemplarShapes(s.cfg.model)) * exemplarTokens(s.cfg.model) * (s.cfg.batch + (2 * s.cfg.evaluation.sequences) / (3 * s.cfg.evaluation.every)),
   },
 };
 
