@@ -56,6 +56,7 @@ export function jobKind(job: TrainJob): Bound {
     case 'cot': return bind(TRAINERS.cot, job.spec);
     case 'moelm': return bind(TRAINERS.moelm, job.spec);
     case 'rag': return bind(TRAINERS.rag, job.spec);
+    case 'needles': return bind(TRAINERS.needles, job.spec);
   }
 }
 

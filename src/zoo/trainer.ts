@@ -9,6 +9,7 @@ import { CotTrainer, cotModelConfig, sequenceLength, type CotTrainConfig } from 
 import { IclTrainer, type IclTrainConfig } from './train-icl.js';
 import { forwardFlopsPerToken } from './flops.js';
 import { MoeLmTrainer, moeLmModelConfig, type MoeLmTrainConfig } from './train-moe.js';
+import { NeedlesTrainer, needlesModelConfig, type NeedlesTrainConfig } from './train-needles.js';
 import { RagTrainer, ragModelConfig, ragRowLength, type RagTrainConfig } from './train-rag.js';
 import { VisionTrainer, type VisionSpec, type VisionTrainConfig } from './train-vision.js';
 
@@ -47,6 +48,9 @@ export interface CotJobSpec { readonly cfg: CotTrainConfig }
 /** A language model on the synthetic fact world, closed book or answering from retrieved passages with citations. */
 export interface RagJobSpec { readonly cfg: RagTrainConfig }
 
+/** A language model on the needles corpus: toy languages A and B with a share of bilingual documents. */
+export interface NeedlesJobSpec { readonly cfg: NeedlesTrainConfig }
+
 /** A dense or mixture-of-experts language model on the four-domain character corpus. */
 export interface MoeLmJobSpec { readonly cfg: MoeLmTrainConfig }
 
@@ -57,6 +61,7 @@ export interface JobSpecs {
   readonly cot: CotJobSpec;
   readonly moelm: MoeLmJobSpec;
   readonly rag: RagJobSpec;
+  readonly needles: NeedlesJobSpec;
 }
 export type Arch = keyof JobSpecs;
 
@@ -68,6 +73,7 @@ export interface TrainerTypes {
   readonly cot: CotTrainer;
   readonly moelm: MoeLmTrainer;
   readonly rag: RagTrainer;
+  readonly needles: NeedlesTrainer;
 }
 
 const count = (shapes: [string, number[]][]): number => shapes.reduce((s, [, sh]) => s + sh.reduce((a, b) => a * b, 1), 0);
@@ -122,6 +128,12 @@ export const TRAINERS: { readonly [A in Arch]: TrainerKind<JobSpecs[A], TrainerT
     resume: (file, s, gemm) => RagTrainer.resume(file, s.cfg, gemm),
     steps: (s) => s.cfg.steps,
     costPerStep: (s) => 6 * activeParamCount(ragModelConfig(s.cfg)) * s.cfg.batch * (ragRowLength(s.cfg) - 1),
+  },
+  needles: {
+    fresh: (s, gemm) => new NeedlesTrainer(s.cfg, gemm),
+    resume: (file, s, gemm) => NeedlesTrainer.resume(file, s.cfg, gemm),
+    steps: (s) => s.cfg.steps,
+    costPerStep: (s) => 6 * activeParamCount(needlesModelConfig(s.cfg)) * s.cfg.batch * s.cfg.context,
   },
 };
 
