@@ -57,6 +57,7 @@ export function jobKind(job: TrainJob): Bound {
     case 'moelm': return bind(TRAINERS.moelm, job.spec);
     case 'rag': return bind(TRAINERS.rag, job.spec);
     case 'bursty': return bind(TRAINERS.bursty, job.spec);
+    case 'needles': return bind(TRAINERS.needles, job.spec);
   }
 }
 

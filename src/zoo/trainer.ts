@@ -11,6 +11,7 @@ import { CotTrainer, cotModelConfig, sequenceLength, type CotTrainConfig } from 
 import { IclTrainer, type IclTrainConfig } from './train-icl.js';
 import { forwardFlopsPerToken } from './flops.js';
 import { MoeLmTrainer, moeLmModelConfig, type MoeLmTrainConfig } from './train-moe.js';
+import { NeedlesTrainer, needlesModelConfig, type NeedlesTrainConfig } from './train-needles.js';
 import { RagTrainer, ragModelConfig, ragRowLength, type RagTrainConfig } from './train-rag.js';
 import { VisionTrainer, type VisionSpec, type VisionTrainConfig } from './train-vision.js';
 
@@ -51,6 +52,8 @@ export interface RagJobSpec { readonly cfg: RagTrainConfig }
 
 /** The exemplar classifier on bursty / Zipfian sequences of Gaussian class clusters, evaluated as it trains. */
 export interface BurstyJobSpec { readonly cfg: BurstyTrainConfig }
+/** A language model on the needles corpus: toy languages A and B with a share of bilingual documents. */
+export interface NeedlesJobSpec { readonly cfg: NeedlesTrainConfig }
 
 /** A dense or mixture-of-experts language model on the four-domain character corpus. */
 export interface MoeLmJobSpec { readonly cfg: MoeLmTrainConfig }
@@ -63,6 +66,7 @@ export interface JobSpecs {
   readonly moelm: MoeLmJobSpec;
   readonly rag: RagJobSpec;
   readonly bursty: BurstyJobSpec;
+  readonly needles: NeedlesJobSpec;
 }
 export type Arch = keyof JobSpecs;
 
@@ -75,6 +79,7 @@ export interface TrainerTypes {
   readonly moelm: MoeLmTrainer;
   readonly rag: RagTrainer;
   readonly bursty: BurstyTrainer;
+  readonly needles: NeedlesTrainer;
 }
 
 const count = (shapes: [string, number[]][]): number => shapes.reduce((s, [, sh]) => s + sh.reduce((a, b) => a * b, 1), 0);
@@ -136,6 +141,12 @@ export const TRAINERS: { readonly [A in Arch]: TrainerKind<JobSpecs[A], TrainerT
     steps: (s) => s.cfg.steps,
     // Evaluations (2 sets every `every` steps, forward only) add about 2·sequences / (3·batch·every) of a step's cost.
     costPerStep: (s) => 6 * count(exemplarShapes(s.cfg.model)) * exemplarTokens(s.cfg.model) * (s.cfg.batch + (2 * s.cfg.evaluation.sequences) / (3 * s.cfg.evaluation.every)),
+  },
+  needles: {
+    fresh: (s, gemm) => new NeedlesTrainer(s.cfg, gemm),
+    resume: (file, s, gemm) => NeedlesTrainer.resume(file, s.cfg, gemm),
+    steps: (s) => s.cfg.steps,
+    costPerStep: (s) => 6 * activeParamCount(needlesModelConfig(s.cfg)) * s.cfg.batch * s.cfg.context,
   },
 };
 
