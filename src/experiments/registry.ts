@@ -5,6 +5,7 @@ import { moeVsDense } from './moe-vs-dense.js';
 import type { ExperimentInfo } from './options.js';
 import { runExperiment, type ExperimentRun, type RunOptions } from './runner.js';
 import { ragCitations } from './rag-citations.js';
+import { selfImprove } from './self-improve.js';
 import { visionMirage } from './vision-mirage.js';
 
 /** A registered experiment: its declaration for help and parsing, and its run bound to its own types. */
@@ -23,6 +24,7 @@ export const EXPERIMENTS: readonly RegisteredExperiment[] = [
   register(cotCrossover),
   register(moeVsDense),
   register(ragCitations),
+  register(selfImprove),
 ];
 
 export const experimentById = (id: string): RegisteredExperiment | undefined => EXPERIMENTS.find((e) => e.info.id === id);
