@@ -145,7 +145,7 @@ export const selfImprove = defineExperiment({
   parameters,
   budgets: {
     quick: {
-      params: { sizes: ['c10k', 'c20k', 'c50k', 'c100k'], labelled: 3000, labelDigits: 4, poolDigits: 5, oodDigits: 6, poolCount: 12, paths: 16, temperature: 0.7, minShare: 0.5, rounds: 2, baseSteps: 600, roundSteps: 150, batch: 32, lr: 3e-3, roundLr: 1e-3, evalCount: 30, scCount: 4 },
+      params: { sizes: ['c10k', 'c20k', 'c50k', 'c100k'], labelled: 3000, labelDigits: 4, poolDigits: 5, oodDigits: 6, poolCount: 10, paths: 16, temperature: 0.7, minShare: 0.5, rounds: 2, baseSteps: 600, roundSteps: 100, batch: 32, lr: 3e-3, roundLr: 1e-3, evalCount: 20, scCount: 3 },
       expected: 'about 15 minutes on 2 cores (estimated; see docs/experiments/self-improve.md)', expectedSeconds: 900, jobs: 2,
     },
     full: {
