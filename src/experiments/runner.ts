@@ -75,7 +75,9 @@ export async function runExperiment<S extends ParamSchema, P extends { readonly 
   const root = join(opts.dir, label);
   mkdirSync(root, { recursive: true });
   const lanesFor = (n: number): number => Math.max(1, Math.min(opts.jobs ?? budget.jobs, availableParallelism(), n));
-  opts.log(`${e.id} (${label}, seed ${opts.seed}): ${plan.members.length} members, ${lanesFor(plan.members.length)} trained at a time; expected ${budget.expected}`);
+  // A family made in rounds has no members before its samples stage trains them (ctx.train).
+  const family = plan.members.length === 0 ? `members trained in the samples stage, up to ${lanesFor(budget.jobs)}` : `${plan.members.length} members, ${lanesFor(plan.members.length)}`;
+  opts.log(`${e.id} (${label}, seed ${opts.seed}): ${family} trained at a time; expected ${budget.expected}`);
   // One line for the run, with the whole run's ETA beside the stage's own. Training runs in the pool
   // while the samples stage may start work that needs no model: that work rides on the training line,
   // so the training rate and ETA are not restarted by every message of the other.
