@@ -2,6 +2,7 @@ import type { AuditReport } from '../core/analysis/audit.js';
 import type { ProgressUpdate } from '../core/progress/progress.js';
 import type { Curve, Tokenizer } from '../core/types.js';
 import type { ChartSection } from '../report/report-data.js';
+import type { CorpusRef } from '../tasks/arithmetic-corpus.js';
 import type { DuckStore } from '../store/duckdb-store.js';
 import type { Gemm } from '../zoo/engine/gemm.js';
 import type { Arch, JobSpecs, TrainerTypes } from '../zoo/trainer.js';
@@ -71,6 +72,11 @@ export interface SampleContext {
    * rounds, such as members fine-tuned on their own filtered samples (a spec naming a corpus file).
    */
   train(members: readonly MemberSpec[]): Promise<readonly TrainedMember[]>;
+  /**
+   * Writes training rows ({input, target} lines) as a corpus beside the models, named by its content,
+   * and returns the reference a member's spec holds (its SHA-256 enters the member's identity).
+   */
+  corpus(name: string, rows: readonly { readonly input: string; readonly target: string }[]): CorpusRef;
   /** A trained member's checkpoint as its trainer, for experiments that evaluate directly. */
   load<A extends Arch>(m: TrainedMember & { readonly arch: A }): TrainerTypes[A];
   /** Marks a run as this plan's: once samples are in, the runner drops the store's other runs. */

@@ -7,7 +7,7 @@ import type { TrunkConfig } from '../zoo/trunk.js';
 import { sequenceLength, type CotTrainConfig } from '../zoo/train-cot.js';
 import { defineExperiment, type MemberSpec, type ParamSchema, type SampleContext, type TrainedMember } from './contract.js';
 import { cotFindings, type CotOut, type ScPoint } from './cot-findings.js';
-import { evaluateOverHttp, type EvaluatedRun } from './serve-eval.js';
+import { evaluateOverHttp, itemScores, type EvaluatedRun } from './serve-eval.js';
 
 /**
  * Seed 001 (Yao Fu et al., "A Closer Look at Large Language Models' Emergent Abilities") on the lab's
@@ -66,27 +66,14 @@ function additionTask(id: string, digits: readonly number[], count: number, seed
   };
 }
 
-/** Each member's exact match per test item (in the test set's order), for the crossover's item bootstrap. */
-async function itemScores(ctx: SampleContext, runs: readonly EvaluatedRun[], members: readonly TrainedMember[], taskId: string, size: (m: TrainedMember) => { name: string; params: number }): Promise<ItemPoint[]> {
-  const out: ItemPoint[] = [];
-  for (const m of members) {
-    const run = runs.find((r) => r.member === m.name && r.task === taskId);
-    if (!run) continue;
-    const rows = await ctx.store.query("SELECT value FROM scores WHERE run_id = ? AND metric = 'exact_match' ORDER BY sample_id", [run.runId]);
-    const { name, params } = size(m);
-    out.push({ model: name, params, scores: Float64Array.from(rows, (r) => Number(r.value)) });
-  }
-  return out;
-}
-
 /** Self-consistency from the stored paths: the majority of the first K extracted answers, scored against the target. */
-async function selfConsistency(ctx: SampleContext, runs: readonly EvaluatedRun[], members: readonly TrainedMember[], style: AnswerStyle, taskId: string): Promise<ScPoint[]> {
+export async function selfConsistency(ctx: SampleContext, runs: readonly EvaluatedRun[], members: readonly TrainedMember[], style: AnswerStyle, taskId: string, ks: readonly number[] = SC_K): Promise<ScPoint[]> {
   const out: ScPoint[] = [];
   for (const m of members) {
     const run = runs.find((r) => r.member === m.name && r.task === taskId);
     if (!run) continue;
     const rows = await ctx.store.query('SELECT paths, targets FROM samples WHERE run_id = ? AND error IS NULL', [run.runId]);
-    const byK = SC_K.map((k) => {
+    const byK = ks.map((k) => {
       let right = 0;
       let n = 0;
       for (const r of rows) {

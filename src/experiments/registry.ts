@@ -7,6 +7,7 @@ import type { ExperimentInfo } from './options.js';
 import { runExperiment, type ExperimentRun, type RunOptions } from './runner.js';
 import { ragCitations } from './rag-citations.js';
 import { needles } from './needles.js';
+import { selfImprove } from './self-improve.js';
 import { visionMirage } from './vision-mirage.js';
 
 /** A registered experiment: its declaration for help and parsing, and its run bound to its own types. */
@@ -27,6 +28,7 @@ export const EXPERIMENTS: readonly RegisteredExperiment[] = [
   register(ragCitations),
   register(burstyIcl),
   register(needles),
+  register(selfImprove),
 ];
 
 export const experimentById = (id: string): RegisteredExperiment | undefined => EXPERIMENTS.find((e) => e.info.id === id);

@@ -7,6 +7,7 @@ import { ConfigError } from '../core/errors.js';
 import { charTokenizer } from '../core/metrics/tokenizers.js';
 import type { Curve } from '../core/types.js';
 import { contentId } from '../store/content-id.js';
+import { writeArithCorpus } from '../tasks/arithmetic-corpus.js';
 import { openForWriting } from '../store/store-lock.js';
 import { observationsFromStore } from '../store/store-curves.js';
 import type { Gemm } from '../zoo/engine/gemm.js';
@@ -74,7 +75,9 @@ export async function runExperiment<S extends ParamSchema, P extends { readonly 
   const root = join(opts.dir, label);
   mkdirSync(root, { recursive: true });
   const lanesFor = (n: number): number => Math.max(1, Math.min(opts.jobs ?? budget.jobs, availableParallelism(), n));
-  opts.log(`${e.id} (${label}, seed ${opts.seed}): ${plan.members.length} members, ${lanesFor(plan.members.length)} trained at a time; expected ${budget.expected}`);
+  // A family made in rounds has no members before its samples stage trains them (ctx.train).
+  const family = plan.members.length === 0 ? `members trained in the samples stage, up to ${lanesFor(budget.jobs)}` : `${plan.members.length} members, ${lanesFor(plan.members.length)}`;
+  opts.log(`${e.id} (${label}, seed ${opts.seed}): ${family} trained at a time; expected ${budget.expected}`);
   // One line for the run, with the whole run's ETA beside the stage's own. Training runs in the pool
   // while the samples stage may start work that needs no model: that work rides on the training line,
   // so the training rate and ETA are not restarted by every message of the other.
@@ -131,16 +134,26 @@ export async function runExperiment<S extends ParamSchema, P extends { readonly 
   const store = await openForWriting(storePath);
   try {
     const kept = new Set<string>();
+    // Members the samples stage trains (rounds of a family) join the plan's in the run's record.
+    const later: TrainedMember[] = [];
     const ctx: SampleContext = {
       store, seed: opts.seed, versions, gemm: opts.gemm, tokenizer: charTokenizer,
       trained: () => training,
-      train: (specs) => trainMembers(specs),
+      train: (specs) => trainMembers(specs).then((ms) => {
+        later.push(...ms);
+        return ms;
+      }),
+      corpus: (name, rows) => {
+        const dir = join(opts.dir, 'corpora');
+        mkdirSync(dir, { recursive: true });
+        return writeArithCorpus(join(dir, `${name}-${contentId(rows).slice(0, 16)}.jsonl`), rows);
+      },
       load: <A extends Arch>(m: TrainedMember & { readonly arch: A }) => loadTrainer(m.arch, m.spec as JobSpecs[A], m.file, opts.gemm),
       keep: (id) => void kept.add(id),
       log: opts.log, progress,
     };
     const out = await e.samples(plan, ctx);
-    const members = await training;
+    const members = [...(await training), ...later];
     // Runs of another plan (an earlier budget, seed or setting) would mix into the curves.
     await store.keepOnlyRuns([...kept]);
     progress('auditing the family from the store');

@@ -1,3 +1,4 @@
+import type { ItemPoint } from '../core/crossover/index.js';
 import { deriveSeed } from '../core/random/derive-seed.js';
 import { makeRng } from '../core/random/rng.js';
 import type { Task } from '../core/types.js';
@@ -128,3 +129,17 @@ export async function evaluateOverHttp(ctx: SampleContext, members: readonly Tra
   }
   return runs;
 }
+
+/** Each member's exact match per test item (in the test set's order), for the crossover's item bootstrap. */
+export async function itemScores(ctx: SampleContext, runs: readonly EvaluatedRun[], members: readonly TrainedMember[], taskId: string, size: (m: TrainedMember) => { name: string; params: number }): Promise<ItemPoint[]> {
+  const out: ItemPoint[] = [];
+  for (const m of members) {
+    const run = runs.find((r) => r.member === m.name && r.task === taskId);
+    if (!run) continue;
+    const rows = await ctx.store.query("SELECT value FROM scores WHERE run_id = ? AND metric = 'exact_match' ORDER BY sample_id", [run.runId]);
+    const { name, params } = size(m);
+    out.push({ model: name, params, scores: Float64Array.from(rows, (r) => Number(r.value)) });
+  }
+  return out;
+}
+

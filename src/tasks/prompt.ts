@@ -57,18 +57,32 @@ export function numberAfterMarker(text: string, marker: string): string {
   return m ? m[1]!.replace(/,/g, '') : '';
 }
 
-/** Majority vote over answers (self-consistency, Wang et al. 2022); ties go to the answer seen first. */
-export function majorityVote(answers: readonly string[]): string {
+/** The most common answer, its votes and share of all answers, and whether another answer has as many votes. */
+export interface Tally {
+  readonly answer: string;
+  readonly votes: number;
+  readonly share: number;
+  readonly tied: boolean;
+}
+
+/** Counts answers; the winner of a tie is the one seen first (Map iterates in first-seen order). */
+export function tally(answers: readonly string[]): Tally {
   const counts = new Map<string, number>();
   for (const a of answers) counts.set(a, (counts.get(a) ?? 0) + 1);
   let best = '';
   let bestN = 0;
-  // Map iterates in first-seen order, so a strict > keeps the earliest of tied answers.
+  let tied = false;
   for (const [a, n] of counts) {
     if (n > bestN) {
       best = a;
       bestN = n;
-    }
+      tied = false;
+    } else if (n === bestN) tied = true;
   }
-  return best;
+  return { answer: best, votes: bestN, share: answers.length === 0 ? 0 : bestN / answers.length, tied };
+}
+
+/** Majority vote over answers (self-consistency, Wang et al. 2022); ties go to the answer seen first. */
+export function majorityVote(answers: readonly string[]): string {
+  return tally(answers).answer;
 }

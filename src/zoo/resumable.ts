@@ -69,3 +69,25 @@ export function resumeTrainer<T extends { restore(step: number, m: Float32Array,
   t.restore(st.step, st.m, st.v);
   return t;
 }
+
+/**
+ * Where a member starts when it continues another's training (a fine-tune, a round of
+ * self-improvement): the parent's checkpoint and its identity. The identity enters the child's
+ * spec, so a retrained parent makes a new child rather than a stale one.
+ */
+export interface ParentRef {
+  readonly file: string;
+  readonly identity: string;
+}
+
+/**
+ * A parent's finished weights to start a child from (fresh optimiser moments, step 0), after
+ * checking the checkpoint is that parent, finished, and of the child's architecture and configuration.
+ */
+export function parentParams(parent: ParentRef, arch: NonNullable<CheckpointMeta['arch']>, config: unknown): Float32Array {
+  const st = loadTrainingState(parent.file, arch, config);
+  if (st.meta.identity !== parent.identity) throw new DataError(`the parent checkpoint is of another run (identity ${String(st.meta.identity)}, planned ${parent.identity})`, { code: 'PARENT_CHANGED', file: parent.file });
+  const steps = (st.meta.train as { steps?: unknown } | undefined)?.steps;
+  if (typeof steps === 'number' && st.step < steps) throw new DataError(`the parent checkpoint is unfinished (step ${st.step} of ${steps})`, { code: 'PARENT_UNFINISHED', file: parent.file });
+  return st.params;
+}

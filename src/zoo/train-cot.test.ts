@@ -3,7 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadGemm } from './engine/gemm.js';
+import { writeArithCorpus } from '../tasks/arithmetic-corpus.js';
+import { generate } from './generate.js';
 import { CotTrainer, sequenceLength, type CotTrainConfig } from './train-cot.js';
+import { TRAINERS } from './trainer.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'emergence-cot-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -68,5 +71,32 @@ describe('the chain-of-thought trainer', () => {
     const c = CotTrainer.resume(file, { ...cfg('scratchpad'), shiftPositions: true }, loadGemm());
     while (c.step < 30) c.trainStep();
     expect(Array.from(c.model.params)).toEqual(Array.from(a.model.params));
+  });
+  it('trains on corpora as given, drawing rows from each by its share', () => {
+    // Wrong answers on purpose: a corpus row is learned as written, not checked.
+    const a = writeArithCorpus(join(dir, 'a.jsonl'), [{ input: '1+1=', target: '1+1+0=07,#7\n' }]);
+    const b = writeArithCorpus(join(dir, 'b.jsonl'), [{ input: '2+2=', target: '2+2+0=09,#9\n' }]);
+    const c: CotTrainConfig = { ...cfg('scratchpad', 200), corpora: [{ corpus: a, share: 0.5 }, { corpus: b, share: 0.5 }] };
+    const t = new CotTrainer(c, loadGemm());
+    for (let s = 0; s < 200; s++) t.trainStep();
+    const greedy = (prompt: string): string => t.tok.decode(generate(t.model, t.tok.encode(prompt), { maxTokens: 12, temperature: 0, stopTokens: [...t.tok.encode('\n')] }).tokens);
+    expect(greedy('1+1=')).toBe('1+1+0=07,#7\n');
+    expect(greedy('2+2=')).toBe('2+2+0=09,#9\n');
+    expect(() => new CotTrainer({ ...c, corpora: [{ corpus: a, share: 0.5 }, { corpus: b, share: 0.4 }] }, loadGemm())).toThrow(/shares summing to 1/);
+    expect(() => new CotTrainer({ ...c, corpora: [{ corpus: { ...a, sha256: b.sha256 }, share: 1 }] }, loadGemm())).toThrow(/changed since it was planned/);
+  });
+  it('a child starts from its finished parent\'s weights, and refuses a parent of another run or an unfinished one', () => {
+    const parent = new CotTrainer(cfg('scratchpad', 20), loadGemm());
+    for (let s = 0; s < 20; s++) parent.trainStep();
+    const file = join(dir, 'parent.safetensors');
+    parent.save(file, { identity: 'p1' });
+    const child = TRAINERS.cot.fresh({ cfg: { ...cfg('scratchpad', 5), seed: 9 }, parent: { file, identity: 'p1' } }, loadGemm());
+    expect(child.step).toBe(0);
+    expect(Array.from(child.model.params)).toEqual(Array.from(parent.model.params));
+    expect(() => TRAINERS.cot.fresh({ cfg: cfg('scratchpad', 5), parent: { file, identity: 'p2' } }, loadGemm())).toThrow(/another run/);
+    const half = new CotTrainer(cfg('scratchpad', 20), loadGemm());
+    for (let s = 0; s < 10; s++) half.trainStep();
+    half.save(file, { identity: 'p1' });
+    expect(() => TRAINERS.cot.fresh({ cfg: cfg('scratchpad', 5), parent: { file, identity: 'p1' } }, loadGemm())).toThrow(/unfinished/);
   });
 });

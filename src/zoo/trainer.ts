@@ -12,6 +12,7 @@ import { IclTrainer, type IclTrainConfig } from './train-icl.js';
 import { forwardFlopsPerToken } from './flops.js';
 import { MoeLmTrainer, moeLmModelConfig, type MoeLmTrainConfig } from './train-moe.js';
 import { NeedlesTrainer, needlesModelConfig, type NeedlesTrainConfig } from './train-needles.js';
+import { parentParams, type ParentRef } from './resumable.js';
 import { RagTrainer, ragModelConfig, ragRowLength, type RagTrainConfig } from './train-rag.js';
 import { VisionTrainer, type VisionSpec, type VisionTrainConfig } from './train-vision.js';
 
@@ -45,8 +46,11 @@ export interface ArithJobSpec { readonly cfg: ArithTrainConfig }
 export interface VisionJobSpec { readonly model: VisionSpec; readonly cfg: VisionTrainConfig; readonly data: { readonly count: number | null; readonly seed: number } }
 /** The in-context regressor on prompts from a mixture of function classes. */
 export interface IclJobSpec { readonly cfg: IclTrainConfig }
-/** A language model on addition of mixed lengths, answering directly or through a scratchpad. */
-export interface CotJobSpec { readonly cfg: CotTrainConfig }
+/**
+ * A language model on addition of mixed lengths, answering directly or through a scratchpad; with
+ * `parent`, started from that member's finished weights (a round of fine-tuning) instead of an init.
+ */
+export interface CotJobSpec { readonly cfg: CotTrainConfig; readonly parent?: ParentRef }
 /** A language model on the synthetic fact world, closed book or answering from retrieved passages with citations. */
 export interface RagJobSpec { readonly cfg: RagTrainConfig }
 
@@ -117,7 +121,7 @@ export const TRAINERS: { readonly [A in Arch]: TrainerKind<JobSpecs[A], TrainerT
     costPerStep: (s) => 6 * count(iclShapes(s.cfg.model)) * s.cfg.batch * 2 * s.cfg.model.points,
   },
   cot: {
-    fresh: (s, gemm) => new CotTrainer(s.cfg, gemm),
+    fresh: (s, gemm) => new CotTrainer(s.cfg, gemm, s.parent === undefined ? undefined : parentParams(s.parent, 'gpt', cotModelConfig(s.cfg))),
     resume: (file, s, gemm) => CotTrainer.resume(file, s.cfg, gemm),
     steps: (s) => s.cfg.steps,
     costPerStep: (s) => 6 * activeParamCount(cotModelConfig(s.cfg)) * s.cfg.batch * (sequenceLength(s.cfg.style, s.cfg.maxDigits) - 1),
