@@ -10,9 +10,9 @@ import { nelderMead2 } from './minimize.js';
  * bounds, both levels (lo and lo + height) must lie inside them, so the curve can only approach
  * values the metric can take. For fixed (mid, steepness) the model is affine in its two levels,
  * solved in closed form under those bounds (variable projection, Golub & Pereyra 1973): a grid
- * over (mid, steepness), then Levenberg–Marquardt on those two alone (see `refine`), with
- * Nelder–Mead from the grid's best as the fallback when it does not converge. Steepness is capped: beyond ~40 per decade the curve is a step between two
- * adjacent models and the data cannot tell it apart.
+ * over (mid, steepness), then damped Newton on those two alone (`refine`), with Nelder–Mead from
+ * the grid's best as the fallback when it does not converge. Steepness is capped: beyond ~40 per
+ * decade the curve is a step between two adjacent models and the data cannot tell it apart.
  * Params: lo, height, mid, steepness (per decade).
  */
 const S_MIN = 0.25;
@@ -294,7 +294,7 @@ export function fitSigmoid(
     bestMid = refined.mid;
     bestLs = refined.ls;
   } else {
-    // The fallback: Nelder–Mead from the grid's best, as before the Gauss–Newton refinement.
+    // The fallback: Nelder–Mead from the grid's best (the refinement before the Newton one); the better of the two is kept.
     const [m, l] = nelderMead2((m, l) => rssAt(m, clampLs(l)), [bestMid, bestLs], [dm / 2, ds / 2], 100, 1e-9);
     const r = rssAt(m, clampLs(l));
     if (refined.rss <= best && refined.rss <= r) {
