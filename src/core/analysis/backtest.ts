@@ -1,6 +1,7 @@
 import type { BacktestStep, CurvePoint, ForecastInterval, ScalingFit } from '../types.js';
 import { fitConstant, fitLinear, fitPower, predict, type Bounds } from '../fit/index.js';
 import { forecastNoise, intervalsOf, type ForecastNoise } from '../fit/prediction-interval.js';
+import { powerGrid, type PowerGrid } from '../fit/power.js';
 import { chiSquareSurvival } from '../stats/special.js';
 import { DEFAULT_THRESHOLDS } from './thresholds.js';
 
@@ -126,7 +127,8 @@ export function chooseForecast(
   const xs = Float64Array.from(x);
   const ys = Float64Array.from(y);
   const line = prefixFits((a, b) => fitLinear(a, b, yScale), xs, ys);
-  const power = prefixFits((a, b) => fitPower(a, b, yScale, bounds), xs, ys);
+  let grid: PowerGrid | null = null;
+  const power = prefixFits((a, b) => fitPower(a, b, yScale, bounds, (grid ??= powerGrid(xs))), xs, ys);
   return choose(xs, ys, n, yScale, line, power, bounds, stderr, trendAlpha);
 }
 
@@ -330,7 +332,9 @@ export function backtest(
   const xAll = Float64Array.from(x);
   const yAll = Float64Array.from(y);
   const line = prefixFits((a, b) => fitLinear(a, b, yScale), xAll, yAll);
-  const power = prefixFits((a, b) => fitPower(a, b, yScale, bounds), xAll, yAll);
+  // Only the chosen law reads the power fits (when a step's forecast is read): the grid is built then.
+  let grid: PowerGrid | null = null;
+  const power = prefixFits((a, b) => fitPower(a, b, yScale, bounds, (grid ??= powerGrid(xAll))), xAll, yAll);
   const data: BacktestData = { x: xAll, y: yAll, bounds, yScale, stderr, chance, line, power };
   for (let k = BACKTEST_MIN_TRAIN; k <= n - 1; k++) steps.push(new LazyStep(data, k, params));
   return steps;

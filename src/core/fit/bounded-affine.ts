@@ -137,3 +137,43 @@ export function twoLevelsRssFromSums(suu: number, sug: number, sgg: number, suy:
   }
   return Math.max(best, 0);
 }
+
+/**
+ * twoLevelsRssFromSums with the levels: writes the bounded optimum's (p, q) (centred like the sums)
+ * to out[at], out[at + 1] and returns its RSS. The same candidates in the same order, so the RSS is
+ * twoLevelsRssFromSums's; the logistic's Gauss–Newton steps need the levels for its residuals.
+ */
+export function twoLevelsFromSums(suu: number, sug: number, sgg: number, suy: number, sgy: number, syy: number, l: number, h: number, out: Float64Array, at = 0): number {
+  const rssAt = (p: number, q: number): number => syy - 2 * p * suy - 2 * q * sgy + p * p * suu + 2 * p * q * sug + q * q * sgg;
+  const det = suu * sgg - sug * sug;
+  if (det > 1e-12 * suu * sgg && det > 0) {
+    const p = (suy * sgg - sgy * sug) / det;
+    const q = (sgy * suu - suy * sug) / det;
+    if (p >= l && p <= h && q >= l && q <= h) {
+      out[at] = p;
+      out[at + 1] = q;
+      return Math.max(rssAt(p, q), 0);
+    }
+  }
+  const mid = clamp(0, l, h);
+  let best = rssAt(mid, mid);
+  out[at] = mid;
+  out[at + 1] = mid;
+  const consider = (p: number, q: number): void => {
+    const r = rssAt(p, q);
+    if (r < best) {
+      best = r;
+      out[at] = p;
+      out[at + 1] = q;
+    }
+  };
+  if (Number.isFinite(l)) {
+    consider(l, sgg > 0 ? clamp((sgy - l * sug) / sgg, l, h) : mid);
+    consider(suu > 0 ? clamp((suy - l * sug) / suu, l, h) : mid, l);
+  }
+  if (Number.isFinite(h)) {
+    consider(h, sgg > 0 ? clamp((sgy - h * sug) / sgg, l, h) : mid);
+    consider(suu > 0 ? clamp((suy - h * sug) / suu, l, h) : mid, h);
+  }
+  return Math.max(best, 0);
+}

@@ -25,12 +25,52 @@ function basis(d: Float64Array, b: number, out: Float64Array): Float64Array {
   return out;
 }
 
-/** `bounds`: the metric's scale (or natural limits; either end may be infinite), which holds the asymptote c. */
+const T_LO = Math.log(-B_MAX);
+const T_STEP = (Math.log(-B_MIN) - T_LO) / (GRID - 1);
+
+/**
+ * The exponent grid's basis 10^(b·(x_i − x0)) for every grid exponent and point of a curve, x0 its
+ * smallest x. A back-test fits the power law to each prefix of one curve (its steps and their
+ * rolling origins); with x sorted every prefix has the same x0, so a prefix's grid is the first
+ * entries of each row, and the grid's exponentials (most of a fit's cost) are taken once per curve.
+ * The entries are the expressions a fit without the table evaluates, so the fits are bit for bit
+ * the same.
+ */
+export interface PowerGrid {
+  readonly x: Float64Array;
+  readonly x0: number;
+  readonly basis: Float64Array;
+}
+
+export function powerGrid(x: ArrayLike<number>): PowerGrid {
+  const n = x.length;
+  let x0 = Infinity;
+  for (let i = 0; i < n; i++) x0 = Math.min(x0, x[i]!);
+  const basis = new Float64Array(GRID * n);
+  for (let k = 0; k < GRID; k++) {
+    const b = -Math.exp(T_LO + k * T_STEP);
+    for (let i = 0; i < n; i++) basis[k * n + i] = Math.exp(b * (Math.LN10 * (x[i]! - x0)));
+  }
+  return { x: Float64Array.from(x), x0, basis };
+}
+
+/** Whether `grid` holds the basis of x: x is a prefix of the grid's points with the same smallest x. */
+function gridHolds(grid: PowerGrid, x: ArrayLike<number>, x0: number): boolean {
+  if (grid.x0 !== x0 || x.length > grid.x.length) return false;
+  for (let i = 0; i < x.length; i++) if (grid.x[i] !== x[i]) return false;
+  return true;
+}
+
+/**
+ * `bounds`: the metric's scale (or natural limits; either end may be infinite), which holds the asymptote c.
+ * `grid`: the basis of a curve x is a prefix of (powerGrid), or null; one that does not hold x is not used.
+ */
 export function fitPower(
   x: ArrayLike<number>,
   y: ArrayLike<number>,
   yScale: number,
   bounds: readonly [number, number] | null = null,
+  grid: PowerGrid | null = null,
 ): ScalingFit {
   const n = x.length;
   if (n < 3) throw new RangeError(`fitPower needs >= 3 points, got ${n}`);
@@ -69,9 +109,22 @@ export function fitPower(
   let bestT = tLo;
   let bestRss = Infinity;
   const step = (tHi - tLo) / (GRID - 1);
+  const table = grid !== null && gridHolds(grid, x, x0) ? grid : null;
+  const stride = table?.x.length ?? 0;
   for (let i = 0; i < GRID; i++) {
     const t = tLo + i * step;
-    const r = rssAt(t);
+    let r: number;
+    if (table === null) r = rssAt(t);
+    else {
+      // rssAt(t) with the exponentials read from the table.
+      const row = i * stride;
+      let sg = 0, sgg = 0, sgy = 0;
+      for (let j = 0; j < n; j++) {
+        const gj = table.basis[row + j]!;
+        sg += gj; sgg += gj * gj; sgy += gj * yc[j]!;
+      }
+      r = asymptoteRssFromSums(n, sg, sgg, sy, sgy, syy, lc, hc);
+    }
     if (r < bestRss) {
       bestRss = r;
       bestT = t;
