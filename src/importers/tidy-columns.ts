@@ -4,7 +4,7 @@ import { CsvSyntaxError } from './csv-text.js';
 import { forEachCsvByteRecord } from './csv-bytes.js';
 import { ByteNames } from './byte-names.js';
 import { parseBoolCell, parseNumberBytes, parseParamsBytes } from './parse-number.js';
-import { KNOWN_COLUMNS, OPTIONAL_COLUMNS, REQUIRED_COLUMNS, unknownColumnRoles, type ColumnRoles } from './tidy-csv.js';
+import { tidyHeader, unknownColumnRoles, type ColumnRoles } from './tidy-csv.js';
 
 export interface ImportedTable {
   readonly table: ObservationTable;
@@ -69,26 +69,10 @@ export function importTidyTable(chunks: Iterable<Buffer>, file: string, roles: C
     curLine = line;
     if (header === null) {
       const h = Array.from({ length: count }, (_, i) => cell(i).trim());
-      const col = new Map<string, number>();
-      h.forEach((name, i) => {
-        if (name === '') throw new DataError(`column ${i + 1} has an empty name`, { code: 'CSV_HEADER', file, line: 1 });
-        if (col.has(name)) throw new DataError(`column "${name}" appears twice`, { code: 'CSV_HEADER', file, line: 1 });
-        col.set(name, i);
-      });
-      const missing = REQUIRED_COLUMNS.filter((c) => !col.has(c));
-      if (missing.length > 0) {
-        throw new DataError(`missing required column${missing.length > 1 ? 's' : ''} ${missing.map((m) => `"${m}"`).join(', ')}`, {
-          code: 'CSV_MISSING_COLUMN',
-          file,
-          line: 1,
-          hint: `a tidy CSV needs ${REQUIRED_COLUMNS.join(',')}`,
-        });
-      }
-      const idx = (c: string): number => col.get(c) ?? -1;
-      [iFamily, iModel, iParams, iTask, iMetric, iValue] = REQUIRED_COLUMNS.map(idx) as [number, number, number, number, number, number];
-      [iShots, iSeed, iStep, iTokens, iFlops, iN, iStderr, iLow, iHigh, iHib] = OPTIONAL_COLUMNS.map(idx) as [number, number, number, number, number, number, number, number, number, number];
-      unknown = h.filter((c) => !KNOWN_COLUMNS.has(c) && !ignored.has(c));
-      unknownIdx = unknown.map((c) => col.get(c)!);
+      const th = tidyHeader(h, file, ignored);
+      [iFamily, iModel, iParams, iTask, iMetric, iValue] = th.required;
+      [iShots, iSeed, iStep, iTokens, iFlops, iN, iStderr, iLow, iHigh, iHib] = th.optional;
+      ({ unknown, unknownIdx } = th);
       raw = new Int32Array(unknown.length * 1024);
       distinct = unknown.map(() => new Set<number>());
       header = h;

@@ -23,6 +23,35 @@ export const REQUIRED_COLUMNS = ['family', 'model', 'params', 'task', 'metric', 
 export const OPTIONAL_COLUMNS = ['shots', 'seed', 'step', 'tokens', 'flops', 'n', 'stderr', 'low', 'high', 'higher_is_better'] as const;
 export const KNOWN_COLUMNS: ReadonlySet<string> = new Set<string>([...REQUIRED_COLUMNS, ...OPTIONAL_COLUMNS]);
 
+type Six = [number, number, number, number, number, number];
+type Ten = [number, number, number, number, number, number, number, number, number, number];
+
+/**
+ * A tidy CSV's header row, checked (no empty or repeated names, every required column present), as
+ * the positions of the required and optional columns (−1: absent) and the unknown columns not
+ * ignored. The row reader and the column-wise reader both start here.
+ */
+export function tidyHeader(names: readonly string[], file: string, ignored: ReadonlySet<string>): { required: Six; optional: Ten; unknown: string[]; unknownIdx: number[] } {
+  const col = new Map<string, number>();
+  names.forEach((name, i) => {
+    if (name === '') throw new DataError(`column ${i + 1} has an empty name`, { code: 'CSV_HEADER', file, line: 1 });
+    if (col.has(name)) throw new DataError(`column "${name}" appears twice`, { code: 'CSV_HEADER', file, line: 1 });
+    col.set(name, i);
+  });
+  const missing = REQUIRED_COLUMNS.filter((c) => !col.has(c));
+  if (missing.length > 0) {
+    throw new DataError(`missing required column${missing.length > 1 ? 's' : ''} ${missing.map((m) => `"${m}"`).join(', ')}`, {
+      code: 'CSV_MISSING_COLUMN',
+      file,
+      line: 1,
+      hint: `a tidy CSV needs ${REQUIRED_COLUMNS.join(',')}`,
+    });
+  }
+  const at = (c: string): number => col.get(c) ?? -1;
+  const unknown = names.filter((c) => !KNOWN_COLUMNS.has(c) && !ignored.has(c));
+  return { required: REQUIRED_COLUMNS.map(at) as Six, optional: OPTIONAL_COLUMNS.map(at) as Ten, unknown, unknownIdx: unknown.map((c) => col.get(c)!) };
+}
+
 const NONE: Readonly<Record<string, string>> = Object.freeze({});
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
@@ -55,7 +84,6 @@ function splitsGroup<V>(g: GroupStats<V>): boolean {
  */
 export function importTidyCsvChunks(chunks: Iterable<string>, file: string, roles: ColumnRoles = {}): Imported {
   let header = null as string[] | null;
-  const col = new Map<string, number>();
   let unknown: string[] = [];
   let unknownIdx: number[] = [];
   const ignored = new Set(roles.ignore ?? []);
@@ -114,25 +142,10 @@ export function importTidyCsvChunks(chunks: Iterable<string>, file: string, role
     curLine = line;
     if (header === null) {
       header = Array.from({ length: count }, (_, i) => cell(i).trim());
-      header.forEach((h, i) => {
-        if (h === '') throw new DataError(`column ${i + 1} has an empty name`, { code: 'CSV_HEADER', file, line: 1 });
-        if (col.has(h)) throw new DataError(`column "${h}" appears twice`, { code: 'CSV_HEADER', file, line: 1 });
-        col.set(h, i);
-      });
-      const missing = REQUIRED_COLUMNS.filter((c) => !col.has(c));
-      if (missing.length > 0) {
-        throw new DataError(`missing required column${missing.length > 1 ? 's' : ''} ${missing.map((m) => `"${m}"`).join(', ')}`, {
-          code: 'CSV_MISSING_COLUMN',
-          file,
-          line: 1,
-          hint: `a tidy CSV needs ${REQUIRED_COLUMNS.join(',')}`,
-        });
-      }
-      const at = (c: string): number => col.get(c) ?? -1;
-      [iFamily, iModel, iParams, iTask, iMetric, iValue] = REQUIRED_COLUMNS.map(at) as [number, number, number, number, number, number];
-      [iShots, iSeed, iStep, iTokens, iFlops, iN, iStderr, iLow, iHigh, iHib] = OPTIONAL_COLUMNS.map(at) as [number, number, number, number, number, number, number, number, number, number];
-      unknown = header.filter((h) => !KNOWN_COLUMNS.has(h) && !ignored.has(h));
-      unknownIdx = unknown.map((c) => col.get(c)!);
+      const th = tidyHeader(header, file, ignored);
+      [iFamily, iModel, iParams, iTask, iMetric, iValue] = th.required;
+      [iShots, iSeed, iStep, iTokens, iFlops, iN, iStderr, iLow, iHigh, iHib] = th.optional;
+      ({ unknown, unknownIdx } = th);
       for (let k = 0; k < unknown.length; k++) intern.push(new Map());
       return;
     }
