@@ -16,6 +16,8 @@ export interface TestServerOptions {
   readonly apiKey?: string;
   readonly latencyMs?: number;
   readonly port?: number;
+  /** Requests after the first `after` wait until `open` settles: a test holds a client mid-run without racing a clock. */
+  readonly gate?: { readonly after: number; readonly open: Promise<void> };
 }
 
 export interface TestServer {
@@ -158,12 +160,17 @@ export async function startTestServer(opts: TestServerOptions = {}): Promise<Tes
     res.writeHead(200, { 'content-type': 'application/json' });
     res.end(text);
   };
+  let arrived = 0;
   const server: Server = createServer((req, res) => {
     let body = '';
     req.on('data', (c: Buffer) => (body += c.toString('utf8')));
     req.on('end', () => {
-      if (opts.latencyMs) setTimeout(() => handle(req, res, body), opts.latencyMs);
-      else handle(req, res, body);
+      const go = () => {
+        if (opts.latencyMs) setTimeout(() => handle(req, res, body), opts.latencyMs);
+        else handle(req, res, body);
+      };
+      if (opts.gate && arrived++ >= opts.gate.after) void opts.gate.open.then(go);
+      else go();
     });
   });
   await new Promise<void>((r) => server.listen(opts.port ?? 0, '127.0.0.1', r));

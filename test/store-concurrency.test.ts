@@ -35,15 +35,18 @@ describe('the store while another process writes or reads it', () => {
     });
     expect((await fetch(`${viewUrl}/`)).status).toBe(200);
 
-    // A slow eval of a second task into the same store: ~4 s of writing.
-    const slow = await startTestServer({ latencyMs: 15 });
+    // A second eval into the same store, held mid-run by the server's gate until the readers are done,
+    // so "while eval writes" does not depend on how fast this machine is.
+    let release!: () => void;
+    const slow = await startTestServer({ gate: { after: 20, open: new Promise<void>((r) => (release = r)) } });
     let evalDone = false;
     const evalRun = emergenceAsync(['eval', '--config', config(slow.url, 'add3b', 80, 2), '--store', store, '--quiet']).then((r) => {
       evalDone = true;
       return r;
     });
-    // Wait until it holds the store (its first samples are in).
-    for (let i = 0; i < 100 && slow.count < 20; i++) await new Promise((r) => setTimeout(r, 50));
+    // Wait until it holds the store (its first samples are in) and is stopped at the gate.
+    for (let i = 0; i < 600 && slow.count < 20; i++) await new Promise((r) => setTimeout(r, 50));
+    expect(slow.count).toBeGreaterThanOrEqual(20);
     expect(evalDone).toBe(false);
 
     const audit = await emergenceAsync(['audit', store, '--json', '--all']);
@@ -62,6 +65,7 @@ describe('the store while another process writes or reads it', () => {
     expect(await page.text()).toContain('add3');
     expect(evalDone).toBe(false); // all of the above happened while eval held the store
 
+    release();
     const r = await evalRun;
     await slow.close();
     expect(r.stderr).not.toMatch(/internal error/);
