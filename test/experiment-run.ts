@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadCheckpoint } from '../src/zoo/checkpoint.js';
 import { expect } from 'vitest';
@@ -7,7 +7,8 @@ import { experimentById } from '../src/experiments/registry.js';
 import type { ExperimentRun } from '../src/experiments/runner.js';
 import type { ParamValueAny } from '../src/experiments/options.js';
 import { loadGemm } from '../src/zoo/engine/gemm.js';
-import { CLI, emergenceAsync, ROOT, type Run } from './cli.js';
+import { DuckStore } from '../src/store/duckdb-store.js';
+import { CLI, emergence, emergenceAsync, ROOT, type Run } from './cli.js';
 
 /** An experiment in this process at a tiny plan (the budgets themselves are measured in docs/). */
 export async function runInProcess(id: string, dir: string, overrides: Record<string, ParamValueAny>, seed = 1): Promise<ExperimentRun & { logs: string[] }> {
@@ -106,4 +107,35 @@ export function expectSameCurves(a: RunJson, b: RunJson): void {
   const vb = curveValues(b);
   expect(Object.keys(vb).sort()).toEqual(Object.keys(va).sort());
   for (const [id, vs] of Object.entries(va)) vs.forEach((v, i) => expect(vb[id]![i], id).toBeCloseTo(v, 12));
+}
+
+/** Fails when any (run, sample) pair is stored more than once. */
+export async function expectEachSampleOnce(store: string): Promise<void> {
+  const s = await DuckStore.open(store, { readOnly: true });
+  try {
+    const dup = await s.query('SELECT count(*)::INTEGER AS n FROM (SELECT run_id, sample_id FROM samples GROUP BY ALL HAVING count(*) > 1)');
+    expect(dup[0]!.n).toBe(0);
+  } finally {
+    s.close();
+  }
+}
+
+/**
+ * What every served experiment promises a user who runs it twice or kills it: the same command
+ * again reuses all `members` with the same curves; a kill -9 in evaluation (when stderr matches
+ * `killAt`), then the same command, gives the same curves with each sample stored once; `--html`
+ * writes a report holding `htmlTitle`. `args(sub)` is the command with its own folder `sub`.
+ */
+export async function expectRerunAndEvalResume(o: { args: (sub: string) => string[]; members: number; killAt: RegExp; html: string; htmlTitle: RegExp }): Promise<void> {
+  const first = await runCli(o.args('b'));
+  const again = await runCli(o.args('b'));
+  expect(again.stderr.match(/: [\d,]+ params, reused/g)).toHaveLength(o.members);
+  expectSameCurves(first.json, again.json);
+  await killWhen(o.args('c'), o.killAt);
+  const resumed = await runCli(o.args('c'));
+  expectSameCurves(first.json, resumed.json);
+  await expectEachSampleOnce(resumed.json.store);
+  const withHtml = emergence(['experiment', ...o.args('b'), '--html', o.html]);
+  expect(withHtml.code, withHtml.stderr).toBe(0);
+  expect(readFileSync(o.html, 'utf8')).toMatch(o.htmlTitle);
 }

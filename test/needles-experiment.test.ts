@@ -1,11 +1,11 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { SizeGap } from '../src/experiments/needles-findings.js';
 import { DuckStore } from '../src/store/duckdb-store.js';
 import { emergence } from './cli.js';
-import { expectSameCurves, killWhen, runCli, runInProcess } from './experiment-run.js';
+import { expectRerunAndEvalResume, runInProcess } from './experiment-run.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'emergence-needles-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -44,24 +44,13 @@ describe('needles experiment, end to end', () => {
   }, 240_000);
 
   it('through the CLI: a rerun reuses every member with the same curves; kill -9 in evaluation resumes to the same curves, each sample stored once', async () => {
-    const args = ['needles', '--dir', join(dir, 'b'), '--seed', '4', ...ARGS];
-    const first = await runCli(args);
-    const again = await runCli(args);
-    expect(again.stderr.match(/: [\d,]+ params, reused/g)).toHaveLength(8);
-    expectSameCurves(first.json, again.json);
-    const killed = ['needles', '--dir', join(dir, 'c'), '--seed', '4', ...ARGS];
-    await killWhen(killed, /n60k-no-pairs · a-to-b-0shot: \d+ samples/);
-    const resumed = await runCli(killed);
-    expectSameCurves(first.json, resumed.json);
-    const s = await DuckStore.open(resumed.json.store, { readOnly: true });
-    try {
-      const dup = await s.query('SELECT count(*)::INTEGER AS n FROM (SELECT run_id, sample_id FROM samples GROUP BY ALL HAVING count(*) > 1)');
-      expect(dup[0]!.n).toBe(0);
-    } finally { s.close(); }
-    const html = join(dir, 'report.html');
-    const withHtml = emergence(['experiment', ...args, '--html', html]);
-    expect(withHtml.code, withHtml.stderr).toBe(0);
-    expect(readFileSync(html, 'utf8')).toMatch(/Ablation gap \(full − no-pairs chrF\) against size/);
+    await expectRerunAndEvalResume({
+      args: (sub) => ['needles', '--dir', join(dir, sub), '--seed', '4', ...ARGS],
+      members: 8,
+      killAt: /n60k-no-pairs · a-to-b-0shot: \d+ samples/,
+      html: join(dir, 'report.html'),
+      htmlTitle: /Ablation gap \(full − no-pairs chrF\) against size/,
+    });
   }, 400_000);
 
   it('lists the experiment, generates its help, and refuses a bad option with exit 2 naming it', () => {

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -6,7 +6,7 @@ import type { MemberResult } from '../src/experiments/rag-findings.js';
 import { DuckStore } from '../src/store/duckdb-store.js';
 import { parseCitations } from '../src/tasks/rag-prompts.js';
 import { emergence } from './cli.js';
-import { expectSameCurves, killWhen, runCli, runInProcess } from './experiment-run.js';
+import { expectRerunAndEvalResume, runInProcess } from './experiment-run.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'emergence-rag-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -52,24 +52,13 @@ describe('rag-citations experiment, end to end', () => {
   }, 120_000);
 
   it('through the CLI: a rerun reuses every member with the same curves; kill -9 in evaluation, then the same command stores the rest once', async () => {
-    const args = ['rag-citations', '--dir', join(dir, 'b'), '--seed', '4', ...ARGS];
-    const first = await runCli(args);
-    const again = await runCli(args);
-    expect(again.stderr.match(/: [\d,]+ params, reused/g)).toHaveLength(4);
-    expectSameCurves(first.json, again.json);
-    const killed = ['rag-citations', '--dir', join(dir, 'c'), '--seed', '4', ...ARGS];
-    await killWhen(killed, /r35k-closed · closed-book-head: \d+ samples/);
-    const resumed = await runCli(killed);
-    expectSameCurves(first.json, resumed.json);
-    const s = await DuckStore.open(resumed.json.store, { readOnly: true });
-    try {
-      const dup = await s.query('SELECT count(*)::INTEGER AS n FROM (SELECT run_id, sample_id FROM samples GROUP BY ALL HAVING count(*) > 1)');
-      expect(dup[0]!.n).toBe(0);
-    } finally { s.close(); }
-    const html = join(dir, 'report.html');
-    const withHtml = emergence(['experiment', ...args, '--html', html]);
-    expect(withHtml.code, withHtml.stderr).toBe(0);
-    expect(readFileSync(html, 'utf8')).toMatch(/With retrieval: exact match by popularity band/);
+    await expectRerunAndEvalResume({
+      args: (sub) => ['rag-citations', '--dir', join(dir, sub), '--seed', '4', ...ARGS],
+      members: 4,
+      killAt: /r35k-closed · closed-book-head: \d+ samples/,
+      html: join(dir, 'report.html'),
+      htmlTitle: /With retrieval: exact match by popularity band/,
+    });
   }, 240_000);
 
   it('lists the experiment, generates its help, and refuses a bad option with exit 2 naming it', () => {
