@@ -58,6 +58,8 @@ describe('needles experiment, end to end', () => {
     expect(list.stdout).toMatch(/^needles {2,}Does translation come/m);
     const help = emergence(['experiment', 'needles', '--help']);
     expect(help.stdout).toMatch(/--pair-share X/);
+    // The quick dose is computed (0.014 × 0.4): the help prints it as a person would write it.
+    expect(help.stdout).toMatch(/quick\s+0\.0056,\s+full\s+0\.0224,0\.0896,0\.2\)/);
     const bad = emergence(['experiment', 'needles', '--shots', '0']);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/"--shots": expected a whole number in 1\.\.8, got "0"/);

@@ -72,7 +72,9 @@ const COMMON = {
 
 export const kebab = (key: string): string => key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
 
-const show = (v: ParamValueAny): string => (typeof v === 'number' || typeof v === 'string' ? String(v) : v.join(','));
+// A default computed as 0.014 × 0.4 prints as 0.0056, not 0.005600000000000001: 12 significant digits.
+const showOne = (v: number | string): string => (typeof v === 'number' ? String(Number(v.toPrecision(12))) : v);
+const show = (v: ParamValueAny): string => (typeof v === 'number' || typeof v === 'string' ? showOne(v) : v.map(showOne).join(','));
 
 function argOf(d: ParamDef): string {
   return d.kind === 'int' ? 'N' : d.kind === 'number' ? 'X' : d.kind === 'choice' ? 'NAME' : 'LIST';
