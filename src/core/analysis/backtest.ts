@@ -317,6 +317,7 @@ function clip(v: number, bounds: Bounds): number {
  * law's asymptote and clip every forecast and interval. `stderr`: each point's reported error
  * (NaN where unknown; reportedErrors builds it), or null. `chance`: the chance level of a
  * multiple-choice accuracy (core/analysis/chance), below which no forecast goes, or null.
+ * `sharedGrid`: powerGrid(x) if the caller has it (a grid that does not hold a prefix is not used).
  */
 export function backtest(
   x: ArrayLike<number>,
@@ -326,14 +327,16 @@ export function backtest(
   yScale: number,
   stderr: ArrayLike<number> | null = null,
   chance: number | null = null,
+  sharedGrid: PowerGrid | null = null,
 ): BacktestStep[] {
   const n = x.length;
   const steps: BacktestStep[] = [];
   const xAll = Float64Array.from(x);
   const yAll = Float64Array.from(y);
   const line = prefixFits((a, b) => fitLinear(a, b, yScale), xAll, yAll);
-  // Only the chosen law reads the power fits (when a step's forecast is read): the grid is built then.
-  let grid: PowerGrid | null = null;
+  // Only the chosen law reads the power fits (when a step's forecast is read): the grid is built then,
+  // unless the caller's full-curve fit already built it (`sharedGrid`, powerGrid of these x).
+  let grid: PowerGrid | null = sharedGrid;
   const power = prefixFits((a, b) => fitPower(a, b, yScale, bounds, (grid ??= powerGrid(xAll))), xAll, yAll);
   const data: BacktestData = { x: xAll, y: yAll, bounds, yScale, stderr, chance, line, power };
   for (let k = BACKTEST_MIN_TRAIN; k <= n - 1; k++) steps.push(new LazyStep(data, k, params));

@@ -1,5 +1,6 @@
 import type { BacktestStep, Curve, EmergenceMeasures, ScalingFit, Verdict, VerdictClass } from '../types.js';
 import { bestFit, fitForms, fitQuadratic } from '../fit/index.js';
+import { powerGrid } from '../fit/power.js';
 import { totalSumOfSquares } from '../fit/goodness.js';
 import { chiSquareSurvival, fSurvival, studentTwoSidedP } from '../stats/special.js';
 import { normalCdf, normalQuantile } from '../stats/normal.js';
@@ -121,7 +122,9 @@ export function curveEvidence(curve: Curve, options: VerdictOptions = {}): Curve
   for (const v of y) maxAbs = Math.max(maxAbs, Math.abs(v));
   const yScale = shape.range > 0 ? shape.range : maxAbs > 0 ? maxAbs : 1;
 
-  const fits = n >= 3 ? fitForms(x, y, yScale, bounds) : [];
+  // The power law's exponent basis, taken once for the full fit and every back-test prefix.
+  const grid = n >= 4 ? powerGrid(x) : null;
+  const fits = n >= 3 ? fitForms(x, y, yScale, bounds, grid) : [];
   const best = bestFit(fits);
   const sst = totalSumOfSquares(y);
   const proportion = bounds !== null && bounds[0] === 0 && bounds[1] === 1;
@@ -187,7 +190,7 @@ export function curveEvidence(curve: Curve, options: VerdictOptions = {}): Curve
   const limits = metricInfo(curve.key.metric)?.limits ?? null;
   // A multiple-choice accuracy's chance level: the verdict's chance band, and the floor of its forecasts.
   const chance = proportion && curve.higherIsBetter ? chanceLevel(curve, options.chance) : null;
-  const steps: BacktestStep[] = n >= 4 ? backtest(x, y, params, bounds ?? limits, yScale, reportedErrors(pts, proportion), chance?.level ?? null) : [];
+  const steps: BacktestStep[] = n >= 4 ? backtest(x, y, params, bounds ?? limits, yScale, reportedErrors(pts, proportion), chance?.level ?? null, grid) : [];
   const kHead = n - holdout;
   const headline = steps.find((s) => s.k === kHead) ?? null;
   let surprise: number | null = null;

@@ -1,7 +1,7 @@
 import type { FitForm, ScalingFit } from '../types.js';
 import { fitConstant, predictConstant } from './constant.js';
 import { fitLinear, predictLinear } from './linear.js';
-import { fitPower, predictPower } from './power.js';
+import { fitPower, predictPower, type PowerGrid } from './power.js';
 import { fitSigmoid, predictSigmoid } from './sigmoid.js';
 
 /** The metric's bounds or natural limits (either end may be infinite), or null for none. */
@@ -27,12 +27,17 @@ export const FORM_NAMES: readonly FitForm[] = ['linear', 'power', 'sigmoid'];
 /** The forms a forecast chooses among: the scaling forms and "no trend". */
 export const FORECAST_FORMS: readonly FitForm[] = ['constant', ...FORM_NAMES];
 
-/** Every scaling form that has at least one residual degree of freedom on n points (n >= k + 1). */
-export function fitForms(x: ArrayLike<number>, y: ArrayLike<number>, yScale: number, bounds: Bounds = null): ScalingFit[] {
+/**
+ * Every scaling form that has at least one residual degree of freedom on n points (n >= k + 1).
+ * `powerGrid`: the power law's exponent basis of x (or of points x is a prefix of), shared with the
+ * curve's back-test so its exponentials are taken once; the fit is the same with or without it.
+ */
+export function fitForms(x: ArrayLike<number>, y: ArrayLike<number>, yScale: number, bounds: Bounds = null, powerGrid: PowerGrid | null = null): ScalingFit[] {
   const out: ScalingFit[] = [];
   for (const form of FORM_NAMES) {
     const def = FORMS[form];
-    if (x.length >= def.k + 1) out.push(def.fit(x, y, yScale, bounds));
+    if (x.length < def.k + 1) continue;
+    out.push(form === 'power' ? fitPower(x, y, yScale, bounds, powerGrid) : def.fit(x, y, yScale, bounds));
   }
   return out;
 }
