@@ -5,25 +5,9 @@ import { pathToFileURL } from 'node:url';
 import { resolve } from 'node:path';
 const dist = pathToFileURL(resolve(process.argv[2] ?? 'dist')).href;
 const { audit } = await import(dist + '/src/core/analysis/audit.js');
-const { curveFromArrays } = await import(dist + '/src/core/curves/synthetic.js');
-const { makeRng } = await import(dist + '/src/core/random/rng.js');
-const POINTS = 10;
-const P = Array.from({ length: POINTS }, (_, i) => 10 ** (7 + (4 * i) / (POINTS - 1)));
-function makeCurves(count, rng) {
-  const out = [];
-  for (let c = 0; c < count; c++) {
-    const kind = c % 5;
-    const noise = 0.01 + 0.05 * rng.next();
-    const mid = 7.5 + 3 * rng.next();
-    const vals = P.map((p) => {
-      const x = Math.log10(p);
-      const base = kind === 0 ? (x < mid ? 0.02 : 0.7) : kind === 1 ? 0.08 * (x - 7) + 0.1 : kind === 2 ? 0.9 / (1 + Math.exp(-2 * (x - mid))) : kind === 3 ? 0.25 : 0.5;
-      return base + noise * rng.normal() * (kind === 4 ? 5 : 1);
-    });
-    out.push(curveFromArrays(P, vals, { metric: 'acc', task: `t${c}` }));
-  }
-  return out;
-}
+const { makeRng } = await import(new URL('../dist/src/core/random/rng.js', import.meta.url).href);
+// The curves (and their rng) come from this checkout's build, so an older build's audit() judges the very same ones.
+const { makeCurves } = await import(new URL('../dist/bench/bench-curves.js', import.meta.url).href);
 const mode = process.argv[3] ?? 'time';
 if (mode === 'verdicts') {
   // the bench's 100,000: workers seeds 1 and 2, 50,000 each
