@@ -152,7 +152,7 @@ export const selfImprove = defineExperiment({
     full: {
       params: { sizes: ['c10k', 'c20k', 'c30k', 'c50k', 'c100k', 'c250k'], labelled: 3000, labelDigits: 4, poolDigits: 5, oodDigits: 6, poolCount: 40, paths: 16, temperature: 0.7, minShare: 0.5, rounds: 2, baseSteps: 1500, roundSteps: 300, batch: 32, lr: 3e-3, roundLr: 1e-3, evalCount: 100, scCount: 10 },
       // About 7× the quick run's work (6 sizes to c250k, 2.5× the base steps, 3× the round steps, 4× the
-      // pool, 5-6× the test problems): ~2,300 CPU-seconds, so 20-40 minutes alone on 2 cores.
+      // pool, 5-6× the test problems); measured in session 8 (docs/experiments/self-improve.md).
       expected: 'about 20 minutes on 2 cores (1,183 s measured, beside two lower-priority jobs)', expectedSeconds: 1183, jobs: 2,
     },
   },
