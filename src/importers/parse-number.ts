@@ -59,81 +59,13 @@ export function parseBoolCell(s: string): boolean | null | 'invalid' {
 const POW10 = Array.from({ length: 23 }, (_, i) => Number(`1e${i}`));
 
 /**
- * parseNumberCell(text.slice(start, end)) without the slice: a plain decimal of at most 15
- * significant digits and an exponent within ±22 is m·10^e or m/10^e of two exact doubles, so
- * one correctly rounded operation gives Number()'s answer (Clinger's fast path). Anything else
- * (spaces, more digits, inf, garbage) goes through the string.
- */
-export function parseNumberRange(text: string, start: number, end: number): number | null {
-  if (start >= end) return null;
-  let i = start;
-  let c = text.charCodeAt(i);
-  let negative = false;
-  if (c === 43 || c === 45) {
-    negative = c === 45;
-    c = ++i < end ? text.charCodeAt(i) : -1;
-  }
-  let m = 0;
-  let significant = 0;
-  let digits = 0;
-  let scale = 0;
-  while (c >= 48 && c <= 57) {
-    if (significant > 0 || c !== 48) {
-      m = m * 10 + (c - 48);
-      significant++;
-    }
-    digits++;
-    c = ++i < end ? text.charCodeAt(i) : -1;
-  }
-  if (c === 46) {
-    c = ++i < end ? text.charCodeAt(i) : -1;
-    while (c >= 48 && c <= 57) {
-      if (significant > 0 || c !== 48) {
-        m = m * 10 + (c - 48);
-        significant++;
-      }
-      digits++;
-      scale--;
-      c = ++i < end ? text.charCodeAt(i) : -1;
-    }
-  }
-  if (digits > 0 && (c === 101 || c === 69)) {
-    c = ++i < end ? text.charCodeAt(i) : -1;
-    let sign = 1;
-    if (c === 43 || c === 45) {
-      sign = c === 45 ? -1 : 1;
-      c = ++i < end ? text.charCodeAt(i) : -1;
-    }
-    let e = 0;
-    let eDigits = 0;
-    while (c >= 48 && c <= 57 && eDigits < 6) {
-      e = e * 10 + (c - 48);
-      eDigits++;
-      c = ++i < end ? text.charCodeAt(i) : -1;
-    }
-    if (eDigits === 0) return parseNumberCell(text.slice(start, end));
-    scale += sign * e;
-  }
-  if (i !== end || digits === 0 || significant > 15 || scale > 22 || scale < -22) return parseNumberCell(text.slice(start, end));
-  const v = scale >= 0 ? m * POW10[scale]! : m / POW10[-scale]!;
-  return negative ? -v : v;
-}
-
-/** parseParamsCell(text.slice(start, end)), the plain-number case without the slice. */
-export function parseParamsRange(text: string, start: number, end: number): number | null {
-  if (start >= end) return null;
-  const last = text.charCodeAt(end - 1);
-  const head = text.charCodeAt(start);
-  if (((last >= 48 && last <= 57) || last === 46) && head !== 32 && head !== 9) return parseNumberRange(text, start, end);
-  return parseParamsCell(text.slice(start, end));
-}
-
-/**
- * parseNumberRange on UTF-8 bytes, written into out[at] (NaN for garbage, as parseNumberCell);
- * returns false for an empty cell (out[at] is then NaN). Written, not returned: a double returned
- * from a call is a heap object, and a million rows have ten numbers each. The same fast path (at
- * most 15 significant digits, exponent within ±22, one correctly rounded operation); anything
- * else is decoded and goes through parseNumberCell.
+ * parseNumberCell(b.toString('utf8', start, end)) without decoding, written into out[at] (NaN
+ * for garbage); returns false for an empty cell (out[at] is then NaN). Written, not returned: a
+ * double returned from a call is a heap object, and a million rows have ten numbers each. A plain
+ * decimal of at most 15 significant digits and an exponent within ±22 is m·10^e or m/10^e of two
+ * exact doubles, so one correctly rounded operation gives Number()'s answer (Clinger's fast
+ * path); anything else (spaces, more digits, inf, garbage) is decoded and goes through
+ * parseNumberCell.
  */
 export function parseNumberBytes(b: Buffer, start: number, end: number, out: Float64Array, at: number): boolean {
   if (start >= end) {

@@ -1,5 +1,4 @@
 import { closeSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
-import { StringDecoder } from 'node:string_decoder';
 import { gunzipSync } from 'node:zlib';
 import { DataError } from '../core/errors.js';
 
@@ -36,55 +35,12 @@ function gunzip(file: string): Buffer {
   }
 }
 
-/**
- * The file's text, UTF-8, in chunks of a few MB: a plain file is read piece by piece, a `.gz`
- * is inflated to bytes (a tenth of what the same text costs as JS strings) and decoded piece
- * by piece. A multi-byte character split between chunks is kept whole by the decoder.
- */
-export function* textChunks(file: string): Generator<string> {
-  statOrThrow(file);
-  const decoder = new StringDecoder('utf8');
-  let any = false;
-  if (isGzip(file)) {
-    const bytes = gunzip(file);
-    for (let at = 0; at < bytes.length; at += CHUNK_BYTES) {
-      const s = decoder.write(bytes.subarray(at, Math.min(bytes.length, at + CHUNK_BYTES)));
-      if (s !== '') {
-        any ||= s.trim() !== '';
-        yield s;
-      }
-    }
-  } else {
-    const fd = openSync(file, 'r');
-    try {
-      const buf = Buffer.allocUnsafe(CHUNK_BYTES);
-      for (;;) {
-        const got = readSync(fd, buf, 0, CHUNK_BYTES, null);
-        if (got === 0) break;
-        const s = decoder.write(buf.subarray(0, got));
-        if (s !== '') {
-          any ||= s.trim() !== '';
-          yield s;
-        }
-      }
-    } finally {
-      closeSync(fd);
-    }
-  }
-  const rest = decoder.end();
-  if (rest !== '') {
-    any ||= rest.trim() !== '';
-    yield rest;
-  }
-  if (!any) throw new DataError('empty file', { code: 'EMPTY_FILE', file });
-}
-
 const isSpace = (c: number): boolean => c === 32 || (c >= 9 && c <= 13);
 
 /**
  * The file's bytes in chunks of a few MB, for readers that split records on bytes
  * (`forEachCsvByteRecord`): a plain file read piece by piece, a `.gz` inflated to bytes. A file
- * of nothing but white space (and a byte-order mark) is an empty file, as for `textChunks`.
+ * of nothing but white space (and a byte-order mark) is an empty file.
  */
 export function* byteChunks(file: string): Generator<Buffer> {
   statOrThrow(file);

@@ -4,14 +4,10 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { observationsOf } from '../core/curves/observation-table.js';
-import { makeRng } from '../core/random/rng.js';
 import { DataError } from '../core/errors.js';
-import { forEachCsvByteRecord } from './csv-bytes.js';
-import { parseCsv } from './csv-text.js';
 import { importFile, importTable } from './load.js';
 import { importTidyTable } from './tidy-columns.js';
-import { importTidyCsv, importTidyCsvChunks, type ColumnRoles } from './tidy-csv.js';
-import { textChunks } from './text-chunks.js';
+import { importTidyCsv, type ColumnRoles } from './tidy-csv.js';
 
 /** The text's UTF-8 bytes cut into pieces of `size` bytes (a record, a quote, a \r\n or a character split anywhere). */
 const pieces = (text: string, size: number): Buffer[] => {
@@ -98,31 +94,6 @@ describe('importTidyTable (the column-wise reader) against importTidyCsv (the ro
   });
 });
 
-describe('forEachCsvByteRecord', () => {
-  it('gives the records and lines of parseCsv on random CSVs cut anywhere', () => {
-    const rng = makeRng(18);
-    const atoms = ['a', 'bc', ' ', '1.5', 'ü', '日', '""', '"x,y"', '"q""q"', '"l1\nl2"', '"cr\r\nlf"', ''];
-    const ends = ['\n', '\r\n', '\r', '\n\n'];
-    for (let t = 0; t < 300; t++) {
-      const rows: string[] = [];
-      const nRows = 1 + Math.floor(rng.next() * 6);
-      for (let r = 0; r < nRows; r++) {
-        const nf = 1 + Math.floor(rng.next() * 4);
-        rows.push(Array.from({ length: nf }, () => atoms[Math.floor(rng.next() * atoms.length)]!).join(',') + ends[Math.floor(rng.next() * ends.length)]!);
-      }
-      const text = (rng.next() < 0.2 ? '\ufeff' : '') + rows.join('');
-      const want = parseCsv(text).map((r) => ({ line: r.line, fields: r.fields }));
-      for (const size of [1, 2, 3, 1000]) {
-        const got: { line: number; fields: string[] }[] = [];
-        forEachCsvByteRecord(pieces(text, size), (b, s, e, count, line) => {
-          got.push({ line, fields: Array.from({ length: count }, (_, f) => b.toString('utf8', s[f]!, e[f]!)) });
-        });
-        expect(got, `${JSON.stringify(text)} in chunks of ${size}`).toEqual(want);
-      }
-    }
-  });
-});
-
 describe('files', () => {
   it('a .csv.gz reads as the .csv does, to the same observations and curves', () => {
     const dir = mkdtempSync(join(tmpdir(), 'emergence-columns-'));
@@ -139,13 +110,18 @@ describe('files', () => {
       const bad = join(dir, 'bad.csv.gz');
       writeFileSync(bad, gzipSync(Buffer.from(BAD_LINE_3)));
       expect(failure(() => importFile(bad))).toMatchObject({ line: 3, field: 'value' });
-      // White space and a byte-order mark: the readers fail alike (the row reader through textChunks).
-      for (const [name, text] of [['blank.csv', '\ufeff \n\r\n'], ['bom.csv', '\ufeff\n\n'], ['empty.csv', '']] as const) {
+      // A byte-order mark and blank lines are an empty file; a line of a space is a header with an empty name.
+      const emptyFile = { message: 'empty file', code: 'EMPTY_FILE', line: undefined, field: undefined };
+      const cases = [
+        ['blank.csv', '\ufeff \n\r\n', { message: 'column 1 has an empty name', code: 'CSV_HEADER', line: 1, field: undefined }],
+        ['bom.csv', '\ufeff\n\n', emptyFile],
+        ['empty.csv', '', emptyFile],
+      ] as const;
+      for (const [name, text, want] of cases) {
         const f = join(dir, name);
         writeFileSync(f, text);
-        expect(failure(() => importFile(f)), name).toEqual(failure(() => importTidyCsvChunks(textChunks(f), f)));
+        expect(failure(() => importFile(f)), name).toEqual(want);
       }
-      expect(failure(() => importFile(join(dir, 'empty.csv')))).toMatchObject({ code: 'EMPTY_FILE', message: 'empty file' });
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -1,8 +1,8 @@
 import type { Observation } from '../core/types.js';
 import { DataError } from '../core/errors.js';
 import { CsvSyntaxError } from './csv-text.js';
-import { forEachCsvRange } from './csv-stream.js';
-import { parseBoolCell, parseNumberCell, parseNumberRange, parseParamsRange } from './parse-number.js';
+import { forEachCsvByteRecord } from './csv-bytes.js';
+import { parseBoolCell, parseNumberBytes, parseNumberCell, parseParamsBytes } from './parse-number.js';
 
 export interface Imported {
   readonly observations: Observation[];
@@ -78,11 +78,13 @@ function splitsGroup<V>(g: GroupStats<V>): boolean {
 
 /**
  * Tidy CSV: one row per (model, task, metric[, seed]). Columns are documented in docs/inputs.md.
- * Read as a stream of records (plain or gzipped text in chunks), each row checked as it comes
- * so an error names its line; unknown columns are never dropped silently (see `splitsGroup`
- * and `ColumnRoles`): a column that does not split rides along on each point.
+ * Read as a stream of records (the UTF-8 bytes of a plain or inflated file, in chunks), each row
+ * checked as it comes so an error names its line; unknown columns are never dropped silently
+ * (see `splitsGroup` and `ColumnRoles`): a column that does not split rides along on each point.
+ * This is the row reader, an observation per row, for small inputs and the library; files go
+ * through `importTidyTable` (tidy-columns.ts), which must give the same rows, errors and warnings.
  */
-export function importTidyCsvChunks(chunks: Iterable<string>, file: string, roles: ColumnRoles = {}): Imported {
+export function importTidyCsvChunks(chunks: Iterable<Buffer>, file: string, roles: ColumnRoles = {}): Imported {
   let header = null as string[] | null;
   let unknown: string[] = [];
   let unknownIdx: number[] = [];
@@ -92,24 +94,16 @@ export function importTidyCsvChunks(chunks: Iterable<string>, file: string, role
   const intern: Map<string, string>[] = [];
   let iFamily = 0, iModel = 0, iParams = 0, iTask = 0, iMetric = 0, iValue = 0;
   let iShots = -1, iSeed = -1, iStep = -1, iTokens = -1, iFlops = -1, iN = -1, iStderr = -1, iLow = -1, iHigh = -1, iHib = -1;
-  // The record being read: its text and its fields' ranges (numbers are parsed and names compared
-  // where they lie, so a row allocates no string per field).
-  let curText = '';
+  // The record being read: its bytes and its fields' ranges.
+  let cur: Buffer = Buffer.alloc(0);
   let curStarts: Int32Array = new Int32Array(0);
   let curEnds: Int32Array = new Int32Array(0);
   let curLine = 0;
-  const cell = (i: number): string => curText.slice(curStarts[i]!, curEnds[i]!);
-  /** Is field i the string s? */
-  const fieldIs = (i: number, s: string | undefined): boolean =>
-    s !== undefined && curEnds[i]! - curStarts[i]! === s.length && curText.startsWith(s, curStarts[i]!);
+  const cell = (i: number): string => cur.toString('utf8', curStarts[i]!, curEnds[i]!);
   const at = (field: string, message: string): DataError => new DataError(message, { code: 'CSV_VALUE', file, line: curLine, field });
-  const strings = new Map<string, string>();
   // Names repeat on every row: one string each, so a million rows do not keep a million copies.
-  // Consecutive rows mostly repeat the previous row's names: compare with it before hashing.
-  const lastRaw: string[] = [];
-  const lastVal: string[] = [];
+  const strings = new Map<string, string>();
   const text = (i: number, c: string): string => {
-    if (fieldIs(i, lastRaw[i])) return lastVal[i]!;
     const raw = cell(i);
     let v = strings.get(raw);
     if (v === undefined) {
@@ -117,14 +111,14 @@ export function importTidyCsvChunks(chunks: Iterable<string>, file: string, role
       if (v === '') throw at(c, 'empty');
       strings.set(raw, v);
     }
-    lastRaw[i] = raw;
-    lastVal[i] = v;
     return v;
   };
+  const parsed = new Float64Array(1);
   const num = (i: number, c: string, check: 0 | 1 | 2 | 3 | 4 = 0): number | null => {
     if (i < 0) return null;
-    const v = i === iParams ? parseParamsRange(curText, curStarts[i]!, curEnds[i]!) : parseNumberRange(curText, curStarts[i]!, curEnds[i]!);
-    if (v === null) return null;
+    const parse = i === iParams ? parseParamsBytes : parseNumberBytes;
+    if (!parse(cur, curStarts[i]!, curEnds[i]!, parsed, 0)) return null;
+    const v = parsed[0]!;
     if (!Number.isFinite(v)) throw at(c, `expected a finite number, got ${JSON.stringify(cell(i))}`);
     // 1: > 0; 2: >= 0; 3: a whole number >= 0; 4: a whole number > 0
     if (check === 0) return v;
@@ -133,10 +127,8 @@ export function importTidyCsvChunks(chunks: Iterable<string>, file: string, role
     if (check >= 3 && !Number.isInteger(v)) throw at(c, `must be a whole number, got ${cell(i).trim()}`);
     return v;
   };
-  const lastUnknownRaw: string[] = [];
-  const lastUnknownVal: string[] = [];
-  const onRecord = (recordText: string, starts: Int32Array, ends: Int32Array, count: number, line: number): void => {
-    curText = recordText;
+  const onRecord = (bytes: Buffer, starts: Int32Array, ends: Int32Array, count: number, line: number): void => {
+    cur = bytes;
     curStarts = starts;
     curEnds = ends;
     curLine = line;
@@ -188,23 +180,16 @@ export function importTidyCsvChunks(chunks: Iterable<string>, file: string, role
     });
     if (unknown.length > 0) {
       for (let k = 0; k < unknown.length; k++) {
-        const i = unknownIdx[k]!;
-        if (fieldIs(i, lastUnknownRaw[k])) {
-          raw.push(lastUnknownVal[k]!);
-          continue;
-        }
-        const c = cell(i);
+        const c = cell(unknownIdx[k]!);
         const m = intern[k]!;
         let s = m.get(c);
         if (s === undefined) m.set(c, (s = c.trim()));
-        lastUnknownRaw[k] = c;
-        lastUnknownVal[k] = s;
         raw.push(s);
       }
     }
   };
   try {
-    forEachCsvRange(chunks, onRecord);
+    forEachCsvByteRecord(chunks, onRecord);
   } catch (e) {
     if (e instanceof CsvSyntaxError) throw new DataError(e.message, { code: 'CSV_SYNTAX', file, line: e.line });
     throw e;
@@ -274,7 +259,7 @@ export function importTidyCsvChunks(chunks: Iterable<string>, file: string, role
 
 /** The same from a whole text (tests, small inputs). */
 export function importTidyCsv(text: string, file: string, roles: ColumnRoles = {}): Imported {
-  return importTidyCsvChunks(text.trim() === '' ? [] : [text], file, roles);
+  return importTidyCsvChunks(text.trim() === '' ? [] : [Buffer.from(text, 'utf8')], file, roles);
 }
 
 /** What the classification of unknown columns reads of the rows, whichever reader holds them. */
