@@ -1,7 +1,7 @@
 import { DataError } from '../core/errors.js';
 import { TableBuilder, type ObservationTable } from '../core/curves/observation-table.js';
 import { CsvSyntaxError } from './csv-text.js';
-import { forEachCsvByteRecord } from './csv-bytes.js';
+import { forEachCsvByteRecord, type CsvBatch } from './csv-bytes.js';
 import { ByteNames } from './byte-names.js';
 import { parseBoolCell, parseNumberBytes, parseParamsBytes } from './parse-number.js';
 import { tidyHeader, unknownColumnRoles, type ColumnRoles } from './tidy-csv.js';
@@ -19,7 +19,9 @@ const NONE: Readonly<Record<string, string>> = Object.freeze({});
  * warnings as `importTidyCsvChunks`, read from bytes (`forEachCsvByteRecord`) with no object
  * and no string per row: numbers are parsed from the bytes, names become codes through
  * `ByteNames`, and an unknown column's values are codes until the columns that split curves are
- * known, when each distinct combination becomes one shared labels object.
+ * known, when each distinct combination becomes one shared labels object. Plain records come in
+ * batches and are read a column at a time (`readBatch`); a batch with anything to report is
+ * read again a row at a time (`onRecord`), whose checks in the row reader's order name the line.
  */
 export function importTidyTable(chunks: Iterable<Buffer>, file: string, roles: ColumnRoles = {}): ImportedTable {
   let header: string[] | null = null;
@@ -76,6 +78,7 @@ export function importTidyTable(chunks: Iterable<Buffer>, file: string, roles: C
       raw = new Int32Array(unknown.length * 1024);
       distinct = unknown.map(() => new Set<number>());
       header = h;
+      sink.width = h.length;
       return;
     }
     if (count !== header.length) {
@@ -131,8 +134,115 @@ export function importTidyTable(chunks: Iterable<Buffer>, file: string, roles: C
       }
     }
   };
+  // Kind of a higher_is_better cell by its name code: 0 false, 1 true, -1 empty, 2 invalid, -2 not yet seen.
+  let hibOfCode = new Int8Array(64).fill(-2);
+  const hibCode = (code: number): number => {
+    if (code >= hibOfCode.length) {
+      const more = new Int8Array(Math.max(code + 1, hibOfCode.length * 2)).fill(-2);
+      more.set(hibOfCode);
+      hibOfCode = more;
+    }
+    let h = hibOfCode[code]!;
+    if (h === -2) {
+      const v = parseBoolCell(nameOf[code]!);
+      hibOfCode[code] = h = v === 'invalid' ? 2 : v === null ? -1 : v ? 1 : 0;
+    }
+    return h;
+  };
+  /** A batch's rows column by column from row r0; false when any cell needs the row-wise checks. */
+  const readBatch = (bt: CsvBatch, r0: number): boolean => {
+    const { bytes, records, width: w, starts: S, ends: E } = bt;
+    const end = r0 + records;
+    const { num: f, code: k } = b;
+    const names_ = (col: number, out: Int32Array, required: boolean): boolean => {
+      for (let r = r0, at = col; r < end; r++, at += w) {
+        const c = names.code(col, bytes, S[at]!, E[at]!);
+        if (required && nameOf[c]!.length === 0) return false;
+        out[r] = c;
+      }
+      return true;
+    };
+    // check as in `num`: 0 none; 1: > 0; 2: >= 0; 3: a whole number >= 0; 4: a whole number > 0.
+    const numbers = (col: number, out: Float64Array, check: 0 | 1 | 2 | 3 | 4, required: boolean): boolean => {
+      if (col < 0) {
+        out.fill(NaN, r0, end);
+        return true;
+      }
+      const params = col === iParams;
+      for (let r = r0, at = col; r < end; r++, at += w) {
+        if (!(params ? parseParamsBytes(bytes, S[at]!, E[at]!, out, r) : parseNumberBytes(bytes, S[at]!, E[at]!, out, r))) {
+          if (required) return false;
+          continue;
+        }
+        const v = out[r]!;
+        if (v - v !== 0) return false; // not finite
+        if (check === 0) continue;
+        if (check === 1 || check === 4 ? !(v > 0) : v < 0) return false;
+        if (check >= 3 && Math.floor(v) !== v) return false;
+      }
+      return true;
+    };
+    if (!names_(iFamily, k.family, true) || !names_(iModel, k.model, true) || !names_(iTask, k.task, true) || !names_(iMetric, k.metric, true)) return false;
+    if (!numbers(iParams, f.params, 1, true) || !numbers(iValue, f.value, 0, true) || !numbers(iLow, f.low, 0, false) || !numbers(iHigh, f.high, 0, false)) return false;
+    if (!numbers(iN, f.n, 4, false) || !numbers(iShots, f.shots, 3, false) || !numbers(iStderr, f.stderr, 2, false)) return false;
+    if (!numbers(iStep, f.step, 2, false) || !numbers(iTokens, f.tokens, 2, false) || !numbers(iFlops, f.flops, 2, false)) return false;
+    const { low, high } = f;
+    for (let r = r0; r < end; r++) if (low[r]! > high[r]!) return false;
+    const hib = b.hib;
+    if (iHib < 0) hib.fill(-1, r0, end);
+    else {
+      for (let r = r0, at = iHib; r < end; r++, at += w) {
+        const h = hibCode(names.code(iHib, bytes, S[at]!, E[at]!));
+        if (h === 2) return false;
+        hib[r] = h;
+      }
+    }
+    const seed = k.seed;
+    if (iSeed < 0) seed.fill(-1, r0, end);
+    else {
+      for (let r = r0, at = iSeed; r < end; r++, at += w) {
+        const c = names.code(iSeed, bytes, S[at]!, E[at]!);
+        seed[r] = nameOf[c]!.length === 0 ? -1 : c;
+      }
+    }
+    k.file.fill(fileCode, r0, end);
+    k.line.set(bt.lines.subarray(0, records), r0);
+    const u = unknown.length;
+    if (u > 0) {
+      if (end * u > raw.length) {
+        let size = raw.length * 2;
+        while (size < end * u) size *= 2;
+        const more = new Int32Array(size);
+        more.set(raw);
+        raw = more;
+      }
+      for (let q = 0; q < u; q++) {
+        const i = unknownIdx[q]!;
+        const seen = distinct[q]!;
+        let last = -1;
+        for (let r = r0, at = i; r < end; r++, at += w) {
+          const v = names.code(i, bytes, S[at]!, E[at]!);
+          raw[r * u + q] = v;
+          if (v !== last) seen.add((last = v));
+        }
+      }
+    }
+    return true;
+  };
+  const sink = {
+    width: 0,
+    onBatch: (bt: CsvBatch): void => {
+      const r0 = b.addRows(bt.records);
+      if (readBatch(bt, r0)) return;
+      b.length = r0;
+      for (let q = 0; q < bt.records; q++) {
+        const at = q * bt.width;
+        onRecord(bt.bytes, bt.starts.subarray(at, at + bt.width), bt.ends.subarray(at, at + bt.width), bt.width, bt.lines[q]!);
+      }
+    },
+  };
   try {
-    forEachCsvByteRecord(chunks, onRecord);
+    forEachCsvByteRecord(chunks, onRecord, sink);
   } catch (e) {
     if (e instanceof CsvSyntaxError) throw new DataError(e.message, { code: 'CSV_SYNTAX', file, line: e.line });
     throw e;

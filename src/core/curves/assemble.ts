@@ -35,6 +35,8 @@ export interface AssembleOptions {
 
 const nullIfNaN = (v: number): number | null => (Number.isNaN(v) ? null : v);
 
+const byPosition = (a: CurvePoint, b: CurvePoint): number => a.params - b.params || a.model.localeCompare(b.model);
+
 /**
  * Group observations into curves, one per (family, task, metric, shots, labels), one point per
  * model. Rows for the same model that differ only in seed are averaged and their spread kept;
@@ -64,7 +66,25 @@ export function assembleCurves(input: readonly Observation[] | ObservationTable,
   const labelIds = t.labelSets.map((l) => curveId({ family: '', task: '', metric: '', shots: null, labels: l }));
 
   // Curves in order of first appearance, each a list of rows (a group id per row, then a counting sort).
-  const byCurve = new Map<string, number>();
+  // A curve's key is five small integers (the shots value and the label set's id given codes),
+  // numbered a pair at a time: no string per curve.
+  const labelCode = new Int32Array(labelIds.length);
+  const byLabelId = new Map<string, number>();
+  labelIds.forEach((id, i) => {
+    let c = byLabelId.get(id);
+    if (c === undefined) byLabelId.set(id, (c = byLabelId.size));
+    labelCode[i] = c;
+  });
+  const shotsCode = new Map<number, number>(); // SameValueZero: one code for NaN (no shots), as for the text key
+  const pairs = [new Map<number, number>(), new Map<number, number>(), new Map<number, number>(), new Map<number, number>()];
+  const pair = (stage: number, a: number, b: number): number => {
+    const m = pairs[stage]!;
+    const k = a * 0x4000000 + b; // both < 2^26: one exact double per pair
+    let v = m.get(k);
+    if (v === undefined) m.set(k, (v = m.size));
+    return v;
+  };
+  if (t.length >= 0x4000000 || names.length >= 0x4000000) throw new RangeError(`assembleCurves: ${t.length} rows, ${names.length} names (at most 2^26 each)`);
   const groupOf = new Int32Array(t.length);
   const groupKeys: CurveKey[] = [];
   let prev = -1;
@@ -79,12 +99,11 @@ export function assembleCurves(input: readonly Observation[] | ObservationTable,
       prev = i;
       continue;
     }
-    const sh = nullIfNaN(shots[i]!);
-    const id = `${family[i]}\u0000${task[i]}\u0000${metric[i]}\u0000${sh ?? ''}\u0000${labelIds[labels[i]!]}`;
-    let g = byCurve.get(id);
-    if (g === undefined) {
-      byCurve.set(id, (g = groupKeys.length));
-      groupKeys.push({ family: names[family[i]!]!, task: names[task[i]!]!, metric: names[metric[i]!]!, shots: sh, labels: t.labelSets[labels[i]!]! });
+    let sc = shotsCode.get(shots[i]!);
+    if (sc === undefined) shotsCode.set(shots[i]!, (sc = shotsCode.size));
+    const g = pair(3, pair(2, pair(1, pair(0, family[i]!, task[i]!), metric[i]!), sc), labelCode[labels[i]!]!);
+    if (g === groupKeys.length) {
+      groupKeys.push({ family: names[family[i]!]!, task: names[task[i]!]!, metric: names[metric[i]!]!, shots: nullIfNaN(shots[i]!), labels: t.labelSets[labels[i]!]! });
     }
     groupOf[i] = g;
     prev = i;
@@ -252,7 +271,13 @@ export function assembleCurves(input: readonly Observation[] | ObservationTable,
       points.push(point(first, checkpoints, position!, mean(values), stderr, only < 0 ? null : nullIfNaN(t.low[only]!), only < 0 ? null : nullIfNaN(t.high[only]!), withN !== undefined ? t.n[withN]! : null, m, sd));
     }
     if (points.length === 0) continue;
-    points.sort((a, b) => a.params - b.params || a.model.localeCompare(b.model));
+    // Files mostly list a curve's models by size already: only an unsorted curve is sorted.
+    for (let q = 1; q < points.length; q++) {
+      if (byPosition(points[q - 1]!, points[q]!) > 0) {
+        points.sort(byPosition);
+        break;
+      }
+    }
     if (direction === null) {
       const info = metricInfo(key.metric);
       if (info) direction = info.higherIsBetter;

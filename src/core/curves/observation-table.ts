@@ -137,12 +137,20 @@ export class TableBuilder {
 
   /** Room for one more row; returns its index. The caller fills every column at that index. */
   addRow(): number {
-    if (this.length === this.capacity) this.grow();
+    if (this.length === this.capacity) this.grow(this.length + 1);
     return this.length++;
   }
 
-  private grow(): void {
-    this.capacity *= 2;
+  /** Room for `count` more rows; returns the first one's index. The caller fills them all. */
+  addRows(count: number): number {
+    if (this.length + count > this.capacity) this.grow(this.length + count);
+    const first = this.length;
+    this.length += count;
+    return first;
+  }
+
+  private grow(atLeast: number): void {
+    while (this.capacity < atLeast) this.capacity *= 2;
     const more = <T extends Float64Array | Int32Array | Int8Array>(a: T): T => {
       const b = new (a.constructor as new (n: number) => T)(this.capacity);
       b.set(a);
