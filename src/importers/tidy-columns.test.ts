@@ -72,6 +72,9 @@ describe('importTidyTable (the column-wise reader) against importTidyCsv (the ro
     fractionalShots: `${HEAD}Pythia,p-70m,70M,arc,acc,0.5,,0.2,,,,false,a\n`,
     badBool: `${HEAD}Pythia,p-70m,70M,arc,acc,0,,0.2,,,maybe,false,a\n`,
     twoFaults: `${HEAD}Pythia,p-70m,x,arc,acc,0,,y,,,,false,a\n`,
+    // Read a column at a time, the params column's fault (line 4) is seen before the stderr one (line 3).
+    faultsAcrossRows: `${HEAD}Pythia,p-70m,70M,arc,acc,0,,0.25,,,,false,a\nPythia,p-160m,160M,arc,acc,0,,0.3,-1,,,false,a\nPythia,p-410m,0,arc,acc,0,,0.3,,,,false,a\n`,
+    lateInLongFile: `${HEAD}${'Pythia,p-70m,70M,arc,acc,0,,0.25,,,,false,a\n'.repeat(5000)}Pythia,p-70m,70M,arc,acc,0,,0.25,,,,false,a,extra\n`,
     fieldCount: `${HEAD}Pythia,p-70m,70M,arc,acc,0,,0.2\n`,
     quoteInField: `${HEAD}Pythia,p"70m,70M,arc,acc,0,,0.2,,,,false,a\n`,
     afterQuote: `${HEAD}Pythia,"p-70m"x,70M,arc,acc,0,,0.2,,,,false,a\n`,
@@ -91,6 +94,8 @@ describe('importTidyTable (the column-wise reader) against importTidyCsv (the ro
   it('a bad number names its line and column', () => {
     expect(failure(() => columnWise(BAD.badNumber!, 3))).toMatchObject({ code: 'CSV_VALUE', line: 3, field: 'value', message: 'expected a finite number, got "0.3x"' });
     expect(failure(() => columnWise(BAD.lineAfterQuotedNewlines!, 3))).toMatchObject({ line: 4, field: 'value' });
+    expect(failure(() => columnWise(BAD.faultsAcrossRows!, 1 << 20))).toMatchObject({ line: 3, field: 'stderr', message: 'must be >= 0, got -1' });
+    expect(failure(() => columnWise(BAD.lateInLongFile!, 1 << 20))).toMatchObject({ line: 5002, code: 'CSV_FIELD_COUNT' });
   });
 });
 
