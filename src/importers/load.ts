@@ -10,7 +10,7 @@ import type { AxisRequest, ScaleAxis } from '../core/curves/axis.js';
 import type { ColumnRoles } from './tidy-csv.js';
 import { importTidyTable } from './tidy-columns.js';
 import { observationsOf, tableOf, type ObservationTable } from '../core/curves/observation-table.js';
-import { byteChunks, innerExtension, readWholeText } from './text-chunks.js';
+import { byteChunks, innerExtension, plainFileBytes, readWholeText } from './text-chunks.js';
 import { importBigBench, looksLikeBigBench, type ParamsAxis } from './bigbench-results.js';
 import { importLmEvalResults, looksLikeLmEval, type ModelInfo, type ModelMap } from './lm-eval-results.js';
 import { parseCsv } from './csv-text.js';
@@ -60,7 +60,7 @@ interface FileRows {
 function importRows(file: string, options: LoadOptions): FileRows {
   const ext = innerExtension(file);
   if (ext === '.csv' || ext === '.tsv') {
-    const r = importTidyTable(byteChunks(file), file, options.columns);
+    const r = importTidyTable(byteChunks(file), file, options.columns, plainFileBytes(file));
     return { rows: r.table, warnings: r.warnings, columns: r.columns };
   }
   if (ext === '.jsonl') return toRows(importSampleLog(file, runOptions(options)));

@@ -40,7 +40,8 @@ const isSpace = (c: number): boolean => c === 32 || (c >= 9 && c <= 13);
 /**
  * The file's bytes in chunks of a few MB, for readers that split records on bytes
  * (`forEachCsvByteRecord`): a plain file read piece by piece, a `.gz` inflated to bytes. A file
- * of nothing but white space (and a byte-order mark) is an empty file.
+ * of nothing but white space (and a byte-order mark) is an empty file. A chunk is valid until
+ * the next one is asked for (the buffer is reused): copy what you keep.
  */
 export function* byteChunks(file: string): Generator<Buffer> {
   statOrThrow(file);
@@ -63,8 +64,10 @@ export function* byteChunks(file: string): Generator<Buffer> {
   } else {
     const fd = openSync(file, 'r');
     try {
+      // One buffer, refilled: a fresh 4 MB per chunk is external memory the collector is asked to
+      // account for (a full collection every few chunks while a million rows' columns are live).
+      const buf = Buffer.allocUnsafe(CHUNK_BYTES);
       for (;;) {
-        const buf = Buffer.allocUnsafe(CHUNK_BYTES);
         const got = readSync(fd, buf, 0, CHUNK_BYTES, null);
         if (got === 0) break;
         const b = buf.subarray(0, got);
@@ -76,6 +79,16 @@ export function* byteChunks(file: string): Generator<Buffer> {
     }
   }
   if (!any) throw new DataError('empty file', { code: 'EMPTY_FILE', file });
+}
+
+/** A plain file's size in bytes, to size what is read from it; 0 for a `.gz` or a file that cannot be read (the reader says why). */
+export function plainFileBytes(file: string): number {
+  if (isGzip(file)) return 0;
+  try {
+    return statSync(file).size;
+  } catch {
+    return 0;
+  }
 }
 
 /** The whole text (JSON documents, sample logs), from a plain or gzipped file. */

@@ -22,8 +22,9 @@ const NONE: Readonly<Record<string, string>> = Object.freeze({});
  * known, when each distinct combination becomes one shared labels object. Plain records come in
  * batches and are read a column at a time (`readBatch`); a batch with anything to report is
  * read again a row at a time (`onRecord`), whose checks in the row reader's order name the line.
+ * `fileBytes` (the file's size, 0 when unknown) sizes the columns from the first batch's rows.
  */
-export function importTidyTable(chunks: Iterable<Buffer>, file: string, roles: ColumnRoles = {}): ImportedTable {
+export function importTidyTable(chunks: Iterable<Buffer>, file: string, roles: ColumnRoles = {}, fileBytes = 0): ImportedTable {
   let header: string[] | null = null;
   const ignored = new Set(roles.ignore ?? []);
   let unknown: string[] = [];
@@ -232,6 +233,16 @@ export function importTidyTable(chunks: Iterable<Buffer>, file: string, roles: C
   const sink = {
     width: 0,
     onBatch: (bt: CsvBatch): void => {
+      if (fileBytes > 0 && b.length === 0) {
+        const bytesPerRow = (bt.ends[bt.records * bt.width - 1]! - bt.starts[0]! + 1) / bt.records;
+        const rows = Math.ceil((1.05 * fileBytes) / bytesPerRow);
+        b.reserve(rows);
+        if (raw.length < rows * unknown.length) {
+          const more = new Int32Array(rows * unknown.length);
+          more.set(raw);
+          raw = more;
+        }
+      }
       const r0 = b.addRows(bt.records);
       if (readBatch(bt, r0)) return;
       b.length = r0;

@@ -7,6 +7,7 @@ import { curveId, sortCurves } from './key.js';
 import { observationAt, observationsOf, tableOf, type ObservationTable } from './observation-table.js';
 import { fixedAxis, PARAMS_AXIS, type AxisRequest, type ScaleAxis } from './axis.js';
 import { axisLookup, type AxisLookup } from './axis-lookup.js';
+import { PairCodes } from './pair-codes.js';
 
 /** Two observations that cannot both be true. The importer turns this into a DataError naming both places. */
 export interface Conflict {
@@ -66,8 +67,8 @@ export function assembleCurves(input: readonly Observation[] | ObservationTable,
   const labelIds = t.labelSets.map((l) => curveId({ family: '', task: '', metric: '', shots: null, labels: l }));
 
   // Curves in order of first appearance, each a list of rows (a group id per row, then a counting sort).
-  // A curve's key is five small integers (the shots value and the label set's id given codes),
-  // numbered a pair at a time: no string per curve.
+  // A curve's key is five integers (the shots value and the label set's id given codes), coded a
+  // pair at a time: no string per curve.
   const labelCode = new Int32Array(labelIds.length);
   const byLabelId = new Map<string, number>();
   labelIds.forEach((id, i) => {
@@ -76,15 +77,7 @@ export function assembleCurves(input: readonly Observation[] | ObservationTable,
     labelCode[i] = c;
   });
   const shotsCode = new Map<number, number>(); // SameValueZero: one code for NaN (no shots), as for the text key
-  const pairs = [new Map<number, number>(), new Map<number, number>(), new Map<number, number>(), new Map<number, number>()];
-  const pair = (stage: number, a: number, b: number): number => {
-    const m = pairs[stage]!;
-    const k = a * 0x4000000 + b; // both < 2^26: one exact double per pair
-    let v = m.get(k);
-    if (v === undefined) m.set(k, (v = m.size));
-    return v;
-  };
-  if (t.length >= 0x4000000 || names.length >= 0x4000000) throw new RangeError(`assembleCurves: ${t.length} rows, ${names.length} names (at most 2^26 each)`);
+  const pairs = [new PairCodes(), new PairCodes(), new PairCodes(), new PairCodes()];
   const groupOf = new Int32Array(t.length);
   const groupKeys: CurveKey[] = [];
   let prev = -1;
@@ -101,7 +94,7 @@ export function assembleCurves(input: readonly Observation[] | ObservationTable,
     }
     let sc = shotsCode.get(shots[i]!);
     if (sc === undefined) shotsCode.set(shots[i]!, (sc = shotsCode.size));
-    const g = pair(3, pair(2, pair(1, pair(0, family[i]!, task[i]!), metric[i]!), sc), labelCode[labels[i]!]!);
+    const g = pairs[3]!.code(pairs[2]!.code(pairs[1]!.code(pairs[0]!.code(family[i]!, task[i]!), metric[i]!), sc), labelCode[labels[i]!]!);
     if (g === groupKeys.length) {
       groupKeys.push({ family: names[family[i]!]!, task: names[task[i]!]!, metric: names[metric[i]!]!, shots: nullIfNaN(shots[i]!), labels: t.labelSets[labels[i]!]! });
     }
@@ -185,6 +178,7 @@ export function assembleCurves(input: readonly Observation[] | ObservationTable,
   const tails = new Int32Array(longest);
   const counts = new Int32Array(longest);
   const curves: Curve[] = [];
+  const sourcesOf = new Map<string | number, readonly string[]>();
   for (const { key, rows: obs } of groups) {
     // On the parameters axis a point is a model; on any other axis, a model at one step.
     let slots = 0; // heads[s], tails[s], counts[s]: the first and last row of point s, and its row count
@@ -288,8 +282,11 @@ export function assembleCurves(input: readonly Observation[] | ObservationTable,
     }
     const fileCodes: number[] = [];
     for (const r of obs) if (!fileCodes.includes(t.file[r]!)) fileCodes.push(t.file[r]!);
-    const sources = fileCodes.map((f) => t.files[f]!);
-    curves.push({ key, higherIsBetter: direction, points, sources, ...(axis.kind !== 'params' ? { axis } : {}) });
+    // Curves from the same files share one list (most come from one file).
+    const sourcesId = fileCodes.length === 1 ? fileCodes[0]! : fileCodes.join(',');
+    let sources = sourcesOf.get(sourcesId);
+    if (sources === undefined) sourcesOf.set(sourcesId, (sources = fileCodes.map((f) => t.files[f]!)));
+    curves.push(axis.kind !== 'params' ? { key, higherIsBetter: direction, points, sources, axis } : { key, higherIsBetter: direction, points, sources });
   }
   sortCurves(curves);
   if (unplaced > 0) {
