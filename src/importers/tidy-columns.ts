@@ -279,6 +279,7 @@ export function importTidyTable(chunks: Iterable<Buffer>, file: string, roles: C
     familyName: (c) => nameOf[c]!,
     groupKey: (r) => `${t0.family[r]}\u0000${t0.task[r]}\u0000${t0.metric[r]}\u0000${Number.isNaN(t0.shots[r]!) ? '' : t0.shots[r]}`,
     sameGroup: (r, p) => t0.family[r] === t0.family[p] && t0.task[r] === t0.task[p] && t0.metric[r] === t0.metric[p] && Object.is(t0.shots[r], t0.shots[p]),
+    models: nameOf.length,
     model: (r) => t0.model[r]!,
     value: (r, q) => raw[r * u + q]!,
   });

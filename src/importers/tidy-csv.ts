@@ -58,7 +58,8 @@ type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
 /** How one unknown column behaves inside one (family, task, metric, shots) group. */
 interface GroupStats<V> {
-  readonly byModel: Map<unknown, V>;
+  /** Models in the group. */
+  models: number;
   readonly values: Set<V | undefined>;
   withinModel: boolean;
 }
@@ -73,7 +74,7 @@ interface GroupStats<V> {
  */
 function splitsGroup<V>(g: GroupStats<V>): boolean {
   if (g.values.size < 2) return false;
-  return g.withinModel || g.values.size * 2 <= g.byModel.size;
+  return g.withinModel || g.values.size * 2 <= g.models;
 }
 
 /**
@@ -197,6 +198,8 @@ export function importTidyCsvChunks(chunks: Iterable<Buffer>, file: string, role
   if (header === null) throw new DataError('empty file: expected a header row', { code: 'EMPTY_FILE', file });
   if (pending.length === 0) throw new DataError('no data rows after the header', { code: 'EMPTY_FILE', file, line: 1 });
 
+  const modelCode = new Map<string, number>();
+  for (const o of pending) if (!modelCode.has(o.model)) modelCode.set(o.model, modelCode.size);
   const { labelCols, warnings } = unknownColumnRoles({
     file,
     header: header as string[],
@@ -210,7 +213,8 @@ export function importTidyCsvChunks(chunks: Iterable<Buffer>, file: string, role
     groupKey: (r) => { const o = pending[r]!; return `${o.family}\u0000${o.task}\u0000${o.metric}\u0000${o.shots ?? ''}`; },
     // Names are interned (one string per value), so compared by identity.
     sameGroup: (r, p) => { const o = pending[r]!, q = pending[p]!; return o.family === q.family && o.task === q.task && o.metric === q.metric && o.shots === q.shots; },
-    model: (r) => pending[r]!.model,
+    models: modelCode.size,
+    model: (r) => modelCode.get(pending[r]!.model)!,
     value: (r, k) => raw[r * unknown.length + k]!,
   });
   if (unknown.length > 0) {
@@ -278,7 +282,9 @@ export interface UnknownColumnRows<F, V> {
   groupKey(r: number): string;
   /** Rows r and p share (family, task, metric, shots). */
   sameGroup(r: number, p: number): boolean;
-  model(r: number): unknown;
+  /** Row r's model as a code below `models`. */
+  model(r: number): number;
+  readonly models: number;
   value(r: number, k: number): V;
 }
 
@@ -320,15 +326,19 @@ export function unknownColumnRoles<F, V>(d: UnknownColumnRows<F, V>): { labelCol
   const byGroup = new Int32Array(groupOf.length);
   const fill = groupStart.slice(0, groupNames.length);
   for (let r = 0; r < groupOf.length; r++) byGroup[fill[groupOf[r]!]!++] = r;
-  const s: GroupStats<V> = { byModel: new Map(), values: new Set(), withinModel: false };
+  const s: GroupStats<V> = { models: 0, values: new Set(), withinModel: false };
+  // Each model's value in the group being read: valueOf[m], valid where seenIn[m] is the group.
+  const valueOf: V[] = new Array(d.models);
+  const seenIn = new Int32Array(d.models).fill(-1);
   unknown.forEach((c, k) => {
     if (splitBy !== null && !splitBy.has(c)) return;
     // A column whose every value is a number (or empty) is a measurement, never a label.
     if (splitBy === null && d.distinct(k).every((v) => { const x = parseNumberCell(v); return x === null || !Number.isNaN(x); })) return;
     const families = new Set<string>();
     let guessedPerModel = false;
+    seenIn.fill(-1);
     for (let g = 0; g < groupNames.length; g++) {
-      s.byModel.clear();
+      s.models = 0;
       s.values.clear();
       s.withinModel = false;
       let lastV: V | undefined;
@@ -338,9 +348,11 @@ export function unknownColumnRoles<F, V>(d: UnknownColumnRows<F, V>): { labelCol
         if (j === groupStart[g] || v !== lastV) s.values.add(v);
         lastV = v;
         const m = d.model(r);
-        const prev = s.byModel.get(m);
-        if (prev === undefined) s.byModel.set(m, v);
-        else if (prev !== v) s.withinModel = true;
+        if (seenIn[m] !== g) {
+          seenIn[m] = g;
+          valueOf[m] = v;
+          s.models++;
+        } else if (valueOf[m] !== v) s.withinModel = true;
       }
       const fam = groupNames[g]!;
       if (splitBy !== null ? s.values.size > 1 : splitsGroup(s)) families.add(fam);

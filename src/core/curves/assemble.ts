@@ -86,8 +86,8 @@ export function assembleCurves(input: readonly Observation[] | ObservationTable,
       groupOf[i] = -1;
       continue;
     }
-    // Files list a curve's rows together: a row of the previous row's curve needs no key.
-    if (prev >= 0 && labels[i] === labels[prev] && family[i] === family[prev] && task[i] === task[prev] && metric[i] === metric[prev] && Object.is(shots[i], shots[prev])) {
+    // Files list a curve's rows together: a row of the previous row's curve needs no key (NaN: both without shots).
+    if (prev >= 0 && labels[i] === labels[prev] && family[i] === family[prev] && task[i] === task[prev] && metric[i] === metric[prev] && (shots[i] === shots[prev] || (shots[i] !== shots[i] && shots[prev] !== shots[prev]))) {
       groupOf[i] = groupOf[prev]!;
       prev = i;
       continue;

@@ -16,14 +16,22 @@ export function scaleWarnings(curves: readonly Curve[]): string[] {
     if (!bounds) continue;
     let s = byMetric.get(c.key.metric);
     if (!s) byMetric.set(c.key.metric, (s = { bounds, outside: 0, total: 0, min: Infinity, max: -Infinity, sources: new Set() }));
+    const [lo, hi] = bounds;
+    let min = s.min;
+    let max = s.max;
+    let outside = 0;
     for (const p of c.points) {
-      s.total++;
-      s.min = Math.min(s.min, p.value);
-      s.max = Math.max(s.max, p.value);
-      if (p.value < bounds[0] || p.value > bounds[1]) {
-        s.outside++;
-        for (const f of c.sources) s.sources.add(f);
-      }
+      const v = p.value;
+      min = Math.min(min, v);
+      max = Math.max(max, v);
+      if (v < lo || v > hi) outside++;
+    }
+    s.total += c.points.length;
+    s.min = min;
+    s.max = max;
+    if (outside > 0) {
+      s.outside += outside;
+      for (const f of c.sources) s.sources.add(f);
     }
   }
   const out: string[] = [];
