@@ -37,7 +37,9 @@ function compareLabelled(a: CurveKey, labA: string, b: CurveKey, labB: string): 
 /**
  * Sort curves in place by `compareKeys`. A million-row file has 10^5 curves and a few thousand
  * distinct names: each distinct family, family label, task and metric is ranked once by the
- * collator (names the collator calls equal share a rank), and the sort compares ranks.
+ * collator (names the collator calls equal share a rank), a family label is built once per
+ * family and label set (curves of one file share their label objects), and the sort compares
+ * ranks held in typed arrays, ties in their first order.
  */
 export function sortCurves<C extends { readonly key: CurveKey }>(curves: C[]): C[] {
   const ranker = (): { add(s: string): void; rank(s: string): number } => {
@@ -60,16 +62,34 @@ export function sortCurves<C extends { readonly key: CurveKey }>(curves: C[]): C
       },
     };
   };
+  const n = curves.length;
+  const labelOf = new Map<Readonly<Record<string, string>>, Map<string, string>>();
+  const labels = curves.map((c) => {
+    let byFamily = labelOf.get(c.key.labels);
+    if (byFamily === undefined) labelOf.set(c.key.labels, (byFamily = new Map()));
+    let l = byFamily.get(c.key.family);
+    if (l === undefined) byFamily.set(c.key.family, (l = familyLabel(c.key)));
+    return l;
+  });
   const fam = ranker(), lab = ranker(), task = ranker(), metric = ranker();
-  const labels = curves.map((c) => familyLabel(c.key));
   curves.forEach((c, i) => {
     fam.add(c.key.family);
     lab.add(labels[i]!);
     task.add(c.key.task);
     metric.add(c.key.metric);
   });
-  const ranked = curves.map((c, i) => ({ c, f: fam.rank(c.key.family), l: lab.rank(labels[i]!), t: task.rank(c.key.task), m: metric.rank(c.key.metric), s: c.key.shots ?? -1 }));
-  ranked.sort((x, y) => x.f - y.f || x.l - y.l || x.t - y.t || x.m - y.m || x.s - y.s);
-  for (let i = 0; i < curves.length; i++) curves[i] = ranked[i]!.c;
+  const f = new Int32Array(n), l = new Int32Array(n), t = new Int32Array(n), m = new Int32Array(n), sh = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    const k = curves[i]!.key;
+    f[i] = fam.rank(k.family);
+    l[i] = lab.rank(labels[i]!);
+    t[i] = task.rank(k.task);
+    m[i] = metric.rank(k.metric);
+    sh[i] = k.shots ?? -1;
+  }
+  const order = Array.from({ length: n }, (_, i) => i);
+  order.sort((x, y) => f[x]! - f[y]! || l[x]! - l[y]! || t[x]! - t[y]! || m[x]! - m[y]! || sh[x]! - sh[y]! || x - y);
+  const was = curves.slice();
+  for (let i = 0; i < n; i++) curves[i] = was[order[i]!]!;
   return curves;
 }
