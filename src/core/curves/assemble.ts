@@ -62,45 +62,8 @@ export function assembleCurves(input: readonly Observation[] | ObservationTable,
   let unplaced = 0;
   let nonPositive = 0;
   const obsAt = (i: number): Observation => (objects ? objects[i]! : observationAt(t, i));
-  const { family, task, metric, shots, labels, model, step } = t;
-  // Label sets with the same names and values are one curve, whichever object carries them.
-  const labelIds = t.labelSets.map((l) => curveId({ family: '', task: '', metric: '', shots: null, labels: l }));
-
-  // Curves in order of first appearance, each a list of rows (a group id per row, then a counting sort).
-  // A curve's key is five integers (the shots value and the label set's id given codes), coded a
-  // pair at a time: no string per curve.
-  const labelCode = new Int32Array(labelIds.length);
-  const byLabelId = new Map<string, number>();
-  labelIds.forEach((id, i) => {
-    let c = byLabelId.get(id);
-    if (c === undefined) byLabelId.set(id, (c = byLabelId.size));
-    labelCode[i] = c;
-  });
-  const shotsCode = new Map<number, number>(); // SameValueZero: one code for NaN (no shots), as for the text key
-  const pairs = [new PairCodes(), new PairCodes(), new PairCodes(), new PairCodes()];
-  const groupOf = new Int32Array(t.length);
-  const groupKeys: CurveKey[] = [];
-  let prev = -1;
-  for (let i = 0; i < t.length; i++) {
-    if (lookup?.isAxis(objects![i]!)) {
-      groupOf[i] = -1;
-      continue;
-    }
-    // Files list a curve's rows together: a row of the previous row's curve needs no key (NaN: both without shots).
-    if (prev >= 0 && labels[i] === labels[prev] && family[i] === family[prev] && task[i] === task[prev] && metric[i] === metric[prev] && (shots[i] === shots[prev] || (shots[i] !== shots[i] && shots[prev] !== shots[prev]))) {
-      groupOf[i] = groupOf[prev]!;
-      prev = i;
-      continue;
-    }
-    let sc = shotsCode.get(shots[i]!);
-    if (sc === undefined) shotsCode.set(shots[i]!, (sc = shotsCode.size));
-    const g = pairs[3]!.code(pairs[2]!.code(pairs[1]!.code(pairs[0]!.code(family[i]!, task[i]!), metric[i]!), sc), labelCode[labels[i]!]!);
-    if (g === groupKeys.length) {
-      groupKeys.push({ family: names[family[i]!]!, task: names[task[i]!]!, metric: names[metric[i]!]!, shots: nullIfNaN(shots[i]!), labels: t.labelSets[labels[i]!]! });
-    }
-    groupOf[i] = g;
-    prev = i;
-  }
+  const { model, step } = t;
+  const { groupOf, groupKeys } = curveOfRow(t, lookup ? (i) => lookup.isAxis(objects![i]!) : null);
   const start = new Int32Array(groupKeys.length + 1);
   for (let i = 0; i < t.length; i++) if (groupOf[i]! >= 0) start[groupOf[i]! + 1]!++;
   for (let g = 0; g < groupKeys.length; g++) start[g + 1]! += start[g]!;
@@ -295,4 +258,50 @@ export function assembleCurves(input: readonly Observation[] | ObservationTable,
   }
   if (nonPositive > 0) axisNotes.push(`${nonPositive} points left out: ${axis.kind} 0 cannot be placed on a log axis`);
   return { curves, conflicts, unknownDirection: [...unknown].sort(), droppedEarlierSteps, axis, axisNotes };
+}
+
+/**
+ * Which curve each row is on (-1: a row of the metric axis, no curve's point), curves numbered in
+ * order of first appearance, with their keys. A curve's key is five integers (the shots value and
+ * the label set's id given codes), coded a pair at a time: no string per curve.
+ */
+function curveOfRow(t: ObservationTable, isAxis: ((i: number) => boolean) | null): { groupOf: Int32Array; groupKeys: CurveKey[] } {
+  const { names, family, task, metric, shots, labels } = t;
+  // Label sets with the same names and values are one curve, whichever object carries them.
+  const labelCode = new Int32Array(t.labelSets.length);
+  const byLabelId = new Map<string, number>();
+  t.labelSets.forEach((l, i) => {
+    const id = curveId({ family: '', task: '', metric: '', shots: null, labels: l });
+    let c = byLabelId.get(id);
+    if (c === undefined) byLabelId.set(id, (c = byLabelId.size));
+    labelCode[i] = c;
+  });
+  const shotsCode = new Map<number, number>(); // SameValueZero: one code for NaN (no shots), as for a text key
+  const pairs = [new PairCodes(), new PairCodes(), new PairCodes(), new PairCodes()];
+  const groupOf = new Int32Array(t.length);
+  const groupKeys: CurveKey[] = [];
+  const n = t.length;
+  let prev = -1;
+  for (let i = 0; i < n; i++) {
+    if (isAxis !== null && isAxis(i)) {
+      groupOf[i] = -1;
+      continue;
+    }
+    // Files list a curve's rows together: a row of the previous row's curve needs no key (NaN: both without shots).
+    const sh = shots[i]!;
+    if (prev >= 0 && labels[i] === labels[prev] && family[i] === family[prev] && task[i] === task[prev] && metric[i] === metric[prev] && (sh === shots[prev] || (sh !== sh && shots[prev] !== shots[prev]))) {
+      groupOf[i] = groupOf[prev]!;
+      prev = i;
+      continue;
+    }
+    let sc = shotsCode.get(sh);
+    if (sc === undefined) shotsCode.set(sh, (sc = shotsCode.size));
+    const g = pairs[3]!.code(pairs[2]!.code(pairs[1]!.code(pairs[0]!.code(family[i]!, task[i]!), metric[i]!), sc), labelCode[labels[i]!]!);
+    if (g === groupKeys.length) {
+      groupKeys.push({ family: names[family[i]!]!, task: names[task[i]!]!, metric: names[metric[i]!]!, shots: nullIfNaN(sh), labels: t.labelSets[labels[i]!]! });
+    }
+    groupOf[i] = g;
+    prev = i;
+  }
+  return { groupOf, groupKeys };
 }
