@@ -25,6 +25,29 @@ export interface CsvBatchSink {
 const BATCH_RECORDS = 2048;
 
 /**
+ * The fields of b[pos, end), a line with no quote and no CR, into starts and ends from `at`;
+ * false when it has not exactly w fields. Apart from the reader's closure, so the loop over the
+ * bytes reads only locals.
+ */
+function splitPlain(b: Buffer, pos: number, end: number, w: number, starts: Int32Array, ends: Int32Array, at: number): boolean {
+  const last = at + w - 1;
+  let f = at;
+  let from = pos;
+  for (let i = pos; i < end; i++) {
+    if (b[i] === 44) {
+      if (f === last) return false; // too many fields
+      starts[f] = from;
+      ends[f++] = i;
+      from = i + 1;
+    }
+  }
+  if (f !== last) return false;
+  starts[f] = from;
+  ends[f] = end;
+  return true;
+}
+
+/**
  * RFC 4180 records from UTF-8 bytes that arrive in chunks (a file read a few MB at a time, or
  * an inflated `.gz`), never decoded as a whole: the grammar's characters (comma, quote, CR, LF)
  * are single bytes that never occur inside a multi-byte character, so records are split on the
@@ -169,23 +192,7 @@ export function forEachCsvByteRecord(chunks: Iterable<Buffer>, onRecord: CsvByte
         if (nl >= 0 && (nextQuote === -1 || nextQuote > nl) && (nextCr === -1 || nextCr >= nl - 1)) {
           const end = nextCr === nl - 1 ? nl - 1 : nl;
           if (end > pos) {
-            const base = bRecords * w;
-            let f = 0;
-            let from = pos;
-            for (let i = pos; i < end; i++) {
-              if (b[i] === 44) {
-                if (f === w - 1) {
-                  f = w; // too many fields
-                  break;
-                }
-                bStarts[base + f] = from;
-                bEnds[base + f++] = i;
-                from = i + 1;
-              }
-            }
-            if (f === w - 1) {
-              bStarts[base + f] = from;
-              bEnds[base + f] = end;
+            if (splitPlain(b, pos, end, w, bStarts, bEnds, bRecords * w)) {
               bLines[bRecords++] = line++;
               pos = nl + 1;
               if (bRecords === BATCH_RECORDS) flush();

@@ -14,6 +14,39 @@ export interface ImportedTable {
 
 const NONE: Readonly<Record<string, string>> = Object.freeze({});
 
+/** A number cell's check: 0 none; 1: > 0; 2: >= 0; 3: a whole number >= 0; 4: a whole number > 0. */
+type Check = 0 | 1 | 2 | 3 | 4;
+
+// The batch's loops over one column, outside the reader's closure so that they read only locals.
+
+/** Column `col` of a batch as name codes into out[r0…]; false at an empty required name. */
+function codeColumn(names: ByteNames, nameOf: readonly string[], bt: CsvBatch, col: number, out: Int32Array, r0: number, required: boolean): boolean {
+  const { bytes, records, width: w, starts: S, ends: E } = bt;
+  for (let q = 0, at = col; q < records; q++, at += w) {
+    const c = names.code(col, bytes, S[at]!, E[at]!);
+    if (required && nameOf[c]!.length === 0) return false;
+    out[r0 + q] = c;
+  }
+  return true;
+}
+
+/** Column `col` of a batch as numbers into out[r0…] (NaN where empty); false at a cell the row-wise checks must name. */
+function numberColumn(bt: CsvBatch, col: number, params: boolean, out: Float64Array, r0: number, check: Check, required: boolean): boolean {
+  const { bytes, records, width: w, starts: S, ends: E } = bt;
+  for (let r = r0, at = col, end = r0 + records; r < end; r++, at += w) {
+    if (!(params ? parseParamsBytes(bytes, S[at]!, E[at]!, out, r) : parseNumberBytes(bytes, S[at]!, E[at]!, out, r))) {
+      if (required) return false;
+      continue;
+    }
+    const v = out[r]!;
+    if (v - v !== 0) return false; // not finite
+    if (check === 0) continue;
+    if (check === 1 || check === 4 ? !(v > 0) : v < 0) return false;
+    if (check >= 3 && Math.floor(v) !== v) return false;
+  }
+  return true;
+}
+
 /**
  * Tidy CSV straight into columns (`ObservationTable`): the same rows, checks, errors and
  * warnings as `importTidyCsvChunks`, read from bytes (`forEachCsvByteRecord`) with no object
@@ -155,33 +188,13 @@ export function importTidyTable(chunks: Iterable<Buffer>, file: string, roles: C
     const { bytes, records, width: w, starts: S, ends: E } = bt;
     const end = r0 + records;
     const { num: f, code: k } = b;
-    const names_ = (col: number, out: Int32Array, required: boolean): boolean => {
-      for (let r = r0, at = col; r < end; r++, at += w) {
-        const c = names.code(col, bytes, S[at]!, E[at]!);
-        if (required && nameOf[c]!.length === 0) return false;
-        out[r] = c;
-      }
-      return true;
-    };
-    // check as in `num`: 0 none; 1: > 0; 2: >= 0; 3: a whole number >= 0; 4: a whole number > 0.
-    const numbers = (col: number, out: Float64Array, check: 0 | 1 | 2 | 3 | 4, required: boolean): boolean => {
+    const names_ = (col: number, out: Int32Array, required: boolean): boolean => codeColumn(names, nameOf, bt, col, out, r0, required);
+    const numbers = (col: number, out: Float64Array, check: Check, required: boolean): boolean => {
       if (col < 0) {
         out.fill(NaN, r0, end);
         return true;
       }
-      const params = col === iParams;
-      for (let r = r0, at = col; r < end; r++, at += w) {
-        if (!(params ? parseParamsBytes(bytes, S[at]!, E[at]!, out, r) : parseNumberBytes(bytes, S[at]!, E[at]!, out, r))) {
-          if (required) return false;
-          continue;
-        }
-        const v = out[r]!;
-        if (v - v !== 0) return false; // not finite
-        if (check === 0) continue;
-        if (check === 1 || check === 4 ? !(v > 0) : v < 0) return false;
-        if (check >= 3 && Math.floor(v) !== v) return false;
-      }
-      return true;
+      return numberColumn(bt, col, col === iParams, out, r0, check, required);
     };
     if (!names_(iFamily, k.family, true) || !names_(iModel, k.model, true) || !names_(iTask, k.task, true) || !names_(iMetric, k.metric, true)) return false;
     if (!numbers(iParams, f.params, 1, true) || !numbers(iValue, f.value, 0, true) || !numbers(iLow, f.low, 0, false) || !numbers(iHigh, f.high, 0, false)) return false;
