@@ -106,31 +106,8 @@ export function assembleCurves(input: readonly Observation[] | ObservationTable,
     else return true;
     return false;
   };
-  // The point's fields in one order whatever the axis, so every point has one shape (and the JSON one order).
-  const point = (first: number, checkpoints: boolean, position: number, value: number, stderr: number | null, low: number | null, high: number | null, n: number | null, seeds: number, seedSd: number | null): CurvePoint => {
-    const name = names[model[first]!]!;
-    const st = nullIfNaN(step[first]!);
-    const p: Mutable<CurvePoint> = {
-      model: checkpoints && st !== null ? `${name}@${st}` : name,
-      params: position,
-      value,
-      stderr,
-      low,
-      high,
-      n,
-      seeds,
-      seedSd,
-      tokens: nullIfNaN(t.tokens[first]!),
-      step: st,
-      extra: t.extraSets[t.extra[first]!]!,
-    };
-    if (axis.kind !== 'params') {
-      p.x = lookup ? lookup.value(objects![first]!)! : position;
-      p.modelParams = t.params[first]!;
-    }
-    if (!Number.isNaN(t.flops[first]!)) p.flops = t.flops[first]!;
-    return p;
-  };
+  // A point's position in the axis's units on a non-default axis (undefined on parameters).
+  const xOf = (r: number, position: number): number | undefined => (axis.kind === 'params' ? undefined : lookup ? lookup.value(objects![r]!)! : position);
 
   // Where each model's rows are within the curve being built: a slot per model code, reset after the curve.
   const slotOfModel = new Int32Array(names.length).fill(-1);
@@ -191,7 +168,7 @@ export function assembleCurves(input: readonly Observation[] | ObservationTable,
         // One row for the model (one seed, one step): the point is the row.
         const r = heads[s]!;
         const position = positionOf(r);
-        if (placed(position)) points.push(point(r, checkpoints, position!, 0 + t.value[r]!, nullIfNaN(t.stderr[r]!), nullIfNaN(t.low[r]!), nullIfNaN(t.high[r]!), nullIfNaN(t.n[r]!), 1, null));
+        if (placed(position)) points.push(pointAt(t, r, checkpoints, position!, 0 + t.value[r]!, nullIfNaN(t.stderr[r]!), nullIfNaN(t.low[r]!), nullIfNaN(t.high[r]!), nullIfNaN(t.n[r]!), 1, null, xOf(r, position!)));
         continue;
       }
       let list: number[] = [];
@@ -225,7 +202,7 @@ export function assembleCurves(input: readonly Observation[] | ObservationTable,
       const se = runs.find((r) => !Number.isNaN(t.stderr[r]!));
       const stderr = m > 1 ? sd! / Math.sqrt(m) : se !== undefined ? t.stderr[se]! : null;
       const withN = runs.find((r) => !Number.isNaN(t.n[r]!));
-      points.push(point(first, checkpoints, position!, mean(values), stderr, only < 0 ? null : nullIfNaN(t.low[only]!), only < 0 ? null : nullIfNaN(t.high[only]!), withN !== undefined ? t.n[withN]! : null, m, sd));
+      points.push(pointAt(t, first, checkpoints, position!, mean(values), stderr, only < 0 ? null : nullIfNaN(t.low[only]!), only < 0 ? null : nullIfNaN(t.high[only]!), withN !== undefined ? t.n[withN]! : null, m, sd, xOf(first, position!)));
     }
     if (points.length === 0) continue;
     // Files mostly list a curve's models by size already: only an unsorted curve is sorted.
@@ -304,4 +281,35 @@ function curveOfRow(t: ObservationTable, isAxis: ((i: number) => boolean) | null
     prev = i;
   }
   return { groupOf, groupKeys };
+}
+
+/**
+ * The point of row `first` (a model, or a model at a step when `checkpoints`), its fields in one
+ * order whatever the axis, so every point has one shape (and the JSON one order); `x` is the
+ * position in the axis's units, undefined on the parameters axis. Outside `assembleCurves`' closure:
+ * a million points are most of its time.
+ */
+function pointAt(t: ObservationTable, first: number, checkpoints: boolean, position: number, value: number, stderr: number | null, low: number | null, high: number | null, n: number | null, seeds: number, seedSd: number | null, x: number | undefined): CurvePoint {
+  const name = t.names[t.model[first]!]!;
+  const st = nullIfNaN(t.step[first]!);
+  const p: Mutable<CurvePoint> = {
+    model: checkpoints && st !== null ? `${name}@${st}` : name,
+    params: position,
+    value,
+    stderr,
+    low,
+    high,
+    n,
+    seeds,
+    seedSd,
+    tokens: nullIfNaN(t.tokens[first]!),
+    step: st,
+    extra: t.extraSets[t.extra[first]!]!,
+  };
+  if (x !== undefined) {
+    p.x = x;
+    p.modelParams = t.params[first]!;
+  }
+  if (!Number.isNaN(t.flops[first]!)) p.flops = t.flops[first]!;
+  return p;
 }
