@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { makeRng } from '../core/random/rng.js';
-import { forEachCsvByteRecord } from './csv-bytes.js';
+import { forEachCsvByteRecord, type CsvBatch } from './csv-bytes.js';
 import { CsvSyntaxError, parseCsv } from './csv-text.js';
 
 /** The text's UTF-8 bytes cut into pieces of `size` bytes (a record, a quote, a \r\n or a character split anywhere). */
@@ -56,6 +56,42 @@ describe('forEachCsvByteRecord', () => {
       const want = parseCsv(text).map((r) => ({ line: r.line, fields: r.fields }));
       for (const size of [1, 2, 3, 1000]) expect(records(pieces(text, size)), `${JSON.stringify(text)} in chunks of ${size}`).toEqual(want);
     }
+  });
+
+  it('with a batch sink, gives the same records in the same order, plain ones of its width in batches', () => {
+    const rng = makeRng(19);
+    const atoms = ['a', 'bc', ' ', '1.5', 'ü', '日', '', '"x,y"', '"q""q"', '"l1\nl2"'];
+    const ends = ['\n', '\r\n', '\r', '\n\n', '\r\n\r\n'];
+    let batched = 0;
+    for (let t = 0; t < 300; t++) {
+      const rows: string[] = [];
+      const nRows = 1 + Math.floor(rng.next() * 40);
+      for (let r = 0; r < nRows; r++) {
+        // mostly 3 fields (the sink's width) and plain, some wider or narrower, some quoted
+        const nf = rng.next() < 0.8 ? 3 : 1 + Math.floor(rng.next() * 5);
+        const atom = (): string => atoms[Math.floor(rng.next() * (rng.next() < 0.8 ? 7 : atoms.length))]!;
+        rows.push(Array.from({ length: nf }, atom).join(',') + ends[Math.floor(rng.next() * (rng.next() < 0.7 ? 2 : ends.length))]!);
+      }
+      const text = rows.join('');
+      const want = parseCsv(text).map((r) => ({ line: r.line, fields: r.fields }));
+      for (const size of [1, 7, 1000]) {
+        const got: { line: number; fields: string[] }[] = [];
+        const sink = {
+          width: 3,
+          onBatch: (bt: CsvBatch): void => {
+            for (let r = 0; r < bt.records; r++) {
+              got.push({ line: bt.lines[r]!, fields: Array.from({ length: bt.width }, (_, f) => bt.bytes.toString('utf8', bt.starts[r * bt.width + f]!, bt.ends[r * bt.width + f]!)) });
+              batched++;
+            }
+          },
+        };
+        forEachCsvByteRecord(pieces(text, size), (b, st, en, count, line) => {
+          got.push({ line, fields: Array.from({ length: count }, (_, f) => b.toString('utf8', st[f]!, en[f]!)) });
+        }, sink);
+        expect(got, `${JSON.stringify(text)} in chunks of ${size}`).toEqual(want);
+      }
+    }
+    expect(batched).toBeGreaterThan(5000); // the batch path was taken, not only the record path
   });
 
   it('names the line of a syntax error', () => {
