@@ -26,9 +26,11 @@ async function sampleCount(store: string): Promise<{ n: number; distinct: number
 // over HTTP into DuckDB on disk, audit from the store.
 describe('mirage-arithmetic experiment, end to end', () => {
   let first: RunJson | null = null;
+  let single: readonly { name: string; identity: string }[] = [];
 
   it('trains, serves, evaluates over HTTP, stores every sample and audits one curve per metric', async () => {
     const r = await runInProcess('mirage-arithmetic', join(dir, 'a'), TINY, 7);
+    single = r.members;
     const params = r.members.map((m) => m.params);
     expect(r.members.map((m) => m.name)).toEqual(TINY.sizes);
     expect(params.every((p, i) => i === 0 || p > params[i - 1]!)).toBe(true);
@@ -80,6 +82,31 @@ describe('mirage-arithmetic experiment, end to end', () => {
     expect(r.stderr).toMatch(/add3: 12 samples \(0 already stored\)/);
     expect(await sampleCount(r.json.store)).toEqual({ n: 72, distinct: 72, runs: 6 });
     expectSameCurves(first!, r.json);
+  }, 120_000);
+
+  it('--seeds 2: each size is two members, one model to the store and the audit (the mean of its replicates), pooled in the resolution', async () => {
+    const r = await runInProcess('mirage-arithmetic', join(dir, 'd'), { ...TINY, seeds: 2 }, 7);
+    expect(r.members.map((m) => m.name)).toEqual(['xxs-r0', 'xxs-r1', 'xs-r0', 'xs-r1', 'm-r0', 'm-r1']);
+    // Replicate 0 is the single-seed member: the same spec, so the same identity as the first test's.
+    expect(r.members.filter((m) => m.name.endsWith('-r0')).map((m) => m.identity)).toEqual(single.map((m) => m.identity));
+    expect(new Set(r.members.map((m) => m.identity)).size).toBe(6);
+    const s = await DuckStore.open(r.store, { readOnly: true });
+    let perRun: { model: string; value: number }[];
+    try {
+      perRun = (await s.query("SELECT r.model, avg(c.value) AS value FROM runs r JOIN scores c USING (run_id) WHERE c.metric = 'exact_match' GROUP BY r.run_id, r.model ORDER BY r.model")) as { model: string; value: number }[];
+    } finally { s.close(); }
+    expect(perRun.map((x) => x.model)).toEqual(['m', 'm', 'xs', 'xs', 'xxs', 'xxs']);
+    const em = r.curves.find((c) => c.key.metric === 'exact_match')!;
+    expect(em.points.map((p) => p.model)).toEqual(TINY.sizes);
+    for (const p of em.points) {
+      const mine = perRun.filter((x) => x.model === p.model).map((x) => Number(x.value));
+      expect(p.seeds).toBe(2);
+      expect(p.value).toBeCloseTo((mine[0]! + mine[1]!) / 2, 12);
+    }
+    const res = (r.findings.data as { resolution: { sizes: { member: string; problems: number; greedy: { correct: number } }[] } }).resolution.sizes;
+    expect(res.map((x) => [x.member, x.problems])).toEqual(TINY.sizes.map((n) => [n, 24]));
+    em.points.forEach((p, i) => expect(res[i]!.greedy.correct).toBe(Math.round(p.value * 24)));
+    expect(r.findings.lines.join('\n')).toMatch(/2 seeds per size: every point is their mean/);
   }, 120_000);
 
   it('a changed seed or setting retrains every member instead of reusing, and its store keeps only its runs', async () => {

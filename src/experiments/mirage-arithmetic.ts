@@ -9,7 +9,7 @@ import { ConfigError } from '../core/errors.js';
 import { exactMatch } from '../core/metrics/exact-match.js';
 import { loadStoredSamples } from '../store/duckdb-store.js';
 import { loadUntilRecords } from '../harness/sample-until.js';
-import { defineExperiment, type MemberSpec, type ParamSchema } from './contract.js';
+import { defineExperiment, type MemberSpec, type ParamSchema, type TrainedMember } from './contract.js';
 import { evaluateOverHttp } from './serve-eval.js';
 import { forecastChart, jumpForecasts, resolutionChart, resolutionLines, resolutionRows, resolutionTable, type MemberProblems } from './mirage-resolution.js';
 
@@ -55,6 +55,7 @@ const parameters = {
   sizes: { kind: 'names', choices: Object.keys(MIRAGE_SIZES), help: 'the ladder of transformer sizes' },
   operation: { kind: 'choice', choices: ['add', 'mul'], help: 'the arithmetic every member learns: n-digit addition or multiplication' },
   digits: { kind: 'int', min: 1, max: 5, help: 'digits of each operand' },
+  seeds: { kind: 'int', min: 1, max: 10, help: 'members per size, each its own initialisation and batch order; the audit averages them and reports their spread' },
   steps: { kind: 'int', min: 1, max: 1_000_000, help: 'training steps of every member' },
   batch: { kind: 'int', min: 1, max: 4096, help: 'problems per training step' },
   lr: { kind: 'number', min: 1e-6, max: 1, help: `peak learning rate (linear warm-up, cosine decay) of a member ${LR_REF_WIDTH} wide` },
@@ -70,6 +71,9 @@ export const MIRAGE_METRICS = ['exact_match', 'token_edit_distance', 'normalized
 
 interface MiragePlan {
   readonly members: readonly MemberSpec[];
+  /** Each member's size: replicates of a size are one model to the store and the audit. */
+  readonly sizeOf: Readonly<Record<string, string>>;
+  readonly seeds: number;
   readonly operation: Operation;
   readonly digits: number;
   readonly evalCount: number;
@@ -89,26 +93,30 @@ export const mirageArithmetic = defineExperiment({
   about: `A ladder of ${ALL.length} transformer sizes trained on n-digit addition (or multiplication), served over the OpenAI API on 127.0.0.1, evaluated through the harness over HTTP, and audited under exact match beside token edit distance, per-token accuracy and the target's log-likelihood, all scored from the same stored outputs; then the resolution of a small model's "0": per size, greedy exact match beside the exact probability of sampling the target (from the stored log-likelihoods) and a pass rate sampled until k successes, with their detection floors, and the forecast of where exact match crosses 50% from the smaller half.`,
   parameters,
   budgets: {
-    quick: { params: { sizes: ALL, operation: 'add', digits: 3, steps: 700, batch: 64, lr: 3e-3, lrWidthExponent: 0, evalCount: 300, passProblems: 100, passK: 2, passCap: 200, passBatch: 16 }, expected: 'about 3 minutes on 2 cores (165 s measured beside other work: 11 sizes, the sampled pass included)', expectedSeconds: 165, jobs: 2 },
-    full: { params: { sizes: ALL, operation: 'add', digits: 3, steps: 3000, batch: 64, lr: 3e-3, lrWidthExponent: 0, evalCount: 1000, passProblems: 300, passK: 3, passCap: 1000, passBatch: 16 }, expected: 'about 6 minutes on 2 cores (375 s measured: 11 sizes, 3,000 steps, 420,767 draws)', expectedSeconds: 375, jobs: 2 },
+    quick: { params: { sizes: ALL, operation: 'add', digits: 3, steps: 700, batch: 64, seeds: 1, lr: 3e-3, lrWidthExponent: 0, evalCount: 300, passProblems: 100, passK: 2, passCap: 200, passBatch: 16 }, expected: 'about 3 minutes on 2 cores (165 s measured beside other work: 11 sizes, the sampled pass included)', expectedSeconds: 165, jobs: 2 },
+    full: { params: { sizes: ALL, operation: 'add', digits: 3, steps: 3000, batch: 64, seeds: 1, lr: 3e-3, lrWidthExponent: 0, evalCount: 1000, passProblems: 300, passK: 3, passCap: 1000, passBatch: 16 }, expected: 'about 6 minutes on 2 cores (375 s measured: 11 sizes, 3,000 steps, 420,767 draws)', expectedSeconds: 375, jobs: 2 },
   },
   audit: { resamples: 500 },
   plan(p, seed): MiragePlan {
-    // Every size sees the same problems in the same order: only the model differs along the ladder.
-    const train = deriveSeed(seed, 'train');
+    // At one seed every size sees the same problems in the same order: only the model differs along the
+    // ladder. Replicate r > 0 of every size draws its initialisation and batches from its own seed.
     const operation = p.operation as Operation;
-    const members = p.sizes.map((name): MemberSpec => {
+    const sizeOf: Record<string, string> = {};
+    const members = p.sizes.flatMap((size) => Array.from({ length: p.seeds }, (_, r): MemberSpec => {
+      const name = p.seeds === 1 ? size : `${size}-r${r}`;
+      sizeOf[name] = size;
       const cfg: ArithTrainConfig = {
-        digits: p.digits, operation, model: MIRAGE_SIZES[name]!, steps: p.steps, batch: p.batch, lr: memberLr(p.lr, MIRAGE_SIZES[name]!.nEmbd, p.lrWidthExponent), warmup: 50, weightDecay: 0.1, seed: train, evalEvery: 0, evalSize: 200,
+        digits: p.digits, operation, model: MIRAGE_SIZES[size]!, steps: p.steps, batch: p.batch, lr: memberLr(p.lr, MIRAGE_SIZES[size]!.nEmbd, p.lrWidthExponent), warmup: 50, weightDecay: 0.1,
+        seed: r === 0 ? deriveSeed(seed, 'train') : deriveSeed(seed, 'train', r), evalEvery: 0, evalSize: 200,
       };
       return { name, family: 'lab-arith', arch: 'arith', spec: { cfg } };
-    });
+    }));
     // The generator's test split is a tenth of the problem space, and it draws at most 90% of it: 729 problems for 2-digit operands.
     const span = 10 ** p.digits - (p.digits === 1 ? 0 : 10 ** (p.digits - 1));
     const testable = Math.floor(span * span * 0.1 * 0.9);
     if (p.evalCount > testable) throw new ConfigError(`${p.evalCount} test problems asked of ${p.digits}-digit ${operation}, whose test split holds at most ${testable}`, { code: 'USAGE', field: '--eval-count', hint: `give --eval-count at most ${testable}, or more --digits` });
     if (p.passProblems > 0 && p.passCap < p.passK) throw new ConfigError(`${p.passCap} draws cannot hold ${p.passK} successes`, { code: 'USAGE', field: '--pass-cap', hint: 'give --pass-cap at least --pass-k' });
-    return { members, operation, digits: p.digits, evalCount: p.evalCount, until: { problems: Math.min(p.passProblems, p.evalCount), k: p.passK, cap: p.passCap, batch: p.passBatch }, seed };
+    return { members, sizeOf, seeds: p.seeds, operation, digits: p.digits, evalCount: p.evalCount, until: { problems: Math.min(p.passProblems, p.evalCount), k: p.passK, cap: p.passCap, batch: p.passBatch }, seed };
   },
   async samples(plan, ctx) {
     // Targets in the models' own format: answers zero-padded to a fixed width (digits + 1 for a sum, 2·digits for a product).
@@ -117,38 +125,48 @@ export const mirageArithmetic = defineExperiment({
     const members = await ctx.trained();
     const runs = await evaluateOverHttp(ctx, members, {
       family: 'lab-arith', tasks: [task], shots: 0, maxTokens: width + 1, stop: ['\n'], metrics: MIRAGE_METRICS,
+      // Replicates of a size are one model with several seeds: the audit averages them.
+      ...(plan.seeds > 1 ? { replicate: (m: TrainedMember) => ({ model: plan.sizeOf[m.name]!, seed: deriveSeed(ctx.seed, 'eval', m.name) }) } : {}),
       // The sampled pass has no stop sequence: at most width + 1 tokens, so a right draw is the answer and its '\n', and the
       // draw's log-probability includes the '\n' that the echo of the target alone leaves out.
       ...(plan.until.problems > 0 ? { until: { ...plan.until, temperature: 1, stop: [] } } : {}),
     });
-    // Per problem, what the resolution estimators read: greedy exact match and the target's teacher-forced log-probability.
-    const perMember: MemberProblems[] = [];
+    // Per size, what the resolution estimators read: each problem's greedy exact match and its target's teacher-forced
+    // log-probability, pooled over the size's replicates (replicate r's problem is its own draw, `<size>-r<r>:<id>`). The
+    // intervals then resample problems, not replicates: they compare two estimators on the same members, not the size's spread.
+    const bySize = new Map<string, { params: number; problems: MemberProblems['problems'][number][]; until: NonNullable<MemberProblems['until']>[number][] | null }>();
     for (const run of runs) {
       const m = members.find((x) => x.name === run.member)!;
-      const samples = await loadStoredSamples(ctx.store, run.runId, run.member, run.task);
-      const problems = samples.map((s) => {
+      const size = plan.sizeOf[m.name]!;
+      const tag = size === m.name ? '' : `${m.name}:`;
+      const samples = await loadStoredSamples(ctx.store, run.runId, size, run.task);
+      const at = bySize.get(size) ?? { params: m.params, problems: [], until: run.untilRunId === null ? null : [] };
+      bySize.set(size, at);
+      for (const s of samples) {
         if (s.targetTokenLogprobs === null) throw new RangeError(`${run.member}: sample ${s.id} has no target log-probabilities (the server's echo)`);
-        return { exampleId: s.exampleId, greedy: exactMatch(s.output ?? '', s.targets) === 1, logProbability: s.targetTokenLogprobs.reduce((a, b) => a + b, 0) };
-      });
-      const until = run.untilRunId === null ? null : await loadUntilRecords(ctx.store, run.untilRunId, run.member, run.task);
-      perMember.push({ member: run.member, params: m.params, problems, until });
+        at.problems.push({ exampleId: tag + s.exampleId, greedy: exactMatch(s.output ?? '', s.targets) === 1, logProbability: s.targetTokenLogprobs.reduce((a, b) => a + b, 0) });
+      }
+      if (run.untilRunId !== null) for (const u of await loadUntilRecords(ctx.store, run.untilRunId, size, run.task)) at.until!.push({ ...u, exampleId: tag + u.exampleId });
     }
-    return perMember;
+    return [...bySize].map(([member, v]): MemberProblems => ({ member, ...v }));
   },
   findings({ plan, out, members, report, curves }) {
     const em = breakthrough(report, 'exact_match');
     const ted = breakthrough(report, 'token_edit_distance');
-    const ladder = members.map((m) => ({ name: m.name, params: m.params, trainSeconds: m.seconds }));
+    const ladder = plan.members.map((m) => plan.sizeOf[m.name]!).filter((size, i, all) => all.indexOf(size) === i).map((size) => {
+      const mine = members.filter((m) => plan.sizeOf[m.name] === size);
+      return { name: size, params: mine[0]!.params, seeds: mine.length, trainSeconds: mine.reduce((a, m) => a + m.seconds, 0) };
+    });
     const rule = { k: plan.until.k, cap: plan.until.cap };
     const rows = resolutionRows(out, rule, plan.seed, 2000);
     // Half of fewer than 4 sizes is one: nothing to extrapolate from.
-    const forecasts = members.length >= 4 ? jumpForecasts(rows, curves, answerWidth(plan.digits, plan.operation)) : null;
+    const forecasts = rows.length >= 4 ? jumpForecasts(rows, curves, answerWidth(plan.digits, plan.operation)) : null;
     const resolution = resolutionLines(rows, forecasts);
     return {
       title: 'Mirage: arithmetic on the lab’s own transformer ladder',
       before: resolutionTable(rows, rule),
       lines: [
-        `Ladder: ${ladder.map((l) => `${l.name} ${l.params.toLocaleString('en')}`).join(', ')} parameters (${(ladder.at(-1)!.params / ladder[0]!.params).toFixed(0)}x).`,
+        `Ladder: ${ladder.map((l) => `${l.name} ${l.params.toLocaleString('en')}`).join(', ')} parameters (${(ladder.at(-1)!.params / ladder[0]!.params).toFixed(0)}x)${plan.seeds > 1 ? `, ${plan.seeds} seeds per size: every point is their mean` : ''}.`,
         `Breakthroughness on the same outputs: exact match ${fmtNum(em)}, token edit distance ${fmtNum(ted)}${em !== null && ted !== null && ted !== 0 ? ` (ratio ${fmtNum(em / ted)})` : ''}.`,
         ...resolution,
       ],

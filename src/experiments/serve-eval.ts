@@ -27,6 +27,13 @@ export interface HttpEvalSettings {
   readonly scoreTargets?: boolean;
   readonly concurrency?: number;
   /**
+   * Members that are replicates of one model (other initialisations of a size): the model name their
+   * runs are stored under, shared, and each its own eval seed (its runs' seed, and its sampling
+   * seeds), so the audit averages them into one point and reports their spread. Default: each member
+   * is its own model, under the experiment's eval seed.
+   */
+  readonly replicate?: (m: TrainedMember) => { readonly model: string; readonly seed: number };
+  /**
    * After each greedy run, the first `problems` examples again at `temperature`, sampled until k
    * successes or the cap, `batch` at a time (harness/sample-until.ts): the pass rate below the
    * greedy run's detection floor.
@@ -64,46 +71,50 @@ export async function evaluateOverHttp(ctx: SampleContext, members: readonly Tra
   const runs: EvaluatedRun[] = [];
   try {
     const models: ModelConfig[] = members.map((m, i) => ({
-      name: m.name, params: m.params,
+      name: s.replicate?.(m).model ?? m.name, params: m.params,
       provider: { baseUrls: [url], model: served[i]!.name, api: 'completions', apiKeyEnv: null, concurrency, rps: 0, timeoutMs: 60_000, maxRetries: 3, retryBaseMs: 10 },
     }));
-    const cfg: EvalConfig = {
+    const shared: EvalConfig = {
       file: '(experiment)', family: s.family, store: null, models, tasks: [], shots: s.shots, seed: deriveSeed(ctx.seed, 'eval'),
       samplesPerExample: s.samplesPerExample ?? 1, temperature: s.temperature ?? 0, maxTokens: s.maxTokens, stop: s.stop,
       chainOfThought: s.chainOfThought ?? false, answer: s.answer ?? 'first_line', answerMarker: s.answerMarker ?? '####', metrics: s.metrics, scoreTargets: s.scoreTargets ?? true, tokenizer: 'char', cache: false,
     };
+    const configOf = (i: number): EvalConfig => (s.replicate ? { ...shared, seed: s.replicate(members[i]!).seed } : shared);
     // One count over every member and task, so the rate and the ETA cover the whole evaluation.
     const total = models.length * s.tasks.reduce((n, t) => n + t.examples.length, 0);
     let before = 0;
     let skippedBefore = 0;
     for (const [index, model] of models.entries()) {
-      const pool = new HttpPool({ baseUrls: model.provider.baseUrls, headers: {}, concurrency, timeoutMs: 60_000, maxRetries: 3, retryBaseMs: 10, retryMaxMs: 1000, rng: makeRng(deriveSeed(ctx.seed, 'retry-jitter', model.name)) });
-      const provider = openAICompat({ name: model.name, model: model.provider.model, api: 'completions', pool });
+      const member = members[index]!.name; // the model name is shared by replicates; the member is one of them
+      const cfg = configOf(index);
+      const pool = new HttpPool({ baseUrls: model.provider.baseUrls, headers: {}, concurrency, timeoutMs: 60_000, maxRetries: 3, retryBaseMs: 10, retryMaxMs: 1000, rng: makeRng(deriveSeed(ctx.seed, 'retry-jitter', member)) });
+      const provider = openAICompat({ name: member, model: model.provider.model, api: 'completions', pool });
       for (const task of s.tasks) {
         const runId = runIdFor(cfg, model, task);
         ctx.keep(runId);
-        runs.push({ member: model.name, task: task.id, runId, untilRunId: null });
+        runs.push({ member, task: task.id, runId, untilRunId: null });
         const r = await runModelTask(cfg, { model, task, runId }, provider, ctx.store, ctx.tokenizer, {
           limit: null, retryErrors: true, concurrency, versions: ctx.versions,
           onProgress: (p) => ctx.progress({
             phase: 'evaluating over HTTP', unit: 'samples', done: before + p.done, total, skipped: skippedBefore + p.skipped,
-            detail: `member ${index + 1}/${models.length} ${model.name} on ${task.id}, ${pool.requestsInFlight} requests in flight, ${pool.stats.retries} retries`,
+            detail: `member ${index + 1}/${models.length} ${member} on ${task.id}, ${pool.requestsInFlight} requests in flight, ${pool.stats.retries} retries`,
           }),
         });
         before += r.total;
         skippedBefore += r.skipped;
-        ctx.log(`${model.name} · ${task.id}: ${r.total} samples (${r.skipped} already stored${r.errors ? `, ${r.errors} errors` : ''})`);
+        ctx.log(`${member} · ${task.id}: ${r.total} samples (${r.skipped} already stored${r.errors ? `, ${r.errors} errors` : ''})`);
       }
     }
     const u = s.until;
     if (u !== undefined && u.problems > 0) {
       // A second pass once every greedy run is in: its cost per member depends on how rarely the member is right.
-      const ucfg: EvalConfig = { ...cfg, temperature: u.temperature, samplesPerExample: 1, stop: u.stop ?? cfg.stop };
       const totalU = models.length * s.tasks.reduce((n, t) => n + Math.min(u.problems, t.examples.length), 0);
       let doneU = 0, skippedU = 0, at = 0;
       for (const [index, model] of models.entries()) {
-        const pool = new HttpPool({ baseUrls: model.provider.baseUrls, headers: {}, concurrency, timeoutMs: 60_000, maxRetries: 3, retryBaseMs: 10, retryMaxMs: 1000, rng: makeRng(deriveSeed(ctx.seed, 'retry-jitter-until', model.name)) });
-        const provider = openAICompat({ name: model.name, model: model.provider.model, api: 'completions', pool });
+        const member = members[index]!.name; // the model name is shared by replicates; the member is one of them
+        const ucfg: EvalConfig = { ...configOf(index), temperature: u.temperature, samplesPerExample: 1, stop: u.stop ?? shared.stop };
+        const pool = new HttpPool({ baseUrls: model.provider.baseUrls, headers: {}, concurrency, timeoutMs: 60_000, maxRetries: 3, retryBaseMs: 10, retryMaxMs: 1000, rng: makeRng(deriveSeed(ctx.seed, 'retry-jitter-until', member)) });
+        const provider = openAICompat({ name: member, model: model.provider.model, api: 'completions', pool });
         for (const full of s.tasks) {
           const task = { ...full, examples: full.examples.slice(0, u.problems) };
           const runId = untilRunId(ucfg, model, task, u);
@@ -114,12 +125,12 @@ export async function evaluateOverHttp(ctx: SampleContext, members: readonly Tra
             limit: null, retryErrors: true, concurrency, versions: ctx.versions,
             onProgress: (p) => ctx.progress({
               phase: `sampling until ${u.k} successes or ${u.cap} draws`, unit: 'problems', done: doneU + p.done, total: totalU, skipped: skippedU + p.skipped,
-              detail: `member ${index + 1}/${models.length} ${model.name}, ${u.batch} per request, ${pool.stats.retries} retries`,
+              detail: `member ${index + 1}/${models.length} ${member}, ${u.batch} per request, ${pool.stats.retries} retries`,
             }),
           });
           doneU += r.total;
           skippedU += r.skipped;
-          ctx.log(`${model.name} · ${task.id} sampled until ${u.k} of ${u.cap}: ${r.total} problems, ${r.draws.toLocaleString('en')} draws this time (${r.skipped} problems already stored${r.errors ? `, ${r.errors} errors` : ''})`);
+          ctx.log(`${member} · ${task.id} sampled until ${u.k} of ${u.cap}: ${r.total} problems, ${r.draws.toLocaleString('en')} draws this time (${r.skipped} problems already stored${r.errors ? `, ${r.errors} errors` : ''})`);
         }
       }
     }

@@ -1,5 +1,5 @@
 import { expect, it } from 'vitest';
-import { shapeMeasures } from './measures.js';
+import { largestDrop, shapeMeasures } from './measures.js';
 
 it('an even climb: I = 3, L = B = n - 1 = 3, sharpness 1/3', () => {
   const m = shapeMeasures([0, 1, 2, 3]);
@@ -43,4 +43,20 @@ it('sharpness counts the gain within one decade, so a jump over two close models
   expect(shapeMeasures([0, 1, 2, 3], [7, 8, 9, 10]).sharpness).toBeCloseTo(1 / 3, 12);
   // Models more than a decade apart: a single step still counts.
   expect(shapeMeasures([0, 0.1, 1], [7, 9, 11]).sharpness).toBeCloseTo(0.9, 12);
+});
+
+it('largestDrop: the fall with the most standard errors of its difference, from each pair\'s own errors', () => {
+  // Falls of at least 0.2: 0.5 → 0.2 (0.3 over √(0.1² + 0.01²) = 0.1005: z 2.985) and 0.5 → 0.25
+  // (0.25 over √(0.1² + 0.01²): 2.488), 0.45 → 0.2 (0.25 over √(0.01² + 0.01²) = 0.01414: z 17.68) and
+  // 0.45 → 0.25 (0.2: z 14.1).
+  const d = largestDrop([0.1, 0.5, 0.45, 0.2, 0.25], [0.01, 0.1, 0.01, 0.01, 0.01], 0.2)!;
+  expect(d.from).toBe(2);
+  expect(d.to).toBe(3);
+  expect(d.drop).toBeCloseTo(0.25, 12);
+  expect(d.z).toBeCloseTo(0.25 / Math.sqrt(2e-4), 9);
+  // No fall reaches minDrop: null; a rising curve has no fall at all.
+  expect(largestDrop([0.1, 0.5, 0.45, 0.2, 0.25], [0.01, 0.1, 0.01, 0.01, 0.01], 0.31)).toBeNull();
+  expect(largestDrop([0.1, 0.2, 0.3], [0.01, 0.01, 0.01], 0)).toBeNull();
+  // Known exactly: an infinitely certain fall.
+  expect(largestDrop([0.5, 0.2], [0, 0], 0.1)!.z).toBe(Infinity);
 });

@@ -91,3 +91,32 @@ export function shapeMeasures(y: ArrayLike<number>, x?: ArrayLike<number>): Shap
   }
   return { improvement, range, linearity, breakthroughness, sharpness, jumpFrom, jumpTo, largestJump, maxDrawdown };
 }
+
+/** A fall from an earlier point to a later one, in standard errors of their difference. */
+export interface Drop {
+  readonly from: number;
+  readonly to: number;
+  readonly drop: number;
+  readonly z: number;
+}
+
+/**
+ * The fall of at least `minDrop` (in the direction of improvement, y oriented so higher is better)
+ * that is most standard errors of a difference from its two points' own errors,
+ * √(se_from² + se_to²); null when no fall is that large. Each point's own error, not one error for
+ * the curve: a point averaged over seeds that disagree (one learned, two did not) is known far less
+ * well than its neighbours, and its fall to them is that much weaker evidence.
+ */
+export function largestDrop(y: ArrayLike<number>, se: ArrayLike<number>, minDrop: number): Drop | null {
+  let out: Drop | null = null;
+  for (let i = 0; i < y.length; i++) {
+    for (let j = i + 1; j < y.length; j++) {
+      const drop = y[i]! - y[j]!;
+      if (!(drop >= minDrop) || drop <= 0) continue;
+      const s = Math.sqrt(se[i]! ** 2 + se[j]! ** 2);
+      const z = s > 0 ? drop / s : Infinity;
+      if (out === null || z > out.z) out = { from: i, to: j, drop, z };
+    }
+  }
+  return out;
+}

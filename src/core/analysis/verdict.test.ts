@@ -95,6 +95,26 @@ describe('with reported errors', () => {
     const v = verdictFor(curveFromArrays(P8, [0.296, 0.276, 0.21, 0.158, 0.27, 0.316, 0.296, 0.29], { metric: 'acc', stderr: 0.036 }));
     expect(v.verdict).toBe('non_monotonic');
   });
+  it('a fall from a point known poorly (its seeds disagree) is tested against that point\'s own error, not the curve\'s median', () => {
+    // mirage-arithmetic, 5-digit addition, 3 seeds per size: at 8K two of three members learned five
+    // positions (the mean 0.645, its error sd/√3 = 0.127); at 15K none did (0.430 ± 0.030).
+    const params = [1152, 2304, 3840, 8064, 15288, 26528, 58224, 117040];
+    const values = [0.371, 0.381, 0.381, 0.645, 0.43, 0.457, 0.734, 0.987];
+    const se = [0.004, 0.001, 0.003, 0.127, 0.03, 0.042, 0.096, 0.002];
+    const withErrors = (errs: readonly number[]) => {
+      const c = curveFromArrays(params, values, { metric: 'per_token_accuracy' });
+      return { ...c, points: c.points.map((p, i) => ({ ...p, stderr: errs[i]! })) };
+    };
+    // The fall 0.645 → 0.430 is 35% of the range, 9 standard errors of a difference by the median error
+    // (0.0165), but 1.65 by the two points' own: not a significant fall.
+    const own = verdictFor(withErrors(se));
+    expect(own.verdict).not.toBe('non_monotonic');
+    expect(own.verdict).toBe('emergent');
+    // The same fall between two points both known to ±0.03 is 5.1 standard errors: non-monotonic.
+    const sure = verdictFor(withErrors(se.map((e, i) => (i === 3 ? 0.03 : e))));
+    expect(sure.verdict).toBe('non_monotonic');
+    expect(sure.reasons.join(' ')).toMatch(/falls 0\.215 from m3 to m4 \(35% of the range; 5\.07 standard errors of the difference/);
+  });
   it('chance-level wobble within its error bars is flat', () => {
     const v = verdictFor(curveFromArrays(P8, [0.27, 0.25, 0.237, 0.217, 0.23, 0.257, 0.303, 0.257], { metric: 'acc', stderr: 0.035 }));
     expect(v.verdict).toBe('flat');

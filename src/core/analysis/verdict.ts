@@ -7,7 +7,7 @@ import { normalCdf, normalQuantile } from '../stats/normal.js';
 import { spearman } from '../stats/describe.js';
 import { mannKendall } from '../stats/mann-kendall.js';
 import { backtest, reportedErrors } from './backtest.js';
-import { shapeMeasures } from './measures.js';
+import { largestDrop, shapeMeasures } from './measures.js';
 import { metricInfo } from './metric-info.js';
 import { reportedNoise } from './noise.js';
 import { DEFAULT_THRESHOLDS, type VerdictThresholds } from './thresholds.js';
@@ -332,14 +332,20 @@ export function classify(ev: CurveEvidence, gates: VerdictGates, t: VerdictThres
   const quad = fitQuadratic(x, y);
   const quadP = n > 3 ? (quad.rss <= sst * 1e-15 ? 0 : fSurvival((sst - quad.rss) / 2 / (quad.rss / (n - 3)), 2, n - 3)) : 1;
   const interior = quad.vertex !== null && quad.vertex > x[0]! && quad.vertex < x[n - 1]!;
-  const bigDrop = shape.maxDrawdown >= t.nonMonotonicDrop * shape.range && (!noiseKnown || shape.maxDrawdown > diffSe);
-  // With reported errors a drop is tested directly (more than z·√2 standard errors of a difference);
-  // without, the curve must bend significantly: a quadratic in log-params that turns inside the data.
-  // A shape needs a curve that is not a constant first: without that, the largest of n(n−1)/2 drops
-  // among noisy points clears 2·√2 standard errors too often (measured in docs/verdicts.md).
-  if (noiseKnown && bigDrop && trendP !== null && trendP <= t.trendAlpha) {
-    reasons.push(`falls ${fmt(shape.maxDrawdown)} below its best (${pct(shape.maxDrawdown / shape.range)} of the range; ${fmt(shape.maxDrawdown / (Math.SQRT2 * noise))} standard errors of a difference)`);
-    return done('non_monotonic');
+  const minDrop = t.nonMonotonicDrop * shape.range;
+  const bigDrop = shape.maxDrawdown >= minDrop && (!noiseKnown || shape.maxDrawdown > diffSe);
+  // With reported errors a drop is tested directly: more than z standard errors of the difference of
+  // its two points, from their own errors; without, the curve must bend significantly: a quadratic in
+  // log-params that turns inside the data. A shape needs a curve that is not a constant first:
+  // without that, the largest of n(n−1)/2 drops among noisy points clears 2·√2 standard errors too
+  // often (measured in docs/verdicts.md).
+  if (noiseKnown && trendP !== null && trendP <= t.trendAlpha) {
+    const sign = curve.higherIsBetter ? 1 : -1;
+    const drop = largestDrop(Float64Array.from(y, (v) => sign * v), ev.pointNoise, minDrop);
+    if (drop !== null && drop.z > t.noiseZ) {
+      reasons.push(`falls ${fmt(drop.drop)} from ${pts[drop.from]!.model} to ${pts[drop.to]!.model} (${pct(drop.drop / shape.range)} of the range; ${fmt(drop.z)} standard errors of the difference, from the two points' own errors)`);
+      return done('non_monotonic');
+    }
   }
   if (!noiseKnown && quadP < t.trendAlpha && interior && bigDrop && (best === null || quad.rss < best.rss)) {
     const turn = Math.pow(10, quad.vertex!);
