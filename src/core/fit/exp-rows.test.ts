@@ -30,3 +30,13 @@ it('powerGrid from remembered rows holds the exponentials it always computed', (
     }
   }
 });
+
+it('powerGrid serves one grid to every curve on the same points, and its own to any other', () => {
+  const a = powerGrid([7, 8, 9, 10]);
+  expect(powerGrid(Float64Array.of(7, 8, 9, 10))).toBe(a);
+  const b = powerGrid([7, 8, 9, 10.5]);
+  expect(b).not.toBe(a);
+  const b3 = -Math.exp(Math.log(0.01) + 3 * ((Math.log(3) - Math.log(0.01)) / 30));
+  expect(Object.is(b.basis[3 * 4 + 3], Math.exp(b3 * (Math.LN10 * 3.5)))).toBe(true);
+  expect(powerGrid([7, 8, 9])).not.toBe(a);
+});

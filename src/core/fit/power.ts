@@ -46,7 +46,31 @@ export interface PowerGrid {
 /** The grid's exponents b, the rates of its basis rows exp(b·d) by d = ln10·(x − x0), remembered across the curves of an audit (exp-rows.ts). */
 const GRID_ROWS = expRows(Float64Array.from({ length: GRID }, (_, k) => -Math.exp(T_LO + k * T_STEP)));
 
+/**
+ * The grids of the last few distinct x, newest last: an audit's curves come family by family, each
+ * on the same models, and its stability check drops a model or two of a curve at a time. A grid is
+ * never written after it is built, so one can serve every curve on the same points.
+ */
+const RECENT_GRIDS: PowerGrid[] = [];
+const RECENT_MAX = 16;
+
+function sameX(grid: PowerGrid, x: ArrayLike<number>): boolean {
+  const gx = grid.x;
+  if (gx.length !== x.length) return false;
+  for (let i = 0; i < gx.length; i++) if (gx[i] !== x[i]) return false;
+  return true;
+}
+
+/** The grid of x (read-only: it may be shared with other curves on the same points). */
 export function powerGrid(x: ArrayLike<number>): PowerGrid {
+  for (let r = RECENT_GRIDS.length - 1; r >= 0; r--) if (sameX(RECENT_GRIDS[r]!, x)) return RECENT_GRIDS[r]!;
+  const grid = buildPowerGrid(x);
+  if (RECENT_GRIDS.length >= RECENT_MAX) RECENT_GRIDS.shift();
+  RECENT_GRIDS.push(grid);
+  return grid;
+}
+
+function buildPowerGrid(x: ArrayLike<number>): PowerGrid {
   const n = x.length;
   let x0 = Infinity;
   for (let i = 0; i < n; i++) x0 = Math.min(x0, x[i]!);
