@@ -108,11 +108,13 @@ const scratch = {
   sgg: new Float64Array(PROFILE_GRID),
   sgy: new Float64Array(PROFILE_GRID),
   r: new Float64Array(PROFILE_GRID),
+  /** The basis at gsAt. */
+  gs: new Float64Array(PROFILE_GRID),
+  rows: [] as Float64Array[],
   /** With the point at gsAt added: Σg, Σg² and Σg² − (Σg)²/(n + 1), for asymptoteRssWithPoint. */
   sgAt: new Float64Array(PROFILE_GRID),
   sggAt: new Float64Array(PROFILE_GRID),
   vggAt: new Float64Array(PROFILE_GRID),
-  rows: [] as Float64Array[],
   owner: null as PowerProfile | null,
   gsAt: NaN,
 };
@@ -180,33 +182,53 @@ class PowerProfile {
     scratch.owner = this;
     scratch.gsAt = NaN;
     const { n, x, x0, yc, sy, syy, l, h } = this;
-    const rows = scratch.rows;
+    const { sg, sgg, sgy, r, rows } = scratch;
+    const reuses = PROFILE_ROWS.reuses;
     for (let i = 0; i < n; i++) rows[i] = PROFILE_ROWS.row(x[i]! - x0);
-    for (let j = 0; j < PROFILE_GRID; j++) {
-      let a1 = 0, a2 = 0, a3 = 0;
-      for (let i = 0; i < n; i++) {
-        const g = rows[i]![j]!;
-        a1 += g;
-        a2 += g * g;
-        a3 += g * yc[i]!;
+    if (PROFILE_ROWS.reuses === reuses) {
+      // No slot changed hands while the rows were gathered, so all n are valid: each exponent's sums in registers.
+      for (let j = 0; j < PROFILE_GRID; j++) {
+        let a1 = 0, a2 = 0, a3 = 0;
+        for (let i = 0; i < n; i++) {
+          const g = rows[i]![j]!;
+          a1 += g;
+          a2 += g * g;
+          a3 += g * yc[i]!;
+        }
+        sg[j] = a1;
+        sgg[j] = a2;
+        sgy[j] = a3;
       }
-      scratch.sg[j] = a1;
-      scratch.sgg[j] = a2;
-      scratch.sgy[j] = a3;
-      scratch.r[j] = asymptoteRssFromSums(n, a1, a2, sy, a3, syy, l, h);
+    } else {
+      // A row gathered early may have been replaced by a later one: point by point instead (each row used
+      // before the next is asked for), each exponent's sums still adding the points in order.
+      sg.fill(0);
+      sgg.fill(0);
+      sgy.fill(0);
+      for (let i = 0; i < n; i++) {
+        const row = PROFILE_ROWS.row(x[i]! - x0);
+        const yi = yc[i]!;
+        for (let j = 0; j < PROFILE_GRID; j++) {
+          const g = row[j]!;
+          sg[j]! += g;
+          sgg[j]! += g * g;
+          sgy[j]! += g * yi;
+        }
+      }
     }
+    for (let j = 0; j < PROFILE_GRID; j++) r[j] = asymptoteRssFromSums(n, sg[j]!, sgg[j]!, sy, sgy[j]!, syy, l, h);
   }
 
   /** D(·) at x*. */
   at(xStar: number): (v: number) => number {
     const { n, sy, syy, l, h } = this;
-    const gs = PROFILE_ROWS.row(xStar - this.x0);
     const n1 = n + 1;
     return (v: number): number => {
       if (scratch.owner !== this) this.fill();
-      const { sg, sgg, sgy, r, sgAt, sggAt, vggAt } = scratch;
+      const { sg, sgg, sgy, r, gs, sgAt, sggAt, vggAt } = scratch;
       if (scratch.gsAt !== xStar) {
         scratch.gsAt = xStar;
+        gs.set(PROFILE_ROWS.row(xStar - this.x0));
         for (let j = 0; j < PROFILE_GRID; j++) {
           const g = gs[j]!;
           const s1 = sg[j]! + g;
