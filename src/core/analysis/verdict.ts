@@ -111,15 +111,23 @@ export function curveEvidence(curve: Curve, options: VerdictOptions = {}): Curve
   const n = pts.length;
   if (n === 0) throw new RangeError('verdictFor: curve has no points');
   const sign = curve.higherIsBetter ? 1 : -1;
-  const params = Float64Array.from(pts, (p) => p.params);
-  const x = Float64Array.from(pts, (p) => Math.log10(p.params));
-  const y = Float64Array.from(pts, (p) => p.value);
-  const yo = Float64Array.from(pts, (p) => sign * p.value);
+  // Plain loops (Float64Array.from with a mapper iterates generically): this runs on every curve of an audit and on each stability re-judging.
+  const params = new Float64Array(n);
+  const x = new Float64Array(n);
+  const y = new Float64Array(n);
+  const yo = new Float64Array(n);
+  let maxAbs = 0;
+  for (let i = 0; i < n; i++) {
+    const p = pts[i]!;
+    params[i] = p.params;
+    x[i] = Math.log10(p.params);
+    y[i] = p.value;
+    yo[i] = sign * p.value;
+    maxAbs = Math.max(maxAbs, Math.abs(y[i]!));
+  }
   const shape = shapeMeasures(yo, x);
   const bounds = boundsFor(curve);
   const width = bounds === null ? null : bounds[1] - bounds[0];
-  let maxAbs = 0;
-  for (const v of y) maxAbs = Math.max(maxAbs, Math.abs(v));
   const yScale = shape.range > 0 ? shape.range : maxAbs > 0 ? maxAbs : 1;
 
   // The power law's exponent basis, taken once for the full fit and every back-test prefix.

@@ -114,26 +114,44 @@ export function fitTwoLevelsBounded(g: ArrayLike<number>, y: ArrayLike<number>, 
   return { p: best.p + my, q: best.q + my, rss: Math.max(best.rss, 0) };
 }
 
+/** RSS of the levels (p, q) from the sums of twoLevelsRssFromSums: the expression every candidate is scored by. */
+function levelsRss(p: number, q: number, suu: number, sug: number, sgg: number, suy: number, sgy: number, syy: number): number {
+  return syy - 2 * p * suy - 2 * q * sgy + p * p * suu + 2 * p * q * sug + q * q * sgg;
+}
+
 /**
  * The RSS of fitTwoLevelsBounded from the sums over the points of u², u·g, g², u·y, g·y and y²
  * (u = 1 − g, y and the bounds l, h centred on ȳ), allocation-free: the logistic's search (~150
- * evaluations a fit) forms them in the loop that computes g, with ȳ and Σy² taken once.
+ * evaluations a fit) forms them in the loop that computes g, with ȳ and Σy² taken once. No closures
+ * and the bounded case in its own function, so the common case inlines into the search's loops
+ * (a call that is not inlined boxes its eight arguments and its result, most of the search's garbage).
  */
 export function twoLevelsRssFromSums(suu: number, sug: number, sgg: number, suy: number, sgy: number, syy: number, l: number, h: number): number {
   const det = suu * sgg - sug * sug;
   if (det > 1e-12 * suu * sgg && det > 0) {
     const p = (suy * sgg - sgy * sug) / det;
     const q = (sgy * suu - suy * sug) / det;
-    if (p >= l && p <= h && q >= l && q <= h) return Math.max(syy - 2 * p * suy - 2 * q * sgy + p * p * suu + 2 * p * q * sug + q * q * sgg, 0);
+    if (p >= l && p <= h && q >= l && q <= h) return Math.max(levelsRss(p, q, suu, sug, sgg, suy, sgy, syy), 0);
   }
-  const rssAt = (p: number, q: number): number => syy - 2 * p * suy - 2 * q * sgy + p * p * suu + 2 * p * q * sug + q * q * sgg;
+  return twoLevelsRssOnBounds(suu, sug, sgg, suy, sgy, syy, l, h);
+}
+
+function twoLevelsRssOnBounds(suu: number, sug: number, sgg: number, suy: number, sgy: number, syy: number, l: number, h: number): number {
   const mid = clamp(0, l, h);
-  let best = rssAt(mid, mid);
+  let best = levelsRss(mid, mid, suu, sug, sgg, suy, sgy, syy);
   if (Number.isFinite(l)) {
-    best = Math.min(best, rssAt(l, sgg > 0 ? clamp((sgy - l * sug) / sgg, l, h) : mid), rssAt(suu > 0 ? clamp((suy - l * sug) / suu, l, h) : mid, l));
+    best = Math.min(
+      best,
+      levelsRss(l, sgg > 0 ? clamp((sgy - l * sug) / sgg, l, h) : mid, suu, sug, sgg, suy, sgy, syy),
+      levelsRss(suu > 0 ? clamp((suy - l * sug) / suu, l, h) : mid, l, suu, sug, sgg, suy, sgy, syy),
+    );
   }
   if (Number.isFinite(h)) {
-    best = Math.min(best, rssAt(h, sgg > 0 ? clamp((sgy - h * sug) / sgg, l, h) : mid), rssAt(suu > 0 ? clamp((suy - h * sug) / suu, l, h) : mid, h));
+    best = Math.min(
+      best,
+      levelsRss(h, sgg > 0 ? clamp((sgy - h * sug) / sgg, l, h) : mid, suu, sug, sgg, suy, sgy, syy),
+      levelsRss(suu > 0 ? clamp((suy - h * sug) / suu, l, h) : mid, h, suu, sug, sgg, suy, sgy, syy),
+    );
   }
   return Math.max(best, 0);
 }
@@ -144,7 +162,6 @@ export function twoLevelsRssFromSums(suu: number, sug: number, sgg: number, suy:
  * twoLevelsRssFromSums's; the logistic's Gauss–Newton steps need the levels for its residuals.
  */
 export function twoLevelsFromSums(suu: number, sug: number, sgg: number, suy: number, sgy: number, syy: number, l: number, h: number, out: Float64Array, at = 0): number {
-  const rssAt = (p: number, q: number): number => syy - 2 * p * suy - 2 * q * sgy + p * p * suu + 2 * p * q * sug + q * q * sgg;
   const det = suu * sgg - sug * sug;
   if (det > 1e-12 * suu * sgg && det > 0) {
     const p = (suy * sgg - sgy * sug) / det;
@@ -152,28 +169,30 @@ export function twoLevelsFromSums(suu: number, sug: number, sgg: number, suy: nu
     if (p >= l && p <= h && q >= l && q <= h) {
       out[at] = p;
       out[at + 1] = q;
-      return Math.max(rssAt(p, q), 0);
+      return Math.max(levelsRss(p, q, suu, sug, sgg, suy, sgy, syy), 0);
     }
   }
+  return twoLevelsOnBounds(suu, sug, sgg, suy, sgy, syy, l, h, out, at);
+}
+
+/** The bounded candidates of twoLevelsFromSums in their order, the first of equal RSS kept. */
+function twoLevelsOnBounds(suu: number, sug: number, sgg: number, suy: number, sgy: number, syy: number, l: number, h: number, out: Float64Array, at: number): number {
   const mid = clamp(0, l, h);
-  let best = rssAt(mid, mid);
-  out[at] = mid;
-  out[at + 1] = mid;
-  const consider = (p: number, q: number): void => {
-    const r = rssAt(p, q);
-    if (r < best) {
-      best = r;
-      out[at] = p;
-      out[at + 1] = q;
-    }
-  };
-  if (Number.isFinite(l)) {
-    consider(l, sgg > 0 ? clamp((sgy - l * sug) / sgg, l, h) : mid);
-    consider(suu > 0 ? clamp((suy - l * sug) / suu, l, h) : mid, l);
+  let best = levelsRss(mid, mid, suu, sug, sgg, suy, sgy, syy);
+  let bp = mid;
+  let bq = mid;
+  for (let side = 0; side < 2; side++) {
+    const b = side === 0 ? l : h;
+    if (!Number.isFinite(b)) continue;
+    // One level on the bound, the other its clamped least-squares value; p on it first, then q.
+    const q1 = sgg > 0 ? clamp((sgy - b * sug) / sgg, l, h) : mid;
+    const r1 = levelsRss(b, q1, suu, sug, sgg, suy, sgy, syy);
+    if (r1 < best) { best = r1; bp = b; bq = q1; }
+    const p2 = suu > 0 ? clamp((suy - b * sug) / suu, l, h) : mid;
+    const r2 = levelsRss(p2, b, suu, sug, sgg, suy, sgy, syy);
+    if (r2 < best) { best = r2; bp = p2; bq = b; }
   }
-  if (Number.isFinite(h)) {
-    consider(h, sgg > 0 ? clamp((sgy - h * sug) / sgg, l, h) : mid);
-    consider(suu > 0 ? clamp((suy - h * sug) / suu, l, h) : mid, h);
-  }
+  out[at] = bp;
+  out[at + 1] = bq;
   return Math.max(best, 0);
 }

@@ -2,6 +2,7 @@ import type { ScalingFit } from '../types.js';
 import { asymptoteRssFromSums, fitAsymptoteBounded } from './bounded-affine.js';
 import { makeFit } from './goodness.js';
 import { brentMinimize } from './minimize.js';
+import { expRows } from './exp-rows.js';
 
 /**
  * Saturating power law in params: y = c + a·(N/N0)^b with b < 0, N0 the smallest model (the form
@@ -42,14 +43,41 @@ export interface PowerGrid {
   readonly basis: Float64Array;
 }
 
+/** The grid's exponents b, the rates of its basis rows exp(b·d) by d = ln10·(x − x0), remembered across the curves of an audit (exp-rows.ts). */
+const GRID_ROWS = expRows(Float64Array.from({ length: GRID }, (_, k) => -Math.exp(T_LO + k * T_STEP)));
+
+/**
+ * The grids of the last few distinct x, newest last: an audit's curves come family by family, each
+ * on the same models, and its stability check drops a model or two of a curve at a time. A grid is
+ * never written after it is built, so one can serve every curve on the same points.
+ */
+const RECENT_GRIDS: PowerGrid[] = [];
+const RECENT_MAX = 16;
+
+function sameX(grid: PowerGrid, x: ArrayLike<number>): boolean {
+  const gx = grid.x;
+  if (gx.length !== x.length) return false;
+  for (let i = 0; i < gx.length; i++) if (gx[i] !== x[i]) return false;
+  return true;
+}
+
+/** The grid of x (read-only: it may be shared with other curves on the same points). */
 export function powerGrid(x: ArrayLike<number>): PowerGrid {
+  for (let r = RECENT_GRIDS.length - 1; r >= 0; r--) if (sameX(RECENT_GRIDS[r]!, x)) return RECENT_GRIDS[r]!;
+  const grid = buildPowerGrid(x);
+  if (RECENT_GRIDS.length >= RECENT_MAX) RECENT_GRIDS.shift();
+  RECENT_GRIDS.push(grid);
+  return grid;
+}
+
+function buildPowerGrid(x: ArrayLike<number>): PowerGrid {
   const n = x.length;
   let x0 = Infinity;
   for (let i = 0; i < n; i++) x0 = Math.min(x0, x[i]!);
   const basis = new Float64Array(GRID * n);
-  for (let k = 0; k < GRID; k++) {
-    const b = -Math.exp(T_LO + k * T_STEP);
-    for (let i = 0; i < n; i++) basis[k * n + i] = Math.exp(b * (Math.LN10 * (x[i]! - x0)));
+  for (let i = 0; i < n; i++) {
+    const row = GRID_ROWS.row(Math.LN10 * (x[i]! - x0));
+    for (let k = 0; k < GRID; k++) basis[k * n + i] = row[k]!;
   }
   return { x: Float64Array.from(x), x0, basis };
 }

@@ -4,6 +4,7 @@ import { studentTwoSidedQuantile } from '../stats/student-quantile.js';
 import { FORMS, predict, type Bounds } from './index.js';
 import { asymptoteRssFromSums } from './bounded-affine.js';
 import { B_MAX, B_MIN } from './power.js';
+import { expRows } from './exp-rows.js';
 
 /**
  * How far a forecast may be off: a prediction interval for the value a new, larger model will be
@@ -80,6 +81,17 @@ function gridMin(r: Float64Array): number {
   return curvature > 0 ? Math.max(b - (a - c) ** 2 / (8 * curvature), 0) : b;
 }
 
+/** Each profile exponent's rate in the basis exp(rate·(x − x0)) = 10^(b·(x − x0)): rate = b·ln 10, as the sums have always been formed. */
+const PROFILE_RATES = ((): Float64Array => {
+  const rates = new Float64Array(PROFILE_GRID);
+  const tLo = Math.log(-B_MAX);
+  const tHi = Math.log(-B_MIN);
+  for (let j = 0; j < PROFILE_GRID; j++) rates[j] = -Math.exp(tLo + ((tHi - tLo) * j) / (PROFILE_GRID - 1)) * Math.LN10;
+  return rates;
+})();
+/** The profile's basis rows by distance from the smallest model: one audit's curves share their models. */
+const PROFILE_ROWS = expRows(PROFILE_RATES);
+
 /**
  * D(v) for the saturating power law without refitting: for each exponent on a fine grid, the sums
  * over the fitted points are computed once per fit, and adding the point (x*, v) updates them in
@@ -88,17 +100,43 @@ function gridMin(r: Float64Array): number {
  * The grid's arrays are one module-wide scratch set, claimed by the profile being read: an audit
  * builds a profile per curve, and fresh arrays for each were most of its garbage. Everything here
  * is synchronous, and a profile whose grid was taken by another refills it when read again.
+ * The sums with the new point that do not depend on v (Σg, Σg², and the variance of g) are taken
+ * once per x*, so a root search's evaluations only add the terms in v.
  */
 const scratch = {
-  b: new Float64Array(PROFILE_GRID),
   sg: new Float64Array(PROFILE_GRID),
   sgg: new Float64Array(PROFILE_GRID),
   sgy: new Float64Array(PROFILE_GRID),
   r: new Float64Array(PROFILE_GRID),
+  /** The basis at gsAt. */
   gs: new Float64Array(PROFILE_GRID),
+  rows: [] as Float64Array[],
+  /** With the point at gsAt added: Σg, Σg² and Σg² − (Σg)²/(n + 1), for asymptoteRssWithPoint. */
+  sgAt: new Float64Array(PROFILE_GRID),
+  sggAt: new Float64Array(PROFILE_GRID),
+  vggAt: new Float64Array(PROFILE_GRID),
   owner: null as PowerProfile | null,
   gsAt: NaN,
 };
+
+/**
+ * asymptoteRssFromSums(n, sg, sgg, sy, sgy, syy, l, h) with vgg = sgg − sg²/n and a = syy − sy²/n
+ * given: the same operations in the same order on the same values, so bit for bit its RSS
+ * (bounded-affine.ts; prediction-interval.test.ts checks every branch against it).
+ */
+export function asymptoteRssWithPoint(n: number, sg: number, sgg: number, vgg: number, sy: number, syIn: number, sgy: number, syy: number, a0: number, l: number, h: number): number {
+  if (vgg > 1e-300 * n) {
+    const vgy = sgy - (sg * sy) / n;
+    const a = vgy / vgg;
+    const c = syIn - (a * sg) / n;
+    if (c >= l && c <= h) return Math.max(a0 - (vgy * vgy) / vgg, 0);
+    const cb = c < l ? l : c > h ? h : c;
+    const ab = sgg > 0 ? (sgy - cb * sg) / sgg : 0;
+    return Math.max(syy - 2 * cb * sy + n * cb * cb - 2 * ab * (sgy - cb * sg) + ab * ab * sgg, 0);
+  }
+  const cb = syIn < l ? l : syIn > h ? h : syIn;
+  return Math.max(syy - 2 * cb * sy + n * cb * cb, 0);
+}
 
 class PowerProfile {
   private readonly n: number;
@@ -144,40 +182,70 @@ class PowerProfile {
     scratch.owner = this;
     scratch.gsAt = NaN;
     const { n, x, x0, yc, sy, syy, l, h } = this;
-    const tLo = Math.log(-B_MAX);
-    const tHi = Math.log(-B_MIN);
-    for (let j = 0; j < PROFILE_GRID; j++) {
-      const b = -Math.exp(tLo + ((tHi - tLo) * j) / (PROFILE_GRID - 1));
-      let a1 = 0, a2 = 0, a3 = 0;
-      for (let i = 0; i < n; i++) {
-        const g = Math.exp(b * Math.LN10 * (x[i]! - x0));
-        a1 += g;
-        a2 += g * g;
-        a3 += g * yc[i]!;
+    const { sg, sgg, sgy, r, rows } = scratch;
+    const reuses = PROFILE_ROWS.reuses;
+    for (let i = 0; i < n; i++) rows[i] = PROFILE_ROWS.row(x[i]! - x0);
+    if (PROFILE_ROWS.reuses === reuses) {
+      // No slot changed hands while the rows were gathered, so all n are valid: each exponent's sums in registers.
+      for (let j = 0; j < PROFILE_GRID; j++) {
+        let a1 = 0, a2 = 0, a3 = 0;
+        for (let i = 0; i < n; i++) {
+          const g = rows[i]![j]!;
+          a1 += g;
+          a2 += g * g;
+          a3 += g * yc[i]!;
+        }
+        sg[j] = a1;
+        sgg[j] = a2;
+        sgy[j] = a3;
       }
-      scratch.b[j] = b;
-      scratch.sg[j] = a1;
-      scratch.sgg[j] = a2;
-      scratch.sgy[j] = a3;
-      scratch.r[j] = asymptoteRssFromSums(n, a1, a2, sy, a3, syy, l, h);
+    } else {
+      // A row gathered early may have been replaced by a later one: point by point instead (each row used
+      // before the next is asked for), each exponent's sums still adding the points in order.
+      sg.fill(0);
+      sgg.fill(0);
+      sgy.fill(0);
+      for (let i = 0; i < n; i++) {
+        const row = PROFILE_ROWS.row(x[i]! - x0);
+        const yi = yc[i]!;
+        for (let j = 0; j < PROFILE_GRID; j++) {
+          const g = row[j]!;
+          sg[j]! += g;
+          sgg[j]! += g * g;
+          sgy[j]! += g * yi;
+        }
+      }
     }
+    for (let j = 0; j < PROFILE_GRID; j++) r[j] = asymptoteRssFromSums(n, sg[j]!, sgg[j]!, sy, sgy[j]!, syy, l, h);
   }
 
   /** D(·) at x*. */
   at(xStar: number): (v: number) => number {
     const { n, sy, syy, l, h } = this;
+    const n1 = n + 1;
     return (v: number): number => {
       if (scratch.owner !== this) this.fill();
-      const { gs, sg, sgg, sgy, r } = scratch;
+      const { sg, sgg, sgy, r, gs, sgAt, sggAt, vggAt } = scratch;
       if (scratch.gsAt !== xStar) {
         scratch.gsAt = xStar;
-        for (let j = 0; j < PROFILE_GRID; j++) gs[j] = Math.exp(scratch.b[j]! * Math.LN10 * (xStar - this.x0));
+        gs.set(PROFILE_ROWS.row(xStar - this.x0));
+        for (let j = 0; j < PROFILE_GRID; j++) {
+          const g = gs[j]!;
+          const s1 = sg[j]! + g;
+          const s2 = sgg[j]! + g * g;
+          sgAt[j] = s1;
+          sggAt[j] = s2;
+          vggAt[j] = s2 - (s1 * s1) / n1;
+        }
       }
       const w = v - this.my;
+      const syW = sy + w;
+      const syyW = syy + w * w;
+      const syIn = syW / n1;
+      const a0 = syyW - (syW * syW) / n1;
       // r is overwritten with the RSS with the point: rssMin, the minimum without it, was taken at construction.
       for (let j = 0; j < PROFILE_GRID; j++) {
-        const g = gs[j]!;
-        r[j] = asymptoteRssFromSums(n + 1, sg[j]! + g, sgg[j]! + g * g, sy + w, sgy[j]! + g * w, syy + w * w, l, h);
+        r[j] = asymptoteRssWithPoint(n1, sgAt[j]!, sggAt[j]!, vggAt[j]!, syW, syIn, sgy[j]! + gs[j]! * w, syyW, a0, l, h);
       }
       return gridMin(r) - this.rssMin;
     };

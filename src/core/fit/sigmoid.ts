@@ -196,6 +196,60 @@ function basis(x: ArrayLike<number>, mid: number, s: number, out: Float64Array):
   return out;
 }
 
+/** The starting grid: M mids by S steepnesses. */
+const M = 14;
+const S = 6;
+/** Scratch of the grid scan (fitSigmoid is synchronous and never re-entered). */
+let gridEx = new Float64Array(18);
+const gridRss = new Float64Array(M * S);
+
+/** The projected RSS at (mid, ln s), computed directly (the grid's fallback and Nelder–Mead's objective). */
+function sigmoidRss(x: ArrayLike<number>, yc: Float64Array, syy: number, lc: number, hc: number, mid: number, logS: number): number {
+  const n = yc.length;
+  const s = Math.exp(logS);
+  let suu = 0, sug = 0, sgg = 0, suy = 0, sgy = 0;
+  for (let i = 0; i < n; i++) {
+    const gi = 1 / (1 + Math.exp(-s * (x[i]! - mid)));
+    const ui = 1 - gi;
+    const yi = yc[i]!;
+    suu += ui * ui; sug += ui * gi; sgg += gi * gi; suy += ui * yi; sgy += gi * yi;
+  }
+  return twoLevelsRssFromSums(suu, sug, sgg, suy, sgy, syy, lc, hc);
+}
+
+/**
+ * The projected RSS at every grid point into grid[i·S + j] (mid i, steepness j). Its own function,
+ * so that the level solve inlines into its loop (inside fitSigmoid's body the compiler's inlining
+ * budget ran out, and each of the 84 calls boxed its arguments and result: most of a fit's garbage).
+ * On the grid, exp(−s(x − mid)) = exp(−s(x − xc))·exp(s(mid − xc)), xc the centre of the data:
+ * n exponentials per steepness instead of per grid point. Both factors stay far from overflow
+ * while s·span ≤ 40·span is; beyond ~12 decades of scale each point is computed directly.
+ */
+function scanGrid(x: ArrayLike<number>, yc: Float64Array, syy: number, lc: number, hc: number, midLo: number, midHi: number, lsLo: number, lsHi: number, xc: number, separable: boolean, ex: Float64Array, grid: Float64Array): void {
+  const n = yc.length;
+  for (let j = 0; j < S; j++) {
+    const ls = lsLo + ((lsHi - lsLo) * j) / (S - 1);
+    const sj = Math.exp(ls);
+    if (separable) for (let t = 0; t < n; t++) ex[t] = Math.exp(-sj * (x[t]! - xc));
+    for (let i = 0; i < M; i++) {
+      const mid = midLo + ((midHi - midLo) * i) / (M - 1);
+      if (!separable) {
+        grid[i * S + j] = sigmoidRss(x, yc, syy, lc, hc, mid, ls);
+        continue;
+      }
+      const em = Math.exp(sj * (mid - xc));
+      let suu = 0, sug = 0, sgg = 0, suy = 0, sgy = 0;
+      for (let t = 0; t < n; t++) {
+        const gi = 1 / (1 + ex[t]! * em);
+        const ui = 1 - gi;
+        const yi = yc[t]!;
+        suu += ui * ui; sug += ui * gi; sgg += gi * gi; suy += ui * yi; sgy += gi * yi;
+      }
+      grid[i * S + j] = twoLevelsRssFromSums(suu, sug, sgg, suy, sgy, syy, lc, hc);
+    }
+  }
+}
+
 export function fitSigmoid(
   x: ArrayLike<number>,
   y: ArrayLike<number>,
@@ -228,53 +282,18 @@ export function fitSigmoid(
   }
   const lc = lo - my;
   const hc = hi - my;
-  const rssAt = (mid: number, logS: number): number => {
-    const s = Math.exp(logS);
-    let suu = 0, sug = 0, sgg = 0, suy = 0, sgy = 0;
-    for (let i = 0; i < n; i++) {
-      const gi = 1 / (1 + Math.exp(-s * (x[i]! - mid)));
-      const ui = 1 - gi;
-      const yi = yc[i]!;
-      suu += ui * ui; sug += ui * gi; sgg += gi * gi; suy += ui * yi; sgy += gi * yi;
-    }
-    return twoLevelsRssFromSums(suu, sug, sgg, suy, sgy, syy, lc, hc);
-  };
+  const rssAt = (mid: number, logS: number): number => sigmoidRss(x, yc, syy, lc, hc, mid, logS);
 
-  const M = 14;
-  const S = 6;
   const lsLo = Math.log(S_MIN);
   const lsHi = Math.log(S_MAX);
   let bestMid = midLo;
   let bestLs = lsLo;
   let best = Infinity;
-  // On the grid, exp(−s(x − mid)) = exp(−s(x − xc))·exp(s(mid − xc)), xc the centre of the data:
-  // n exponentials per steepness instead of per grid point. Both factors stay far from overflow
-  // while s·span ≤ 40·span is; beyond ~12 decades of scale each point is computed directly.
   const xc = (xMin + xMax) / 2;
   const separable = S_MAX * 1.5 * span < 600;
-  const ex = new Float64Array(n);
-  const grid = new Float64Array(M * S);
-  for (let j = 0; j < S; j++) {
-    const ls = lsLo + ((lsHi - lsLo) * j) / (S - 1);
-    const sj = Math.exp(ls);
-    if (separable) for (let t = 0; t < n; t++) ex[t] = Math.exp(-sj * (x[t]! - xc));
-    for (let i = 0; i < M; i++) {
-      const mid = midLo + ((midHi - midLo) * i) / (M - 1);
-      if (!separable) {
-        grid[i * S + j] = rssAt(mid, ls);
-        continue;
-      }
-      const em = Math.exp(sj * (mid - xc));
-      let suu = 0, sug = 0, sgg = 0, suy = 0, sgy = 0;
-      for (let t = 0; t < n; t++) {
-        const gi = 1 / (1 + ex[t]! * em);
-        const ui = 1 - gi;
-        const yi = yc[t]!;
-        suu += ui * ui; sug += ui * gi; sgg += gi * gi; suy += ui * yi; sgy += gi * yi;
-      }
-      grid[i * S + j] = twoLevelsRssFromSums(suu, sug, sgg, suy, sgy, syy, lc, hc);
-    }
-  }
+  if (gridEx.length < n) gridEx = new Float64Array(n);
+  scanGrid(x, yc, syy, lc, hc, midLo, midHi, lsLo, lsHi, xc, separable, gridEx, gridRss);
+  const grid = gridRss;
   // Scanned mid-major, so ties go where they always went.
   for (let i = 0; i < M; i++) {
     for (let j = 0; j < S; j++) {

@@ -4,6 +4,11 @@ import { mean, median, pearson, ranks, sampleSd, spearman } from './describe.js'
 it('ranks ties by their average rank (scipy rankdata "average")', () => {
   expect([...ranks([10, 20, 20, 30])]).toEqual([1, 2.5, 2.5, 4]);
   expect([...ranks([3, 1, 2])]).toEqual([3, 1, 2]);
+  // Reference: scipy.stats.rankdata, on a curve's worth of tied values (the insertion sort) and on 40 (the generic sort).
+  expect([...ranks([0.3, 0.1, 0.3, 0.2, 0.1, 0.3, 0.5, 0.05, 0.2, 0.3])]).toEqual([7.5, 2.5, 7.5, 4.5, 2.5, 7.5, 10, 1, 4.5, 7.5]);
+  const long = Array.from({ length: 40 }, (_, i) => (40 - i) % 7);
+  const want = [32.5, 26.5, 20.5, 14.5, 8.5, 3, 38];
+  expect([...ranks(long)]).toEqual(long.map((_, i) => want[i % 7]));
 });
 it('median of odd and even counts', () => {
   expect(median([3, 1, 2])).toBe(2);
