@@ -4,6 +4,7 @@
  * position, and the seconds it took: the probe used to choose mirage-arithmetic's task, ladder and
  * training budget (docs/experiments/mirage-arithmetic.md, "Choosing the family").
  *   node dist/bench/mirage-probe.js --op mul --digits 2 --sizes xxs,s,m --steps 2000 [--steps-exp 0.5]
+ * --reverse writes the answer least significant digit first (positions then read least significant first).
  * --steps-exp e scales each member's steps as steps·(params/params of the smallest)^e (e = 0: the same steps).
  */
 import { parseArgs } from 'node:util';
@@ -18,7 +19,7 @@ const { values } = parseArgs({
     op: { type: 'string', default: 'add' }, digits: { type: 'string', default: '3' }, sizes: { type: 'string', default: Object.keys(MIRAGE_SIZES).join(',') },
     steps: { type: 'string', default: '700' }, 'steps-exp': { type: 'string', default: '0' }, 'max-steps': { type: 'string', default: '1000000' },
     batch: { type: 'string', default: '64' }, lr: { type: 'string', default: '3e-3' }, 'lr-exp': { type: 'string', default: '0' },
-    seed: { type: 'string', default: '1' }, eval: { type: 'string', default: '500' }, 'weight-decay': { type: 'string', default: '0.1' },
+    seed: { type: 'string', default: '1' }, reverse: { type: 'boolean', default: false }, eval: { type: 'string', default: '500' }, 'weight-decay': { type: 'string', default: '0.1' },
   },
 });
 const op = values.op as Operation;
@@ -36,10 +37,10 @@ const built = names.map((name) => {
 // Parameter counts first, so the steps can scale with them.
 const counts = built.map(({ spec }) => new ArithmeticTrainer(cfgFor(spec, 1, Number(values.lr)), gemm).model.numParams);
 function cfgFor(model: ArithTrainConfig['model'], steps: number, lr: number): ArithTrainConfig {
-  return { digits, operation: op, model, steps, batch: Number(values.batch), lr, warmup: 50, weightDecay: Number(values['weight-decay']), seed: deriveSeed(seed, 'train'), evalEvery: 0, evalSize: Number(values.eval) };
+  return { digits, operation: op, model, steps, batch: Number(values.batch), lr, warmup: 50, weightDecay: Number(values['weight-decay']), seed: deriveSeed(seed, 'train'), evalEvery: 0, evalSize: Number(values.eval), ...(values.reverse ? { reverseAnswer: true } : {}) };
 }
 console.log(`probe ${op}${digits} batch ${values.batch} lr ${values.lr} (x width^-${values['lr-exp']}) steps ${values.steps} x (N/N0)^${values['steps-exp']} seed ${seed}`);
-console.log('size      params   steps      s  exact (train)        per-token  by position (most significant first)');
+console.log(`size      params   steps      s  exact (train)        per-token  by position (${values.reverse ? 'least' : 'most'} significant first, as written)`);
 built.forEach(({ name, spec }, i) => {
   const steps = Math.min(Number(values['max-steps']), Math.round(Number(values.steps) * (counts[i]! / counts[0]!) ** Number(values['steps-exp'])));
   const lr = Number(values.lr) * (spec.nEmbd / built[0]!.spec.nEmbd) ** -Number(values['lr-exp']);
@@ -51,7 +52,7 @@ built.forEach(({ name, spec }, i) => {
   const pos = new Array<number>(w).fill(0);
   let exact = 0;
   got.forEach((g, k) => {
-    const want = formatProblem('', op, t.test[k]!.answer, digits).slice(0, w);
+    const want = formatProblem('', op, t.test[k]!.answer, digits, values.reverse).slice(0, w);
     if (g.slice(0, w) === want) exact++;
     for (let j = 0; j < w; j++) if (g[j] === want[j]) pos[j]!++;
   });
@@ -60,6 +61,6 @@ built.forEach(({ name, spec }, i) => {
   // Exact match on trained-on problems too: memorised but not generalised shows as train >> test.
   const seen = t['train'].slice(0, n);
   const gotSeen = t.answer(seen.map((p) => p.prompt));
-  const trainExact = gotSeen.filter((g, k) => g.slice(0, w) === formatProblem('', op, seen[k]!.answer, digits).slice(0, w)).length / seen.length;
+  const trainExact = gotSeen.filter((g, k) => g.slice(0, w) === formatProblem('', op, seen[k]!.answer, digits, values.reverse).slice(0, w)).length / seen.length;
   console.log(`${name.padEnd(6)} ${String(counts[i]).padStart(9)} ${String(steps).padStart(7)} ${secs.toFixed(0).padStart(6)}  ${(exact / n).toFixed(3)} (train ${trainExact.toFixed(3)})  ${perTok.toFixed(3).padStart(9)}  ${pos.map((c) => (c / n).toFixed(2)).join(' ')}`);
 });

@@ -68,6 +68,10 @@ describe('arithmetic training', () => {
   it('answers are zero-padded to a fixed width', () => {
     expect(formatProblem('12+34=', 'add', 46, 2)).toBe('12+34=046\n');
     expect(formatProblem('99*99=', 'mul', 9801, 2)).toBe('99*99=9801\n');
+    // Least significant digit first: the padded answer reversed, padding zeros last.
+    expect(formatProblem('12+34=', 'add', 46, 2, true)).toBe('12+34=640\n');
+    expect(formatProblem('10*10=', 'mul', 100, 2, true)).toBe('10*10=0010\n');
+    expect(formatProblem('99+99=', 'add', 198, 2, true)).toBe('99+99=891\n');
   });
   it('a short run on 2-digit addition: the loss falls and accuracy is measured on held-out problems', () => {
     const t = new ArithmeticTrainer({ digits: 2, operation: 'add', model: { nLayer: 2, nHead: 2, nEmbd: 32 }, steps: 150, batch: 32, lr: 3e-3, warmup: 20, weightDecay: 0.1, seed: 1, evalEvery: 0, evalSize: 100 }, loadGemm());

@@ -23,16 +23,23 @@ export interface ArithTrainConfig extends TrainSchedule {
   readonly evalSize: number;
   /** Train on these problems instead of the generator's train split (answers as given, right or wrong). */
   readonly corpus?: CorpusRef;
+  /**
+   * The answer's digits least significant first (Lee et al. 2023, "Teaching Arithmetic to Small
+   * Transformers"): each digit then follows from the operands' digits at its place and the carry
+   * out of the digit just written, rather than from a carry chain not yet written.
+   */
+  readonly reverseAnswer?: boolean;
 }
 
 export function answerWidth(digits: number, op: Operation): number {
   return op === 'mul' ? 2 * digits : digits + 1 + (op === 'sub' ? 0 : 0);
 }
 
-export function formatProblem(a: string, op: Operation, answer: number, digits: number): string {
+export function formatProblem(a: string, op: Operation, answer: number, digits: number, reverse = false): string {
   const w = answerWidth(digits, op);
   const sign = answer < 0 ? '-' : '';
-  return `${a}${sign}${String(Math.abs(answer)).padStart(w - sign.length, '0')}\n`;
+  const body = String(Math.abs(answer)).padStart(w - sign.length, '0');
+  return `${a}${sign}${reverse ? [...body].reverse().join('') : body}\n`;
 }
 
 /** The GPT an arithmetic run trains: its block holds a prompt "a+b=" and the padded answer. */
@@ -89,7 +96,7 @@ export class ArithmeticTrainer {
     const y = new Int32Array(B * T).fill(-1);
     for (let b = 0; b < B; b++) {
       const p = this.train[Math.floor(this.rng.next() * this.train.length)]!;
-      const ids = this.tok.encode(formatProblem(p.prompt, this.cfg.operation, p.answer, this.cfg.digits));
+      const ids = this.tok.encode(formatProblem(p.prompt, this.cfg.operation, p.answer, this.cfg.digits, this.cfg.reverseAnswer));
       x.set(ids.subarray(0, T), b * T);
       for (let t = this.promptLen - 1; t < T; t++) y[b * T + t] = ids[t + 1]!;
     }
@@ -132,7 +139,7 @@ export class ArithmeticTrainer {
     let exact = 0;
     let digitsRight = 0;
     got.forEach((g, i) => {
-      const want = formatProblem('', this.cfg.operation, this.test[i]!.answer, this.cfg.digits).slice(0, w);
+      const want = formatProblem('', this.cfg.operation, this.test[i]!.answer, this.cfg.digits, this.cfg.reverseAnswer).slice(0, w);
       if (g.slice(0, w) === want) exact++;
       for (let j = 0; j < w; j++) if (g[j] === want[j]) digitsRight++;
     });
