@@ -4,6 +4,7 @@
  * position, and the seconds it took: the probe used to choose mirage-arithmetic's task, ladder and
  * training budget (docs/experiments/mirage-arithmetic.md, "Choosing the family").
  *   node dist/bench/mirage-probe.js --op mul --digits 2 --sizes xxs,s,m --steps 2000 [--steps-exp 0.5]
+ * --widths 8,16,32 --layers 1 replaces --sizes by a ladder of one depth whose width alone varies.
  * --reverse writes the answer least significant digit first (positions then read least significant first).
  * --steps-exp e scales each member's steps as steps·(params/params of the smallest)^e (e = 0: the same steps).
  */
@@ -19,7 +20,7 @@ const { values } = parseArgs({
     op: { type: 'string', default: 'add' }, digits: { type: 'string', default: '3' }, sizes: { type: 'string', default: Object.keys(MIRAGE_SIZES).join(',') },
     steps: { type: 'string', default: '700' }, 'steps-exp': { type: 'string', default: '0' }, 'max-steps': { type: 'string', default: '1000000' },
     batch: { type: 'string', default: '64' }, lr: { type: 'string', default: '3e-3' }, 'lr-exp': { type: 'string', default: '0' },
-    seed: { type: 'string', default: '1' }, reverse: { type: 'boolean', default: false }, eval: { type: 'string', default: '500' }, 'weight-decay': { type: 'string', default: '0.1' },
+    seed: { type: 'string', default: '1' }, reverse: { type: 'boolean', default: false }, widths: { type: 'string' }, layers: { type: 'string', default: '1' }, eval: { type: 'string', default: '500' }, 'weight-decay': { type: 'string', default: '0.1' },
   },
 });
 const op = values.op as Operation;
@@ -29,11 +30,19 @@ const gemm = loadGemm((m) => console.error(`note: ${m}`));
 gemm.setThreads(1);
 const seed = Number(values.seed);
 const w = answerWidth(digits, op);
-const built = names.map((name) => {
-  const spec = MIRAGE_SIZES[name];
-  if (!spec) throw new Error(`--sizes: unknown size ${name}`);
-  return { name, spec };
-});
+// --widths: a ladder of one depth (--layers), so that size varies by width alone; heads of 8 to 16 dimensions.
+const built = values.widths
+  ? values.widths.split(',').map((text) => {
+    const nEmbd = Number(text);
+    if (!Number.isInteger(nEmbd) || nEmbd < 4) throw new Error(`--widths: ${text} is not a width >= 4`);
+    const nHead = nEmbd <= 8 ? 1 : nEmbd <= 32 ? 2 : 4;
+    return { name: `L${values.layers}w${nEmbd}`, spec: { nLayer: Number(values.layers), nHead, nEmbd } };
+  })
+  : names.map((name) => {
+    const spec = MIRAGE_SIZES[name];
+    if (!spec) throw new Error(`--sizes: unknown size ${name}`);
+    return { name, spec };
+  });
 // Parameter counts first, so the steps can scale with them.
 const counts = built.map(({ spec }) => new ArithmeticTrainer(cfgFor(spec, 1, Number(values.lr)), gemm).model.numParams);
 function cfgFor(model: ArithTrainConfig['model'], steps: number, lr: number): ArithTrainConfig {
