@@ -153,7 +153,7 @@ export const mirageArithmetic = defineExperiment({
   findings({ plan, out, members, report, curves }) {
     const em = breakthrough(report, 'exact_match');
     const ted = breakthrough(report, 'token_edit_distance');
-    const ladder = plan.members.map((m) => plan.sizeOf[m.name]!).filter((size, i, all) => all.indexOf(size) === i).map((size) => {
+    const ladder = [...new Set(plan.members.map((m) => plan.sizeOf[m.name]!))].map((size) => {
       const mine = members.filter((m) => plan.sizeOf[m.name] === size);
       return { name: size, params: mine[0]!.params, seeds: mine.length, trainSeconds: mine.reduce((a, m) => a + m.seconds, 0) };
     });

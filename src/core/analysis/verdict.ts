@@ -341,7 +341,6 @@ export function classify(ev: CurveEvidence, gates: VerdictGates, t: VerdictThres
   const quadP = n > 3 ? (quad.rss <= sst * 1e-15 ? 0 : fSurvival((sst - quad.rss) / 2 / (quad.rss / (n - 3)), 2, n - 3)) : 1;
   const interior = quad.vertex !== null && quad.vertex > x[0]! && quad.vertex < x[n - 1]!;
   const minDrop = t.nonMonotonicDrop * shape.range;
-  const bigDrop = shape.maxDrawdown >= minDrop && (!noiseKnown || shape.maxDrawdown > diffSe);
   // With reported errors a drop is tested directly: more than z standard errors of the difference of
   // its two points, from their own errors; without, the curve must bend significantly: a quadratic in
   // log-params that turns inside the data. A shape needs a curve that is not a constant first:
@@ -355,7 +354,7 @@ export function classify(ev: CurveEvidence, gates: VerdictGates, t: VerdictThres
       return done('non_monotonic');
     }
   }
-  if (!noiseKnown && quadP < t.trendAlpha && interior && bigDrop && (best === null || quad.rss < best.rss)) {
+  if (!noiseKnown && quadP < t.trendAlpha && interior && shape.maxDrawdown >= minDrop && (best === null || quad.rss < best.rss)) {
     const turn = Math.pow(10, quad.vertex!);
     reasons.push(
       `turns at ~${fmt(turn)} params (quadratic in log-params, p = ${fmt(quadP)})`,
