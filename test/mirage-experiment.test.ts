@@ -109,6 +109,27 @@ describe('mirage-arithmetic experiment, end to end', () => {
     expect(r.findings.lines.join('\n')).toMatch(/2 seeds per size: every point is their mean/);
   }, 120_000);
 
+  it('--answer-order lsd: members trained on reversed answers are scored on reversed targets, and one that learned reads right', async () => {
+    const r = await runInProcess('mirage-arithmetic', join(dir, 'e'), { sizes: ['w8', 'w32'], digits: 2, answerOrder: 'lsd', steps: 400, evalCount: 40, passProblems: 0 }, 7);
+    const s = await DuckStore.open(r.store, { readOnly: true });
+    let rows: { model: string; example_id: string; output: string; targets: string; em: number }[];
+    try {
+      rows = (await s.query("SELECT r.model, m.example_id, m.output, m.targets, c.value AS em FROM runs r JOIN samples m USING (run_id) JOIN scores c USING (run_id, sample_id) WHERE c.metric = 'exact_match'")) as typeof rows;
+    } finally { s.close(); }
+    expect(rows).toHaveLength(80);
+    for (const x of rows) {
+      const [a, b] = x.example_id.split('+').map(Number);
+      const padded = String(a! + b!).padStart(3, '0');
+      expect(JSON.parse(x.targets)).toEqual([[...padded].reverse().join('')]);
+      expect(x.em).toBe(x.output === JSON.parse(x.targets)[0] ? 1 : 0);
+    }
+    // A 13.5K one-layer member learns 2-digit addition least significant first within 400 steps (0.52 at 300 in a probe):
+    // had the targets been read most significant first, only palindromic sums would match.
+    const wide = rows.filter((x) => x.model === 'w32');
+    expect(wide.filter((x) => x.em === 1).length / wide.length).toBeGreaterThan(0.3);
+    expect(r.members.map((m) => m.params)).toEqual([...r.members.map((m) => m.params)].sort((x, y) => x - y));
+  }, 120_000);
+
   it('a changed seed or setting retrains every member instead of reusing, and its store keeps only its runs', async () => {
     const seed2 = await runCli(['mirage-arithmetic', '--dir', join(dir, 'a'), '--seed', '8', ...ARGS]);
     expect(seed2.stderr.match(/trained 60 steps/g)).toHaveLength(3);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../core/errors.js';
 import type { ArithTrainConfig } from '../zoo/train-arith.js';
-import { memberLr, mirageArithmetic, MIRAGE_SIZES } from './mirage-arithmetic.js';
+import { memberLr, mirageArithmetic, MIRAGE_SIZES, ONE_LAYER } from './mirage-arithmetic.js';
 
 const quick = mirageArithmetic.budgets.quick.params;
 const cfgOf = (m: { spec: unknown }): ArithTrainConfig => (m.spec as { cfg: ArithTrainConfig }).cfg;
@@ -30,5 +30,19 @@ describe('mirage-arithmetic plan', () => {
     } catch (e) {
       expect((e as ConfigError).field).toBe('--eval-count');
     }
+  });
+
+  it('the one-layer ladder varies width alone, and --answer-order lsd trains every member on reversed answers', () => {
+    const names = Object.keys(ONE_LAYER);
+    expect(names.every((n) => MIRAGE_SIZES[n] === ONE_LAYER[n] && ONE_LAYER[n]!.nLayer === 1)).toBe(true);
+    const widths = names.map((n) => ONE_LAYER[n]!.nEmbd);
+    widths.forEach((w, i) => { if (i > 0) expect(Math.log10(w / widths[i - 1]!)).toBeLessThanOrEqual(0.18); });
+    for (const n of names) expect(ONE_LAYER[n]!.nEmbd % ONE_LAYER[n]!.nHead).toBe(0);
+    // The mixed ladder, the budgets' default, is untouched by the one-layer names.
+    expect(quick.sizes).not.toContain('w8');
+    const lsd = mirageArithmetic.plan({ ...quick, sizes: ['w8', 'w32'], answerOrder: 'lsd' }, 1);
+    expect(lsd.members.map((m) => cfgOf(m).reverseAnswer)).toEqual([true, true]);
+    expect(lsd.reverse).toBe(true);
+    expect(mirageArithmetic.plan(quick, 1).members.some((m) => cfgOf(m).reverseAnswer)).toBe(false);
   });
 });

@@ -14,6 +14,15 @@ import { evaluateOverHttp } from './serve-eval.js';
 import { forecastChart, jumpForecasts, resolutionChart, resolutionLines, resolutionRows, resolutionTable, type MemberProblems } from './mirage-resolution.js';
 
 /**
+ * A ladder of one depth, whose width alone varies (`w8` … `w256`, 1.2K to 0.8M parameters at 5-digit
+ * addition, consecutive widths ×1.5 or ×1.33, ≤ 0.35 decades apart): on the mixed ladder below, a
+ * one-layer member learned where the two-layer members just above it did not (session 9's probes), so
+ * size there is confounded with depth. Heads of 4 to 48 dimensions: one head up to width 8, two up to 32, four above.
+ */
+export const ONE_LAYER: Readonly<Record<string, TrunkConfig>> = Object.fromEntries([8, 12, 16, 24, 32, 48, 64, 96, 128, 192, 256]
+  .map((w) => [`w${w}`, { nLayer: 1, nHead: w <= 8 ? 1 : w <= 32 ? 2 : 4, nEmbd: w }]));
+
+/**
  * The ladder: the engine's named sizes and one between each pair, so consecutive members are at
  * most ~0.4 decades apart (1.1K to 797K parameters, 11 sizes): where the jump sits, two or three
  * members resolve it rather than one step of half a decade.
@@ -30,8 +39,9 @@ export const MIRAGE_SIZES: Readonly<Record<string, TrunkConfig>> = {
   l: NAMED_SIZES.l!,
   m440k: { nLayer: 4, nHead: 4, nEmbd: 96 },
   xl: NAMED_SIZES.xl!,
+  ...ONE_LAYER,
 };
-const ALL = Object.keys(MIRAGE_SIZES);
+const ALL = Object.keys(MIRAGE_SIZES).filter((k) => !(k in ONE_LAYER));
 /** The width whose learning rate `lr` is: the largest named size's. */
 const LR_REF_WIDTH = 128;
 
@@ -55,6 +65,7 @@ const parameters = {
   sizes: { kind: 'names', choices: Object.keys(MIRAGE_SIZES), help: 'the ladder of transformer sizes' },
   operation: { kind: 'choice', choices: ['add', 'mul'], help: 'the arithmetic every member learns: n-digit addition or multiplication' },
   digits: { kind: 'int', min: 1, max: 5, help: 'digits of each operand' },
+  answerOrder: { kind: 'choice', choices: ['msd', 'lsd'], help: 'the answer as trained and scored: most significant digit first, or least (each digit then follows from its place and the carry just written; Lee et al. 2023)' },
   seeds: { kind: 'int', min: 1, max: 10, help: 'members per size, each its own initialisation and batch order; the audit averages them and reports their spread' },
   steps: { kind: 'int', min: 1, max: 1_000_000, help: 'training steps of every member' },
   batch: { kind: 'int', min: 1, max: 4096, help: 'problems per training step' },
@@ -76,6 +87,7 @@ interface MiragePlan {
   readonly seeds: number;
   readonly operation: Operation;
   readonly digits: number;
+  readonly reverse: boolean;
   readonly evalCount: number;
   readonly until: { readonly problems: number; readonly k: number; readonly cap: number; readonly batch: number };
   /** The seed tree's root: the resolution intervals' bootstrap draws from it. */
@@ -93,8 +105,8 @@ export const mirageArithmetic = defineExperiment({
   about: `A ladder of ${ALL.length} transformer sizes trained on n-digit addition (or multiplication), served over the OpenAI API on 127.0.0.1, evaluated through the harness over HTTP, and audited under exact match beside token edit distance, per-token accuracy and the target's log-likelihood, all scored from the same stored outputs; then the resolution of a small model's "0": per size, greedy exact match beside the exact probability of sampling the target (from the stored log-likelihoods) and a pass rate sampled until k successes, with their detection floors, and the forecast of where exact match crosses 50% from the smaller half.`,
   parameters,
   budgets: {
-    quick: { params: { sizes: ALL, operation: 'add', digits: 3, steps: 700, batch: 64, seeds: 1, lr: 3e-3, lrWidthExponent: 0, evalCount: 300, passProblems: 100, passK: 2, passCap: 200, passBatch: 16 }, expected: 'about 3 minutes on 2 cores (165 s measured beside other work: 11 sizes, the sampled pass included)', expectedSeconds: 165, jobs: 2 },
-    full: { params: { sizes: ALL, operation: 'add', digits: 3, steps: 3000, batch: 64, seeds: 1, lr: 3e-3, lrWidthExponent: 0, evalCount: 1000, passProblems: 300, passK: 3, passCap: 1000, passBatch: 16 }, expected: 'about 6 minutes on 2 cores (375 s measured: 11 sizes, 3,000 steps, 420,767 draws)', expectedSeconds: 375, jobs: 2 },
+    quick: { params: { sizes: ALL, operation: 'add', digits: 3, steps: 700, batch: 64, seeds: 1, answerOrder: 'msd', lr: 3e-3, lrWidthExponent: 0, evalCount: 300, passProblems: 100, passK: 2, passCap: 200, passBatch: 16 }, expected: 'about 3 minutes on 2 cores (165 s measured beside other work: 11 sizes, the sampled pass included)', expectedSeconds: 165, jobs: 2 },
+    full: { params: { sizes: ALL, operation: 'add', digits: 3, steps: 3000, batch: 64, seeds: 1, answerOrder: 'msd', lr: 3e-3, lrWidthExponent: 0, evalCount: 1000, passProblems: 300, passK: 3, passCap: 1000, passBatch: 16 }, expected: 'about 6 minutes on 2 cores (375 s measured: 11 sizes, 3,000 steps, 420,767 draws)', expectedSeconds: 375, jobs: 2 },
   },
   audit: { resamples: 500 },
   plan(p, seed): MiragePlan {
@@ -108,6 +120,7 @@ export const mirageArithmetic = defineExperiment({
       const cfg: ArithTrainConfig = {
         digits: p.digits, operation, model: MIRAGE_SIZES[size]!, steps: p.steps, batch: p.batch, lr: memberLr(p.lr, MIRAGE_SIZES[size]!.nEmbd, p.lrWidthExponent), warmup: 50, weightDecay: 0.1,
         seed: r === 0 ? deriveSeed(seed, 'train') : deriveSeed(seed, 'train', r), evalEvery: 0, evalSize: 200,
+        ...(p.answerOrder === 'lsd' ? { reverseAnswer: true } : {}),
       };
       return { name, family: 'lab-arith', arch: 'arith', spec: { cfg } };
     }));
@@ -116,12 +129,13 @@ export const mirageArithmetic = defineExperiment({
     const testable = Math.floor(span * span * 0.1 * 0.9);
     if (p.evalCount > testable) throw new ConfigError(`${p.evalCount} test problems asked of ${p.digits}-digit ${operation}, whose test split holds at most ${testable}`, { code: 'USAGE', field: '--eval-count', hint: `give --eval-count at most ${testable}, or more --digits` });
     if (p.passProblems > 0 && p.passCap < p.passK) throw new ConfigError(`${p.passCap} draws cannot hold ${p.passK} successes`, { code: 'USAGE', field: '--pass-cap', hint: 'give --pass-cap at least --pass-k' });
-    return { members, sizeOf, seeds: p.seeds, operation, digits: p.digits, evalCount: p.evalCount, until: { problems: Math.min(p.passProblems, p.evalCount), k: p.passK, cap: p.passCap, batch: p.passBatch }, seed };
+    return { members, sizeOf, seeds: p.seeds, operation, digits: p.digits, reverse: p.answerOrder === 'lsd', evalCount: p.evalCount, until: { problems: Math.min(p.passProblems, p.evalCount), k: p.passK, cap: p.passCap, batch: p.passBatch }, seed };
   },
   async samples(plan, ctx) {
-    // Targets in the models' own format: answers zero-padded to a fixed width (digits + 1 for a sum, 2·digits for a product).
+    // Targets in the models' own format: answers zero-padded to a fixed width (digits + 1 for a sum, 2·digits for a product),
+    // reversed when the members were trained so: every metric then reads the answer in the order the model wrote it.
     const width = answerWidth(plan.digits, plan.operation);
-    const task = arithmeticTask(`${plan.operation}${plan.digits}`, { digits: plan.digits, operation: plan.operation, count: plan.evalCount, seed: deriveSeed(ctx.seed, 'test-problems'), padAnswer: true });
+    const task = arithmeticTask(`${plan.operation}${plan.digits}`, { digits: plan.digits, operation: plan.operation, count: plan.evalCount, seed: deriveSeed(ctx.seed, 'test-problems'), padAnswer: true, reverseAnswer: plan.reverse });
     const members = await ctx.trained();
     const runs = await evaluateOverHttp(ctx, members, {
       family: 'lab-arith', tasks: [task], shots: 0, maxTokens: width + 1, stop: ['\n'], metrics: MIRAGE_METRICS,

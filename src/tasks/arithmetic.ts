@@ -19,6 +19,23 @@ export interface ArithmeticSpec {
   readonly testShare?: number;
   /** Zero-pad answers to a fixed width (digits+1 for add and sub, 2·digits for mul), as the lab's models are trained. */
   readonly padAnswer?: boolean;
+  /** The padded answer least significant digit first (implies padAnswer), as a model trained with `reverseAnswer` writes it. */
+  readonly reverseAnswer?: boolean;
+}
+
+/** The width of a padded answer: digits + 1 for a sum or difference, 2·digits for a product. */
+export function answerWidth(digits: number, op: Operation): number {
+  return op === 'mul' ? 2 * digits : digits + 1;
+}
+
+/**
+ * An answer as the lab's models write it: its digits zero-padded to the operation's width (a sign
+ * first, then padding), and, reversed, least significant first with the padding zeros last.
+ */
+export function answerText(answer: number, digits: number, op: Operation, reverse = false): string {
+  const sign = answer < 0 ? '-' : '';
+  const body = String(Math.abs(answer)).padStart(answerWidth(digits, op) - sign.length, '0');
+  return sign + (reverse ? [...body].reverse().join('') : body);
 }
 
 const SYMBOL: Record<Operation, string> = { add: '+', sub: '-', mul: '*' };
@@ -61,8 +78,7 @@ export function arithmeticExamples(spec: ArithmeticSpec): Example[] {
     const inTest = problemHash(a, b, operation) < testShare;
     if (inTest !== (split === 'test')) continue;
     const ans = answer(operation, a, b);
-    const width = operation === 'mul' ? 2 * n : n + 1;
-    const text = spec.padAnswer ? `${ans < 0 ? '-' : ''}${String(Math.abs(ans)).padStart(width - (ans < 0 ? 1 : 0), '0')}` : String(ans);
+    const text = spec.padAnswer || spec.reverseAnswer ? answerText(ans, n, operation, spec.reverseAnswer) : String(ans);
     out.push({ id: `${a}${SYMBOL[operation]}${b}`, input: `${a}${SYMBOL[operation]}${b}=`, targets: [text], choices: null, targetScores: null });
   }
   return out;

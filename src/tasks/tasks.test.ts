@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { DataError } from '../core/errors.js';
 import { makeRng } from '../core/random/rng.js';
-import { arithmeticExamples, arithmeticTask } from './arithmetic.js';
+import { answerText, arithmeticExamples, arithmeticTask } from './arithmetic.js';
 import { parseBigBenchTask } from './bigbench-task.js';
 import { parseJsonlTask } from './jsonl-task.js';
 import { buildPrompt, extractAnswer, lastNumber, majorityVote } from './prompt.js';
@@ -78,6 +78,17 @@ describe('arithmetic generator', () => {
     const e = arithmeticExamples({ digits: 3, operation: 'add', count: 50, seed: 2, split: 'test', padAnswer: true });
     expect(e.every((x) => x.targets[0]!.length === 4)).toBe(true);
     expect(e.map((x) => Number(x.targets[0]))).toEqual(arithmeticExamples({ digits: 3, operation: 'add', count: 50, seed: 2, split: 'test' }).map((x) => Number(x.targets[0])));
+  });
+  it('reversed answers are the padded answers least significant digit first, on the same problems', () => {
+    const spec = { digits: 5, operation: 'add', count: 80, seed: 3, split: 'test' } as const;
+    const padded = arithmeticExamples({ ...spec, padAnswer: true });
+    const reversed = arithmeticExamples({ ...spec, reverseAnswer: true });
+    expect(reversed.map((x) => x.id)).toEqual(padded.map((x) => x.id));
+    reversed.forEach((x, i) => expect(x.targets[0]).toBe([...padded[i]!.targets[0]!].reverse().join('')));
+    // 99999 + 99999 = 199998 reads 899991; 10000 + 10000 = 020000 reads 000020 (the padding zero last).
+    expect(answerText(199998, 5, 'add', true)).toBe('899991');
+    expect(answerText(20000, 5, 'add', true)).toBe('000020');
+    expect(answerText(-7, 2, 'sub', true)).toBe('-70');
   });
   it('asking for more problems than the split holds is a RangeError', () => {
     expect(() => arithmeticExamples({ digits: 1, operation: 'add', count: 50, seed: 0, split: 'test' })).toThrow(RangeError);

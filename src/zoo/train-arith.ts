@@ -1,7 +1,7 @@
 import type { Rng } from '../core/random/rng.js';
 import { makeRng } from '../core/random/rng.js';
 import { deriveSeed } from '../core/random/derive-seed.js';
-import { arithmeticExamples, type Operation } from '../tasks/arithmetic.js';
+import { answerText, answerWidth, arithmeticExamples, type Operation } from '../tasks/arithmetic.js';
 import { readArithCorpus, type CorpusRef } from '../tasks/arithmetic-corpus.js';
 import type { Gemm } from './engine/gemm.js';
 import type { TrainSchedule } from './engine/adamw.js';
@@ -31,15 +31,11 @@ export interface ArithTrainConfig extends TrainSchedule {
   readonly reverseAnswer?: boolean;
 }
 
-export function answerWidth(digits: number, op: Operation): number {
-  return op === 'mul' ? 2 * digits : digits + 1 + (op === 'sub' ? 0 : 0);
-}
+export { answerWidth };
 
+/** A training row: the prompt, the answer as the models write it, and the stop. */
 export function formatProblem(a: string, op: Operation, answer: number, digits: number, reverse = false): string {
-  const w = answerWidth(digits, op);
-  const sign = answer < 0 ? '-' : '';
-  const body = String(Math.abs(answer)).padStart(w - sign.length, '0');
-  return `${a}${sign}${reverse ? [...body].reverse().join('') : body}\n`;
+  return `${a}${answerText(answer, digits, op, reverse)}\n`;
 }
 
 /** The GPT an arithmetic run trains: its block holds a prompt "a+b=" and the padded answer. */
