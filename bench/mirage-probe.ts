@@ -6,6 +6,7 @@
  *   node dist/bench/mirage-probe.js --op mul --digits 2 --sizes xxs,s,m --steps 2000 [--steps-exp 0.5]
  * --widths 8,16,32 --layers 1 replaces --sizes by a ladder of one depth whose width alone varies.
  * --reverse writes the answer least significant digit first (positions then read least significant first).
+ * --lr-exp e --lr-width W: members wider than W train at lr·(W/width)^e (the experiment's memberLr).
  * --steps-exp e scales each member's steps as steps·(params/params of the smallest)^e (e = 0: the same steps).
  */
 import { parseArgs } from 'node:util';
@@ -13,13 +14,13 @@ import { deriveSeed } from '../src/core/random/derive-seed.js';
 import { loadGemm } from '../src/zoo/engine/gemm.js';
 import { answerWidth, ArithmeticTrainer, formatProblem, type ArithTrainConfig } from '../src/zoo/train-arith.js';
 import type { Operation } from '../src/tasks/arithmetic.js';
-import { MIRAGE_SIZES } from '../src/experiments/mirage-arithmetic.js';
+import { memberLr, MIRAGE_SIZES } from '../src/experiments/mirage-arithmetic.js';
 
 const { values } = parseArgs({
   options: {
     op: { type: 'string', default: 'add' }, digits: { type: 'string', default: '3' }, sizes: { type: 'string', default: Object.keys(MIRAGE_SIZES).join(',') },
     steps: { type: 'string', default: '700' }, 'steps-exp': { type: 'string', default: '0' }, 'max-steps': { type: 'string', default: '1000000' },
-    batch: { type: 'string', default: '64' }, lr: { type: 'string', default: '3e-3' }, 'lr-exp': { type: 'string', default: '0' },
+    batch: { type: 'string', default: '64' }, lr: { type: 'string', default: '3e-3' }, 'lr-exp': { type: 'string', default: '0' }, 'lr-width': { type: 'string' },
     seed: { type: 'string', default: '1' }, reverse: { type: 'boolean', default: false }, widths: { type: 'string' }, layers: { type: 'string', default: '1' }, eval: { type: 'string', default: '500' }, 'weight-decay': { type: 'string', default: '0.1' },
   },
 });
@@ -52,7 +53,8 @@ console.log(`probe ${op}${digits} batch ${values.batch} lr ${values.lr} (x width
 console.log(`size      params   steps      s  exact (train)        per-token  by position (${values.reverse ? 'least' : 'most'} significant first, as written)`);
 built.forEach(({ name, spec }, i) => {
   const steps = Math.min(Number(values['max-steps']), Math.round(Number(values.steps) * (counts[i]! / counts[0]!) ** Number(values['steps-exp'])));
-  const lr = Number(values.lr) * (spec.nEmbd / built[0]!.spec.nEmbd) ** -Number(values['lr-exp']);
+  // The experiment's rule: the rate falls as (W/C)^e above width W (--lr-width; the smallest member's width if not given).
+  const lr = memberLr(Number(values.lr), spec.nEmbd, Number(values['lr-exp']), Number(values['lr-width'] ?? built[0]!.spec.nEmbd));
   const t = new ArithmeticTrainer(cfgFor(spec, steps, lr), gemm);
   const t0 = performance.now();
   for (let s = 0; s < steps; s++) t.trainStep();

@@ -7,13 +7,14 @@ const quick = mirageArithmetic.budgets.quick.params;
 const cfgOf = (m: { spec: unknown }): ArithTrainConfig => (m.spec as { cfg: ArithTrainConfig }).cfg;
 
 describe('mirage-arithmetic plan', () => {
-  it('a member of width C trains at lr·(128/C)^e: the reference width keeps lr, a quarter of it doubles it at e = 1/2', () => {
-    expect(memberLr(3e-3, 128, 0.5)).toBeCloseTo(3e-3, 15);
-    expect(memberLr(3e-3, 32, 0.5)).toBeCloseTo(6e-3, 15);
-    expect(memberLr(3e-3, 8, 0)).toBe(3e-3);
-    const plan = mirageArithmetic.plan({ ...quick, sizes: ['xxs', 'm', 'xl'], lrWidthExponent: 0.5 }, 1);
+  it('a member of width C > W trains at lr·(W/C)^e: W itself and narrower keep lr, four times W halves it at e = 1/2', () => {
+    expect(memberLr(3e-3, 48, 0.5, 48)).toBe(3e-3);
+    expect(memberLr(3e-3, 8, 0.5, 48)).toBe(3e-3);
+    expect(memberLr(3e-3, 192, 0.5, 48)).toBeCloseTo(1.5e-3, 15);
+    expect(memberLr(3e-3, 256, 0, 48)).toBe(3e-3);
+    const plan = mirageArithmetic.plan({ ...quick, sizes: ['xxs', 'm', 'xl'], lrWidth: 32, lrWidthExponent: 0.5 }, 1);
     // xxs is 8 wide, m 48, xl 128.
-    expect(plan.members.map((m) => cfgOf(m).lr)).toEqual([3e-3 * 4, 3e-3 * Math.sqrt(128 / 48), 3e-3]);
+    expect(plan.members.map((m) => cfgOf(m).lr)).toEqual([3e-3, 3e-3 * Math.sqrt(32 / 48), 3e-3 * Math.sqrt(32 / 128)]);
     expect(MIRAGE_SIZES.xxs!.nEmbd).toBe(8);
   });
 

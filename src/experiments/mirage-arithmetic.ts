@@ -42,16 +42,16 @@ export const MIRAGE_SIZES: Readonly<Record<string, TrunkConfig>> = {
   ...ONE_LAYER,
 };
 const ALL = Object.keys(MIRAGE_SIZES).filter((k) => !(k in ONE_LAYER));
-/** The width whose learning rate `lr` is: the largest named size's. */
-const LR_REF_WIDTH = 128;
-
 /**
- * A member's peak learning rate: narrower members take larger steps (Adam's update per weight is
- * about lr whatever the width, and a wider layer sums more of them, so the stable rate falls with
- * width, as in μP's 1/width rule for hidden layers; Yang et al. 2022).
+ * A member's peak learning rate: members wider than `from` take smaller steps (Adam's update per
+ * weight is about lr whatever the width, and a wider layer sums more of them, so the stable rate
+ * falls with width, as in μP's 1/width rule for hidden layers; Yang et al. 2022). Narrower members
+ * keep lr rather than taking larger steps: in session 10's probes a larger rate made the 2.3K member
+ * learn 5-digit addition in one seed of two and not the other, trading a stable small end for a
+ * noisier one, while at lr the small end rose monotonically.
  */
-export function memberLr(lr: number, width: number, exponent: number): number {
-  return lr * (LR_REF_WIDTH / width) ** exponent;
+export function memberLr(lr: number, width: number, exponent: number, from: number): number {
+  return width <= from ? lr : lr * (from / width) ** exponent;
 }
 
 /**
@@ -69,8 +69,9 @@ const parameters = {
   seeds: { kind: 'int', min: 1, max: 10, help: 'members per size, each its own initialisation and batch order; the audit averages them and reports their spread' },
   steps: { kind: 'int', min: 1, max: 1_000_000, help: 'training steps of every member' },
   batch: { kind: 'int', min: 1, max: 4096, help: 'problems per training step' },
-  lr: { kind: 'number', min: 1e-6, max: 1, help: `peak learning rate (linear warm-up, cosine decay) of a member ${LR_REF_WIDTH} wide` },
-  lrWidthExponent: { kind: 'number', min: 0, max: 1, help: `a member of width C trains at lr·(${LR_REF_WIDTH}/C)^e: 0 one rate for all, 0.5 the rate falling as 1/√width` },
+  lr: { kind: 'number', min: 1e-6, max: 1, help: 'peak learning rate (linear warm-up, cosine decay) of a member at most --lr-width wide' },
+  lrWidth: { kind: 'int', min: 1, max: 4096, help: 'the width above which the rate falls: a member of width C > W trains at lr·(W/C)^e' },
+  lrWidthExponent: { kind: 'number', min: 0, max: 1, help: 'e in lr·(W/C)^e for members wider than W: 0 one rate for all, 0.5 the rate falling as 1/√width' },
   evalCount: { kind: 'int', min: 1, max: 100_000, help: 'held-out test problems every member answers' },
   passProblems: { kind: 'int', min: 0, max: 100_000, help: 'test problems also sampled at temperature 1 until k successes or the cap (0: none)' },
   passK: { kind: 'int', min: 2, max: 1000, help: 'successes to sample per problem before stopping (k >= 2: the unbiased estimate (k-1)/(m-1))' },
@@ -105,8 +106,8 @@ export const mirageArithmetic = defineExperiment({
   about: `A ladder of ${ALL.length} transformer sizes trained on n-digit addition (or multiplication), served over the OpenAI API on 127.0.0.1, evaluated through the harness over HTTP, and audited under exact match beside token edit distance, per-token accuracy and the target's log-likelihood, all scored from the same stored outputs; then the resolution of a small model's "0": per size, greedy exact match beside the exact probability of sampling the target (from the stored log-likelihoods) and a pass rate sampled until k successes, with their detection floors, and the forecast of where exact match crosses 50% from the smaller half.`,
   parameters,
   budgets: {
-    quick: { params: { sizes: ALL, operation: 'add', digits: 3, steps: 700, batch: 64, seeds: 1, answerOrder: 'msd', lr: 3e-3, lrWidthExponent: 0, evalCount: 300, passProblems: 100, passK: 2, passCap: 200, passBatch: 16 }, expected: 'about 3 minutes on 2 cores (165 s measured beside other work: 11 sizes, the sampled pass included)', expectedSeconds: 165, jobs: 2 },
-    full: { params: { sizes: ALL, operation: 'add', digits: 3, steps: 3000, batch: 64, seeds: 1, answerOrder: 'msd', lr: 3e-3, lrWidthExponent: 0, evalCount: 1000, passProblems: 300, passK: 3, passCap: 1000, passBatch: 16 }, expected: 'about 6 minutes on 2 cores (375 s measured: 11 sizes, 3,000 steps, 420,767 draws)', expectedSeconds: 375, jobs: 2 },
+    quick: { params: { sizes: ALL, operation: 'add', digits: 3, steps: 700, batch: 64, seeds: 1, answerOrder: 'msd', lr: 3e-3, lrWidth: 128, lrWidthExponent: 0, evalCount: 300, passProblems: 100, passK: 2, passCap: 200, passBatch: 16 }, expected: 'about 3 minutes on 2 cores (165 s measured beside other work: 11 sizes, the sampled pass included)', expectedSeconds: 165, jobs: 2 },
+    full: { params: { sizes: ALL, operation: 'add', digits: 3, steps: 3000, batch: 64, seeds: 1, answerOrder: 'msd', lr: 3e-3, lrWidth: 128, lrWidthExponent: 0, evalCount: 1000, passProblems: 300, passK: 3, passCap: 1000, passBatch: 16 }, expected: 'about 6 minutes on 2 cores (375 s measured: 11 sizes, 3,000 steps, 420,767 draws)', expectedSeconds: 375, jobs: 2 },
   },
   audit: { resamples: 500 },
   plan(p, seed): MiragePlan {
@@ -118,7 +119,7 @@ export const mirageArithmetic = defineExperiment({
       const name = p.seeds === 1 ? size : `${size}-r${r}`;
       sizeOf[name] = size;
       const cfg: ArithTrainConfig = {
-        digits: p.digits, operation, model: MIRAGE_SIZES[size]!, steps: p.steps, batch: p.batch, lr: memberLr(p.lr, MIRAGE_SIZES[size]!.nEmbd, p.lrWidthExponent), warmup: 50, weightDecay: 0.1,
+        digits: p.digits, operation, model: MIRAGE_SIZES[size]!, steps: p.steps, batch: p.batch, lr: memberLr(p.lr, MIRAGE_SIZES[size]!.nEmbd, p.lrWidthExponent, p.lrWidth), warmup: 50, weightDecay: 0.1,
         seed: r === 0 ? deriveSeed(seed, 'train') : deriveSeed(seed, 'train', r), evalEvery: 0, evalSize: 200,
         ...(p.answerOrder === 'lsd' ? { reverseAnswer: true } : {}),
       };
