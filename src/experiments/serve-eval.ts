@@ -79,6 +79,11 @@ export async function evaluateOverHttp(ctx: SampleContext, members: readonly Tra
       samplesPerExample: s.samplesPerExample ?? 1, temperature: s.temperature ?? 0, maxTokens: s.maxTokens, stop: s.stop,
       chainOfThought: s.chainOfThought ?? false, answer: s.answer ?? 'first_line', answerMarker: s.answerMarker ?? '####', metrics: s.metrics, scoreTargets: s.scoreTargets ?? true, tokenizer: 'char', cache: false,
     };
+    // Each pass gets its own pool, so its retry jitter draws from its own branch of the seed tree.
+    const providerFor = (member: string, model: ModelConfig, jitter: string) => {
+      const pool = new HttpPool({ baseUrls: model.provider.baseUrls, headers: {}, concurrency, timeoutMs: 60_000, maxRetries: 3, retryBaseMs: 10, retryMaxMs: 1000, rng: makeRng(deriveSeed(ctx.seed, jitter, member)) });
+      return { pool, provider: openAICompat({ name: member, model: model.provider.model, api: 'completions', pool }) };
+    };
     const configOf = (i: number): EvalConfig => (s.replicate ? { ...shared, seed: s.replicate(members[i]!).seed } : shared);
     // One count over every member and task, so the rate and the ETA cover the whole evaluation.
     const total = models.length * s.tasks.reduce((n, t) => n + t.examples.length, 0);
@@ -87,8 +92,7 @@ export async function evaluateOverHttp(ctx: SampleContext, members: readonly Tra
     for (const [index, model] of models.entries()) {
       const member = members[index]!.name; // the model name is shared by replicates; the member is one of them
       const cfg = configOf(index);
-      const pool = new HttpPool({ baseUrls: model.provider.baseUrls, headers: {}, concurrency, timeoutMs: 60_000, maxRetries: 3, retryBaseMs: 10, retryMaxMs: 1000, rng: makeRng(deriveSeed(ctx.seed, 'retry-jitter', member)) });
-      const provider = openAICompat({ name: member, model: model.provider.model, api: 'completions', pool });
+      const { pool, provider } = providerFor(member, model, 'retry-jitter');
       for (const task of s.tasks) {
         const runId = runIdFor(cfg, model, task);
         ctx.keep(runId);
@@ -113,8 +117,7 @@ export async function evaluateOverHttp(ctx: SampleContext, members: readonly Tra
       for (const [index, model] of models.entries()) {
         const member = members[index]!.name; // the model name is shared by replicates; the member is one of them
         const ucfg: EvalConfig = { ...configOf(index), temperature: u.temperature, samplesPerExample: 1, stop: u.stop ?? shared.stop };
-        const pool = new HttpPool({ baseUrls: model.provider.baseUrls, headers: {}, concurrency, timeoutMs: 60_000, maxRetries: 3, retryBaseMs: 10, retryMaxMs: 1000, rng: makeRng(deriveSeed(ctx.seed, 'retry-jitter-until', member)) });
-        const provider = openAICompat({ name: member, model: model.provider.model, api: 'completions', pool });
+        const { pool, provider } = providerFor(member, model, 'retry-jitter-until');
         for (const full of s.tasks) {
           const task = { ...full, examples: full.examples.slice(0, u.problems) };
           const runId = untilRunId(ucfg, model, task, u);
