@@ -46,4 +46,11 @@ describe('mirage-arithmetic plan', () => {
     expect(lsd.reverse).toBe(true);
     expect(mirageArithmetic.plan(quick, 1).members.some((m) => cfgOf(m).reverseAnswer)).toBe(false);
   });
+
+  it('--steps-exponent e: a member of N parameters trains steps·(N/N₀)^e steps, N₀ the smallest size', () => {
+    // 5-digit addition: w8 has 1,152 parameters and w32 13,824 (the trained members' counts in session 10's run).
+    const plan = mirageArithmetic.plan({ ...quick, sizes: ['w32', 'w8'], digits: 5, steps: 1000, stepsExponent: 0.5, seeds: 2 }, 1);
+    expect(plan.members.map((m) => [m.name, cfgOf(m).steps])).toEqual([['w32-r0', Math.round(1000 * Math.sqrt(13824 / 1152))], ['w32-r1', 3464], ['w8-r0', 1000], ['w8-r1', 1000]]);
+    expect(mirageArithmetic.plan({ ...quick, sizes: ['w8', 'w32'], digits: 5, steps: 1000 }, 1).members.map((m) => cfgOf(m).steps)).toEqual([1000, 1000]);
+  });
 });

@@ -2,9 +2,9 @@ import { deriveSeed } from '../core/random/derive-seed.js';
 import type { AuditReport } from '../core/analysis/audit.js';
 import { fmtNum } from '../report/format.js';
 import { arithmeticTask, type Operation } from '../tasks/arithmetic.js';
-import { NAMED_SIZES } from '../zoo/gpt.js';
 import type { TrunkConfig } from '../zoo/trunk.js';
-import { answerWidth, type ArithTrainConfig } from '../zoo/train-arith.js';
+import { answerWidth, arithModelConfig, type ArithTrainConfig } from '../zoo/train-arith.js';
+import { activeParamCount, NAMED_SIZES } from '../zoo/gpt.js';
 import { ConfigError } from '../core/errors.js';
 import { exactMatch } from '../core/metrics/exact-match.js';
 import { loadStoredSamples } from '../store/duckdb-store.js';
@@ -67,7 +67,8 @@ const parameters = {
   digits: { kind: 'int', min: 1, max: 5, help: 'digits of each operand' },
   answerOrder: { kind: 'choice', choices: ['msd', 'lsd'], help: 'the answer as trained and scored: most significant digit first, or least (each digit then follows from its place and the carry just written; Lee et al. 2023)' },
   seeds: { kind: 'int', min: 1, max: 10, help: 'members per size, each its own initialisation and batch order; the audit averages them and reports their spread' },
-  steps: { kind: 'int', min: 1, max: 1_000_000, help: 'training steps of every member' },
+  steps: { kind: 'int', min: 1, max: 1_000_000, help: 'training steps of the smallest member (of every member at --steps-exponent 0)' },
+  stepsExponent: { kind: 'number', min: 0, max: 1, help: 'a member of N parameters trains steps·(N/N₀)^e steps, N₀ the smallest size\'s: 0 the same tokens for all, 1 tokens in proportion to parameters (compute-optimal recipes scale so)' },
   batch: { kind: 'int', min: 1, max: 4096, help: 'problems per training step' },
   lr: { kind: 'number', min: 1e-6, max: 1, help: 'peak learning rate (linear warm-up, cosine decay) of a member at most --lr-width wide' },
   lrWidth: { kind: 'int', min: 1, max: 4096, help: 'the width above which the rate falls: a member of width C > W trains at lr·(W/C)^e' },
@@ -86,6 +87,7 @@ interface MiragePlan {
   /** Each member's size: replicates of a size are one model to the store and the audit. */
   readonly sizeOf: Readonly<Record<string, string>>;
   readonly seeds: number;
+  readonly batch: number;
   readonly operation: Operation;
   readonly digits: number;
   readonly reverse: boolean;
@@ -106,8 +108,8 @@ export const mirageArithmetic = defineExperiment({
   about: `A ladder of ${ALL.length} transformer sizes trained on n-digit addition (or multiplication), served over the OpenAI API on 127.0.0.1, evaluated through the harness over HTTP, and audited under exact match beside token edit distance, per-token accuracy and the target's log-likelihood, all scored from the same stored outputs; then the resolution of a small model's "0": per size, greedy exact match beside the exact probability of sampling the target (from the stored log-likelihoods) and a pass rate sampled until k successes, with their detection floors, and the forecast of where exact match crosses 50% from the smaller half.`,
   parameters,
   budgets: {
-    quick: { params: { sizes: ALL, operation: 'add', digits: 3, steps: 700, batch: 64, seeds: 1, answerOrder: 'msd', lr: 3e-3, lrWidth: 128, lrWidthExponent: 0, evalCount: 300, passProblems: 100, passK: 2, passCap: 200, passBatch: 16 }, expected: 'about 3 minutes on 2 cores (165 s measured beside other work: 11 sizes, the sampled pass included)', expectedSeconds: 165, jobs: 2 },
-    full: { params: { sizes: ALL, operation: 'add', digits: 3, steps: 3000, batch: 64, seeds: 1, answerOrder: 'msd', lr: 3e-3, lrWidth: 128, lrWidthExponent: 0, evalCount: 1000, passProblems: 300, passK: 3, passCap: 1000, passBatch: 16 }, expected: 'about 6 minutes on 2 cores (375 s measured: 11 sizes, 3,000 steps, 420,767 draws)', expectedSeconds: 375, jobs: 2 },
+    quick: { params: { sizes: ALL, operation: 'add', digits: 3, steps: 700, stepsExponent: 0, batch: 64, seeds: 1, answerOrder: 'msd', lr: 3e-3, lrWidth: 128, lrWidthExponent: 0, evalCount: 300, passProblems: 100, passK: 2, passCap: 200, passBatch: 16 }, expected: 'about 3 minutes on 2 cores (165 s measured beside other work: 11 sizes, the sampled pass included)', expectedSeconds: 165, jobs: 2 },
+    full: { params: { sizes: ALL, operation: 'add', digits: 3, steps: 3000, stepsExponent: 0, batch: 64, seeds: 1, answerOrder: 'msd', lr: 3e-3, lrWidth: 128, lrWidthExponent: 0, evalCount: 1000, passProblems: 300, passK: 3, passCap: 1000, passBatch: 16 }, expected: 'about 6 minutes on 2 cores (375 s measured: 11 sizes, 3,000 steps, 420,767 draws)', expectedSeconds: 375, jobs: 2 },
   },
   audit: { resamples: 500 },
   plan(p, seed): MiragePlan {
@@ -115,11 +117,13 @@ export const mirageArithmetic = defineExperiment({
     // ladder. Replicate r > 0 of every size draws its initialisation and batches from its own seed.
     const operation = p.operation as Operation;
     const sizeOf: Record<string, string> = {};
+    const paramsOf = (size: string): number => activeParamCount(arithModelConfig({ digits: p.digits, operation, model: MIRAGE_SIZES[size]! } as ArithTrainConfig));
+    const smallest = Math.min(...p.sizes.map(paramsOf));
     const members = p.sizes.flatMap((size) => Array.from({ length: p.seeds }, (_, r): MemberSpec => {
       const name = p.seeds === 1 ? size : `${size}-r${r}`;
       sizeOf[name] = size;
       const cfg: ArithTrainConfig = {
-        digits: p.digits, operation, model: MIRAGE_SIZES[size]!, steps: p.steps, batch: p.batch, lr: memberLr(p.lr, MIRAGE_SIZES[size]!.nEmbd, p.lrWidthExponent, p.lrWidth), warmup: 50, weightDecay: 0.1,
+        digits: p.digits, operation, model: MIRAGE_SIZES[size]!, steps: p.stepsExponent === 0 ? p.steps : Math.round(p.steps * (paramsOf(size) / smallest) ** p.stepsExponent), batch: p.batch, lr: memberLr(p.lr, MIRAGE_SIZES[size]!.nEmbd, p.lrWidthExponent, p.lrWidth), warmup: 50, weightDecay: 0.1,
         seed: r === 0 ? deriveSeed(seed, 'train') : deriveSeed(seed, 'train', r), evalEvery: 0, evalSize: 200,
         ...(p.answerOrder === 'lsd' ? { reverseAnswer: true } : {}),
       };
@@ -130,7 +134,7 @@ export const mirageArithmetic = defineExperiment({
     const testable = Math.floor(span * span * 0.1 * 0.9);
     if (p.evalCount > testable) throw new ConfigError(`${p.evalCount} test problems asked of ${p.digits}-digit ${operation}, whose test split holds at most ${testable}`, { code: 'USAGE', field: '--eval-count', hint: `give --eval-count at most ${testable}, or more --digits` });
     if (p.passProblems > 0 && p.passCap < p.passK) throw new ConfigError(`${p.passCap} draws cannot hold ${p.passK} successes`, { code: 'USAGE', field: '--pass-cap', hint: 'give --pass-cap at least --pass-k' });
-    return { members, sizeOf, seeds: p.seeds, operation, digits: p.digits, reverse: p.answerOrder === 'lsd', evalCount: p.evalCount, until: { problems: Math.min(p.passProblems, p.evalCount), k: p.passK, cap: p.passCap, batch: p.passBatch }, seed };
+    return { members, sizeOf, seeds: p.seeds, batch: p.batch, operation, digits: p.digits, reverse: p.answerOrder === 'lsd', evalCount: p.evalCount, until: { problems: Math.min(p.passProblems, p.evalCount), k: p.passK, cap: p.passCap, batch: p.passBatch }, seed };
   },
   async samples(plan, ctx) {
     // Targets in the models' own format: answers zero-padded to a fixed width (digits + 1 for a sum, 2·digits for a product),
@@ -170,7 +174,8 @@ export const mirageArithmetic = defineExperiment({
     const ted = breakthrough(report, 'token_edit_distance');
     const ladder = [...new Set(plan.members.map((m) => plan.sizeOf[m.name]!))].map((size) => {
       const mine = members.filter((m) => plan.sizeOf[m.name] === size);
-      return { name: size, params: mine[0]!.params, seeds: mine.length, trainSeconds: mine.reduce((a, m) => a + m.seconds, 0) };
+      const steps = (plan.members.find((m) => plan.sizeOf[m.name] === size)!.spec as { cfg: ArithTrainConfig }).cfg.steps;
+      return { name: size, params: mine[0]!.params, steps, seeds: mine.length, trainSeconds: mine.reduce((a, m) => a + m.seconds, 0) };
     });
     const rule = { k: plan.until.k, cap: plan.until.cap };
     const rows = resolutionRows(out, rule, plan.seed, 2000);
@@ -182,6 +187,7 @@ export const mirageArithmetic = defineExperiment({
       before: resolutionTable(rows, rule),
       lines: [
         `Ladder: ${ladder.map((l) => `${l.name} ${l.params.toLocaleString('en')}`).join(', ')} parameters (${(ladder.at(-1)!.params / ladder[0]!.params).toFixed(0)}x)${plan.seeds > 1 ? `, ${plan.seeds} seeds per size: every point is their mean` : ''}.`,
+        ...(ladder.some((l) => l.steps !== ladder[0]!.steps) ? [`Training steps by size (batch ${plan.batch}, more for the wider members): ${ladder.map((l) => `${l.name} ${l.steps.toLocaleString('en')}`).join(', ')}.`] : []),
         `Breakthroughness on the same outputs: exact match ${fmtNum(em)}, token edit distance ${fmtNum(ted)}${em !== null && ted !== null && ted !== 0 ? ` (ratio ${fmtNum(em / ted)})` : ''}.`,
         ...resolution,
       ],
