@@ -27,19 +27,26 @@ const BATCH_RECORDS = 2048;
 /**
  * The fields of b[pos, end), a line with no quote and no CR, into starts and ends from `at`;
  * false when it has not exactly w fields. Apart from the reader's closure, so the loop over the
- * bytes reads only locals.
+ * bytes reads only locals. `v` views b: four bytes are tested for a comma at once (a word with a
+ * zero byte after XOR with four commas), and only the word holding one is read a byte at a time.
  */
-function splitPlain(b: Buffer, pos: number, end: number, w: number, starts: Int32Array, ends: Int32Array, at: number): boolean {
+function splitPlain(b: Buffer, v: DataView, pos: number, end: number, w: number, starts: Int32Array, ends: Int32Array, at: number): boolean {
   const last = at + w - 1;
   let f = at;
   let from = pos;
-  for (let i = pos; i < end; i++) {
-    if (b[i] === 44) {
-      if (f === last) return false; // too many fields
-      starts[f] = from;
-      ends[f++] = i;
-      from = i + 1;
+  let i = pos;
+  for (;;) {
+    while (i + 4 <= end) {
+      const x = v.getInt32(i) ^ 0x2c2c2c2c;
+      if (((x - 0x01010101) & ~x & 0x80808080) !== 0) break;
+      i += 4;
     }
+    while (i < end && b[i] !== 44) i++;
+    if (i >= end) break;
+    if (f === last) return false; // too many fields
+    starts[f] = from;
+    ends[f++] = i;
+    from = ++i;
   }
   if (f !== last) return false;
   starts[f] = from;
@@ -177,6 +184,7 @@ export function forEachCsvByteRecord(chunks: Iterable<Buffer>, onRecord: CsvByte
     let nextQuote = -2;
     let nextCr = -2;
     bBytes = b;
+    const view = new DataView(b.buffer, b.byteOffset, b.byteLength);
     while (pos < n) {
       const w = batched === undefined ? 0 : batched.width;
       if (w > 0) {
@@ -192,7 +200,7 @@ export function forEachCsvByteRecord(chunks: Iterable<Buffer>, onRecord: CsvByte
         if (nl >= 0 && (nextQuote === -1 || nextQuote > nl) && (nextCr === -1 || nextCr >= nl - 1)) {
           const end = nextCr === nl - 1 ? nl - 1 : nl;
           if (end > pos) {
-            if (splitPlain(b, pos, end, w, bStarts, bEnds, bRecords * w)) {
+            if (splitPlain(b, view, pos, end, w, bStarts, bEnds, bRecords * w)) {
               bLines[bRecords++] = line++;
               pos = nl + 1;
               if (bRecords === BATCH_RECORDS) flush();
