@@ -14,6 +14,8 @@ export class ByteNames {
   private entries = 0;
   private slots: Int32Array = new Int32Array(1024).fill(-1); // entry index or -1
   private last: Int32Array = new Int32Array(64).fill(-1); // per column: the entry of its previous cell
+  /** The code of the empty name (a blank or all-space cell), -1 until one is seen. */
+  emptyCode = -1;
 
   /** `name(text)` gives the code of a decoded, trimmed cell (the table's dictionary). */
   constructor(private readonly name: (text: string) => number) {}
@@ -21,11 +23,7 @@ export class ByteNames {
   /** The code of b[start, end) in column `col` (a small integer naming where the cell is). */
   code(col: number, b: Buffer, start: number, end: number): number {
     const len = end - start;
-    if (col >= this.last.length) {
-      const more = new Int32Array(Math.max(col + 1, this.last.length * 2)).fill(-1);
-      more.set(this.last);
-      this.last = more;
-    }
+    if (col >= this.last.length) this.growColumns(col);
     const prev = this.last[col]!;
     if (prev >= 0 && this.lengths[prev] === len) {
       const pool = this.pool;
@@ -37,6 +35,58 @@ export class ByteNames {
     const e = this.lookup(b, start, end);
     this.last[col] = e;
     return this.codes[e]!;
+  }
+
+  /**
+   * Field `col` of `records` records laid out `width` ranges apart (a CSV batch) as codes into
+   * out[at…]; false when a cell is the empty name. One loop with the table's arrays in locals: a
+   * call to `code` per cell was a fifth of reading a million rows.
+   */
+  codeColumn(col: number, b: Buffer, starts: Int32Array, ends: Int32Array, width: number, records: number, out: Int32Array, at: number): boolean {
+    if (col >= this.last.length) this.growColumns(col);
+    const last = this.last;
+    let prev = last[col]!;
+    let prevLen = prev >= 0 ? this.lengths[prev]! : -1;
+    let prevCode = prev >= 0 ? this.codes[prev]! : -1;
+    let prevOff = prev >= 0 ? this.offsets[prev]! : 0;
+    let pool = this.pool;
+    // Four bytes compared at a time (a DataView's loads are inlined; a byte loop was most of the time).
+    const bv = new DataView(b.buffer, b.byteOffset, b.byteLength);
+    let pv = new DataView(pool.buffer, pool.byteOffset, pool.byteLength);
+    let empty = false;
+    for (let q = 0, f = col; q < records; q++, f += width) {
+      const start = starts[f]!;
+      const end = ends[f]!;
+      if (end - start === prevLen) {
+        const off = prevOff - start;
+        let i = start;
+        while (i + 4 <= end && bv.getInt32(i) === pv.getInt32(off + i)) i += 4;
+        while (i < end && pool[off + i] === b[i]) i++;
+        if (i === end) {
+          out[at + q] = prevCode;
+          if (prevCode === this.emptyCode) empty = true;
+          continue;
+        }
+      }
+      prev = this.lookup(b, start, end);
+      if (pool !== this.pool) {
+        pool = this.pool;
+        pv = new DataView(pool.buffer, pool.byteOffset, pool.byteLength);
+      }
+      prevLen = this.lengths[prev]!;
+      prevCode = this.codes[prev]!;
+      prevOff = this.offsets[prev]!;
+      if (prevCode === this.emptyCode) empty = true;
+      out[at + q] = prevCode;
+    }
+    last[col] = prev;
+    return !empty;
+  }
+
+  private growColumns(col: number): void {
+    const more = new Int32Array(Math.max(col + 1, this.last.length * 2)).fill(-1);
+    more.set(this.last);
+    this.last = more;
   }
 
   /** The entry of b[start, end), made when new. */
@@ -55,7 +105,9 @@ export class ByteNames {
       while (i < end && pool[off + i] === b[i]) i++;
       if (i === end) return e;
     }
-    const code = this.name(b.toString('utf8', start, end).trim());
+    const text = b.toString('utf8', start, end).trim();
+    const code = this.name(text);
+    if (text === '') this.emptyCode = code;
     return this.insert(b, start, end, h, code);
   }
 

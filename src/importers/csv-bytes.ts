@@ -25,26 +25,39 @@ export interface CsvBatchSink {
 const BATCH_RECORDS = 2048;
 
 /**
- * The fields of b[pos, end), a line with no quote and no CR, into starts and ends from `at`;
- * false when it has not exactly w fields. Apart from the reader's closure, so the loop over the
- * bytes reads only locals.
+ * The fields of the line at b[pos…] up to its LF, into starts and ends from `at`: the LF's
+ * position, or -1 when the buffer holds no LF or the line has not exactly w fields (quotes and
+ * CRs are the caller's: it knows where the next ones are). Apart from the reader's closure, so
+ * the loop over the bytes reads only locals. `v` views b: four bytes are tested at once for a
+ * comma or an LF (a word with a zero byte after XOR with four of either), and only a word
+ * holding one is read a byte at a time; the LF found here spares a search per line.
  */
-function splitPlain(b: Buffer, pos: number, end: number, w: number, starts: Int32Array, ends: Int32Array, at: number): boolean {
+function splitLine(b: Buffer, v: DataView, pos: number, n: number, w: number, starts: Int32Array, ends: Int32Array, at: number): number {
   const last = at + w - 1;
   let f = at;
   let from = pos;
-  for (let i = pos; i < end; i++) {
-    if (b[i] === 44) {
-      if (f === last) return false; // too many fields
-      starts[f] = from;
-      ends[f++] = i;
-      from = i + 1;
+  let i = pos;
+  for (;;) {
+    while (i + 4 <= n) {
+      const x = v.getInt32(i);
+      const c = x ^ 0x2c2c2c2c;
+      const l = x ^ 0x0a0a0a0a;
+      if ((((c - 0x01010101) & ~c) | ((l - 0x01010101) & ~l)) & 0x80808080) break;
+      i += 4;
     }
+    let ch = 0;
+    while (i < n && (ch = b[i]!) !== 44 && ch !== 10) i++;
+    if (i >= n) return -1;
+    if (ch === 10) break;
+    if (f === last) return -1; // too many fields
+    starts[f] = from;
+    ends[f++] = i;
+    from = ++i;
   }
-  if (f !== last) return false;
+  if (f !== last) return -1;
   starts[f] = from;
-  ends[f] = end;
-  return true;
+  ends[f] = i;
+  return i;
 }
 
 /**
@@ -177,6 +190,7 @@ export function forEachCsvByteRecord(chunks: Iterable<Buffer>, onRecord: CsvByte
     let nextQuote = -2;
     let nextCr = -2;
     bBytes = b;
+    const view = new DataView(b.buffer, b.byteOffset, b.byteLength);
     while (pos < n) {
       const w = batched === undefined ? 0 : batched.width;
       if (w > 0) {
@@ -188,21 +202,20 @@ export function forEachCsvByteRecord(chunks: Iterable<Buffer>, onRecord: CsvByte
         }
         if (nextQuote !== -1 && nextQuote < pos) nextQuote = b.indexOf(34, pos);
         if (nextCr !== -1 && nextCr < pos) nextCr = b.indexOf(13, pos);
-        const nl = b.indexOf(10, pos);
+        const at = bRecords * w;
+        const nl = splitLine(b, view, pos, n, w, bStarts, bEnds, at);
         if (nl >= 0 && (nextQuote === -1 || nextQuote > nl) && (nextCr === -1 || nextCr >= nl - 1)) {
           const end = nextCr === nl - 1 ? nl - 1 : nl;
           if (end > pos) {
-            if (splitPlain(b, pos, end, w, bStarts, bEnds, bRecords * w)) {
-              bLines[bRecords++] = line++;
-              pos = nl + 1;
-              if (bRecords === BATCH_RECORDS) flush();
-              continue;
-            }
-          } else {
-            line++; // a blank line
+            bEnds[at + w - 1] = end; // before a CRLF's CR
+            bLines[bRecords++] = line++;
             pos = nl + 1;
+            if (bRecords === BATCH_RECORDS) flush();
             continue;
           }
+          line++; // a blank line
+          pos = nl + 1;
+          continue;
         }
         flush(); // this record another way, after the batch before it
       }

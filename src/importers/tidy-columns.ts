@@ -3,6 +3,7 @@ import { TableBuilder, type ObservationTable } from '../core/curves/observation-
 import { CsvSyntaxError } from './csv-text.js';
 import { forEachCsvByteRecord, type CsvBatch } from './csv-bytes.js';
 import { ByteNames } from './byte-names.js';
+import { PairCodes } from '../core/curves/pair-codes.js';
 import { parseBoolCell, parseNumberBytes, parseParamsBytes } from './parse-number.js';
 import { tidyHeader, unknownColumnRoles, type ColumnRoles } from './tidy-csv.js';
 
@@ -18,17 +19,6 @@ const NONE: Readonly<Record<string, string>> = Object.freeze({});
 type Check = 0 | 1 | 2 | 3 | 4;
 
 // The batch's loops over one column, outside the reader's closure so that they read only locals.
-
-/** Column `col` of a batch as name codes into out[r0…]; false at an empty required name. */
-function codeColumn(names: ByteNames, nameOf: readonly string[], bt: CsvBatch, col: number, out: Int32Array, r0: number, required: boolean): boolean {
-  const { bytes, records, width: w, starts: S, ends: E } = bt;
-  for (let q = 0, at = col; q < records; q++, at += w) {
-    const c = names.code(col, bytes, S[at]!, E[at]!);
-    if (required && nameOf[c]!.length === 0) return false;
-    out[r0 + q] = c;
-  }
-  return true;
-}
 
 /** Column `col` of a batch as numbers into out[r0…] (NaN where empty); false at a cell the row-wise checks must name. */
 function numberColumn(bt: CsvBatch, col: number, params: boolean, out: Float64Array, r0: number, check: Check, required: boolean): boolean {
@@ -183,12 +173,14 @@ export function importTidyTable(chunks: Iterable<Buffer>, file: string, roles: C
     }
     return h;
   };
+  let scratch = new Int32Array(0); // one batch's codes of a column that is not stored as read
   /** A batch's rows column by column from row r0; false when any cell needs the row-wise checks. */
   const readBatch = (bt: CsvBatch, r0: number): boolean => {
     const { bytes, records, width: w, starts: S, ends: E } = bt;
     const end = r0 + records;
     const { num: f, code: k } = b;
-    const names_ = (col: number, out: Int32Array, required: boolean): boolean => codeColumn(names, nameOf, bt, col, out, r0, required);
+    if (scratch.length < records) scratch = new Int32Array(records);
+    const names_ = (col: number, out: Int32Array): boolean => names.codeColumn(col, bytes, S, E, w, records, out, r0);
     const numbers = (col: number, out: Float64Array, check: Check, required: boolean): boolean => {
       if (col < 0) {
         out.fill(NaN, r0, end);
@@ -196,7 +188,7 @@ export function importTidyTable(chunks: Iterable<Buffer>, file: string, roles: C
       }
       return numberColumn(bt, col, col === iParams, out, r0, check, required);
     };
-    if (!names_(iFamily, k.family, true) || !names_(iModel, k.model, true) || !names_(iTask, k.task, true) || !names_(iMetric, k.metric, true)) return false;
+    if (!names_(iFamily, k.family) || !names_(iModel, k.model) || !names_(iTask, k.task) || !names_(iMetric, k.metric)) return false;
     if (!numbers(iParams, f.params, 1, true) || !numbers(iValue, f.value, 0, true) || !numbers(iLow, f.low, 0, false) || !numbers(iHigh, f.high, 0, false)) return false;
     if (!numbers(iN, f.n, 4, false) || !numbers(iShots, f.shots, 3, false) || !numbers(iStderr, f.stderr, 2, false)) return false;
     if (!numbers(iStep, f.step, 2, false) || !numbers(iTokens, f.tokens, 2, false) || !numbers(iFlops, f.flops, 2, false)) return false;
@@ -205,18 +197,18 @@ export function importTidyTable(chunks: Iterable<Buffer>, file: string, roles: C
     const hib = b.hib;
     if (iHib < 0) hib.fill(-1, r0, end);
     else {
-      for (let r = r0, at = iHib; r < end; r++, at += w) {
-        const h = hibCode(names.code(iHib, bytes, S[at]!, E[at]!));
+      names.codeColumn(iHib, bytes, S, E, w, records, scratch, 0);
+      for (let q = 0; q < records; q++) {
+        const h = hibCode(scratch[q]!);
         if (h === 2) return false;
-        hib[r] = h;
+        hib[r0 + q] = h;
       }
     }
     const seed = k.seed;
     if (iSeed < 0) seed.fill(-1, r0, end);
     else {
-      for (let r = r0, at = iSeed; r < end; r++, at += w) {
-        const c = names.code(iSeed, bytes, S[at]!, E[at]!);
-        seed[r] = nameOf[c]!.length === 0 ? -1 : c;
+      if (!names.codeColumn(iSeed, bytes, S, E, w, records, seed, r0)) {
+        for (let r = r0; r < end; r++) if (seed[r] === names.emptyCode) seed[r] = -1;
       }
     }
     k.file.fill(fileCode, r0, end);
@@ -234,9 +226,10 @@ export function importTidyTable(chunks: Iterable<Buffer>, file: string, roles: C
         const i = unknownIdx[q]!;
         const seen = distinct[q]!;
         let last = -1;
-        for (let r = r0, at = i; r < end; r++, at += w) {
-          const v = names.code(i, bytes, S[at]!, E[at]!);
-          raw[r * u + q] = v;
+        names.codeColumn(i, bytes, S, E, w, records, scratch, 0);
+        for (let j = 0, at = r0 * u + q; j < records; j++, at += u) {
+          const v = scratch[j]!;
+          raw[at] = v;
           if (v !== last) seen.add((last = v));
         }
       }
@@ -280,6 +273,8 @@ export function importTidyTable(chunks: Iterable<Buffer>, file: string, roles: C
   const none = b.labelSet(NONE);
   b.extraSet(NONE);
   const t0 = b.finish();
+  const shotsCode = new Map<number, number>();
+  const groupPairs = [new PairCodes(), new PairCodes(), new PairCodes()] as const;
   const { labelCols, warnings } = unknownColumnRoles({
     file,
     header: cols,
@@ -290,7 +285,13 @@ export function importTidyTable(chunks: Iterable<Buffer>, file: string, roles: C
     distinct: (q) => [...distinct[q]!].map((c) => nameOf[c]!),
     family: (r) => t0.family[r]!,
     familyName: (c) => nameOf[c]!,
-    groupKey: (r) => `${t0.family[r]}\u0000${t0.task[r]}\u0000${t0.metric[r]}\u0000${Number.isNaN(t0.shots[r]!) ? '' : t0.shots[r]}`,
+    // Four codes coded a pair at a time (PairCodes): no string per group.
+    groupKey: (r) => {
+      const sh = t0.shots[r]!;
+      let sc = shotsCode.get(sh); // SameValueZero: one code for NaN (no shots)
+      if (sc === undefined) shotsCode.set(sh, (sc = shotsCode.size));
+      return groupPairs[2].code(groupPairs[1].code(groupPairs[0].code(t0.family[r]!, t0.task[r]!), t0.metric[r]!), sc);
+    },
     sameGroup: (r, p) => t0.family[r] === t0.family[p] && t0.task[r] === t0.task[p] && t0.metric[r] === t0.metric[p] && Object.is(t0.shots[r], t0.shots[p]),
     models: nameOf.length,
     model: (r) => t0.model[r]!,

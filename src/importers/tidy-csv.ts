@@ -279,7 +279,8 @@ export interface UnknownColumnRows<F, V> {
   /** Row r's family, model and unknown column k's value, as anything compared by identity. */
   family(r: number): F;
   familyName(f: F): string;
-  groupKey(r: number): string;
+  /** Equal for rows of one group and only for them: a string, or an integer the reader codes. */
+  groupKey(r: number): string | number;
   /** Rows r and p share (family, task, metric, shots). */
   sameGroup(r: number, p: number): boolean;
   /** Row r's model as a code below `models`. */
@@ -300,7 +301,7 @@ export function unknownColumnRoles<F, V>(d: UnknownColumnRows<F, V>): { labelCol
   const groupOf = new Int32Array(unknown.length > 0 ? d.rows : 0);
   const groupNames: string[] = [];
   if (unknown.length > 0) {
-    const ids = new Map<string, number>();
+    const ids = new Map<string | number, number>();
     // Tidy files list a group's rows together: a row of the previous row's group needs no key.
     let prev = -1;
     let prevId = -1;
