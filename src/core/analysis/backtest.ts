@@ -81,18 +81,24 @@ function prefixFits(fit: (x: Float64Array, y: Float64Array) => ScalingFit, x: Fl
   return (j) => (memo[j] ??= fit(x.subarray(0, j), y.subarray(0, j)));
 }
 
-/** Mean squared error of the law forecasting points j … k−1 from points 0 … j−1, over j = FIRST_ORIGIN … k−1 (clipped like a forecast). */
-function rollingOriginError(fits: PrefixFits, x: Float64Array, y: Float64Array, k: number, bounds: Bounds): number {
-  let sum = 0;
+/**
+ * Mean squared error of the law forecasting points j … k−1 from points 0 … j−1, over j = FIRST_ORIGIN … k−1
+ * (clipped like a forecast). `stopAt`: a mean the caller only compares this one against; once the error
+ * terms so far already reach it (each is >= 0, and rounded sums and quotients of such terms never
+ * fall), the remaining origins cannot bring the mean under it, so their fits are not made and that
+ * lower bound is returned instead.
+ */
+function rollingOriginError(fits: PrefixFits, x: Float64Array, y: Float64Array, k: number, bounds: Bounds, stopAt = Infinity): number {
   let count = 0;
+  for (let j = FIRST_ORIGIN; j < k; j++) count += k - j;
+  if (count === 0) return NaN;
+  let sum = 0;
   for (let j = FIRST_ORIGIN; j < k; j++) {
     const f = fits(j);
-    for (let t = j; t < k; t++) {
-      sum += (clip(predict(f, x[t]!), bounds) - y[t]!) ** 2;
-      count++;
-    }
+    for (let t = j; t < k; t++) sum += (clip(predict(f, x[t]!), bounds) - y[t]!) ** 2;
+    if (sum / count >= stopAt) return sum / count;
   }
-  return count > 0 ? sum / count : NaN;
+  return sum / count;
 }
 
 function choose(
@@ -108,8 +114,12 @@ function choose(
 ): ForecastChoice {
   const trendP = flatnessP(y.subarray(0, k), stderr); // reads the first k errors
   if (trendP !== null && trendP >= trendAlpha) return { fit: fitConstant(x.subarray(k - 1, k), y.subarray(k - 1, k), yScale), rule: 'no_change', trendP };
-  // Ties go to the line, the simpler law.
-  if (k > FIRST_ORIGIN && rollingOriginError(power, x, y, k, bounds) < rollingOriginError(line, x, y, k, bounds)) return { fit: power(k), rule: 'law', trendP };
+  // Ties go to the line, the simpler law. The line's error first: its fits are cheap, and it tells the
+  // power law's when to stop (a NaN line error is never beaten, so then no power fit is needed at all).
+  if (k > FIRST_ORIGIN) {
+    const lineError = rollingOriginError(line, x, y, k, bounds);
+    if (lineError === lineError && rollingOriginError(power, x, y, k, bounds, lineError) < lineError) return { fit: power(k), rule: 'law', trendP };
+  }
   return { fit: line(k), rule: 'law', trendP };
 }
 
