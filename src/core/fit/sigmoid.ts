@@ -2,6 +2,7 @@ import type { ScalingFit } from '../types.js';
 import { fitTwoLevelsBounded, twoLevelsFromSums, twoLevelsRssFromSums } from './bounded-affine.js';
 import { makeFit } from './goodness.js';
 import { nelderMead2 } from './minimize.js';
+import { scratchArrays } from '../scratch.js';
 
 /**
  * Logistic in log-params: y = lo + height / (1 + exp(-steepness·(x - mid))), x = log10 N.
@@ -250,6 +251,9 @@ function scanGrid(x: ArrayLike<number>, yc: Float64Array, syy: number, lc: numbe
   }
 }
 
+/** g and yc of fitSigmoid by number of points (fitSigmoid is synchronous and keeps neither). */
+const FIT_SCRATCH = scratchArrays(2);
+
 export function fitSigmoid(
   x: ArrayLike<number>,
   y: ArrayLike<number>,
@@ -269,12 +273,11 @@ export function fitSigmoid(
   const span = Math.max(xMax - xMin, 1e-6);
   const midLo = xMin - 0.5 * span;
   const midHi = xMax + 0.5 * span;
-  const g = new Float64Array(n);
+  const [g, yc] = FIT_SCRATCH(n) as [Float64Array, Float64Array];
   // y centred once; each evaluation forms the basis and its sums in one pass (fitTwoLevelsBounded's sums, in its order).
   let my = 0;
   for (let i = 0; i < n; i++) my += y[i]!;
   my /= n;
-  const yc = new Float64Array(n);
   let syy = 0;
   for (let i = 0; i < n; i++) {
     yc[i] = y[i]! - my;
