@@ -95,14 +95,16 @@ interface PrefixLaw {
 class LineForecasts implements PrefixLaw {
   private readonly table: Float64Array;
 
+  /** `table`: n·n entries to fill. */
   constructor(
     private readonly x: Float64Array,
     private readonly y: Float64Array,
     private readonly yScale: number,
     bounds: Bounds,
+    table: Float64Array = new Float64Array(x.length * x.length),
   ) {
     const n = x.length;
-    this.table = new Float64Array(n * n);
+    this.table = table;
     for (let j = Math.min(BACKTEST_MIN_TRAIN, FIRST_ORIGIN); j < n; j++) {
       const f = fitAffine(x.subarray(0, j), y.subarray(0, j));
       for (let t = j; t < n; t++) this.table[j * n + t] = clip(f.c + f.a * x[t]!, bounds);
@@ -206,7 +208,10 @@ export function fitForForecast(
  * there is none. A proportion is never known better than its binomial error (p̃ = (k + ½)/(n + 1)).
  */
 export function reportedErrors(points: readonly CurvePoint[], proportion: boolean): Float64Array {
-  return Float64Array.from(points, (p) => {
+  // A plain loop: Float64Array.from with a mapper iterates generically, on every curve of an audit.
+  const out = new Float64Array(points.length);
+  for (let i = 0; i < points.length; i++) {
+    const p = points[i]!;
     let se = NaN;
     if (p.stderr !== null && Number.isFinite(p.stderr)) se = p.stderr;
     else if (p.seedSd !== null && p.seeds > 1) se = p.seedSd / Math.sqrt(p.seeds);
@@ -216,8 +221,9 @@ export function reportedErrors(points: readonly CurvePoint[], proportion: boolea
       const bin = Math.sqrt((pt * (1 - pt)) / p.n);
       se = Number.isNaN(se) ? bin : Math.max(se, bin);
     }
-    return se;
-  });
+    out[i] = se;
+  }
+  return out;
 }
 
 function prefix(v: ArrayLike<number>, k: number): Float64Array {
@@ -388,13 +394,22 @@ export function backtest(
 ): BacktestStep[] {
   const n = x.length;
   const steps: BacktestStep[] = [];
-  const xAll = Float64Array.from(x);
-  const yAll = Float64Array.from(y);
-  const line = new LineForecasts(xAll, yAll, yScale, bounds);
+  // The back-test's own copies of x, y and params and the line's table, kept with its steps: one
+  // buffer (each Float64Array over 8 values has its own off-heap buffer, costly to make and to sweep).
+  const buf = new ArrayBuffer(8 * (3 * n + n * n));
+  const xAll = new Float64Array(buf, 0, n);
+  const yAll = new Float64Array(buf, 8 * n, n);
+  const paramsAll = new Float64Array(buf, 16 * n, n);
+  for (let i = 0; i < n; i++) {
+    xAll[i] = x[i]!;
+    yAll[i] = y[i]!;
+    paramsAll[i] = params[i]!;
+  }
+  const line = new LineForecasts(xAll, yAll, yScale, bounds, new Float64Array(buf, 24 * n, n * n));
   // Only the chosen law reads the power fits (when a step's forecast is read): the grid is built then,
   // unless the caller's full-curve fit already built it (`sharedGrid`, powerGrid of these x).
   const power = new PowerFits(xAll, yAll, yScale, bounds, sharedGrid);
-  const data: BacktestData = { x: xAll, y: yAll, params: Float64Array.from(params), bounds, yScale, stderr, chance, line, power };
+  const data: BacktestData = { x: xAll, y: yAll, params: paramsAll, bounds, yScale, stderr, chance, line, power };
   for (let k = BACKTEST_MIN_TRAIN; k <= n - 1; k++) steps.push(new LazyStep(data, k));
   return steps;
 }
