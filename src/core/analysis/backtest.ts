@@ -2,7 +2,8 @@ import type { BacktestStep, CurvePoint, ForecastInterval, ScalingFit } from '../
 import { fitConstant, fitLinear, fitPower, predict, type Bounds } from '../fit/index.js';
 import { fitAffine } from '../fit/affine.js';
 import { forecastNoise, intervalsOf, type ForecastNoise } from '../fit/prediction-interval.js';
-import { powerGrid, type PowerGrid } from '../fit/power.js';
+import { powerAt, powerGrid, type PowerGrid } from '../fit/power.js';
+import { makeFit } from '../fit/goodness.js';
 import { chiSquareSurvival } from '../stats/special.js';
 import { DEFAULT_THRESHOLDS } from './thresholds.js';
 
@@ -114,25 +115,56 @@ class LineForecasts implements PrefixLaw {
   forecast(j: number, t: number): number { return this.table[j * this.x.length + t]!; }
 }
 
-/** The power law's prefix fits, each made when first read and kept (a fit is a grid and a Brent search; each step's rolling origin reuses the smaller steps'). */
+/**
+ * The power law's prefix fits, each made when first read (a fit is a grid and a Brent search; each
+ * step's rolling origin reuses the smaller steps'), and kept as what makes it: its parameters and
+ * RSS, unboxed in `kept` (6 entries a prefix: made?, c, a, b, x0, rss). A fit read again is rebuilt
+ * from them by makeFit, the fields fitPower's own makeFit call gives; as objects (a record of boxed
+ * numbers each) the fits an audit kept were a fifth of its heap.
+ */
+const POWER_KEPT = 6;
 class PowerFits implements PrefixLaw {
-  private readonly memo: (ScalingFit | undefined)[] = [];
   private grid: PowerGrid | null;
 
+  /** `kept`: POWER_KEPT·n zeros. */
   constructor(
     private readonly x: Float64Array,
     private readonly y: Float64Array,
     private readonly yScale: number,
     private readonly bounds: Bounds,
     sharedGrid: PowerGrid | null,
+    private readonly kept: Float64Array = new Float64Array(POWER_KEPT * x.length),
   ) {
     this.grid = sharedGrid;
   }
-  fit(j: number): ScalingFit {
+  /** Makes the fit on the first j points and keeps it, unless it is kept: the fit made, or null. */
+  private make(j: number): ScalingFit | null {
+    const at = POWER_KEPT * j;
+    const k = this.kept;
+    if (k[at] === 1) return null;
     // The grid is built when a power fit is first made, unless the caller's full-curve fit already built it.
-    return (this.memo[j] ??= fitPower(this.x.subarray(0, j), this.y.subarray(0, j), this.yScale, this.bounds, (this.grid ??= powerGrid(this.x))));
+    const f = fitPower(this.x.subarray(0, j), this.y.subarray(0, j), this.yScale, this.bounds, (this.grid ??= powerGrid(this.x)));
+    k[at] = 1;
+    k[at + 1] = f.params.c!;
+    k[at + 2] = f.params.a!;
+    k[at + 3] = f.params.b!;
+    k[at + 4] = f.params.x0!;
+    k[at + 5] = f.rss;
+    return f;
   }
-  forecast(j: number, t: number): number { return clip(predict(this.fit(j), this.x[t]!), this.bounds); }
+  fit(j: number): ScalingFit {
+    const fresh = this.make(j);
+    if (fresh !== null) return fresh;
+    const k = this.kept;
+    const at = POWER_KEPT * j;
+    return makeFit('power', { c: k[at + 1]!, a: k[at + 2]!, b: k[at + 3]!, x0: k[at + 4]! }, this.y.subarray(0, j), 3, k[at + 5]!, this.yScale);
+  }
+  forecast(j: number, t: number): number {
+    this.make(j);
+    const k = this.kept;
+    const at = POWER_KEPT * j;
+    return clip(powerAt(k[at + 1]!, k[at + 2]!, k[at + 3]!, k[at + 4]!, this.x[t]!), this.bounds);
+  }
 }
 
 /**
@@ -396,7 +428,7 @@ export function backtest(
   const steps: BacktestStep[] = [];
   // The back-test's own copies of x, y and params and the line's table, kept with its steps: one
   // buffer (each Float64Array over 8 values has its own off-heap buffer, costly to make and to sweep).
-  const buf = new ArrayBuffer(8 * (3 * n + n * n));
+  const buf = new ArrayBuffer(8 * (3 * n + n * n + POWER_KEPT * n));
   const xAll = new Float64Array(buf, 0, n);
   const yAll = new Float64Array(buf, 8 * n, n);
   const paramsAll = new Float64Array(buf, 16 * n, n);
@@ -408,7 +440,7 @@ export function backtest(
   const line = new LineForecasts(xAll, yAll, yScale, bounds, new Float64Array(buf, 24 * n, n * n));
   // Only the chosen law reads the power fits (when a step's forecast is read): the grid is built then,
   // unless the caller's full-curve fit already built it (`sharedGrid`, powerGrid of these x).
-  const power = new PowerFits(xAll, yAll, yScale, bounds, sharedGrid);
+  const power = new PowerFits(xAll, yAll, yScale, bounds, sharedGrid, new Float64Array(buf, 8 * (3 * n + n * n), POWER_KEPT * n));
   const data: BacktestData = { x: xAll, y: yAll, params: paramsAll, bounds, yScale, stderr, chance, line, power };
   for (let k = BACKTEST_MIN_TRAIN; k <= n - 1; k++) steps.push(new LazyStep(data, k));
   return steps;

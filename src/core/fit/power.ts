@@ -172,5 +172,10 @@ export function fitPower(
 }
 
 export function predictPower(p: Readonly<Record<string, number>>, x: number): number {
-  return p.c! + p.a! * Math.pow(10, p.b! * (x - p.x0!));
+  return powerAt(p.c!, p.a!, p.b!, p.x0!, x);
+}
+
+/** The law at x from its four parameters (for callers that keep them unboxed). */
+export function powerAt(c: number, a: number, b: number, x0: number, x: number): number {
+  return c + a * Math.pow(10, b * (x - x0));
 }
