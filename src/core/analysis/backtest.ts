@@ -1,7 +1,9 @@
 import type { BacktestStep, CurvePoint, ForecastInterval, ScalingFit } from '../types.js';
 import { fitConstant, fitLinear, fitPower, predict, type Bounds } from '../fit/index.js';
+import { fitAffine } from '../fit/affine.js';
 import { forecastNoise, intervalsOf, type ForecastNoise } from '../fit/prediction-interval.js';
-import { powerGrid, type PowerGrid } from '../fit/power.js';
+import { powerAt, powerGrid, type PowerGrid } from '../fit/power.js';
+import { makeFit } from '../fit/goodness.js';
 import { chiSquareSurvival } from '../stats/special.js';
 import { DEFAULT_THRESHOLDS } from './thresholds.js';
 
@@ -73,26 +75,115 @@ export interface ForecastChoice {
 
 const FIRST_ORIGIN = 3;
 
-/** Fits of one law on the first j points, made once and shared by every back-test step (each step's rolling origin reuses the smaller steps' fits). */
-type PrefixFits = (j: number) => ScalingFit;
-
-function prefixFits(fit: (x: Float64Array, y: Float64Array) => ScalingFit, x: Float64Array, y: Float64Array): PrefixFits {
-  const memo: (ScalingFit | undefined)[] = [];
-  return (j) => (memo[j] ??= fit(x.subarray(0, j), y.subarray(0, j)));
+/**
+ * What the back-test reads of one law's fits on the first j points: the fit itself (the chosen
+ * law of a step) and its forecasts of the later points, clipped like a forecast (a step's
+ * log-linear forecasts, and each rolling origin's errors).
+ */
+interface PrefixLaw {
+  fit(j: number): ScalingFit;
+  /** clip(predict(fit(j), x[t]), bounds), t >= j. */
+  forecast(j: number, t: number): number;
 }
 
-/** Mean squared error of the law forecasting points j … k−1 from points 0 … j−1, over j = FIRST_ORIGIN … k−1 (clipped like a forecast). */
-function rollingOriginError(fits: PrefixFits, x: Float64Array, y: Float64Array, k: number, bounds: Bounds): number {
-  let sum = 0;
-  let count = 0;
-  for (let j = FIRST_ORIGIN; j < k; j++) {
-    const f = fits(j);
-    for (let t = j; t < k; t++) {
-      sum += (clip(predict(f, x[t]!), bounds) - y[t]!) ** 2;
-      count++;
+/**
+ * The line's prefix fits kept as their forecasts alone, every prefix from BACKTEST_MIN_TRAIN on
+ * (each step reads its own): row j of one n×n table holds the first j points' forecasts of points
+ * j … n−1. An audit keeps every curve's steps, and seven fit objects a curve (each a record of
+ * boxed numbers) were a fifth of what it kept; a step's chosen line is refitted when read (a
+ * closed form, the same fit). The forecasts are predictLinear's sum on fitAffine's coefficients.
+ */
+class LineForecasts implements PrefixLaw {
+  private readonly table: Float64Array;
+
+  /** `table`: n·n entries to fill. */
+  constructor(
+    private readonly x: Float64Array,
+    private readonly y: Float64Array,
+    private readonly yScale: number,
+    bounds: Bounds,
+    table: Float64Array = new Float64Array(x.length * x.length),
+  ) {
+    const n = x.length;
+    this.table = table;
+    for (let j = Math.min(BACKTEST_MIN_TRAIN, FIRST_ORIGIN); j < n; j++) {
+      const f = fitAffine(x.subarray(0, j), y.subarray(0, j));
+      for (let t = j; t < n; t++) this.table[j * n + t] = clip(f.c + f.a * x[t]!, bounds);
     }
   }
-  return count > 0 ? sum / count : NaN;
+  fit(j: number): ScalingFit { return fitLinear(this.x.subarray(0, j), this.y.subarray(0, j), this.yScale); }
+  forecast(j: number, t: number): number { return this.table[j * this.x.length + t]!; }
+}
+
+/**
+ * The power law's prefix fits, each made when first read (a fit is a grid and a Brent search; each
+ * step's rolling origin reuses the smaller steps'), and kept as what makes it: its parameters and
+ * RSS, unboxed in `kept` (6 entries a prefix: made?, c, a, b, x0, rss). A fit read again is rebuilt
+ * from them by makeFit, the fields fitPower's own makeFit call gives; as objects (a record of boxed
+ * numbers each) the fits an audit kept were a fifth of its heap.
+ */
+const POWER_KEPT = 6;
+class PowerFits implements PrefixLaw {
+  private grid: PowerGrid | null;
+
+  /** `kept`: POWER_KEPT·n zeros. */
+  constructor(
+    private readonly x: Float64Array,
+    private readonly y: Float64Array,
+    private readonly yScale: number,
+    private readonly bounds: Bounds,
+    sharedGrid: PowerGrid | null,
+    private readonly kept: Float64Array = new Float64Array(POWER_KEPT * x.length),
+  ) {
+    this.grid = sharedGrid;
+  }
+  /** Makes the fit on the first j points and keeps it, unless it is kept: the fit made, or null. */
+  private make(j: number): ScalingFit | null {
+    const at = POWER_KEPT * j;
+    const k = this.kept;
+    if (k[at] === 1) return null;
+    // The grid is built when a power fit is first made, unless the caller's full-curve fit already built it.
+    const f = fitPower(this.x.subarray(0, j), this.y.subarray(0, j), this.yScale, this.bounds, (this.grid ??= powerGrid(this.x)));
+    k[at] = 1;
+    k[at + 1] = f.params.c!;
+    k[at + 2] = f.params.a!;
+    k[at + 3] = f.params.b!;
+    k[at + 4] = f.params.x0!;
+    k[at + 5] = f.rss;
+    return f;
+  }
+  fit(j: number): ScalingFit {
+    const fresh = this.make(j);
+    if (fresh !== null) return fresh;
+    const k = this.kept;
+    const at = POWER_KEPT * j;
+    return makeFit('power', { c: k[at + 1]!, a: k[at + 2]!, b: k[at + 3]!, x0: k[at + 4]! }, this.y.subarray(0, j), 3, k[at + 5]!, this.yScale);
+  }
+  forecast(j: number, t: number): number {
+    this.make(j);
+    const k = this.kept;
+    const at = POWER_KEPT * j;
+    return clip(powerAt(k[at + 1]!, k[at + 2]!, k[at + 3]!, k[at + 4]!, this.x[t]!), this.bounds);
+  }
+}
+
+/**
+ * Mean squared error of the law forecasting points j … k−1 from points 0 … j−1, over j = FIRST_ORIGIN … k−1
+ * (clipped like a forecast). `stopAt`: a mean the caller only compares this one against; once the error
+ * terms so far already reach it (each is >= 0, and rounded sums and quotients of such terms never
+ * fall), the remaining origins cannot bring the mean under it, so their fits are not made and that
+ * lower bound is returned instead.
+ */
+function rollingOriginError(law: PrefixLaw, y: Float64Array, k: number, stopAt = Infinity): number {
+  let count = 0;
+  for (let j = FIRST_ORIGIN; j < k; j++) count += k - j;
+  if (count === 0) return NaN;
+  let sum = 0;
+  for (let j = FIRST_ORIGIN; j < k; j++) {
+    for (let t = j; t < k; t++) sum += (law.forecast(j, t) - y[t]!) ** 2;
+    if (sum / count >= stopAt) return sum / count;
+  }
+  return sum / count;
 }
 
 function choose(
@@ -100,17 +191,20 @@ function choose(
   y: Float64Array,
   k: number,
   yScale: number,
-  line: PrefixFits,
-  power: PrefixFits,
-  bounds: Bounds,
+  line: PrefixLaw,
+  power: PrefixLaw,
   stderr: ArrayLike<number> | null,
   trendAlpha: number,
 ): ForecastChoice {
   const trendP = flatnessP(y.subarray(0, k), stderr); // reads the first k errors
   if (trendP !== null && trendP >= trendAlpha) return { fit: fitConstant(x.subarray(k - 1, k), y.subarray(k - 1, k), yScale), rule: 'no_change', trendP };
-  // Ties go to the line, the simpler law.
-  if (k > FIRST_ORIGIN && rollingOriginError(power, x, y, k, bounds) < rollingOriginError(line, x, y, k, bounds)) return { fit: power(k), rule: 'law', trendP };
-  return { fit: line(k), rule: 'law', trendP };
+  // Ties go to the line, the simpler law. The line's error first: its fits are cheap, and it tells the
+  // power law's when to stop (a NaN line error is never beaten, so then no power fit is needed at all).
+  if (k > FIRST_ORIGIN) {
+    const lineError = rollingOriginError(line, y, k);
+    if (lineError === lineError && rollingOriginError(power, y, k, lineError) < lineError) return { fit: power.fit(k), rule: 'law', trendP };
+  }
+  return { fit: line.fit(k), rule: 'law', trendP };
 }
 
 /** The forecasting law for points x, y (see the rule above). `stderr`: reported errors, NaN where unknown. */
@@ -126,10 +220,7 @@ export function chooseForecast(
   if (n < 2) throw new RangeError(`chooseForecast needs >= 2 points, got ${n}`);
   const xs = Float64Array.from(x);
   const ys = Float64Array.from(y);
-  const line = prefixFits((a, b) => fitLinear(a, b, yScale), xs, ys);
-  let grid: PowerGrid | null = null;
-  const power = prefixFits((a, b) => fitPower(a, b, yScale, bounds, (grid ??= powerGrid(xs))), xs, ys);
-  return choose(xs, ys, n, yScale, line, power, bounds, stderr, trendAlpha);
+  return choose(xs, ys, n, yScale, new LineForecasts(xs, ys, yScale, bounds), new PowerFits(xs, ys, yScale, bounds, null), stderr, trendAlpha);
 }
 
 /** The fit a forecast from these points uses. */
@@ -149,7 +240,10 @@ export function fitForForecast(
  * there is none. A proportion is never known better than its binomial error (p̃ = (k + ½)/(n + 1)).
  */
 export function reportedErrors(points: readonly CurvePoint[], proportion: boolean): Float64Array {
-  return Float64Array.from(points, (p) => {
+  // A plain loop: Float64Array.from with a mapper iterates generically, on every curve of an audit.
+  const out = new Float64Array(points.length);
+  for (let i = 0; i < points.length; i++) {
+    const p = points[i]!;
     let se = NaN;
     if (p.stderr !== null && Number.isFinite(p.stderr)) se = p.stderr;
     else if (p.seedSd !== null && p.seeds > 1) se = p.seedSd / Math.sqrt(p.seeds);
@@ -159,8 +253,9 @@ export function reportedErrors(points: readonly CurvePoint[], proportion: boolea
       const bin = Math.sqrt((pt * (1 - pt)) / p.n);
       se = Number.isNaN(se) ? bin : Math.max(se, bin);
     }
-    return se;
-  });
+    out[i] = se;
+  }
+  return out;
 }
 
 function prefix(v: ArrayLike<number>, k: number): Float64Array {
@@ -173,13 +268,15 @@ function prefix(v: ArrayLike<number>, k: number): Float64Array {
 interface BacktestData {
   readonly x: Float64Array;
   readonly y: Float64Array;
+  /** Params of the curve's models (a step reports the largest it trained on). */
+  readonly params: Float64Array;
   readonly bounds: Bounds;
   readonly yScale: number;
   readonly stderr: ArrayLike<number> | null;
   /** Chance level of the task (multiple-choice accuracy), or null: the floor of its forecasts. */
   readonly chance: number | null;
-  readonly line: PrefixFits;
-  readonly power: PrefixFits;
+  readonly line: LineForecasts;
+  readonly power: PowerFits;
 }
 
 /**
@@ -187,38 +284,34 @@ interface BacktestData {
  * law (power fits on every prefix) and above all its intervals (the power law's profile) cost
  * most of a back-test, so they are computed when first read (a report, the scoreboard's headline
  * step) and kept, the same values an eager computation gives. They are getters on the class, so a
- * step is one small object (an audit keeps every curve's steps); `toJSON` writes every field, and
- * a copy must be made with `stepFields`, not a spread.
+ * step is one small object (an audit keeps every curve's steps): the values read from the curve
+ * and the line's forecasts are getters too (as fields each was a boxed number), and the interval
+ * function is made for each of the two intervals rather than kept (keeping it kept the power law's
+ * profile and the prefix views of every curve whose headline law is the power law). `toJSON` writes
+ * every field, and a copy must be made with `stepFields`, not a spread.
  */
 class LazyStep implements BacktestStep {
-  readonly trainedUpTo: number;
-  readonly nextActual: number;
-  readonly trendNextPredicted: number;
-  readonly largestActual: number;
-  readonly baselines: { readonly noChange: number; readonly logLinear: number };
   private chosen: ForecastChoice | null = null;
   private noise: ForecastNoise | null = null;
-  private intervalAt: ((xStar: number) => ForecastInterval) | null = null;
   private next: ForecastInterval | null = null;
   private largest: ForecastInterval | null = null;
 
   constructor(
     private readonly d: BacktestData,
     readonly k: number,
-    params: ArrayLike<number>,
-  ) {
-    const { x, y, bounds, line } = d;
-    const last = x.length - 1;
-    this.trainedUpTo = params[k - 1]!;
-    this.nextActual = y[k]!;
-    this.trendNextPredicted = clip(predict(line(k), x[k]!), bounds);
-    this.largestActual = y[last]!;
-    this.baselines = { noChange: y[k - 1]!, logLinear: clip(predict(line(k), x[last]!), bounds) };
+  ) {}
+
+  get trainedUpTo(): number { return this.d.params[this.k - 1]!; }
+  get nextActual(): number { return this.d.y[this.k]!; }
+  get trendNextPredicted(): number { return this.d.line.forecast(this.k, this.k); }
+  get largestActual(): number { return this.d.y[this.d.y.length - 1]!; }
+  get baselines(): { readonly noChange: number; readonly logLinear: number } {
+    return { noChange: this.d.y[this.k - 1]!, logLinear: this.d.line.forecast(this.k, this.d.x.length - 1) };
   }
 
   private choice(): ForecastChoice {
-    const { x, y, bounds, yScale, stderr, line, power } = this.d;
-    return (this.chosen ??= choose(x, y, this.k, yScale, line, power, bounds, stderr === null ? null : prefix(stderr, this.k), DEFAULT_THRESHOLDS.trendAlpha));
+    const { x, y, yScale, stderr, line, power } = this.d;
+    return (this.chosen ??= choose(x, y, this.k, yScale, line, power, stderr === null ? null : prefix(stderr, this.k), DEFAULT_THRESHOLDS.trendAlpha));
   }
   get fit(): ScalingFit { return this.choice().fit; }
   get form(): BacktestStep['form'] { return this.choice().fit.form; }
@@ -238,35 +331,37 @@ class LazyStep implements BacktestStep {
   }
   /** The law's interval at x*, moved with the forecast when the floor lifts it. */
   private intervalFor(xStar: number): ForecastInterval {
-    this.spread();
-    const iv = this.intervalAt!(xStar);
+    const iv = this.intervals()(xStar);
     const up = this.lift(xStar);
     return up === 0 ? iv : { low: clip(iv.low + up, this.d.bounds), high: clip(iv.high + up, this.d.bounds), level: iv.level };
   }
   get largestAbsError(): number { return Math.abs(this.largestPredicted - this.largestActual); }
 
-  /** σ of one measurement and the interval function, shared by the two intervals (each its own root search). */
+  /** σ of one measurement, shared by the two intervals. */
   private spread(): ForecastNoise {
     if (this.noise !== null) return this.noise;
-    const { x, y, bounds, yScale, stderr } = this.d;
+    const { x, y, yScale, stderr } = this.d;
     const k = this.k;
-    const fit = this.fit;
     // σ of one measurement from the reported errors needs every fitted point's.
     let reportedVariance: number | null = 0;
     for (let i = 0; i < k && reportedVariance !== null; i++) {
       const se = stderr === null ? NaN : stderr[i]!;
       reportedVariance = se > 0 && Number.isFinite(se) ? reportedVariance + se ** 2 / k : null;
     }
-    if (this.rule === 'no_change') {
-      // σ from the k points' scatter about their mean (or their reported errors); the forecast is one
-      // of them, so its interval is that of one measurement against another: leverage 1, σ·√2.
-      this.noise = forecastNoise(fitConstant(x.subarray(0, k), y.subarray(0, k), yScale), reportedVariance, FORECAST_LEVEL);
-      this.intervalAt = intervalsOf(fit, x.subarray(k - 1, k), y.subarray(k - 1, k), bounds, yScale, this.noise, FORECAST_LEVEL);
-    } else {
-      this.noise = forecastNoise(fit, reportedVariance, FORECAST_LEVEL);
-      this.intervalAt = intervalsOf(fit, x.subarray(0, k), y.subarray(0, k), bounds, yScale, this.noise, FORECAST_LEVEL);
-    }
-    return this.noise;
+    // With no change, σ from the k points' scatter about their mean (or their reported errors).
+    const from = this.rule === 'no_change' ? fitConstant(x.subarray(0, k), y.subarray(0, k), yScale) : this.fit;
+    return (this.noise = forecastNoise(from, reportedVariance, FORECAST_LEVEL));
+  }
+  /** The law's interval function (each interval its own root search). */
+  private intervals(): (xStar: number) => ForecastInterval {
+    const { x, y, bounds, yScale } = this.d;
+    const k = this.k;
+    const noise = this.spread();
+    // With no change the forecast is one of the fitted points, so its interval is that of one
+    // measurement against another: leverage 1, σ·√2.
+    return this.rule === 'no_change'
+      ? intervalsOf(this.fit, x.subarray(k - 1, k), y.subarray(k - 1, k), bounds, yScale, noise, FORECAST_LEVEL)
+      : intervalsOf(this.fit, x.subarray(0, k), y.subarray(0, k), bounds, yScale, noise, FORECAST_LEVEL);
   }
   get sigma(): number { return this.spread().sigma; }
   get sigmaFrom(): BacktestStep['sigmaFrom'] { return this.spread().from; }
@@ -331,14 +426,22 @@ export function backtest(
 ): BacktestStep[] {
   const n = x.length;
   const steps: BacktestStep[] = [];
-  const xAll = Float64Array.from(x);
-  const yAll = Float64Array.from(y);
-  const line = prefixFits((a, b) => fitLinear(a, b, yScale), xAll, yAll);
+  // The back-test's own copies of x, y and params and the line's table, kept with its steps: one
+  // buffer (each Float64Array over 8 values has its own off-heap buffer, costly to make and to sweep).
+  const buf = new ArrayBuffer(8 * (3 * n + n * n + POWER_KEPT * n));
+  const xAll = new Float64Array(buf, 0, n);
+  const yAll = new Float64Array(buf, 8 * n, n);
+  const paramsAll = new Float64Array(buf, 16 * n, n);
+  for (let i = 0; i < n; i++) {
+    xAll[i] = x[i]!;
+    yAll[i] = y[i]!;
+    paramsAll[i] = params[i]!;
+  }
+  const line = new LineForecasts(xAll, yAll, yScale, bounds, new Float64Array(buf, 24 * n, n * n));
   // Only the chosen law reads the power fits (when a step's forecast is read): the grid is built then,
   // unless the caller's full-curve fit already built it (`sharedGrid`, powerGrid of these x).
-  let grid: PowerGrid | null = sharedGrid;
-  const power = prefixFits((a, b) => fitPower(a, b, yScale, bounds, (grid ??= powerGrid(xAll))), xAll, yAll);
-  const data: BacktestData = { x: xAll, y: yAll, bounds, yScale, stderr, chance, line, power };
-  for (let k = BACKTEST_MIN_TRAIN; k <= n - 1; k++) steps.push(new LazyStep(data, k, params));
+  const power = new PowerFits(xAll, yAll, yScale, bounds, sharedGrid, new Float64Array(buf, 8 * (3 * n + n * n), POWER_KEPT * n));
+  const data: BacktestData = { x: xAll, y: yAll, params: paramsAll, bounds, yScale, stderr, chance, line, power };
+  for (let k = BACKTEST_MIN_TRAIN; k <= n - 1; k++) steps.push(new LazyStep(data, k));
   return steps;
 }

@@ -1,3 +1,4 @@
+import { scratchArrays } from '../scratch.js';
 /**
  * Shape measures of a scaling curve, computed on the *oriented* values
  * (negated when lower is better, so "improvement" is always positive).
@@ -35,6 +36,9 @@ export interface ShapeMeasures {
   readonly maxDrawdown: number;
 }
 
+/** The squared steps of shapeMeasures by count (sorted in place for their median; never kept). */
+const SQ_SCRATCH = scratchArrays(1);
+
 /** Width of the sharpness window, in decades of parameters. */
 export const SHARPNESS_WINDOW_DECADES = 1;
 
@@ -51,7 +55,7 @@ export function shapeMeasures(y: ArrayLike<number>, x?: ArrayLike<number>): Shap
   const range = y[iMax]! - y[iMin]!;
   const improvement = Math.sign(iMax - iMin) * range;
 
-  const sq = new Float64Array(Math.max(n - 1, 0));
+  const sq = SQ_SCRATCH(Math.max(n - 1, 0))[0]!;
   let sumSq = 0;
   for (let i = 0; i + 1 < n; i++) {
     const d = y[i + 1]! - y[i]!;

@@ -12,6 +12,7 @@ import { metricInfo } from './metric-info.js';
 import { reportedNoise } from './noise.js';
 import { DEFAULT_THRESHOLDS, type VerdictThresholds } from './thresholds.js';
 import { chanceLevel, type ChanceLevel, type ChanceRule } from './chance.js';
+import { scratchArrays } from '../scratch.js';
 
 export interface VerdictOptions {
   /** The headline back-test fits all but this many of the largest models. */
@@ -104,6 +105,9 @@ export interface CurveEvidence {
   readonly chanceWorst: number;
 }
 
+/** params and yo of curveEvidence by number of points. */
+const EVIDENCE_SCRATCH = scratchArrays(2);
+
 export function curveEvidence(curve: Curve, options: VerdictOptions = {}): CurveEvidence {
   const t = options.thresholds ?? DEFAULT_THRESHOLDS;
   const holdout = options.holdout ?? 2;
@@ -112,10 +116,12 @@ export function curveEvidence(curve: Curve, options: VerdictOptions = {}): Curve
   if (n === 0) throw new RangeError('verdictFor: curve has no points');
   const sign = curve.higherIsBetter ? 1 : -1;
   // Plain loops (Float64Array.from with a mapper iterates generically): this runs on every curve of an audit and on each stability re-judging.
-  const params = new Float64Array(n);
-  const x = new Float64Array(n);
-  const y = new Float64Array(n);
-  const yo = new Float64Array(n);
+  // x and y are kept (the evidence holds them): one buffer for both. params and yo are read only here
+  // (the back-test copies params), so they are scratch (see core/scratch).
+  const xy = new Float64Array(2 * n);
+  const x = new Float64Array(xy.buffer, 0, n);
+  const y = new Float64Array(xy.buffer, 8 * n, n);
+  const [params, yo] = EVIDENCE_SCRATCH(n) as [Float64Array, Float64Array];
   let maxAbs = 0;
   for (let i = 0; i < n; i++) {
     const p = pts[i]!;

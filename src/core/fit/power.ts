@@ -3,6 +3,7 @@ import { asymptoteRssFromSums, fitAsymptoteBounded } from './bounded-affine.js';
 import { makeFit } from './goodness.js';
 import { brentMinimize } from './minimize.js';
 import { expRows } from './exp-rows.js';
+import { scratchArrays } from '../scratch.js';
 
 /**
  * Saturating power law in params: y = c + a·(N/N0)^b with b < 0, N0 the smallest model (the form
@@ -25,6 +26,9 @@ function basis(d: Float64Array, b: number, out: Float64Array): Float64Array {
   for (let i = 0; i < d.length; i++) out[i] = Math.exp(b * d[i]!);
   return out;
 }
+
+/** g, d and yc of fitPower by number of points (fitPower is synchronous and keeps none of them). */
+const FIT_SCRATCH = scratchArrays(3);
 
 const T_LO = Math.log(-B_MAX);
 const T_STEP = (Math.log(-B_MIN) - T_LO) / (GRID - 1);
@@ -106,8 +110,7 @@ export function fitPower(
   const hi = bounds?.[1] ?? Infinity;
   let x0 = Infinity;
   for (let i = 0; i < n; i++) x0 = Math.min(x0, x[i]!);
-  const g = new Float64Array(n);
-  const d = new Float64Array(n);
+  const [g, d, yc] = FIT_SCRATCH(n) as [Float64Array, Float64Array, Float64Array];
   for (let i = 0; i < n; i++) d[i] = Math.LN10 * (x[i]! - x0);
   // Searched in t = ln(−b): exponents from −0.01 to −3 span 2.5 orders of magnitude.
   const tLo = Math.log(-B_MAX);
@@ -116,7 +119,6 @@ export function fitPower(
   let my = 0;
   for (let i = 0; i < n; i++) my += y[i]!;
   my /= n;
-  const yc = new Float64Array(n);
   let syy = 0, sy = 0;
   for (let i = 0; i < n; i++) {
     yc[i] = y[i]! - my;
@@ -170,5 +172,10 @@ export function fitPower(
 }
 
 export function predictPower(p: Readonly<Record<string, number>>, x: number): number {
-  return p.c! + p.a! * Math.pow(10, p.b! * (x - p.x0!));
+  return powerAt(p.c!, p.a!, p.b!, p.x0!, x);
+}
+
+/** The law at x from its four parameters (for callers that keep them unboxed). */
+export function powerAt(c: number, a: number, b: number, x0: number, x: number): number {
+  return c + a * Math.pow(10, b * (x - x0));
 }

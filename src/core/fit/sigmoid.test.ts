@@ -52,4 +52,17 @@ describe('logistic fit against scipy least_squares on hard cases', () => {
       expect(fitSigmoid(c.x, c.y, 1, c.bounds).params.steepness).toBe(golden.s_max);
     }
   });
+  it("a scan on x seen before (the grid's x-only parts kept) gives the fit a scan on new x gives", () => {
+    // x no other test uses, so the first fit on it fills a slot and the second reads it; then 20
+    // other x evict it (16 slots) and a third fit on it scans afresh.
+    const x = [6.1, 6.6, 7.3, 7.9, 8.4, 9.2, 9.7, 10.3, 11.1];
+    const y = [0.11, 0.09, 0.14, 0.12, 0.35, 0.62, 0.66, 0.71, 0.69];
+    const y2 = [0.3, 0.2, 0.5, 0.1, 0.4, 0.45, 0.9, 0.2, 0.6];
+    const first = fitSigmoid(x, y, 1, [0, 1]);
+    const other = fitSigmoid(x, y2, 1, [0, 1]);
+    expect(fitSigmoid(x, y, 1, [0, 1])).toEqual(first);
+    for (let k = 0; k < 20; k++) fitSigmoid(x.map((v) => v + 0.01 * (k + 1)), y, 1, [0, 1]);
+    expect(fitSigmoid(x, y2, 1, [0, 1])).toEqual(other);
+    expect(fitSigmoid(x, y, 1, [0, 1])).toEqual(first);
+  });
 });

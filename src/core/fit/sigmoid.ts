@@ -2,6 +2,7 @@ import type { ScalingFit } from '../types.js';
 import { fitTwoLevelsBounded, twoLevelsFromSums, twoLevelsRssFromSums } from './bounded-affine.js';
 import { makeFit } from './goodness.js';
 import { nelderMead2 } from './minimize.js';
+import { scratchArrays } from '../scratch.js';
 
 /**
  * Logistic in log-params: y = lo + height / (1 + exp(-steepness·(x - mid))), x = log10 N.
@@ -218,14 +219,81 @@ function sigmoidRss(x: ArrayLike<number>, yc: Float64Array, syy: number, lc: num
 }
 
 /**
+ * The parts of the grid scan that depend on x alone: at each grid point, the basis g and 1 − g at
+ * every point and the sums Σ(1−g)², Σ(1−g)g, Σg². An audit's curves come family by family on the
+ * same models (and its stability check drops a model or two at a time), so a scan on x seen
+ * recently reads them and forms only the two sums with y. Kept for the last few distinct x in
+ * slots that are reused, oldest first, so an audit whose curves share no models allocates nothing
+ * per curve (a scan on new x fills a slot as it goes, with the very operations it always did).
+ */
+interface ScanSlot {
+  x: Float64Array;
+  n: number;
+  /** g at grid point p (= i·S + j), point t: [p·n + t]; u = 1 − g likewise. */
+  g: Float64Array;
+  u: Float64Array;
+  /** suu, sug, sgg at grid point p: [3p], [3p + 1], [3p + 2]. */
+  sums: Float64Array;
+}
+const SCAN_SLOTS: ScanSlot[] = [];
+const SCAN_MAX = 16;
+let scanNext = 0;
+
+function scanSlotOf(x: ArrayLike<number>): ScanSlot | null {
+  const n = x.length;
+  for (const slot of SCAN_SLOTS) {
+    if (slot.n !== n) continue;
+    let same = true;
+    for (let t = 0; t < n && same; t++) same = slot.x[t] === x[t];
+    if (same) return slot;
+  }
+  return null;
+}
+
+/** The oldest slot (or a new one while there are fewer than SCAN_MAX), sized for n points and marked as holding x. */
+function claimScanSlot(x: ArrayLike<number>): ScanSlot {
+  const n = x.length;
+  let slot = SCAN_SLOTS[scanNext];
+  if (slot === undefined) {
+    slot = { x: new Float64Array(n), n, g: new Float64Array(M * S * n), u: new Float64Array(M * S * n), sums: new Float64Array(3 * M * S) };
+    SCAN_SLOTS[scanNext] = slot;
+  } else if (slot.x.length < n) {
+    slot.x = new Float64Array(n);
+    slot.g = new Float64Array(M * S * n);
+    slot.u = new Float64Array(M * S * n);
+  }
+  // Not findable while it is filled (n = -1): the scan that fills it is the only reader until then.
+  slot.n = -1;
+  for (let t = 0; t < n; t++) slot.x[t] = x[t]!;
+  scanNext = (scanNext + 1) % SCAN_MAX;
+  return slot;
+}
+
+/** scanGrid from x's kept scan parts: the same sums with y, the same level solve (its own function, so that the solve inlines). */
+function scanGridFromSlot(yc: Float64Array, syy: number, lc: number, hc: number, slot: ScanSlot, grid: Float64Array): void {
+  const n = yc.length;
+  const { g, u, sums } = slot;
+  for (let p = 0; p < M * S; p++) {
+    let suy = 0, sgy = 0;
+    const o = p * n;
+    for (let t = 0; t < n; t++) {
+      const yi = yc[t]!;
+      suy += u[o + t]! * yi; sgy += g[o + t]! * yi;
+    }
+    grid[p] = twoLevelsRssFromSums(sums[3 * p]!, sums[3 * p + 1]!, sums[3 * p + 2]!, suy, sgy, syy, lc, hc);
+  }
+}
+
+/**
  * The projected RSS at every grid point into grid[i·S + j] (mid i, steepness j). Its own function,
  * so that the level solve inlines into its loop (inside fitSigmoid's body the compiler's inlining
  * budget ran out, and each of the 84 calls boxed its arguments and result: most of a fit's garbage).
  * On the grid, exp(−s(x − mid)) = exp(−s(x − xc))·exp(s(mid − xc)), xc the centre of the data:
  * n exponentials per steepness instead of per grid point. Both factors stay far from overflow
  * while s·span ≤ 40·span is; beyond ~12 decades of scale each point is computed directly.
+ * `fill`: a slot to write x's scan parts to as they are computed, or null.
  */
-function scanGrid(x: ArrayLike<number>, yc: Float64Array, syy: number, lc: number, hc: number, midLo: number, midHi: number, lsLo: number, lsHi: number, xc: number, separable: boolean, ex: Float64Array, grid: Float64Array): void {
+function scanGrid(x: ArrayLike<number>, yc: Float64Array, syy: number, lc: number, hc: number, midLo: number, midHi: number, lsLo: number, lsHi: number, xc: number, separable: boolean, ex: Float64Array, grid: Float64Array, fill: ScanSlot | null): void {
   const n = yc.length;
   for (let j = 0; j < S; j++) {
     const ls = lsLo + ((lsHi - lsLo) * j) / (S - 1);
@@ -239,16 +307,30 @@ function scanGrid(x: ArrayLike<number>, yc: Float64Array, syy: number, lc: numbe
       }
       const em = Math.exp(sj * (mid - xc));
       let suu = 0, sug = 0, sgg = 0, suy = 0, sgy = 0;
+      const p = i * S + j;
       for (let t = 0; t < n; t++) {
         const gi = 1 / (1 + ex[t]! * em);
         const ui = 1 - gi;
         const yi = yc[t]!;
+        if (fill !== null) {
+          fill.g[p * n + t] = gi;
+          fill.u[p * n + t] = ui;
+        }
         suu += ui * ui; sug += ui * gi; sgg += gi * gi; suy += ui * yi; sgy += gi * yi;
       }
-      grid[i * S + j] = twoLevelsRssFromSums(suu, sug, sgg, suy, sgy, syy, lc, hc);
+      if (fill !== null) {
+        fill.sums[3 * p] = suu;
+        fill.sums[3 * p + 1] = sug;
+        fill.sums[3 * p + 2] = sgg;
+      }
+      grid[p] = twoLevelsRssFromSums(suu, sug, sgg, suy, sgy, syy, lc, hc);
     }
   }
+  if (fill !== null) fill.n = n;
 }
+
+/** g and yc of fitSigmoid by number of points (fitSigmoid is synchronous and keeps neither). */
+const FIT_SCRATCH = scratchArrays(2);
 
 export function fitSigmoid(
   x: ArrayLike<number>,
@@ -269,12 +351,11 @@ export function fitSigmoid(
   const span = Math.max(xMax - xMin, 1e-6);
   const midLo = xMin - 0.5 * span;
   const midHi = xMax + 0.5 * span;
-  const g = new Float64Array(n);
+  const [g, yc] = FIT_SCRATCH(n) as [Float64Array, Float64Array];
   // y centred once; each evaluation forms the basis and its sums in one pass (fitTwoLevelsBounded's sums, in its order).
   let my = 0;
   for (let i = 0; i < n; i++) my += y[i]!;
   my /= n;
-  const yc = new Float64Array(n);
   let syy = 0;
   for (let i = 0; i < n; i++) {
     yc[i] = y[i]! - my;
@@ -292,7 +373,10 @@ export function fitSigmoid(
   const xc = (xMin + xMax) / 2;
   const separable = S_MAX * 1.5 * span < 600;
   if (gridEx.length < n) gridEx = new Float64Array(n);
-  scanGrid(x, yc, syy, lc, hc, midLo, midHi, lsLo, lsHi, xc, separable, gridEx, gridRss);
+  // Only the separable scan has x-only parts to keep.
+  const slot = separable ? scanSlotOf(x) : null;
+  if (slot !== null) scanGridFromSlot(yc, syy, lc, hc, slot, gridRss);
+  else scanGrid(x, yc, syy, lc, hc, midLo, midHi, lsLo, lsHi, xc, separable, gridEx, gridRss, separable ? claimScanSlot(x) : null);
   const grid = gridRss;
   // Scanned mid-major, so ties go where they always went.
   for (let i = 0; i < M; i++) {

@@ -1,3 +1,4 @@
+import { scratchArrays } from '../scratch.js';
 /** Small descriptive statistics over plain number arrays. */
 
 export function mean(xs: ArrayLike<number>): number {
@@ -26,6 +27,11 @@ export function median(xs: ArrayLike<number>): number {
 
 /** Ranks starting at 1, ties given their average rank (as scipy.stats.rankdata 'average'). */
 export function ranks(xs: ArrayLike<number>): Float64Array {
+  return ranksInto(xs, new Float64Array(xs.length));
+}
+
+/** ranks(xs) written to `out` (of xs's length). */
+function ranksInto(xs: ArrayLike<number>, out: Float64Array): Float64Array {
   const n = xs.length;
   let idx: ArrayLike<number>;
   if (n <= 32) {
@@ -43,7 +49,6 @@ export function ranks(xs: ArrayLike<number>): Float64Array {
     }
     idx = ix;
   } else idx = Array.from({ length: n }, (_, i) => i).sort((a, b) => xs[a]! - xs[b]!);
-  const out = new Float64Array(n);
   let i = 0;
   while (i < n) {
     let j = i;
@@ -77,5 +82,10 @@ export function pearson(xs: ArrayLike<number>, ys: ArrayLike<number>): number | 
 
 /** Spearman rank correlation (Pearson on average ranks); null when either side is constant. */
 export function spearman(xs: ArrayLike<number>, ys: ArrayLike<number>): number | null {
-  return pearson(ranks(xs), ranks(ys));
+  if (xs.length !== ys.length) return pearson(ranks(xs), ranks(ys)); // pearson names the mismatch
+  const [rx, ry] = RANK_SCRATCH(xs.length) as [Float64Array, Float64Array];
+  return pearson(ranksInto(xs, rx), ranksInto(ys, ry));
 }
+
+/** The two rank vectors of spearman by length (it is called on every curve of an audit and keeps neither). */
+const RANK_SCRATCH = scratchArrays(2);
