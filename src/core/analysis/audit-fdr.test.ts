@@ -86,3 +86,15 @@ it('a fragile call names the perturbation that flips it, and re-judging that per
   // Robust emergent calls carry the perturbations they survived.
   for (const v of r.verdicts.filter((w) => w.verdict === 'emergent')) expect(v.stability!.flips).toEqual([]);
 });
+
+it('when no emergence p-value of the audit passes its cutoff, the reasons say so in words, not "> -∞"', () => {
+  // Session 10's mirage curve: a sharp, large miss whose seeds disagree (errors from 3 seeds), so its p-value is 0.6.
+  const c = curveFromArrays(P.concat([3e11]), [0, 0.0011, 0.0011, 0.391, 0.666, 1, 0.92, 0.706, 0.668], { task: 'add5', metric: 'exact_match' });
+  const se = [0, 0.0011, 0.0011, 0.3, 0.33, 0, 0.08, 0.29, 0.33];
+  const r = audit([{ ...c, points: c.points.map((p, i) => ({ ...p, stderr: se[i]! })) }], { stability: false });
+  const v = r.verdicts[0]!;
+  expect(v.verdict).toBe('smooth');
+  const why = v.reasons.join('\n');
+  expect(why).toMatch(/but not significant: p = [\d.]+ > 0\.01, and the audit's BH cutoff at q = 0\.05 admits no emergence p-value/);
+  expect(why).not.toMatch(/∞/);
+});

@@ -321,8 +321,9 @@ export function classify(ev: CurveEvidence, gates: VerdictGates, t: VerdictThres
     return null;
   };
   const diffSe = t.noiseZ * Math.SQRT2 * noise;
+  // An FDR cutoff is −∞ when no p-value of the audit passes it: said in words, not as a number.
   const fdrText = (p: number, alone: number, cutoff: number): string =>
-    gates.fdr !== null && p <= alone ? `; it would pass alone (≤ ${fmt(alone)}), but not the audit's ${gates.fdr.method.toUpperCase()} cutoff ${fmt(cutoff)} at q = ${gates.fdr.q}` : '';
+    gates.fdr !== null && p <= alone ? `; it would pass alone (≤ ${fmt(alone)}), but not the audit's ${gates.fdr.method.toUpperCase()} cutoff ${Number.isFinite(cutoff) ? fmt(cutoff) : '(no p-value of the audit passes it)'} at q = ${gates.fdr.q}` : '';
 
   if (n < t.minPoints) {
     reasons.push(`${n} point${n === 1 ? '' : 's'} < ${t.minPoints}: no fit with a residual and no back-test`);
@@ -416,7 +417,7 @@ export function classify(ev: CurveEvidence, gates: VerdictGates, t: VerdictThres
     return done('emergent');
   }
   if (shape.improvement > 0 && sharp && bigMiss && emP !== null) {
-    reasons.push(`sharp: ${jumpText}`, `a large miss: ${surpriseText}`, `but not significant: p = ${fmt(emP)} > ${fmt(gates.emergenceAlpha)}${fdrText(emP, t.emergenceAlpha, gates.emergenceAlpha)}`);
+    reasons.push(`sharp: ${jumpText}`, `a large miss: ${surpriseText}`, `but not significant: p = ${fmt(emP)} > ${Number.isFinite(gates.emergenceAlpha) ? fmt(gates.emergenceAlpha) : `${fmt(t.emergenceAlpha)}${gates.fdr === null ? '' : `, and the audit's ${gates.fdr.method.toUpperCase()} cutoff at q = ${gates.fdr.q} admits no emergence p-value`}`}${fdrText(emP, t.emergenceAlpha, gates.emergenceAlpha)}`);
     return done('smooth');
   }
   reasons.push(
