@@ -21,7 +21,7 @@ const { values } = parseArgs({
     op: { type: 'string', default: 'add' }, digits: { type: 'string', default: '3' }, sizes: { type: 'string', default: Object.keys(MIRAGE_SIZES).join(',') },
     steps: { type: 'string', default: '700' }, 'steps-exp': { type: 'string', default: '0' }, 'max-steps': { type: 'string', default: '1000000' },
     batch: { type: 'string', default: '64' }, lr: { type: 'string', default: '3e-3' }, 'lr-exp': { type: 'string', default: '0' }, 'lr-width': { type: 'string' },
-    seed: { type: 'string', default: '1' }, reverse: { type: 'boolean', default: false }, widths: { type: 'string' }, layers: { type: 'string', default: '1' }, eval: { type: 'string', default: '500' }, 'weight-decay': { type: 'string', default: '0.1' },
+    seed: { type: 'string', default: '1' }, warmup: { type: 'string', default: '50' }, reverse: { type: 'boolean', default: false }, widths: { type: 'string' }, layers: { type: 'string', default: '1' }, eval: { type: 'string', default: '500' }, 'weight-decay': { type: 'string', default: '0.1' },
   },
 });
 const op = values.op as Operation;
@@ -47,7 +47,7 @@ const built = values.widths
 // Parameter counts first, so the steps can scale with them.
 const counts = built.map(({ spec }) => new ArithmeticTrainer(cfgFor(spec, 1, Number(values.lr)), gemm).model.numParams);
 function cfgFor(model: ArithTrainConfig['model'], steps: number, lr: number): ArithTrainConfig {
-  return { digits, operation: op, model, steps, batch: Number(values.batch), lr, warmup: 50, weightDecay: Number(values['weight-decay']), seed: deriveSeed(seed, 'train'), evalEvery: 0, evalSize: Number(values.eval), ...(values.reverse ? { reverseAnswer: true } : {}) };
+  return { digits, operation: op, model, steps, batch: Number(values.batch), lr, warmup: Number(values.warmup), weightDecay: Number(values['weight-decay']), seed: deriveSeed(seed, 'train'), evalEvery: 0, evalSize: Number(values.eval), ...(values.reverse ? { reverseAnswer: true } : {}) };
 }
 console.log(`probe ${op}${digits} batch ${values.batch} lr ${values.lr} (x width^-${values['lr-exp']}) steps ${values.steps} x (N/N0)^${values['steps-exp']} seed ${seed}`);
 console.log(`size      params   steps      s  exact (train)        per-token  by position (${values.reverse ? 'least' : 'most'} significant first, as written)`);
