@@ -86,6 +86,8 @@ interface MiragePlan {
   readonly members: readonly MemberSpec[];
   /** Each member's size: replicates of a size are one model to the store and the audit. */
   readonly sizeOf: Readonly<Record<string, string>>;
+  /** Each size's training steps. */
+  readonly stepsOf: Readonly<Record<string, number>>;
   readonly seeds: number;
   readonly batch: number;
   readonly operation: Operation;
@@ -117,13 +119,14 @@ export const mirageArithmetic = defineExperiment({
     // ladder. Replicate r > 0 of every size draws its initialisation and batches from its own seed.
     const operation = p.operation as Operation;
     const sizeOf: Record<string, string> = {};
-    const paramsOf = (size: string): number => activeParamCount(arithModelConfig({ digits: p.digits, operation, model: MIRAGE_SIZES[size]! } as ArithTrainConfig));
+    const paramsOf = (size: string): number => activeParamCount(arithModelConfig({ digits: p.digits, operation, model: MIRAGE_SIZES[size]! }));
     const smallest = Math.min(...p.sizes.map(paramsOf));
+    const stepsOf = Object.fromEntries(p.sizes.map((size) => [size, Math.round(p.steps * (paramsOf(size) / smallest) ** p.stepsExponent)]));
     const members = p.sizes.flatMap((size) => Array.from({ length: p.seeds }, (_, r): MemberSpec => {
       const name = p.seeds === 1 ? size : `${size}-r${r}`;
       sizeOf[name] = size;
       const cfg: ArithTrainConfig = {
-        digits: p.digits, operation, model: MIRAGE_SIZES[size]!, steps: p.stepsExponent === 0 ? p.steps : Math.round(p.steps * (paramsOf(size) / smallest) ** p.stepsExponent), batch: p.batch, lr: memberLr(p.lr, MIRAGE_SIZES[size]!.nEmbd, p.lrWidthExponent, p.lrWidth), warmup: 50, weightDecay: 0.1,
+        digits: p.digits, operation, model: MIRAGE_SIZES[size]!, steps: stepsOf[size]!, batch: p.batch, lr: memberLr(p.lr, MIRAGE_SIZES[size]!.nEmbd, p.lrWidthExponent, p.lrWidth), warmup: 50, weightDecay: 0.1,
         seed: r === 0 ? deriveSeed(seed, 'train') : deriveSeed(seed, 'train', r), evalEvery: 0, evalSize: 200,
         ...(p.answerOrder === 'lsd' ? { reverseAnswer: true } : {}),
       };
@@ -134,7 +137,7 @@ export const mirageArithmetic = defineExperiment({
     const testable = Math.floor(span * span * 0.1 * 0.9);
     if (p.evalCount > testable) throw new ConfigError(`${p.evalCount} test problems asked of ${p.digits}-digit ${operation}, whose test split holds at most ${testable}`, { code: 'USAGE', field: '--eval-count', hint: `give --eval-count at most ${testable}, or more --digits` });
     if (p.passProblems > 0 && p.passCap < p.passK) throw new ConfigError(`${p.passCap} draws cannot hold ${p.passK} successes`, { code: 'USAGE', field: '--pass-cap', hint: 'give --pass-cap at least --pass-k' });
-    return { members, sizeOf, seeds: p.seeds, batch: p.batch, operation, digits: p.digits, reverse: p.answerOrder === 'lsd', evalCount: p.evalCount, until: { problems: Math.min(p.passProblems, p.evalCount), k: p.passK, cap: p.passCap, batch: p.passBatch }, seed };
+    return { members, sizeOf, stepsOf, seeds: p.seeds, batch: p.batch, operation, digits: p.digits, reverse: p.answerOrder === 'lsd', evalCount: p.evalCount, until: { problems: Math.min(p.passProblems, p.evalCount), k: p.passK, cap: p.passCap, batch: p.passBatch }, seed };
   },
   async samples(plan, ctx) {
     // Targets in the models' own format: answers zero-padded to a fixed width (digits + 1 for a sum, 2·digits for a product),
@@ -174,8 +177,7 @@ export const mirageArithmetic = defineExperiment({
     const ted = breakthrough(report, 'token_edit_distance');
     const ladder = [...new Set(plan.members.map((m) => plan.sizeOf[m.name]!))].map((size) => {
       const mine = members.filter((m) => plan.sizeOf[m.name] === size);
-      const steps = (plan.members.find((m) => plan.sizeOf[m.name] === size)!.spec as { cfg: ArithTrainConfig }).cfg.steps;
-      return { name: size, params: mine[0]!.params, steps, seeds: mine.length, trainSeconds: mine.reduce((a, m) => a + m.seconds, 0) };
+      return { name: size, params: mine[0]!.params, steps: plan.stepsOf[size]!, seeds: mine.length, trainSeconds: mine.reduce((a, m) => a + m.seconds, 0) };
     });
     const rule = { k: plan.until.k, cap: plan.until.cap };
     const rows = resolutionRows(out, rule, plan.seed, 2000);

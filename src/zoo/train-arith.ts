@@ -39,7 +39,7 @@ export function formatProblem(a: string, op: Operation, answer: number, digits: 
 }
 
 /** The GPT an arithmetic run trains: its block holds a prompt "a+b=" and the padded answer. */
-export function arithModelConfig(cfg: ArithTrainConfig): GptConfig {
+export function arithModelConfig(cfg: Pick<ArithTrainConfig, 'digits' | 'operation' | 'model'>): GptConfig {
   const seqLen = 2 * cfg.digits + 2 + answerWidth(cfg.digits, cfg.operation) + 1;
   return { ...cfg.model, vocabSize: new CharTokenizer().vocabSize, blockSize: seqLen - 1 };
 }
