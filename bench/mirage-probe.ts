@@ -12,8 +12,8 @@
 import { parseArgs } from 'node:util';
 import { deriveSeed } from '../src/core/random/derive-seed.js';
 import { loadGemm } from '../src/zoo/engine/gemm.js';
-import { answerWidth, ArithmeticTrainer, formatProblem, type ArithTrainConfig } from '../src/zoo/train-arith.js';
-import type { Operation } from '../src/tasks/arithmetic.js';
+import { ArithmeticTrainer, type ArithTrainConfig } from '../src/zoo/train-arith.js';
+import { answerText, answerWidth, type Operation } from '../src/tasks/arithmetic.js';
 import { memberLr, MIRAGE_SIZES } from '../src/experiments/mirage-arithmetic.js';
 
 const { values } = parseArgs({
@@ -63,7 +63,7 @@ built.forEach(({ name, spec }, i) => {
   const pos = new Array<number>(w).fill(0);
   let exact = 0;
   got.forEach((g, k) => {
-    const want = formatProblem('', op, t.test[k]!.answer, digits, values.reverse).slice(0, w);
+    const want = answerText(t.test[k]!.answer, digits, op, values.reverse);
     if (g.slice(0, w) === want) exact++;
     for (let j = 0; j < w; j++) if (g[j] === want[j]) pos[j]!++;
   });
@@ -72,6 +72,6 @@ built.forEach(({ name, spec }, i) => {
   // Exact match on trained-on problems too: memorised but not generalised shows as train >> test.
   const seen = t['train'].slice(0, n);
   const gotSeen = t.answer(seen.map((p) => p.prompt));
-  const trainExact = gotSeen.filter((g, k) => g.slice(0, w) === formatProblem('', op, seen[k]!.answer, digits, values.reverse).slice(0, w)).length / seen.length;
+  const trainExact = gotSeen.filter((g, k) => g.slice(0, w) === answerText(seen[k]!.answer, digits, op, values.reverse)).length / seen.length;
   console.log(`${name.padEnd(6)} ${String(counts[i]).padStart(9)} ${String(steps).padStart(7)} ${secs.toFixed(0).padStart(6)}  ${(exact / n).toFixed(3)} (train ${trainExact.toFixed(3)})  ${perTok.toFixed(3).padStart(9)}  ${pos.map((c) => (c / n).toFixed(2)).join(' ')}`);
 });

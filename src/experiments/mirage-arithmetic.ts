@@ -1,9 +1,9 @@
 import { deriveSeed } from '../core/random/derive-seed.js';
 import type { AuditReport } from '../core/analysis/audit.js';
 import { fmtNum } from '../report/format.js';
-import { arithmeticTask, type Operation } from '../tasks/arithmetic.js';
+import { answerWidth, arithmeticTask, type Operation } from '../tasks/arithmetic.js';
 import type { TrunkConfig } from '../zoo/trunk.js';
-import { answerWidth, arithModelConfig, type ArithTrainConfig } from '../zoo/train-arith.js';
+import { arithModelConfig, type ArithTrainConfig } from '../zoo/train-arith.js';
 import { activeParamCount, NAMED_SIZES } from '../zoo/gpt.js';
 import { ConfigError } from '../core/errors.js';
 import { exactMatch } from '../core/metrics/exact-match.js';

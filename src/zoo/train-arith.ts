@@ -31,8 +31,6 @@ export interface ArithTrainConfig extends TrainSchedule {
   readonly reverseAnswer?: boolean;
 }
 
-export { answerWidth };
-
 /** A training row: the prompt, the answer as the models write it, and the stop. */
 export function formatProblem(a: string, op: Operation, answer: number, digits: number, reverse = false): string {
   return `${a}${answerText(answer, digits, op, reverse)}\n`;
@@ -135,7 +133,7 @@ export class ArithmeticTrainer {
     let exact = 0;
     let digitsRight = 0;
     got.forEach((g, i) => {
-      const want = formatProblem('', this.cfg.operation, this.test[i]!.answer, this.cfg.digits, this.cfg.reverseAnswer).slice(0, w);
+      const want = answerText(this.test[i]!.answer, this.cfg.digits, this.cfg.operation, this.cfg.reverseAnswer);
       if (g.slice(0, w) === want) exact++;
       for (let j = 0; j < w; j++) if (g[j] === want[j]) digitsRight++;
     });
