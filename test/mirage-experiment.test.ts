@@ -11,8 +11,9 @@ import { expectSameCurves, killInTraining, killWhen, runCli, runInProcess, type 
 const dir = mkdtempSync(join(tmpdir(), 'emergence-mirage-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-const TINY = { sizes: ['xxs', 'xs', 'm'], steps: 60, evalCount: 12 };
-const ARGS = ['--sizes', 'xxs,xs,m', '--steps', '60', '--eval-count', '12'];
+// One seed of 3-digit sums, most significant digit first, the same steps for every size: the tests' members stay seconds each.
+const TINY = { sizes: ['xxs', 'xs', 'm'], steps: 60, evalCount: 12, seeds: 1, digits: 3, answerOrder: 'msd', stepsExponent: 0 };
+const ARGS = ['--sizes', 'xxs,xs,m', '--steps', '60', '--eval-count', '12', '--seeds', '1', '--digits', '3', '--answer-order', 'msd', '--steps-exponent', '0'];
 
 async function sampleCount(store: string): Promise<{ n: number; distinct: number; runs: number }> {
   const s = await DuckStore.open(store, { readOnly: true });
@@ -64,13 +65,13 @@ describe('mirage-arithmetic experiment, end to end', () => {
   }, 120_000);
 
   it('kill -9 in training, then the same command: resumes from the checkpoints, 0 samples lost or duplicated', async () => {
-    const args = ['mirage-arithmetic', '--dir', join(dir, 'b'), '--seed', '7', '--sizes', 'xxs,xs,m', '--steps', '300', '--eval-count', '12'];
+    const args = ['mirage-arithmetic', '--dir', join(dir, 'b'), '--seed', '7', ...ARGS.slice(0, 2), '--steps', '300', ...ARGS.slice(4)];
     const partial = await killInTraining(args, join(dir, 'b', 'models'));
     const r = await runCli(args);
     for (const member of partial) expect(r.stderr).toMatch(new RegExp(`${member.replace(/\./g, '\\.')}: [\\d,]+ params, resumed, trained \\d+ steps`));
     expect(await sampleCount(r.json.store)).toEqual({ n: 72, distinct: 72, runs: 6 });
     // The uninterrupted run of the same plan: resume is exact, so the curves are the same.
-    const clean = await runCli(['mirage-arithmetic', '--dir', join(dir, 'b2'), '--seed', '7', '--sizes', 'xxs,xs,m', '--steps', '300', '--eval-count', '12']);
+    const clean = await runCli(['mirage-arithmetic', '--dir', join(dir, 'b2'), ...args.slice(3)]);
     expectSameCurves(clean.json, r.json);
   }, 120_000);
 
@@ -110,7 +111,7 @@ describe('mirage-arithmetic experiment, end to end', () => {
   }, 120_000);
 
   it('--answer-order lsd: members trained on reversed answers are scored on reversed targets, and one that learned reads right', async () => {
-    const r = await runInProcess('mirage-arithmetic', join(dir, 'e'), { sizes: ['w8', 'w32'], digits: 2, answerOrder: 'lsd', steps: 400, evalCount: 40, passProblems: 0 }, 7);
+    const r = await runInProcess('mirage-arithmetic', join(dir, 'e'), { sizes: ['w8', 'w32'], digits: 2, answerOrder: 'lsd', steps: 400, evalCount: 40, passProblems: 0, seeds: 1, stepsExponent: 0 }, 7);
     const s = await DuckStore.open(r.store, { readOnly: true });
     let rows: { model: string; example_id: string; output: string; targets: string; em: number }[];
     try {

@@ -11,8 +11,9 @@ const dir = mkdtempSync(join(tmpdir(), 'emergence-mirage-resolution-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 // Four tiny members, 60 test problems, the first 30 sampled until 2 successes or 100 draws: seconds.
-const TINY = { sizes: ['xxs', 'xs', 's', 'm'], steps: 150, evalCount: 60, passProblems: 30, passK: 2, passCap: 100 };
-const ARGS = ['--sizes', 'xxs,xs,s,m', '--steps', '150', '--eval-count', '60', '--pass-problems', '30', '--pass-k', '2', '--pass-cap', '100'];
+// One seed of 3-digit sums, most significant digit first, the same steps for every size (the budgets train several seeds of 5-digit reversed sums).
+const TINY = { sizes: ['xxs', 'xs', 's', 'm'], steps: 150, evalCount: 60, passProblems: 30, passK: 2, passCap: 100, seeds: 1, digits: 3, answerOrder: 'msd', stepsExponent: 0 };
+const ARGS = ['--sizes', 'xxs,xs,s,m', '--steps', '150', '--eval-count', '60', '--pass-problems', '30', '--pass-k', '2', '--pass-cap', '100', '--seeds', '1', '--digits', '3', '--answer-order', 'msd', '--steps-exponent', '0'];
 
 interface Data { resolution: { rule: { k: number; cap: number; problems: number }; sizes: ResolutionRow[] }; forecasts: JumpForecasts | null }
 

@@ -3,7 +3,8 @@ import { ConfigError } from '../core/errors.js';
 import type { ArithTrainConfig } from '../zoo/train-arith.js';
 import { memberLr, mirageArithmetic, MIRAGE_SIZES, ONE_LAYER } from './mirage-arithmetic.js';
 
-const quick = mirageArithmetic.budgets.quick.params;
+// The plan's rules one at a time: one member per size, the same steps for all unless a test says otherwise.
+const quick = { ...mirageArithmetic.budgets.quick.params, seeds: 1, stepsExponent: 0 };
 const cfgOf = (m: { spec: unknown }): ArithTrainConfig => (m.spec as { cfg: ArithTrainConfig }).cfg;
 
 describe('mirage-arithmetic plan', () => {
@@ -39,12 +40,25 @@ describe('mirage-arithmetic plan', () => {
     const widths = names.map((n) => ONE_LAYER[n]!.nEmbd);
     widths.forEach((w, i) => { if (i > 0) expect(Math.log10(w / widths[i - 1]!)).toBeLessThanOrEqual(0.18); });
     for (const n of names) expect(ONE_LAYER[n]!.nEmbd % ONE_LAYER[n]!.nHead).toBe(0);
-    // The mixed ladder, the budgets' default, is untouched by the one-layer names.
-    expect(quick.sizes).not.toContain('w8');
     const lsd = mirageArithmetic.plan({ ...quick, sizes: ['w8', 'w32'], answerOrder: 'lsd' }, 1);
     expect(lsd.members.map((m) => cfgOf(m).reverseAnswer)).toEqual([true, true]);
     expect(lsd.reverse).toBe(true);
-    expect(mirageArithmetic.plan(quick, 1).members.some((m) => cfgOf(m).reverseAnswer)).toBe(false);
+    const msd = mirageArithmetic.plan({ ...quick, sizes: ['w8', 'w32'], answerOrder: 'msd' }, 1);
+    expect(msd.members.some((m) => cfgOf(m).reverseAnswer)).toBe(false);
+  });
+
+  it('the budgets train the one-layer ladder w3 … w48 (two decades, ≤ 0.18 decades apart) on reversed 5-digit sums, several seeds per size', () => {
+    for (const b of [mirageArithmetic.budgets.quick.params, mirageArithmetic.budgets.full.params]) {
+      const plan = mirageArithmetic.plan(b, 1);
+      const params = b.sizes.map((s) => plan.members.find((m) => plan.sizeOf[m.name] === s)!).map((m) => cfgOf(m).model.nEmbd);
+      expect(params).toEqual([3, 4, 6, 8, 12, 16, 24, 32, 48]);
+      expect(plan.members.every((m) => cfgOf(m).reverseAnswer === true && cfgOf(m).digits === 5 && cfgOf(m).model.nLayer === 1)).toBe(true);
+      expect(plan.members).toHaveLength(9 * b.seeds);
+      // Steps grow as N^0.2 from 1,200 at w3 (252 parameters) to w48 (29,952): 1,200 · (29952/252)^0.2.
+      expect(plan.stepsOf.w3).toBe(1200);
+      expect(plan.stepsOf.w48).toBe(Math.round(1200 * (29952 / 252) ** 0.2));
+    }
+    expect(mirageArithmetic.budgets.full.params.evalCount).toBeGreaterThanOrEqual(1000);
   });
 
   it('--steps-exponent e: a member of N parameters trains steps·(N/N₀)^e steps, N₀ the smallest size', () => {

@@ -14,12 +14,13 @@ import { evaluateOverHttp } from './serve-eval.js';
 import { forecastChart, jumpForecasts, resolutionChart, resolutionLines, resolutionRows, resolutionTable, type MemberProblems } from './mirage-resolution.js';
 
 /**
- * A ladder of one depth, whose width alone varies (`w8` … `w256`, 1.2K to 0.8M parameters at 5-digit
- * addition, consecutive widths ×1.5 or ×1.33, ≤ 0.35 decades apart): on the mixed ladder below, a
+ * A ladder of one depth, whose width alone varies (`w3` … `w256`, 252 to 0.8M parameters at 5-digit
+ * addition, consecutive widths ×1.5 or ×1.33, ≤ 0.35 decades apart; the widths below 8 reach per-token
+ * accuracy near chance, so the continuous metrics' rise can be seen over two decades): on the mixed ladder below, a
  * one-layer member learned where the two-layer members just above it did not (session 9's probes), so
  * size there is confounded with depth. Heads of 4 to 48 dimensions: one head up to width 8, two up to 32, four above.
  */
-export const ONE_LAYER: Readonly<Record<string, TrunkConfig>> = Object.fromEntries([8, 12, 16, 24, 32, 48, 64, 96, 128, 192, 256]
+export const ONE_LAYER: Readonly<Record<string, TrunkConfig>> = Object.fromEntries([3, 4, 6, 8, 12, 16, 24, 32, 48, 64, 96, 128, 192, 256]
   .map((w) => [`w${w}`, { nLayer: 1, nHead: w <= 8 ? 1 : w <= 32 ? 2 : 4, nEmbd: w }]));
 
 /**
@@ -41,7 +42,6 @@ export const MIRAGE_SIZES: Readonly<Record<string, TrunkConfig>> = {
   xl: NAMED_SIZES.xl!,
   ...ONE_LAYER,
 };
-const ALL = Object.keys(MIRAGE_SIZES).filter((k) => !(k in ONE_LAYER));
 /**
  * A member's peak learning rate: members wider than `from` take smaller steps (Adam's update per
  * weight is about lr whatever the width, and a wider layer sums more of them, so the stable rate
@@ -80,6 +80,19 @@ const parameters = {
   passBatch: { kind: 'int', min: 1, max: 16, help: 'draws asked per request (the API\'s n)' },
 } as const satisfies ParamSchema;
 
+/**
+ * The budgets' family (sessions 9–12's probes, docs/experiments/mirage-arithmetic.md): one layer,
+ * width alone varying from 3 to 48 (252 to 30K parameters, 2.07 decades, ≤ 0.18 decades apart),
+ * 5-digit addition written least significant digit first, steps growing as N^0.2 (1,200 at the
+ * smallest, 3,124 at w48). The ladder stops at w48, where a member's chance of learning peaks
+ * (about 0.95 at 30K, about 0.75 at every width from 52K to 203K whatever the steps or rate tried);
+ * the μP rate rule (lr·48/width above width 48) applies only to sizes a user adds above it.
+ */
+const ONE_LAYER_PLAN = {
+  sizes: ['w3', 'w4', 'w6', 'w8', 'w12', 'w16', 'w24', 'w32', 'w48'], operation: 'add', digits: 5, answerOrder: 'lsd',
+  steps: 1200, stepsExponent: 0.2, batch: 64, lr: 3e-3, lrWidth: 48, lrWidthExponent: 1, passBatch: 16,
+} as const;
+
 export const MIRAGE_METRICS = ['exact_match', 'token_edit_distance', 'normalized_token_edit_distance', 'per_token_accuracy', 'target_loglik'] as const;
 
 interface MiragePlan {
@@ -107,11 +120,11 @@ export const mirageArithmetic = defineExperiment({
   id: 'mirage-arithmetic',
   question: 'Does addition look emergent under exact match but smooth under per-token metrics of the same outputs?',
   citation: 'Schaeffer, Miranda & Koyejo 2023, "Are Emergent Abilities of Large Language Models a Mirage?" (NeurIPS), §3',
-  about: `A ladder of ${ALL.length} transformer sizes trained on n-digit addition (or multiplication), served over the OpenAI API on 127.0.0.1, evaluated through the harness over HTTP, and audited under exact match beside token edit distance, per-token accuracy and the target's log-likelihood, all scored from the same stored outputs; then the resolution of a small model's "0": per size, greedy exact match beside the exact probability of sampling the target (from the stored log-likelihoods) and a pass rate sampled until k successes, with their detection floors, and the forecast of where exact match crosses 50% from the smaller half.`,
+  about: `A ladder of transformer sizes (by default ${ONE_LAYER_PLAN.sizes.length} one-layer widths, 252 to 30K parameters, several seeds each) trained on n-digit addition (or multiplication), served over the OpenAI API on 127.0.0.1, evaluated through the harness over HTTP, and audited under exact match beside token edit distance, per-token accuracy and the target's log-likelihood, all scored from the same stored outputs; then the resolution of a small model's "0": per size, greedy exact match beside the exact probability of sampling the target (from the stored log-likelihoods) and a pass rate sampled until k successes, with their detection floors, and the forecast of where exact match crosses 50% from the smaller half.`,
   parameters,
   budgets: {
-    quick: { params: { sizes: ALL, operation: 'add', digits: 3, steps: 700, stepsExponent: 0, batch: 64, seeds: 1, answerOrder: 'msd', lr: 3e-3, lrWidth: 128, lrWidthExponent: 0, evalCount: 300, passProblems: 100, passK: 2, passCap: 200, passBatch: 16 }, expected: 'about 3 minutes on 2 cores (165 s measured beside other work: 11 sizes, the sampled pass included)', expectedSeconds: 165, jobs: 2 },
-    full: { params: { sizes: ALL, operation: 'add', digits: 3, steps: 3000, stepsExponent: 0, batch: 64, seeds: 1, answerOrder: 'msd', lr: 3e-3, lrWidth: 128, lrWidthExponent: 0, evalCount: 1000, passProblems: 300, passK: 3, passCap: 1000, passBatch: 16 }, expected: 'about 6 minutes on 2 cores (375 s measured: 11 sizes, 3,000 steps, 420,767 draws)', expectedSeconds: 375, jobs: 2 },
+    quick: { params: { ...ONE_LAYER_PLAN, seeds: 3, evalCount: 300, passProblems: 100, passK: 2, passCap: 200 }, expected: 'about 2 minutes on 2 cores (117 s measured alone: 27 members, the sampled pass included)', expectedSeconds: 117, jobs: 2 },
+    full: { params: { ...ONE_LAYER_PLAN, seeds: 10, evalCount: 1000, passProblems: 100, passK: 2, passCap: 300 }, expected: 'about 9 minutes on 2 cores (545 s measured alone: 90 members, 90,000 test answers, 1,827,304 draws)', expectedSeconds: 545, jobs: 2 },
   },
   audit: { resamples: 500 },
   plan(p, seed): MiragePlan {
