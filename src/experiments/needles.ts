@@ -80,7 +80,7 @@ export const needles = defineExperiment({
     // the bilingual): at the seed's 0.56% (0.84% juxtapositions) a 64K-parameter model had not learnt to answer in the
     // target language after 1,500 steps, and at 20% it did by step 900 (docs/experiments/needles.md).
     // The seed's own translation share stays in as the dose sweep's anchor.
-    quick: { params: { sizes: ['n15k', 'n25k', 'n60k'], bilingual: 0.5, pairShare: SEED_PAIR_SHARE_OF_BILINGUAL, doses: [SEED_BILINGUAL_SHARE * SEED_PAIR_SHARE_OF_BILINGUAL], steps: 1500, batch: 16, lr: 3e-3, context: 128, evalCount: 40, shots: 1 }, expected: 'about 6 minutes on 2 cores (337 s measured alone)', expectedSeconds: 337, jobs: 2 },
+    quick: { params: { sizes: ['n15k', 'n25k', 'n60k'], bilingual: 0.5, pairShare: SEED_PAIR_SHARE_OF_BILINGUAL, doses: [SEED_BILINGUAL_SHARE * SEED_PAIR_SHARE_OF_BILINGUAL], steps: 1500, batch: 16, lr: 3e-3, context: 128, evalCount: 40, shots: 1 }, expected: 'about 4 minutes on 2 cores (197 s measured alone in session 12, 337 s on an earlier machine)', expectedSeconds: 197, jobs: 2 },
     full: { params: { sizes: ['n15k', 'n25k', 'n60k', 'n150k'], bilingual: SEED_BILINGUAL_SHARE, pairShare: SEED_PAIR_SHARE_OF_BILINGUAL, doses: [0.0224, 0.0896, 0.2], steps: 5000, batch: 16, lr: 3e-3, context: 192, evalCount: 150, shots: 2 }, expected: 'about 55 minutes on 2 cores (3,195 s measured alone: 24 members, 14,400 samples)', expectedSeconds: 3195, jobs: 2 },
   },
   audit: { resamples: 500 },
