@@ -13,7 +13,8 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 // One seed of 3-digit sums, most significant digit first, the same steps for every size: the tests' members stay seconds each.
 const TINY = { sizes: ['xxs', 'xs', 'm'], steps: 60, evalCount: 12, seeds: 1, digits: 3, answerOrder: 'msd', stepsExponent: 0 };
-const ARGS = ['--sizes', 'xxs,xs,m', '--steps', '60', '--eval-count', '12', '--seeds', '1', '--digits', '3', '--answer-order', 'msd', '--steps-exponent', '0'];
+const tinyArgs = (steps: number): string[] => ['--sizes', 'xxs,xs,m', '--steps', String(steps), '--eval-count', '12', '--seeds', '1', '--digits', '3', '--answer-order', 'msd', '--steps-exponent', '0'];
+const ARGS = tinyArgs(TINY.steps);
 
 async function sampleCount(store: string): Promise<{ n: number; distinct: number; runs: number }> {
   const s = await DuckStore.open(store, { readOnly: true });
@@ -65,7 +66,7 @@ describe('mirage-arithmetic experiment, end to end', () => {
   }, 120_000);
 
   it('kill -9 in training, then the same command: resumes from the checkpoints, 0 samples lost or duplicated', async () => {
-    const args = ['mirage-arithmetic', '--dir', join(dir, 'b'), '--seed', '7', ...ARGS.slice(0, 2), '--steps', '300', ...ARGS.slice(4)];
+    const args = ['mirage-arithmetic', '--dir', join(dir, 'b'), '--seed', '7', ...tinyArgs(300)];
     const partial = await killInTraining(args, join(dir, 'b', 'models'));
     const r = await runCli(args);
     for (const member of partial) expect(r.stderr).toMatch(new RegExp(`${member.replace(/\./g, '\\.')}: [\\d,]+ params, resumed, trained \\d+ steps`));
