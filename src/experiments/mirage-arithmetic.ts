@@ -18,7 +18,7 @@ import { forecastChart, jumpForecasts, resolutionChart, resolutionLines, resolut
  * addition, consecutive widths ×1.5 or ×1.33, ≤ 0.35 decades apart; the widths below 8 reach per-token
  * accuracy near chance, so the continuous metrics' rise can be seen over two decades): on the mixed ladder below, a
  * one-layer member learned where the two-layer members just above it did not (session 9's probes), so
- * size there is confounded with depth. Heads of 4 to 48 dimensions: one head up to width 8, two up to 32, four above.
+ * size there is confounded with depth. Heads of 3 to 48 dimensions: one head up to width 8, two up to 32, four above.
  */
 export const ONE_LAYER: Readonly<Record<string, TrunkConfig>> = Object.fromEntries([3, 4, 6, 8, 12, 16, 24, 32, 48, 64, 96, 128, 192, 256]
   .map((w) => [`w${w}`, { nLayer: 1, nHead: w <= 8 ? 1 : w <= 32 ? 2 : 4, nEmbd: w }]));
